@@ -1,0 +1,1 @@
+"""deftly's process: settings, storage, embeddings, the extraction worker, the MCP app and the CLI."""

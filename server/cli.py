@@ -1,0 +1,121 @@
+"""The ``deftly`` command line: serve, import, search, show, stats.
+
+Exit codes: 0 success, 1 unexpected failure, 2 bad input (a message says what to send instead).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from deftly.server.settings import Settings
+from deftly.server.version import __version__
+from deftly.tools.errors import DeftlyError, InvalidInput, NotFound
+
+EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
+Command = Callable[[argparse.Namespace, Settings], int]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help(sys.stderr)
+        return EXIT_BAD_INPUT
+    try:
+        settings = settings_from(args)
+    except ValueError as exc:
+        print(f"deftly: invalid setting: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    setup_logging(settings.log_level)
+    command: Command = args.handler
+    try:
+        return command(args, settings)
+    except (InvalidInput, NotFound) as exc:
+        print(f"deftly: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except DeftlyError as exc:
+        print(f"deftly: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        return EXIT_FAILURE
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from deftly.server import commands
+
+    parser = argparse.ArgumentParser(prog="deftly", description="Procedural memory for AI agents, served over MCP.")
+    parser.add_argument("--version", action="version", version=f"deftly {__version__}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--home", type=Path, help="state directory (env DEFTLY_HOME)")
+    common.add_argument("--namespace", help="namespace to use (env DEFTLY_NAMESPACE, default 'default')")
+    common.add_argument("--log-level", choices=["DEBUG", "INFO", "WARNING", "ERROR"], help="stderr log level")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    serve = sub.add_parser("serve", parents=[common], help="run the MCP server (stdio by default)")
+    serve.add_argument("--transport", choices=["stdio", "streamable-http", "sse"])
+    serve.add_argument("--host", help="HTTP bind address (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="HTTP port (default 8765)")
+    serve.add_argument("--extractor", choices=["auto", "heuristic", "claude"])
+    serve.set_defaults(handler=commands.serve)
+
+    imp = sub.add_parser("import", parents=[common], help="record trace files and extract procedures")
+    imp.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="trace files or directories")
+    imp.add_argument("--format", help="trace format (default: auto-detect)")
+    imp.add_argument("--outcome", choices=["success", "failure"])
+    imp.add_argument("--extractor", choices=["auto", "heuristic", "claude"])
+    imp.add_argument("--json", action="store_true", help="print a JSON summary")
+    imp.set_defaults(handler=commands.import_)
+
+    search = sub.add_parser("search", parents=[common], help="find procedures for a task")
+    search.add_argument("query", help="the task, in words")
+    search.add_argument("--limit", type=int, default=3, help="results at most (1-10)")
+    search.add_argument("--json", action="store_true")
+    search.set_defaults(handler=commands.search)
+
+    show = sub.add_parser("show", parents=[common], help="show one procedure in full")
+    show.add_argument("id")
+    show.add_argument("--version", dest="procedure_version", type=int, help="an earlier version")
+    show.add_argument("--json", action="store_true")
+    show.set_defaults(handler=commands.show)
+
+    stats = sub.add_parser("stats", parents=[common], help="counts of traces and procedures")
+    stats.add_argument("--json", action="store_true")
+    stats.set_defaults(handler=commands.stats)
+    return parser
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    """Settings from the environment, with any CLI flag given overriding it."""
+    overrides: dict[str, Any] = {}
+    for flag in ("home", "namespace", "log_level", "transport", "host", "port", "extractor"):
+        value = getattr(args, flag, None)
+        if value is not None:
+            overrides[flag] = value
+    return Settings(**overrides)
+
+
+def setup_logging(level: str) -> None:
+    # Always stderr: in stdio mode stdout carries the MCP protocol.
+    logging.basicConfig(stream=sys.stderr, level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for noisy in ("httpx", "httpx2", "uvicorn.access"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def print_json(value: Any) -> None:
+    print(json.dumps(value, indent=2, default=str, ensure_ascii=False))
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def require(condition: bool, message: str) -> None:
+    if not condition:
+        raise InvalidInput(message)

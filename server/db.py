@@ -1,0 +1,187 @@
+"""The LanceDB database under ``DEFTLY_HOME``: opening it, its tables and indexes, and keeping them compact.
+
+Several ``deftly serve`` processes may share one home. Every handle reads the
+latest committed version (``read_consistency_interval=0``), counters change only
+through SQL expressions, and only the worker holding the home's lock rewrites
+procedures, so no process loses another's update.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import lancedb
+import pyarrow as pa
+from lancedb.index import FTS, BTree, HnswSq
+
+from deftly.server import schema
+from deftly.server.rows import row_to_trace_record
+from deftly.tools.errors import DeftlyError
+from deftly.tools.models import TraceRecord
+
+log = logging.getLogger(__name__)
+
+TableOpener = Callable[[], Any]
+
+
+class StoreMismatch(DeftlyError, RuntimeError):
+    """The database was built with another embedding model (or a newer deftly)."""
+
+
+class Database:
+    """One LanceDB connection and deftly's six tables."""
+
+    def __init__(
+        self,
+        path: Path | str,
+        *,
+        dimensions: int,
+        embedding_model: str,
+        compact_every: int = 64,
+        keep_versions: timedelta = timedelta(minutes=10),
+        ann_min_rows: int = 20_000,
+        ann_ef: int = 100,
+    ) -> None:
+        self.path = str(path)
+        if not self.path.startswith("memory://"):
+            Path(self.path).mkdir(parents=True, exist_ok=True)
+        self.dimensions = dimensions
+        self.embedding_model = embedding_model
+        self.compact_every = compact_every
+        self.keep_versions = keep_versions
+        self.ann_min_rows = ann_min_rows
+        self.ann_ef = ann_ef
+        self._conn = lancedb.connect(self.path, read_consistency_interval=timedelta(0))
+        self._writes: dict[str, int] = {}
+        self._writes_lock = threading.Lock()
+        self.traces = self._open("traces", schema.TRACES)
+        self.procedures = self._open("procedures", schema.procedures_schema(dimensions))
+        self.stats = self._open("procedure_stats", schema.PROCEDURE_STATS)
+        self.feedback = self._open("feedback", schema.FEEDBACK)
+        self.versions = self._open("procedure_versions", schema.PROCEDURE_VERSIONS)
+        self.meta = self._open("meta", schema.META)
+        self._check_meta()
+        self._ensure_indexes()
+
+    def _open(self, name: str, table_schema: pa.Schema) -> Any:
+        try:
+            return self._conn.open_table(name)
+        except (FileNotFoundError, ValueError):
+            try:
+                return self._conn.create_table(name, schema=table_schema)
+            except (OSError, ValueError):
+                # Another process created it between our open and create.
+                return self._conn.open_table(name)
+
+    def _check_meta(self) -> None:
+        rows = {r["key"]: r["value"] for r in self.meta.search().limit(100).to_list()}
+        wanted = {
+            "schema_version": str(schema.SCHEMA_VERSION),
+            "embedding_model": self.embedding_model,
+            "dimensions": str(self.dimensions),
+        }
+        if not rows:
+            self.meta.add([{"key": k, "value": v} for k, v in wanted.items()])
+            return
+        if int(rows.get("schema_version", "1")) > schema.SCHEMA_VERSION:
+            raise StoreMismatch(
+                f"The database at {self.path} was written by a newer deftly (schema "
+                f"{rows['schema_version']}); upgrade deftly or point DEFTLY_HOME elsewhere."
+            )
+        stored_model = rows.get("embedding_model", self.embedding_model)
+        if stored_model != self.embedding_model or rows.get("dimensions") != str(self.dimensions):
+            raise StoreMismatch(
+                f"The procedures at {self.path} were embedded with {stored_model!r} "
+                f"({rows.get('dimensions')}-d), not {self.embedding_model!r} ({self.dimensions}-d). "
+                "Set DEFTLY_EMBEDDING_MODEL back, or use a new DEFTLY_HOME for the new model."
+            )
+
+    def _ensure_indexes(self) -> None:
+        present = {i.name for i in self.procedures.list_indices()}
+        if "search_text_idx" not in present:
+            self._create_index(self.procedures, "search_text", FTS(with_position=False))
+        for table, column in ((self.procedures, "id"), (self.stats, "id"), (self.traces, "resource_id")):
+            if f"{column}_idx" not in {i.name for i in table.list_indices()}:
+                self._create_index(table, column, BTree())
+        if "procedure_id_idx" not in {i.name for i in self.feedback.list_indices()}:
+            self._create_index(self.feedback, "procedure_id", BTree())
+
+    def _create_index(self, table: Any, column: str, config: Any) -> None:
+        try:
+            table.create_index(column, config=config, replace=False)
+        except Exception as exc:  # another process may be creating the same index
+            if "already exists" not in str(exc).lower():
+                raise
+
+    def wrote(self, table_name: str, count: int = 1) -> None:
+        with self._writes_lock:
+            self._writes[table_name] = self._writes.get(table_name, 0) + count
+
+    def maintain(self, *, force: bool = False, max_fragments: int = 16) -> list[str]:
+        """Compact fragmented tables (whichever process wrote them) and build the ANN index when due.
+
+        Returns the names of the tables compacted.
+        """
+        compacted = []
+        for name, table in self._tables().items():
+            with self._writes_lock:
+                self._writes[name] = 0
+            fragments = table.stats()["fragment_stats"]["num_fragments"]
+            if force or fragments > max_fragments:
+                table.optimize(cleanup_older_than=self.keep_versions)
+                compacted.append(name)
+        self._maybe_build_ann_index()
+        return compacted
+
+    def maintenance_due(self) -> bool:
+        with self._writes_lock:
+            return sum(self._writes.values()) >= self.compact_every
+
+    def _maybe_build_ann_index(self) -> None:
+        if "vector_idx" in {i.name for i in self.procedures.list_indices()}:
+            return
+        if self.procedures.count_rows() < self.ann_min_rows:
+            return
+        log.info("building the ANN vector index over %d procedures", self.procedures.count_rows())
+        self.procedures.create_index("vector", config=HnswSq(distance_type="cosine"), replace=False)
+
+    def claim_next_pending(self) -> TraceRecord | None:
+        """Mark the oldest pending trace (any namespace) as processing and return it."""
+        columns = [f.name for f in self.traces.schema if f.name != "content"]
+        rows = self.traces.search().where("status = 'pending'").select(columns).limit(256).to_list()
+        if not rows:
+            return None
+        oldest = min(rows, key=lambda row: row["updated_at"])
+        where = (
+            f"resource_id = {schema.sql_str(oldest['resource_id'])} "
+            f"AND namespace = {schema.sql_str(oldest['namespace'])} AND status = 'pending'"
+        )
+        self.traces.update(where=where, values_sql={"status": "'processing'"})
+        self.wrote("traces")
+        return row_to_trace_record({**oldest, "status": "processing"})
+
+    def requeue_processing(self) -> int:
+        """Put traces a dead process left in ``processing`` back to ``pending`` (call with the lock held)."""
+        stuck = self.traces.count_rows("status = 'processing'")
+        if stuck:
+            self.traces.update(where="status = 'processing'", values_sql={"status": "'pending'"})
+            self.wrote("traces")
+        return int(stuck)
+
+    @property
+    def has_ann_index(self) -> bool:
+        return "vector_idx" in {i.name for i in self.procedures.list_indices()}
+
+    def _tables(self) -> dict[str, Any]:
+        return {
+            "traces": self.traces,
+            "procedures": self.procedures,
+            "procedure_stats": self.stats,
+            "feedback": self.feedback,
+            "procedure_versions": self.versions,
+        }

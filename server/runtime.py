@@ -1,0 +1,142 @@
+"""The long-lived parts of a deftly process — database, embedder, worker — opened once, in the background.
+
+``deftly serve`` must answer ``initialize`` at once, but importing LanceDB and
+loading the model take seconds; so ``start()`` returns immediately and the
+first tool call waits for ``ready()``.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import TYPE_CHECKING
+
+from deftly.server.settings import Settings
+from deftly.tools.errors import DeftlyError
+
+if TYPE_CHECKING:
+    from deftly.server.db import Database
+    from deftly.server.embedding import FastEmbedder
+    from deftly.server.store import LanceStore
+    from deftly.server.worker import ExtractionWorker
+    from deftly.tools.extract.base import Extractor
+
+log = logging.getLogger(__name__)
+
+READY_TIMEOUT_SECONDS = 60.0
+
+
+class NotReady(DeftlyError, RuntimeError):
+    """The store could not be opened (the message says why)."""
+
+
+class Runtime:
+    def __init__(self, settings: Settings, *, run_worker: bool = True) -> None:
+        self.settings = settings
+        self.run_worker = run_worker
+        self._ready = threading.Event()
+        self._error: BaseException | None = None
+        self._lock = threading.Lock()
+        self._users = 0
+        self._thread: threading.Thread | None = None
+        self._db: Database | None = None
+        self._embedder: FastEmbedder | None = None
+        self._worker: ExtractionWorker | None = None
+
+    def start(self) -> None:
+        """Begin opening everything in a background thread (idempotent, reference-counted)."""
+        with self._lock:
+            self._users += 1
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._open, name="deftly-open", daemon=True)
+                self._thread.start()
+
+    def stop(self) -> None:
+        with self._lock:
+            self._users -= 1
+            if self._users > 0:
+                return
+            thread, self._thread = self._thread, None
+        if thread is not None:
+            thread.join(READY_TIMEOUT_SECONDS)
+        if self._worker is not None:
+            self._worker.stop()
+            self._worker = None
+        self._ready.clear()
+
+    def ready(self, timeout: float = READY_TIMEOUT_SECONDS) -> None:
+        if not self._ready.wait(timeout):
+            raise NotReady("deftly is still opening its store; retry in a few seconds.")
+        if self._error is not None:
+            raise NotReady(f"deftly could not open its store at {self.settings.home}: {self._error}")
+
+    def _open(self) -> None:
+        try:
+            from deftly.server.db import Database
+            from deftly.server.embedding import FastEmbedder
+
+            settings = self.settings
+            embedder = FastEmbedder(
+                settings.embedding_model, threads=settings.embedding_threads, cache_dir=settings.home / "models"
+            )
+            embedder.start_loading()
+            self._db = Database(
+                settings.db_path,
+                dimensions=embedder.dimensions,
+                embedding_model=embedder.model_name,
+                compact_every=settings.compact_every,
+                keep_versions=settings.keep_versions,
+                ann_min_rows=settings.ann_min_rows,
+            )
+            self._embedder = embedder
+            if self.run_worker:
+                self._worker = self._new_worker()
+                self._worker.start()
+        except BaseException as exc:
+            self._error = exc
+            log.error("could not open deftly's store: %s", exc)
+        finally:
+            self._ready.set()
+
+    def _new_worker(self) -> ExtractionWorker:
+        from deftly.server.worker import ExtractionWorker
+
+        assert self._db is not None and self._embedder is not None
+        return ExtractionWorker(
+            self._db,
+            self._embedder,
+            self.make_extractor,
+            lock_path=self.settings.lock_path,
+            poll_seconds=self.settings.worker_poll_seconds,
+        )
+
+    def make_extractor(self) -> Extractor:
+        from deftly.server.extractors import build_extractor
+
+        return build_extractor(self.settings)
+
+    @property
+    def db(self) -> Database:
+        self.ready()
+        assert self._db is not None
+        return self._db
+
+    @property
+    def embedder(self) -> FastEmbedder:
+        self.ready()
+        assert self._embedder is not None
+        return self._embedder
+
+    @property
+    def worker(self) -> ExtractionWorker | None:
+        self.ready()
+        return self._worker
+
+    def store(self, namespace: str | None = None) -> LanceStore:
+        from deftly.server.store import LanceStore
+
+        return LanceStore(self.db, namespace or self.settings.namespace)
+
+    def wake_worker(self) -> None:
+        if self._worker is not None:
+            self._worker.wake()

@@ -1,0 +1,95 @@
+"""All of deftly's configuration: environment variables with the ``DEFTLY_`` prefix, overridden by CLI flags."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Literal
+
+import platformdirs
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+Transport = Literal["stdio", "streamable-http", "sse"]
+ExtractorChoice = Literal["auto", "heuristic", "claude"]
+BUILTIN_MODEL = "builtin"
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def default_home() -> Path:
+    return Path(platformdirs.user_data_dir("deftly", appauthor=False))
+
+
+class Settings(BaseSettings):
+    """deftly's settings. Every field reads ``DEFTLY_<NAME>`` from the environment."""
+
+    model_config = SettingsConfigDict(env_prefix="DEFTLY_", extra="ignore", validate_default=True)
+
+    home: Path = Field(default_factory=default_home, description="Directory holding all of deftly's state.")
+    namespace: str = Field(
+        default="default",
+        pattern=r"^[A-Za-z0-9_.-]{1,64}$",
+        description="Namespace every read and write is scoped to.",
+    )
+    embedding_model: str = Field(
+        default=BUILTIN_MODEL,
+        description="'builtin' (offline all-MiniLM-L6-v2, 384-d) or any fastembed model name (may download).",
+    )
+    embedding_threads: int = Field(default=2, ge=1, le=64)
+    extractor: ExtractorChoice = Field(
+        default="auto", description="'auto' uses Claude when ANTHROPIC_API_KEY is set, else the offline one."
+    )
+    claude_model: str = Field(default="claude-sonnet-4-5", description="Model used by the Claude extractor.")
+    anthropic_api_key: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("DEFTLY_ANTHROPIC_API_KEY", "ANTHROPIC_API_KEY"),
+        description="Key for the Claude extractor.",
+    )
+    transport: Transport = "stdio"
+    host: str = Field(default="127.0.0.1", description="HTTP bind address.")
+    port: int = Field(default=8765, ge=0, le=65535)
+    auth_token: SecretStr | None = Field(
+        default=None, description="Bearer token required on HTTP; mandatory when binding a non-loopback host."
+    )
+    allowed_origins: list[str] = Field(
+        default_factory=list, description="Extra browser Origins allowed over HTTP (loopback is always allowed)."
+    )
+    allowed_hosts: list[str] = Field(
+        default_factory=list, description="Host headers accepted when binding a non-loopback address."
+    )
+    max_trace_bytes: int = Field(default=20 * 1024 * 1024, ge=1024, description="Largest history accepted.")
+    compact_every: int = Field(default=64, ge=1, description="Compact a table after this many writes by this process.")
+    keep_versions_minutes: float = Field(
+        default=10.0, ge=0, description="Table versions younger than this survive compaction."
+    )
+    ann_min_rows: int = Field(
+        default=20_000, ge=1, description="Build an ANN vector index once a namespace has this many procedures."
+    )
+    worker_poll_seconds: float = Field(default=1.0, gt=0, le=60)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @field_validator("home", mode="after")
+    @classmethod
+    def _expand_home(cls, value: Path) -> Path:
+        return value.expanduser()
+
+    @property
+    def db_path(self) -> Path:
+        return self.home / "lancedb"
+
+    @property
+    def lock_path(self) -> Path:
+        return self.home / "worker.lock"
+
+    @property
+    def keep_versions(self) -> timedelta:
+        return timedelta(minutes=self.keep_versions_minutes)
+
+    @property
+    def is_loopback(self) -> bool:
+        return self.host in LOOPBACK_HOSTS
+
+    def resolved_extractor(self) -> Literal["heuristic", "claude"]:
+        if self.extractor == "auto":
+            return "claude" if self.anthropic_api_key else "heuristic"
+        return self.extractor

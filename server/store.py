@@ -1,0 +1,263 @@
+"""The namespace-scoped LanceDB store behind ``deftly.tools.ports.Store``."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from deftly.server.db import Database
+from deftly.server.rows import (
+    metadata_tokens,
+    procedure_to_row,
+    row_to_procedure,
+    row_to_trace_record,
+    trace_to_row,
+    utcnow,
+)
+from deftly.server.schema import sql_in, sql_list, sql_str, sql_timestamp
+from deftly.tools.errors import TraceNotFound
+from deftly.tools.models import FeedbackEvent, Procedure, Ratings, TraceRecord, TraceStatus
+from deftly.tools.ports import Candidate, SearchFilters, Vector
+from deftly.tools.trace import Trace
+
+RECENT_DECAY = 0.7
+_PROCEDURE_COLUMNS = [
+    "id",
+    "namespace",
+    "title",
+    "body",
+    "tags",
+    "tools",
+    "sources",
+    "signatures",
+    "version",
+    "created_at",
+    "updated_at",
+]
+
+
+class LanceStore:
+    """Traces, procedures, ratings and versions of one namespace."""
+
+    def __init__(self, db: Database, namespace: str) -> None:
+        self.db = db
+        self.namespace = namespace
+        self._ns = f"namespace = {sql_str(namespace)}"
+
+    # --- traces -------------------------------------------------------------------------------
+
+    def get_trace(self, resource_id: str) -> TraceRecord | None:
+        rows = self._trace_rows(resource_id, with_content=False)
+        return row_to_trace_record(rows[0]) if rows else None
+
+    def load_trace(self, resource_id: str) -> Trace:
+        rows = self._trace_rows(resource_id, with_content=True)
+        if not rows:
+            raise TraceNotFound(resource_id, self.namespace)
+        return Trace.model_validate_json(rows[0]["content"])
+
+    def _trace_rows(self, resource_id: str, *, with_content: bool) -> list[dict[str, Any]]:
+        columns = [f.name for f in self.db.traces.schema if with_content or f.name != "content"]
+        where = f"{self._ns} AND resource_id = {sql_str(resource_id)}"
+        result: list[dict[str, Any]] = self.db.traces.search().where(where).select(columns).limit(1).to_list()
+        return result
+
+    def put_trace(self, record: TraceRecord, trace: Trace) -> None:
+        row = trace_to_row(record, trace.model_dump_json(exclude_none=True))
+        (
+            self.db.traces.merge_insert(["resource_id", "namespace"])
+            .when_matched_update_all()
+            .when_not_matched_insert_all()
+            .execute([row])
+        )
+        self.db.wrote("traces")
+
+    def set_trace_status(
+        self, resource_id: str, status: TraceStatus, reason: str = "", procedure_ids: Sequence[str] = ()
+    ) -> None:
+        ids = sql_list(procedure_ids) if procedure_ids else "make_array()"
+        self.db.traces.update(
+            where=f"{self._ns} AND resource_id = {sql_str(resource_id)}",
+            values_sql={
+                "status": sql_str(status),
+                "reason": sql_str(reason),
+                "procedure_ids": f"arrow_cast({ids}, 'List(Utf8)')",
+                "updated_at": sql_timestamp(utcnow()),
+            },
+        )
+        self.db.wrote("traces")
+
+    def trace_counts(self) -> dict[str, int]:
+        statuses = ("pending", "processing", "completed", "skipped", "failed")
+        return {s: int(self.db.traces.count_rows(f"{self._ns} AND status = {sql_str(s)}")) for s in statuses}
+
+    def count_ratings(self) -> int:
+        return int(self.db.feedback.count_rows(self._ns))
+
+    def list_traces(self, limit: int = 100) -> list[TraceRecord]:
+        columns = [f.name for f in self.db.traces.schema if f.name != "content"]
+        rows = self.db.traces.search().where(self._ns).select(columns).limit(limit).to_list()
+        return [row_to_trace_record(row) for row in rows]
+
+    # --- procedures ---------------------------------------------------------------------------
+
+    def get_procedure(self, procedure_id: str) -> Procedure | None:
+        rows = self._procedure_rows(f"id = {sql_str(procedure_id)}", limit=1)
+        return row_to_procedure(rows[0]) if rows else None
+
+    def find_by_signature(self, signature: str) -> Procedure | None:
+        rows = self._procedure_rows(f"array_has(signatures, {sql_str(signature)})", limit=1)
+        return row_to_procedure(rows[0]) if rows else None
+
+    def list_procedures(self, limit: int, offset: int = 0) -> list[Procedure]:
+        rows = self._procedure_rows("TRUE", limit=limit, offset=offset)
+        return [row_to_procedure(row) for row in rows]
+
+    def count_procedures(self) -> int:
+        return int(self.db.procedures.count_rows(self._ns))
+
+    def _procedure_rows(self, where: str, *, limit: int, offset: int = 0) -> list[dict[str, Any]]:
+        query = self.db.procedures.search().where(f"{self._ns} AND ({where})").select(_PROCEDURE_COLUMNS)
+        rows: list[dict[str, Any]] = query.offset(offset).limit(limit).to_list()
+        return rows
+
+    def vector_search(self, vector: Vector, limit: int, filters: SearchFilters) -> list[Candidate]:
+        query = (
+            self.db.procedures.search(vector, vector_column_name="vector")
+            .distance_type("cosine")
+            .where(self._filter_sql(filters), prefilter=True)
+            .select([*_PROCEDURE_COLUMNS, "_distance"])
+            .limit(limit)
+        )
+        if self.db.has_ann_index:
+            query = query.ef(self.db.ann_ef)
+        rows = query.to_list()
+        return [
+            Candidate(row_to_procedure(row), rank, 1.0 - float(row["_distance"]))
+            for rank, row in enumerate(rows, start=1)
+        ]
+
+    def text_search(self, terms: Sequence[str], limit: int, filters: SearchFilters) -> list[Candidate]:
+        from lancedb.query import MatchQuery
+
+        if not terms:
+            return []
+        query = (
+            self.db.procedures.search(MatchQuery(" ".join(terms), "search_text"), query_type="fts")  # type: ignore[call-arg]
+            .where(self._filter_sql(filters), prefilter=True)
+            .select([*_PROCEDURE_COLUMNS, "vector", "_score"])
+            .limit(limit)
+        )
+        rows = query.to_list()
+        return [
+            Candidate(row_to_procedure(row), rank, float(row["_score"]), list(row["vector"]))
+            for rank, row in enumerate(rows, start=1)
+        ]
+
+    def _filter_sql(self, filters: SearchFilters) -> str:
+        clauses = [self._ns]
+        if filters.metadata:
+            clauses.append(f"array_has_all(metadata_kv, {sql_list(metadata_tokens(filters.metadata))})")
+        if filters.tags:
+            clauses.append(f"array_has_all(tags, {sql_list(filters.tags)})")
+        if filters.tools:
+            clauses.append(f"array_has_all(tools, {sql_list(filters.tools)})")
+        return " AND ".join(clauses)
+
+    def add_procedure(self, procedure: Procedure, vector: Vector) -> None:
+        self.db.procedures.add([procedure_to_row(procedure, vector)])
+        self.db.stats.add([_empty_ratings_row(procedure.id, self.namespace)])
+        self.db.wrote("procedures")
+        self.db.wrote("procedure_stats")
+
+    def update_procedure(self, procedure: Procedure, vector: Vector, previous: Procedure | None) -> None:
+        """Replace a procedure; when ``previous`` is given it is kept as an older version."""
+        if previous is not None:
+            snapshot = {
+                "id": previous.id,
+                "namespace": self.namespace,
+                "version": previous.version,
+                "snapshot": previous.model_dump_json(exclude={"text"}),
+                "created_at": utcnow(),
+            }
+            self.db.versions.add([snapshot])
+            self.db.wrote("procedure_versions")
+        (
+            self.db.procedures.merge_insert(["id", "namespace"])
+            .when_matched_update_all()
+            .when_not_matched_insert_all()
+            .execute([procedure_to_row(procedure, vector)])
+        )
+        self.db.wrote("procedures")
+
+    def get_version(self, procedure_id: str, version: int) -> Procedure | None:
+        where = f"{self._ns} AND id = {sql_str(procedure_id)} AND version = {int(version)}"
+        rows = self.db.versions.search().where(where).limit(1).to_list()
+        return Procedure.model_validate_json(rows[0]["snapshot"]) if rows else None
+
+    def list_versions(self, procedure_id: str) -> list[int]:
+        where = f"{self._ns} AND id = {sql_str(procedure_id)}"
+        rows = self.db.versions.search().where(where).select(["version"]).limit(10_000).to_list()
+        return sorted(int(row["version"]) for row in rows)
+
+    # --- ratings ------------------------------------------------------------------------------
+
+    def get_ratings(self, procedure_ids: Sequence[str]) -> dict[str, Ratings]:
+        if not procedure_ids:
+            return {}
+        where = f"{self._ns} AND {sql_in('id', procedure_ids)}"
+        rows = self.db.stats.search().where(where).limit(len(procedure_ids) * 2).to_list()
+        return {row["id"]: Ratings.model_validate(row) for row in rows}
+
+    def step_failures(self, procedure_id: str) -> dict[int, int]:
+        where = f"{self._ns} AND procedure_id = {sql_str(procedure_id)} AND failed_step IS NOT NULL"
+        rows = self.db.feedback.search().where(where).select(["failed_step"]).limit(1_000_000).to_list()
+        counts: dict[int, int] = {}
+        for row in rows:
+            counts[int(row["failed_step"])] = counts.get(int(row["failed_step"]), 0) + 1
+        return counts
+
+    def feedback_notes(self, procedure_id: str, limit: int) -> list[str]:
+        """Distinct notes agents left when rating, newest first."""
+        where = f"{self._ns} AND procedure_id = {sql_str(procedure_id)} AND notes IS NOT NULL"
+        rows = self.db.feedback.search().where(where).select(["notes", "created_at"]).limit(10_000).to_list()
+        rows.sort(key=lambda row: row["created_at"], reverse=True)
+        return list(dict.fromkeys(row["notes"] for row in rows))[:limit]
+
+    def record_feedback(self, event: FeedbackEvent) -> None:
+        row = event.model_dump()
+        row["event_id"] = uuid.uuid4().hex
+        self.db.feedback.add([row])
+        won, lost = (
+            ("recent_successes", "recent_failures") if event.success else ("recent_failures", "recent_successes")
+        )
+        counter = "successes" if event.success else "failures"
+        self.db.stats.update(
+            where=f"{self._ns} AND id = {sql_str(event.procedure_id)}",
+            values_sql={
+                counter: f"{counter} + 1",
+                won: f"{won} * {RECENT_DECAY} + 1.0",
+                lost: f"{lost} * {RECENT_DECAY}",
+                "last_rated_at": sql_timestamp(event.created_at),
+            },
+        )
+        self.db.wrote("feedback")
+        self.db.wrote("procedure_stats")
+
+
+def _empty_ratings_row(procedure_id: str, namespace: str) -> dict[str, Any]:
+    return {
+        "id": procedure_id,
+        "namespace": namespace,
+        "successes": 0,
+        "failures": 0,
+        "recent_successes": 0.0,
+        "recent_failures": 0.0,
+        "last_rated_at": None,
+    }
+
+
+def dump_json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)

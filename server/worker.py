@@ -1,0 +1,140 @@
+"""The background extraction worker: picks up pending traces (from any process) and learns from them.
+
+Only one process per ``DEFTLY_HOME`` extracts at a time: the one holding the
+home's lock file. That makes procedure merges single-writer (no lost updates)
+and lets the lock holder safely re-queue traces a crashed process left in
+``processing``. The others keep trying the lock, so extraction continues when
+the holder exits.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from deftly.server.filelock import FileLock
+from deftly.tools.extract.base import Extractor
+from deftly.tools.learn import LearnResult, learn
+from deftly.tools.models import TraceRecord
+from deftly.tools.ports import Embedder
+
+log = logging.getLogger(__name__)
+
+MAINTENANCE_EVERY_SECONDS = 60.0
+
+
+@dataclass
+class WorkerStats:
+    processed: int = 0
+    failed: int = 0
+    last_error: str = ""
+
+
+class ExtractionWorker:
+    def __init__(
+        self,
+        db: Any,
+        embedder: Embedder,
+        extractor: Callable[[], Extractor],
+        *,
+        lock_path: Path,
+        poll_seconds: float = 1.0,
+        clock: Callable[[], Any] | None = None,
+    ) -> None:
+        from deftly.server.rows import utcnow
+
+        self._db = db
+        self._embedder = embedder
+        self._make_extractor = extractor
+        self._extractor: Extractor | None = None
+        self._lock = FileLock(lock_path)
+        self._poll = poll_seconds
+        self._now = clock or utcnow
+        self._wake = threading.Event()
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._last_maintenance = time.monotonic()
+        self.stats = WorkerStats()
+
+    @property
+    def is_leader(self) -> bool:
+        return self._lock.held
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="deftly-worker", daemon=True)
+            self._thread.start()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stopping.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+        self._lock.release()
+
+    def _run(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                self.run_once()
+            except Exception:  # the worker must outlive any one failure
+                log.exception("extraction worker cycle failed")
+            self._wake.wait(self._poll)
+            self._wake.clear()
+
+    def run_once(self) -> int:
+        """Take the lock if free, process every pending trace, maintain tables when due."""
+        if not self._lock.held and self._lock.acquire():
+            requeued = self._db.requeue_processing()
+            if requeued:
+                log.info("re-queued %d trace(s) left in processing by an earlier run", requeued)
+        if not self._lock.held:
+            return 0
+        processed = self.drain()
+        if self._db.maintenance_due() or time.monotonic() - self._last_maintenance > MAINTENANCE_EVERY_SECONDS:
+            self._last_maintenance = time.monotonic()
+            self._db.maintain()
+        return processed
+
+    def drain(self) -> int:
+        count = 0
+        while not self._stopping.is_set():
+            record = self._db.claim_next_pending()
+            if record is None:
+                return count
+            self.process(record)
+            count += 1
+        return count
+
+    def process(self, record: TraceRecord) -> LearnResult | None:
+        from deftly.server.store import LanceStore
+
+        store = LanceStore(self._db, record.namespace)
+        try:
+            trace = store.load_trace(record.resource_id)
+            result = learn(
+                record, trace, extractor=self.extractor, store=store, embedder=self._embedder, now=self._now()
+            )
+        except Exception as exc:
+            log.exception("extraction failed for %s", record.resource_id)
+            self.stats.failed += 1
+            self.stats.last_error = f"{type(exc).__name__}: {exc}"
+            store.set_trace_status(record.resource_id, "failed", f"extraction failed: {self.stats.last_error}")
+            return None
+        store.set_trace_status(record.resource_id, result.status, result.reason, result.procedure_ids)
+        self.stats.processed += 1
+        return result
+
+    @property
+    def extractor(self) -> Extractor:
+        if self._extractor is None:
+            self._extractor = self._make_extractor()
+        return self._extractor

@@ -1,0 +1,79 @@
+"""What every extractor produces, and the interface the worker calls."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from deftly.tools.models import Outcome, Parameter, Step
+from deftly.tools.trace import Message, ToolCall, Trace
+
+
+@dataclass
+class Task:
+    """One user request and everything done for it, in order."""
+
+    index: int
+    request: str
+    turns: list[Message | ToolCall]
+
+    @property
+    def calls(self) -> list[ToolCall]:
+        return [t for t in self.turns if isinstance(t, ToolCall)]
+
+    @property
+    def user_texts(self) -> list[str]:
+        return [t.text for t in self.turns if isinstance(t, Message) and t.role == "user"]
+
+    @property
+    def final_answer(self) -> str:
+        for turn in reversed(self.turns):
+            if isinstance(turn, Message) and turn.role == "assistant" and not turn.reasoning:
+                return turn.text
+        return ""
+
+
+@dataclass
+class Draft:
+    """A generalized procedure before it is merged into the store."""
+
+    title: str
+    when_to_use: str
+    steps: list[Step]
+    parameters: list[Parameter] = field(default_factory=list)
+    pitfalls: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+    task_index: int = 0
+
+    @property
+    def tools(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for step in self.steps:
+            if step.tool:
+                seen.setdefault(step.tool, None)
+        return list(seen)
+
+
+@dataclass
+class Skipped:
+    """A task that did not become a procedure, and why."""
+
+    task_index: int
+    reason: str
+    request: str = ""
+    lesson: str | None = None
+    tools: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Extraction:
+    drafts: list[Draft] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    extractor: str = "heuristic"
+    notes: list[str] = field(default_factory=list)
+
+
+class Extractor(Protocol):
+    name: str
+
+    def extract(self, trace: Trace, outcome: Outcome | None = None) -> Extraction: ...

@@ -1,0 +1,129 @@
+"""The offline extractor: deterministic, no model, good enough to be the default."""
+
+from __future__ import annotations
+
+import re
+
+from deftly.tools.extract.base import Draft, Extraction, Skipped, Task
+from deftly.tools.extract.segment import split_tasks
+from deftly.tools.extract.select import lesson_from, skip_reason
+from deftly.tools.extract.steps import StepPlan, generalize_text, plan_steps
+from deftly.tools.extract.titles import fallback_title, generalize_words, request_sentence, title_from, when_to_use
+from deftly.tools.extract.tools_kind import is_read_only
+from deftly.tools.extract.validate import placeholder_names, sensitive_literals, without_leaks
+from deftly.tools.generalize import ValueBinder
+from deftly.tools.models import Outcome, Parameter
+from deftly.tools.trace import ToolCall, Trace
+
+_NAME_FIELD = re.compile(r'"(?:first_name|last_name|full_name|name|given_name|surname|username)"\s*:\s*"([^"]{2,60})"')
+_PLACEHOLDER_KINDS = {
+    "date": "date",
+    "time": "time",
+    "email": "email",
+    "url": "url",
+    "path": "path",
+    "amount": "amount",
+    "number": "number",
+    "id": "id",
+    "name": "name",
+    "file_name": "file",
+    "origin": "text",
+    "destination": "text",
+}
+
+
+class HeuristicExtractor:
+    name = "heuristic"
+
+    def extract(self, trace: Trace, outcome: Outcome | None = None) -> Extraction:
+        names = known_names(trace)
+        extraction = Extraction(extractor=self.name)
+        for task in split_tasks(trace):
+            binder = ValueBinder(request="\n".join(task.user_texts))
+            plan = plan_steps(task.calls, binder)
+            reason = skip_reason(task, plan, outcome)
+            if reason is None:
+                draft = build_draft(task, plan, binder, names)
+                extraction.drafts.append(without_leaks(draft, sensitive_literals(task, names)))
+            else:
+                extraction.skipped.append(skipped_task(task, reason, binder, names))
+        return extraction
+
+
+def build_draft(task: Task, plan: StepPlan, binder: ValueBinder, names: set[str]) -> Draft:
+    values = binder.value_map()
+    actions = [s.tool for s in plan.steps if s.tool and not is_read_only(s.tool)]
+    main = next((s for s in reversed(plan.steps) if s.tool in actions), plan.steps[-1])
+    title = title_from(task.request, values, names, actions, fallback_title(main.tool or main.action, main.arguments))
+    sentence = request_sentence(task.request)
+    draft = Draft(
+        title=title,
+        when_to_use=when_to_use(task.request, values, names),
+        steps=plan.steps,
+        pitfalls=list(dict.fromkeys(plan.pitfalls)),
+        requests=[generalize_words(sentence, values, names)] if sentence else [],
+        task_index=task.index,
+    )
+    draft.parameters = used_parameters(draft, binder.parameters())
+    return draft
+
+
+def used_parameters(draft: Draft, bound: list[Parameter]) -> list[Parameter]:
+    """Parameters for the placeholders the title and steps use, in order of first use."""
+    used = placeholder_names(Draft(title=draft.title, when_to_use="", steps=draft.steps))
+    by_name = {p.name: p for p in bound}
+    parameters = []
+    for name in used:
+        if name == "secret":
+            continue
+        if name in by_name:
+            parameters.append(by_name[name])
+        else:
+            base = re.sub(r"_\d+$", "", name)
+            kind = _PLACEHOLDER_KINDS.get(base, "text")
+            parameters.append(
+                Parameter(
+                    name=name,
+                    description=f"{kind.capitalize()} from the user's request.",
+                    kind=kind,
+                    example=_example(kind),
+                    source="request",
+                )
+            )
+    return parameters
+
+
+def _example(kind: str) -> str:
+    from deftly.tools.values import example_for
+
+    return example_for(kind, "")
+
+
+def skipped_task(task: Task, reason: str, binder: ValueBinder, names: set[str]) -> Skipped:
+    lesson = lesson_from(task)
+    literals = sensitive_literals(task, names)
+    generalized_lesson = None
+    if lesson:
+        generalized_lesson = generalize_text(generalize_words(lesson, binder.value_map(), names), binder)
+        if any(literal.lower() in generalized_lesson.lower() for literal in literals if len(literal) >= 3):
+            generalized_lesson = None
+    sentence = request_sentence(task.request) or task.request
+    return Skipped(
+        task_index=task.index,
+        reason=reason,
+        request=generalize_words(sentence, binder.value_map(), names),
+        lesson=generalized_lesson,
+        tools=sorted({c.tool for c in task.calls if isinstance(c, ToolCall)}),
+    )
+
+
+def known_names(trace: Trace) -> set[str]:
+    """Person names seen in tool results (name fields), so titles and pitfalls never carry them."""
+    names: set[str] = set()
+    for call in trace.tool_calls:
+        if call.result is not None:
+            names.update(m.group(1) for m in _NAME_FIELD.finditer(call.result.content))
+        for key, value in call.arguments.items():
+            if isinstance(value, str) and re.search(r"name$", key.lower()) and len(value) < 60:
+                names.add(value)
+    return {name for name in names if any(ch.isalpha() for ch in name)}

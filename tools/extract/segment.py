@@ -1,0 +1,106 @@
+"""Splitting a trace into tasks: each user request starts one; answers, refinements and thanks stay in it."""
+
+from __future__ import annotations
+
+import re
+
+from deftly.tools.extract.base import Task
+from deftly.tools.extract.titles import mentioned_actions
+from deftly.tools.extract.tools_kind import is_read_only, is_scratchpad
+from deftly.tools.trace import Message, ToolCall, Trace
+
+_STOP = re.compile(r"^\W*(?:###\s*stop\s*###|/exit|/quit|exit|quit)\W*$", re.IGNORECASE)
+_ACK = re.compile(
+    r"^\W*(?:yes|yeah|yep|yup|sure|ok(?:ay)?|no|nope|thanks?|thank you|thx|great|perfect|awesome|cool|nice"
+    r"|sounds good|that(?:'s| is) (?:all|it|fine|great|correct|right)|that works|correct|right|exactly|confirm(?:ed)?"
+    r"|please (?:proceed|go ahead|do (?:it|that|so))|go ahead|proceed|do it|looks good|lgtm|got it|understood"
+    r"|no,? (?:thanks|thank you|that's all)|bye|goodbye)\b",
+    re.IGNORECASE,
+)
+_GREETING = re.compile(r"^\W*(?:hi|hello|hey|good (?:morning|afternoon|evening)|greetings)\W*(?:there)?\W*$", re.I)
+_NEW_REQUEST = re.compile(
+    r"\b(?:i(?:'d| would) (?:also )?(?:like|love|want)|i (?:also )?(?:want|need|wish)|i(?:'m| am) (?:looking|trying)"
+    r"|can you|could you|would you|will you|please\b|help me|how (?:do|can|should) i|another\b|also\b|next\b"
+    r"|now\b|let's\b|one more)",
+    re.IGNORECASE,
+)
+_IMPERATIVE_START = re.compile(
+    r"^\W*(?:add|book|build|cancel|change|check|create|delete|deploy|email|find|fix|get|install|list|make|move"
+    r"|open|remove|rename|run|schedule|search|send|set|show|update|upload|write)\b",
+    re.IGNORECASE,
+)
+_REFINEMENT = re.compile(
+    r"^\W*(?:also (?:cc|bcc|add|include|attach)|actually|instead|make (?:it|that)|change (?:it|that)|wait|oh,?|"
+    r"and (?:cc|add|include)|but\b|no,)",
+    re.IGNORECASE,
+)
+_CLOSING_QUESTION = re.compile(
+    r"anything else|something else|help (?:you )?with (?:today|anything)|further (?:assistance|help)"
+    r"|other questions|else i can (?:do|help)",
+    re.IGNORECASE,
+)
+_WORDS_IN_ACK = 8
+
+
+def split_tasks(trace: Trace) -> list[Task]:
+    tasks: list[Task] = []
+    current: Task | None = None
+    preamble: list[Message | ToolCall] = []
+    last_assistant = ""
+    for turn in trace.turns:
+        if isinstance(turn, Message) and turn.role == "user":
+            text = turn.text.strip()
+            if _STOP.match(text):
+                continue
+            if current is None or _starts_new_task(current, text, last_assistant):
+                current = Task(index=len(tasks), request="", turns=[*preamble])
+                preamble = []
+                tasks.append(current)
+            if not current.request and is_substantive(text):
+                current.request = text
+            current.turns.append(turn)
+        elif isinstance(turn, Message) and turn.role == "system":
+            continue
+        else:
+            (current.turns if current is not None else preamble).append(turn)
+            if isinstance(turn, Message) and turn.role == "assistant" and not turn.reasoning:
+                last_assistant = turn.text
+            elif isinstance(turn, ToolCall):
+                last_assistant = ""
+    return [task for task in tasks if task.request]
+
+
+def is_substantive(text: str) -> bool:
+    """A user message that asks for something (not only a greeting, thanks or yes/no)."""
+    return not _GREETING.match(text) and not is_acknowledgement(text) and not _STOP.match(text)
+
+
+def is_acknowledgement(text: str) -> bool:
+    if not _ACK.match(text):
+        return False
+    return len(text.split()) <= _WORDS_IN_ACK and not _NEW_REQUEST.search(text)
+
+
+def _starts_new_task(task: Task, text: str, last_assistant: str) -> bool:
+    if is_acknowledgement(text) or _GREETING.match(text):
+        return False
+    if not _task_done(task, last_assistant):
+        return False
+    if _REFINEMENT.match(text) and not _NEW_REQUEST.search(text):
+        return False
+    return bool(_NEW_REQUEST.search(text) or _IMPERATIVE_START.match(text) or text.rstrip().endswith("?"))
+
+
+def _task_done(task: Task, last_assistant: str) -> bool:
+    """The task did what was asked and the assistant reported back without asking for more input.
+
+    A request to change something is done only once a call that acts (not a lookup) succeeded;
+    a question is done once any call succeeded.
+    """
+    worked = [c for c in task.calls if c.status == "ok" and not is_scratchpad(c.tool)]
+    if mentioned_actions(task.request):
+        worked = [c for c in worked if not is_read_only(c.tool)]
+    if not worked or not last_assistant:
+        return False
+    asks = last_assistant.rstrip().endswith("?")
+    return not asks or bool(_CLOSING_QUESTION.search(last_assistant))

@@ -1,0 +1,129 @@
+"""From a task's tool calls to generalized, numbered steps, decision points and pitfalls.
+
+Failed calls never become steps. A failure followed by a different tool that
+worked becomes a decision point on that step; a failure the agent fixed by
+retrying the same tool becomes a pitfall. Exact retries collapse, and
+consecutive calls of one tool on different values become one repeated step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from deftly.tools.extract.tools_kind import is_scratchpad, words
+from deftly.tools.generalize import ValueBinder, canonical_json
+from deftly.tools.models import Step
+from deftly.tools.trace import ToolCall
+from deftly.tools.values import redact_patterns, replace_values
+
+_MAX_ERROR_CHARS = 120
+
+
+@dataclass
+class StepPlan:
+    steps: list[Step] = field(default_factory=list)
+    pitfalls: list[str] = field(default_factory=list)
+    failed_calls: int = 0
+
+
+@dataclass
+class _Failure:
+    tool: str
+    error: str
+
+
+def plan_steps(calls: list[ToolCall], binder: ValueBinder) -> StepPlan:
+    plan = StepPlan()
+    pending: list[_Failure] = []
+    last_key: tuple[str, str] | None = None
+    for index, call in enumerate(calls):
+        if is_scratchpad(call.tool) or call.status == "unfinished":
+            continue
+        if call.status == "failed":
+            plan.failed_calls += 1
+            pending.append(_Failure(call.tool, _error_text(call)))
+            continue
+        key = (call.tool, canonical_json(call.arguments))
+        if key == last_key:
+            continue  # an exact retry of the step just taken
+        last_key = key
+        succeeds_later = {c.tool for c in calls[index:] if c.status == "ok"}
+        decision = _resolve_failures(pending, call.tool, succeeds_later, binder, plan)
+        pending = []
+        previous = plan.steps[-1] if plan.steps else None
+        if previous is not None and previous.tool == call.tool and not decision:
+            _repeat(previous, call, binder, len(plan.steps))
+            continue
+        arguments = binder.generalize(call.tool, call.arguments)
+        plan.steps.append(Step(action=describe(call.tool), tool=call.tool, arguments=arguments, decision=decision))
+        binder.add_result(len(plan.steps), call.result.content if call.result else "")
+    for failure in pending:
+        plan.pitfalls.append(_pitfall(failure, binder))
+    _link_outputs(plan.steps, binder)
+    return plan
+
+
+def _resolve_failures(
+    pending: list[_Failure], tool: str, succeeds_later: set[str], binder: ValueBinder, plan: StepPlan
+) -> str | None:
+    """A failure whose tool later worked is a pitfall (fixed and retried); else the next tool is the way around."""
+    decision = None
+    for failure in pending:
+        if failure.tool in succeeds_later:
+            plan.pitfalls.append(_pitfall(failure, binder))
+        elif decision is None:
+            error = generalize_text(failure.error, binder)
+            decision = f'If `{failure.tool}` fails with "{error}", call `{tool}` instead.'
+        else:
+            plan.pitfalls.append(_pitfall(failure, binder))
+    return decision
+
+
+def _repeat(step: Step, call: ToolCall, binder: ValueBinder, step_number: int) -> None:
+    binder.alias(call.arguments, step.arguments)
+    binder.add_result(step_number, call.result.content if call.result else "")
+    if step.decision is None:
+        loop_values = [v for v in step.arguments.values() if isinstance(v, str) and v.startswith("{")]
+        target = f" for each {loop_values[0]}" if loop_values else ""
+        step.decision = f"Repeat{target} as needed."
+
+
+def _pitfall(failure: _Failure, binder: ValueBinder) -> str:
+    return f'`{failure.tool}` can fail with "{generalize_text(failure.error, binder)}"; check its arguments first.'
+
+
+def _error_text(call: ToolCall) -> str:
+    error = (call.result.error if call.result and call.result.error else "") or "an error"
+    error = error.strip().removeprefix("Error:").strip()
+    return error if len(error) <= _MAX_ERROR_CHARS else error[: _MAX_ERROR_CHARS - 1] + "…"
+
+
+def generalize_text(text: str, binder: ValueBinder) -> str:
+    """Known values become their placeholders; other instance-shaped values become typed ones."""
+    return redact_patterns(replace_values(text, binder.value_map()))
+
+
+def _link_outputs(steps: list[Step], binder: ValueBinder) -> None:
+    for parameter in binder.parameters():
+        if parameter.source.startswith("step "):
+            number = int(parameter.source.split()[1])
+            if 1 <= number <= len(steps) and parameter.name not in steps[number - 1].produces:
+                steps[number - 1].produces.append(parameter.name)
+
+
+def describe(tool: str) -> str:
+    """An imperative description from the tool's name: ``get_reservation_details`` -> "Get reservation details"."""
+    tokens = words(tool)
+    if not tokens:
+        return f"Call {tool}"
+    return " ".join(tokens).capitalize()
+
+
+def signature(steps: list[Step]) -> str:
+    """The generalized tool sequence used to recognise the same procedure again."""
+    return " > ".join(step.tool or step.action for step in steps)
+
+
+def arguments_of(steps: list[Step]) -> list[dict[str, Any]]:
+    return [step.arguments for step in steps]

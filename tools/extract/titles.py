@@ -1,0 +1,231 @@
+"""Imperative titles and "when to use" lines from the user's request, with values turned into placeholders."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+from deftly.tools.extract.tools_kind import words
+from deftly.tools.values import redact_patterns, replace_values
+
+_MARKER = re.compile(
+    r"\b(?:i(?:'d| would) (?:\w+ )?(?:like|love|want)(?: you)?(?: to)?|i (?:\w+ )?(?:want|need|wish|have)(?: you)? to"
+    r"|i(?:'m| am) (?:looking|trying|hoping|planning|wanting) to|can you(?: please)?|could you(?: please)?"
+    r"|would you(?: please)?|will you|please|help me(?: to)?|how (?:do|can|should) i|let's|i'd like)\s+",
+    re.IGNORECASE,
+)
+_THANKS = re.compile(r"^\W*(?:thanks?|thank you|great|perfect|ok(?:ay)?|awesome|sure|yes)\b", re.IGNORECASE)
+_OWNER_CLAUSE = re.compile(
+    r"\s+(?:that |which )?(?:i|we)(?:'ve| have| had| own| booked| made| got)\b.*$|\s+i\s.*$", re.IGNORECASE
+)
+_HELP_WITH = re.compile(
+    r"^(?:assist|help|support)(?: (?:me|us|the user))?(?: (?:out|with|to|on|in))?\s+(?=\w+ing\b|\w)", re.I
+)
+_VAGUE = {
+    "it",
+    "this",
+    "that",
+    "something",
+    "things",
+    "thing",
+    "issue",
+    "problem",
+    "a",
+    "an",
+    "the",
+    "some",
+    "few",
+    "user",
+    "me",
+    "with",
+    "my",
+    "out",
+    "question",
+    "questions",
+    "request",
+    "one",
+}
+_GERUND_BASES = {
+    "chang": "change",
+    "mak": "make",
+    "updat": "update",
+    "creat": "create",
+    "remov": "remove",
+    "schedul": "schedule",
+    "reserv": "reserve",
+    "writ": "write",
+    "us": "use",
+    "mov": "move",
+    "clos": "close",
+    "delet": "delete",
+    "configur": "configure",
+    "sav": "save",
+    "shar": "share",
+    "handl": "handle",
+    "issu": "issue",
+    "manag": "manage",
+    "purchas": "purchase",
+    "receiv": "receive",
+    "replac": "replace",
+    "resolv": "resolve",
+    "upgrad": "upgrade",
+    "downgrad": "downgrade",
+    "compar": "compare",
+    "prepar": "prepare",
+    "releas": "release",
+    "merg": "merge",
+    "debugg": "debug",
+    "tak": "take",
+    "giv": "give",
+    "generat": "generate",
+    "migrat": "migrate",
+}
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+_GREETING = re.compile(r"^\W*(?:hi|hello|hey|good (?:morning|afternoon|evening))\b[\s,!.]*(?:there[\s,!.]*)?", re.I)
+_CLAUSE_BREAK = re.compile(
+    r"\s+(?:because|since|as|so that|so|but|though|although|which|who|if|when|while)\s+|[,;:(]|\s+-\s+", re.I
+)
+_TRAILING = re.compile(r"(?:\s+(?:please|for me|thanks?|thank you|asap|now|today))+\s*$|[\s.!?]+$", re.IGNORECASE)
+_LEADING = re.compile(r"^(?:to|please|just|also|kindly)\s+", re.IGNORECASE)
+_PRONOUNS = [
+    (re.compile(r"\bmy\b", re.I), "the"),
+    (re.compile(r"\bmine\b", re.I), "the user's"),
+    (re.compile(r"\bme\b", re.I), "the user"),
+    (re.compile(r"\bI\b"), "the user"),
+    (re.compile(r"\bour\b", re.I), "the"),
+    (re.compile(r"\bus\b", re.I), "the user"),
+]
+_ROUTE = re.compile(r"\bfrom ([A-Z][\w.]*(?: [A-Z][\w.]*)*) to ([A-Z][\w.]*(?: [A-Z][\w.]*)*)")
+_MAX_TITLE_WORDS = 14
+_MAX_WHEN_WORDS = 30
+_VERB_GROUPS = [
+    {"cancel", "delete", "remove", "refund", "drop", "terminate"},
+    {"change", "update", "modify", "edit", "move", "switch", "rebook", "reschedule", "upgrade", "downgrade", "set"},
+    {"book", "reserve", "create", "purchase", "buy", "add", "order"},
+    {"send", "email", "mail", "message", "notify", "post", "share", "reply", "forward"},
+    {"transfer", "escalate", "handoff"},
+    {"find", "search", "look", "lookup", "get", "check", "show", "list", "fetch", "read", "see", "know", "tell"},
+]
+
+
+def request_sentence(request: str) -> str | None:
+    """The part of the request that says what to do, e.g. "cancel my reservation", or None."""
+    text = _GREETING.sub("", request.strip())
+    sentences = [s for s in _SENTENCE_END.split(text) if s and not _THANKS.match(s)]
+    for sentence in sentences:
+        match = _MARKER.search(sentence)
+        if match:
+            return _clean(sentence[match.end() :])
+    first = sentences[0] if sentences else ""
+    if first and not re.match(r"^(?:i|i'm|my|we|our|it|this|that|there|what|why|who|when|where)\b", first, re.I):
+        return _clean(first)
+    return None
+
+
+def _clean(text: str) -> str:
+    text = _LEADING.sub("", text.strip())
+    text = _HELP_WITH.sub("", text)
+    text = _imperative(text)
+    text = _CLAUSE_BREAK.split(text, maxsplit=1)[0]
+    text = _OWNER_CLAUSE.sub("", text)
+    text = _TRAILING.sub("", text)
+    for pattern, replacement in _PRONOUNS:
+        text = pattern.sub(replacement, text)
+    return " ".join(text.split()[:_MAX_TITLE_WORDS])
+
+
+def _imperative(text: str) -> str:
+    """ "canceling a couple of reservations" -> "cancel a couple of reservations"."""
+    first, _, rest = text.partition(" ")
+    if not first.lower().endswith("ing") or len(first) <= 5:
+        return text
+    stem = first[:-3].lower()
+    if (len(stem) > 3 and stem[-1] == stem[-2] and stem[-1] not in "lsz") or stem.endswith("ll"):
+        stem = stem[:-1]
+    base = _GERUND_BASES.get(stem, stem)
+    return f"{base} {rest}".strip()
+
+
+def is_vague(sentence: str) -> bool:
+    """True for requests that say nothing about the task, like "help me with it"."""
+    return set(re.findall(r"[a-z']+", sentence.lower())) <= _VAGUE
+
+
+def generalize_words(text: str, values: Mapping[str, str], names: Iterable[str]) -> str:
+    text = _ROUTE.sub("from {origin} to {destination}", text)
+    text = replace_values(text, {**dict.fromkeys(names, "name"), **values})
+    return redact_patterns(text)
+
+
+def title_from(
+    request: str, values: Mapping[str, str], names: Iterable[str], action_tools: list[str], fallback: str
+) -> str:
+    """An imperative title: the request when it names the action actually taken, else ``fallback``."""
+    sentence = request_sentence(request)
+    if not sentence or len(sentence.split()) < 2 or is_vague(sentence):
+        return fallback
+    title = generalize_words(sentence, values, names)
+    if action_tools and not _mentions_action(title, action_tools):
+        return fallback
+    return title[0].upper() + title[1:]
+
+
+def when_to_use(request: str, values: Mapping[str, str], names: Iterable[str]) -> str:
+    """One line saying when to use the procedure, in the user's own (generalized) words."""
+    sentence = request_sentence(request)
+    if sentence and len(sentence.split()) >= 2 and not is_vague(sentence):
+        return f"The user asks to {generalize_words(sentence, values, names)}."
+    text = " ".join(_GREETING.sub("", request.strip()).split()[:_MAX_WHEN_WORDS])
+    return f'The user says: "{generalize_words(text, values, names)}"'
+
+
+def _mentions_action(title: str, tools: list[str]) -> bool:
+    title_words = set(re.findall(r"[a-z]+", title.lower()))
+    for tool in tools:
+        tool_words = set(words(tool))
+        if _overlap(title_words, tool_words):
+            return True
+        if any(_overlap(group, tool_words) and _overlap(group, title_words) for group in _VERB_GROUPS):
+            return True
+    return False
+
+
+def same_word(a: str, b: str) -> bool:
+    """Equal, or one is the other plus a short inflection (change/changes/changing, cancel/cancelled)."""
+    if a == b:
+        return True
+    short, long = sorted((a, b), key=len)
+    stem = short[:-1] if short.endswith("e") else short
+    return len(short) >= 4 and long.startswith(stem) and len(long) - len(stem) <= 4 and len(long) - len(short) <= 3
+
+
+def _overlap(left: set[str], right: set[str]) -> bool:
+    return any(same_word(a, b) for a in left for b in right)
+
+
+def mentioned_actions(text: str) -> set[str]:
+    """Which verb groups a request mentions, by the group's first verb (cancel, change, book, ...)."""
+    text_words = set(re.findall(r"[a-z]+", text.lower()))
+    return {min(group) for group in _VERB_GROUPS[:-1] if _overlap(group, text_words)}
+
+
+def tool_actions(tool: str) -> set[str]:
+    """The verb groups of a tool's verb (its first word; any exact verb when the first is a noun)."""
+    tool_words = words(tool)
+    if not tool_words:
+        return set()
+    first = {min(group) for group in _VERB_GROUPS if _overlap(group, {tool_words[0]})}
+    return first or {min(group) for group in _VERB_GROUPS if group & set(tool_words)}
+
+
+def fallback_title(tool: str, arguments: Mapping[str, object]) -> str:
+    """ "Cancel reservation {reservation_id}" / "Send certificate for {user_id}" from the main step."""
+    placeholders = [v for v in arguments.values() if isinstance(v, str) and v.startswith("{") and v.endswith("}")]
+    tool_words = words(tool)
+    head = " ".join(tool_words).capitalize() or tool
+    if not placeholders:
+        return head
+    first = placeholders[0]
+    if _overlap(set(first[1:-1].split("_")), set(tool_words[1:])):
+        return f"{head} {first}"
+    return f"{head} for {first}"

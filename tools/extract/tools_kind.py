@@ -1,0 +1,67 @@
+"""What a tool's name says about it: a scratchpad (not a step at all), read-only, or acting on the world."""
+
+from __future__ import annotations
+
+import re
+
+_SCRATCHPAD = re.compile(r"^(?:think|thinking|reason|reasoning|scratchpad|plan|note|reflect|todo_?write)$", re.I)
+_READ_VERBS = (
+    "get",
+    "list",
+    "search",
+    "find",
+    "read",
+    "fetch",
+    "lookup",
+    "look",
+    "query",
+    "show",
+    "view",
+    "describe",
+    "check",
+    "calculate",
+    "compute",
+    "count",
+    "grep",
+    "glob",
+    "ls",
+    "cat",
+    "head",
+    "tail",
+    "inspect",
+    "browse",
+    "retrieve",
+    "load",
+    "open",
+    "stat",
+    "status",
+    "validate",
+    "verify",
+    "preview",
+    "diff",
+    "explain",
+    "estimate",
+    "websearch",
+    "webfetch",
+    "navigate",
+    "screenshot",
+    "snapshot",
+)
+_WRITE_WORDS = ("write", "edit", "update", "create", "delete", "remove", "send", "post", "put", "book", "cancel")
+
+
+def words(tool: str) -> list[str]:
+    """``get_reservation_details`` / ``getReservation`` / ``mcp__crm__lookup`` -> lower-case words."""
+    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", tool.split("__")[-1])
+    return [w for w in re.split(r"[^A-Za-z0-9]+", spaced.lower()) if w]
+
+
+def is_scratchpad(tool: str) -> bool:
+    return bool(_SCRATCHPAD.match(tool.split("__")[-1]))
+
+
+def is_read_only(tool: str) -> bool:
+    tokens = words(tool)
+    if not tokens or any(w in _WRITE_WORDS for w in tokens):
+        return False
+    return tokens[0] in _READ_VERBS

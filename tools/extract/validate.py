@@ -1,0 +1,110 @@
+"""Checks every draft passes, whichever extractor wrote it: no literal leaks, placeholders declared, tools real."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from deftly.tools.extract.base import Draft, Task
+from deftly.tools.trace import Message
+from deftly.tools.values import EMAIL, ID_TOKEN, ISO_DATE, PATH, URL, UUID, WORD_DATE, kind_of
+
+PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+_TEXT_PATTERNS = (EMAIL, URL, UUID, ISO_DATE, WORD_DATE, PATH, ID_TOKEN)
+
+
+def sensitive_literals(task: Task, names: Iterable[str] = ()) -> set[str]:
+    """Instance values of this task that must never appear in its procedure."""
+    literals = {n for n in names if len(n) >= 2}
+    for call in task.calls:
+        _collect_argument_values(call.arguments, "", literals)
+    for turn in task.turns:
+        if isinstance(turn, Message) and turn.role == "user":
+            for pattern in _TEXT_PATTERNS:
+                literals.update(m.group(0) for m in pattern.finditer(turn.text))
+    return {literal for literal in literals if not PLACEHOLDER.fullmatch(literal)}
+
+
+def _collect_argument_values(value: Any, key: str, into: set[str]) -> None:
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _collect_argument_values(v, str(k), into)
+    elif isinstance(value, list):
+        for item in value:
+            _collect_argument_values(item, key, into)
+    elif isinstance(value, str) and kind_of(value, key) not in (None, "text", "number"):
+        into.add(value.strip())
+
+
+def placeholder_names(draft: Draft) -> list[str]:
+    """Placeholder names used anywhere in the draft, in order of first use."""
+    found: dict[str, None] = {}
+    for text in _texts(draft):
+        for match in PLACEHOLDER.finditer(text):
+            found.setdefault(match.group(1), None)
+    return list(found)
+
+
+def _texts(draft: Draft) -> list[str]:
+    texts = [draft.title, draft.when_to_use, *draft.pitfalls, *draft.requests]
+    for step in draft.steps:
+        texts += [step.action, step.decision or "", *_strings(step.arguments)]
+    return texts
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+def leaks(draft: Draft, literals: Iterable[str]) -> list[str]:
+    text = "\n".join(_texts(draft)).lower()
+    return [lit for lit in literals if len(lit) >= 3 and _contains(text, lit.lower())]
+
+
+def _contains(text: str, needle: str) -> bool:
+    return needle in text and re.search(rf"(?<![\w]){re.escape(needle)}(?![\w])", text) is not None
+
+
+def without_leaks(draft: Draft, literals: Iterable[str]) -> Draft:
+    """Replace any literal that slipped through with a typed placeholder (the last line of defence)."""
+    found = leaks(draft, literals)
+    if not found:
+        return draft
+    mapping = {lit: "{" + (_kind_name(lit)) + "}" for lit in found}
+
+    def fix(text: str) -> str:
+        for literal in sorted(mapping, key=len, reverse=True):
+            text = re.sub(rf"(?<![\w]){re.escape(literal)}(?![\w])", mapping[literal], text, flags=re.IGNORECASE)
+        return text
+
+    draft.title = fix(draft.title)
+    draft.when_to_use = fix(draft.when_to_use)
+    draft.pitfalls = [fix(p) for p in draft.pitfalls]
+    draft.requests = [fix(r) for r in draft.requests]
+    for step in draft.steps:
+        step.action = fix(step.action)
+        step.decision = fix(step.decision) if step.decision else None
+        step.arguments = _fix_value(step.arguments, fix)
+    return draft
+
+
+def _fix_value(value: Any, fix: Any) -> Any:
+    if isinstance(value, str):
+        return fix(value)
+    if isinstance(value, dict):
+        return {k: _fix_value(v, fix) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_fix_value(v, fix) for v in value]
+    return value
+
+
+def _kind_name(literal: str) -> str:
+    kind = kind_of(literal)
+    return {"file": "file_name", None: "name", "text": "name"}.get(kind, kind) or "value"

@@ -1,0 +1,208 @@
+"""Merging a new draft into a procedure already known, instead of storing a duplicate.
+
+A draft matches a stored procedure when it has the same generalized tool
+sequence, or when its embedding is near-identical and it acts through the same
+tools. Merging adds the session to ``sources`` (so evidence rises once per
+session, never twice), keeps the most general form of each step, and bumps
+``version`` (keeping the old one) only when the steps really changed.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from deftly.tools.extract.base import Draft
+from deftly.tools.extract.steps import signature
+from deftly.tools.extract.tools_kind import is_read_only
+from deftly.tools.generalize import canonical_json
+from deftly.tools.models import Parameter, Procedure, Step
+from deftly.tools.ports import ProcedureStore, SearchFilters, Vector
+
+MAX_EXAMPLES = 5
+MAX_PITFALLS = 8
+MAX_STEPS = 12
+OPTIONAL = "Only if needed (not every run does this)."
+_PLACEHOLDER = re.compile(r"^\{[a-z][a-z0-9_]*\}$")
+
+
+@dataclass(frozen=True)
+class MergePolicy:
+    """Similarity above which two procedures with the same acting tools count as one."""
+
+    min_similarity: float = 0.86
+    lesson_similarity: float = 0.55
+    candidates: int = 5
+
+
+def find_match(draft: Draft, vector: Vector, store: ProcedureStore, policy: MergePolicy) -> Procedure | None:
+    same_sequence = store.find_by_signature(signature(draft.steps))
+    if same_sequence is not None:
+        return same_sequence
+    actions = acting_tools(draft.steps)
+    for candidate in store.vector_search(vector, policy.candidates, SearchFilters()):
+        if candidate.score < policy.min_similarity:
+            break
+        if acting_tools(candidate.procedure.steps) == actions:
+            return candidate.procedure
+    return None
+
+
+def acting_tools(steps: list[Step]) -> frozenset[str]:
+    """The tools that change something; procedures acting through different tools never merge."""
+    acting = {s.tool for s in steps if s.tool and not is_read_only(s.tool)}
+    return frozenset(acting or {s.tool for s in steps if s.tool})
+
+
+def new_procedure(draft: Draft, session_id: str, namespace: str, now: datetime) -> Procedure:
+    return Procedure(
+        id=procedure_id(draft.title),
+        namespace=namespace,
+        title=draft.title,
+        when_to_use=draft.when_to_use,
+        parameters=draft.parameters,
+        steps=draft.steps,
+        pitfalls=draft.pitfalls[:MAX_PITFALLS],
+        tools=draft.tools,
+        examples=draft.requests[:MAX_EXAMPLES],
+        sources=[session_id],
+        signatures=[signature(draft.steps)],
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def merge(existing: Procedure, draft: Draft, session_id: str, now: datetime) -> tuple[Procedure, bool]:
+    """The merged procedure, and whether its steps changed (a new version)."""
+    steps = merge_steps(existing.steps, draft.steps)
+    changed = canonical_json([s.model_dump() for s in steps]) != canonical_json(
+        [s.model_dump() for s in existing.steps]
+    )
+    merged = existing.model_copy(
+        update={
+            "steps": steps,
+            "parameters": merge_parameters(existing.parameters, draft.parameters, steps, existing.title),
+            "pitfalls": _union(existing.pitfalls, draft.pitfalls, MAX_PITFALLS),
+            "examples": _union(existing.examples, draft.requests, MAX_EXAMPLES),
+            "sources": _union(existing.sources, [session_id], 10_000),
+            "signatures": _union(existing.signatures, [signature(draft.steps)], 50),
+            "tools": list(dict.fromkeys(s.tool for s in steps if s.tool)),
+            "version": existing.version + 1 if changed else existing.version,
+            "updated_at": now,
+        }
+    )
+    return merged, changed
+
+
+def merge_steps(old: list[Step], new: list[Step]) -> list[Step]:
+    """Align the two step lists on their tools; common steps keep the more general arguments,
+    steps only one side has are kept as optional. Falls back to ``old`` if that would get too long."""
+    pairs = _align([s.tool or s.action for s in old], [s.tool or s.action for s in new])
+    merged: list[Step] = []
+    for i, j in pairs:
+        if i is not None and j is not None:
+            merged.append(_general_step(old[i], new[j]))
+        elif i is not None:
+            merged.append(_optional(old[i]))
+        elif j is not None:
+            merged.append(_optional(new[j]))
+    return merged if len(merged) <= MAX_STEPS else old
+
+
+def _align(a: list[str], b: list[str]) -> list[tuple[int | None, int | None]]:
+    """Longest-common-subsequence alignment of two tool sequences."""
+    lengths = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
+    for i in range(len(a) - 1, -1, -1):
+        for j in range(len(b) - 1, -1, -1):
+            lengths[i][j] = lengths[i + 1][j + 1] + 1 if a[i] == b[j] else max(lengths[i + 1][j], lengths[i][j + 1])
+    pairs: list[tuple[int | None, int | None]] = []
+    i = j = 0
+    while i < len(a) and j < len(b):
+        if a[i] == b[j]:
+            pairs.append((i, j))
+            i, j = i + 1, j + 1
+        elif lengths[i + 1][j] >= lengths[i][j + 1]:
+            pairs.append((i, None))
+            i += 1
+        else:
+            pairs.append((None, j))
+            j += 1
+    pairs += [(k, None) for k in range(i, len(a))] + [(None, k) for k in range(j, len(b))]
+    return pairs
+
+
+def _general_step(old: Step, new: Step) -> Step:
+    arguments = {
+        key: _general_value(key, old.arguments.get(key), new.arguments.get(key))
+        for key in dict.fromkeys([*old.arguments, *new.arguments])
+    }
+    decision = old.decision if old.decision and old.decision != OPTIONAL else new.decision
+    return old.model_copy(
+        update={
+            "arguments": {k: v for k, v in arguments.items() if v is not None},
+            "produces": list(dict.fromkeys([*old.produces, *new.produces])),
+            "decision": decision if decision != OPTIONAL else None,
+        }
+    )
+
+
+def _general_value(key: str, old: Any, new: Any) -> Any:
+    if old is None or new is None or old == new:
+        return old if old is not None else new
+    if isinstance(old, str) and _PLACEHOLDER.match(old):
+        return old
+    if isinstance(new, str) and _PLACEHOLDER.match(new):
+        return new
+    if isinstance(old, dict) and isinstance(new, dict):
+        return {k: _general_value(k, old.get(k), new.get(k)) for k in dict.fromkeys([*old, *new])}
+    if isinstance(old, list) and isinstance(new, list) and old and new:
+        return [_general_value(key, old[0], new[0]), *old[1:]]
+    # Two runs used different literals here: the value varies, so it is a parameter.
+    return "{" + re.sub(r"[^a-z0-9_]+", "_", key.lower()).strip("_") + "}"
+
+
+def _optional(step: Step) -> Step:
+    if step.decision:
+        return step
+    return step.model_copy(update={"decision": OPTIONAL})
+
+
+def merge_parameters(old: list[Parameter], new: list[Parameter], steps: list[Step], title: str) -> list[Parameter]:
+    from deftly.tools.extract.validate import PLACEHOLDER
+
+    text = title + canonical_json([s.model_dump() for s in steps])
+    used = list(dict.fromkeys(PLACEHOLDER.findall(text)))
+    known = {p.name: p for p in [*new, *old]}
+    return [known.get(name) or _inferred(name) for name in used if name != "secret"]
+
+
+def _inferred(name: str) -> Parameter:
+    return Parameter(name=name, description="Varies between runs.", kind="text", example="varies", source="request")
+
+
+def add_pitfall(procedure: Procedure, lesson: str, now: datetime) -> Procedure | None:
+    """The procedure with ``lesson`` added as a pitfall, or None if it already says so."""
+    if any(_same_lesson(lesson, known) for known in procedure.pitfalls):
+        return None
+    pitfalls = [*procedure.pitfalls, lesson][-MAX_PITFALLS:]
+    return procedure.model_copy(update={"pitfalls": pitfalls, "updated_at": now})
+
+
+def _same_lesson(a: str, b: str) -> bool:
+    wa, wb = set(re.findall(r"\w+", a.lower())), set(re.findall(r"\w+", b.lower()))
+    return bool(wa and wb) and len(wa & wb) / len(wa | wb) >= 0.6
+
+
+def _union(old: list[str], new: list[str], limit: int) -> list[str]:
+    merged = list(dict.fromkeys([*old, *new]))
+    return merged[:limit]
+
+
+def procedure_id(title: str) -> str:
+    slug = re.sub(r"\{[^}]*\}", "", title.lower())
+    slug = re.sub(r"[^a-z0-9]+", "-", slug).strip("-")
+    slug = "-".join(slug.split("-")[:6])[:40].strip("-") or "procedure"
+    return f"{slug}-{secrets.token_hex(3)}"

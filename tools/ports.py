@@ -1,0 +1,98 @@
+"""The two things the domain needs from the outside world: an embedder and a store.
+
+``deftly.server`` provides the real ones (fastembed, LanceDB). Everything in
+``deftly.tools`` takes them as arguments, so it is testable without a server.
+A store is bound to one namespace: every read and write it does is scoped to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from deftly.tools.models import FeedbackEvent, Procedure, Ratings, TraceRecord, TraceStatus
+from deftly.tools.trace import Trace
+
+Vector = list[float]
+
+
+class Embedder(Protocol):
+    @property
+    def dimensions(self) -> int: ...
+
+    @property
+    def model_name(self) -> str: ...
+
+    def embed_documents(self, texts: Sequence[str]) -> list[Vector]: ...
+
+    def embed_query(self, text: str) -> Vector: ...
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """Restrictions applied inside the store, before ranking."""
+
+    metadata: dict[str, str | int | float | bool] = field(default_factory=dict)
+    tags: tuple[str, ...] = ()
+    tools: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A procedure found by one search arm, with that arm's raw score (and its vector, if fetched)."""
+
+    procedure: Procedure
+    rank: int
+    score: float
+    vector: Vector | None = None
+
+
+class TraceStore(Protocol):
+    namespace: str
+
+    def get_trace(self, resource_id: str) -> TraceRecord | None: ...
+
+    def load_trace(self, resource_id: str) -> Trace: ...
+
+    def put_trace(self, record: TraceRecord, trace: Trace) -> None: ...
+
+    def set_trace_status(
+        self, resource_id: str, status: TraceStatus, reason: str = "", procedure_ids: Sequence[str] = ()
+    ) -> None: ...
+
+
+class ProcedureStore(Protocol):
+    namespace: str
+
+    def get_procedure(self, procedure_id: str) -> Procedure | None: ...
+
+    def get_ratings(self, procedure_ids: Sequence[str]) -> dict[str, Ratings]: ...
+
+    def step_failures(self, procedure_id: str) -> dict[int, int]: ...
+
+    def find_by_signature(self, signature: str) -> Procedure | None: ...
+
+    def vector_search(self, vector: Vector, limit: int, filters: SearchFilters) -> list[Candidate]: ...
+
+    def text_search(self, terms: Sequence[str], limit: int, filters: SearchFilters) -> list[Candidate]: ...
+
+    def add_procedure(self, procedure: Procedure, vector: Vector) -> None: ...
+
+    def update_procedure(self, procedure: Procedure, vector: Vector, previous: Procedure | None) -> None: ...
+
+    def record_feedback(self, event: FeedbackEvent) -> None: ...
+
+    def feedback_notes(self, procedure_id: str, limit: int) -> list[str]: ...
+
+    def get_version(self, procedure_id: str, version: int) -> Procedure | None: ...
+
+    def list_versions(self, procedure_id: str) -> list[int]: ...
+
+    def list_procedures(self, limit: int, offset: int = 0) -> list[Procedure]: ...
+
+    def count_procedures(self) -> int: ...
+
+
+class Store(TraceStore, ProcedureStore, Protocol):
+    """A namespace-scoped store of traces and procedures."""

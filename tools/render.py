@@ -1,0 +1,117 @@
+"""Text renderings of a procedure: compact Markdown for agents, and the documents search indexes."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from deftly.tools.models import Procedure, Stats, Step
+
+_MAX_ARG_CHARS = 60
+_STEP_FAILURE_MARK_MIN_RUNS = 3
+
+
+def render_markdown(procedure: Procedure, stats: Stats | None = None) -> str:
+    """Title, when to use, parameters, numbered steps and pitfalls; short enough for a system prompt."""
+    lines = [f"## {procedure.title}"]
+    if procedure.when_to_use:
+        lines.append(f"Use when: {procedure.when_to_use}")
+    if procedure.parameters:
+        params = ", ".join(f"`{{{p.name}}}` ({p.kind}, {p.source})" for p in procedure.parameters)
+        lines.append(f"Parameters: {params}")
+    lines.append("Steps:")
+    for number, step in enumerate(procedure.steps, start=1):
+        lines.extend(_step_lines(number, step, stats))
+    if procedure.pitfalls:
+        lines.append("Pitfalls:")
+        lines.extend(f"- {pitfall}" for pitfall in procedure.pitfalls)
+    if stats is not None and stats.needs_review:
+        lines.append("> Needs review: most recent runs of this procedure failed; verify each step.")
+    return "\n".join(lines)
+
+
+def render_compact(procedure: Procedure, stats: Stats | None = None) -> str:
+    """Title and numbered steps only, so three results fit in a system prompt."""
+    lines = [f"## {procedure.title}"]
+    for number, step in enumerate(procedure.steps, start=1):
+        lines.extend(_step_lines(number, step, stats))
+    extras = []
+    if procedure.parameters:
+        extras.append(f"{len(procedure.parameters)} parameters")
+    if procedure.pitfalls:
+        extras.append(f"{len(procedure.pitfalls)} pitfalls")
+    if extras:
+        lines.append(f"({' and '.join(extras)}: get_procedure {procedure.id})")
+    if stats is not None and stats.needs_review:
+        lines.append("> Needs review: most recent runs of this procedure failed; verify each step.")
+    return "\n".join(lines)
+
+
+def _step_lines(number: int, step: Step, stats: Stats | None) -> list[str]:
+    call = render_call(step) if step.tool else ""
+    head = step.action if not call else (f"{step.action}: {call}" if step.action else call)
+    if step.produces:
+        head += " → " + ", ".join(f"{{{name}}}" for name in step.produces)
+    if stats is not None and _step_often_fails(number, stats):
+        head += f" ⚠ failed in {stats.step_failures[number]} runs"
+    lines = [f"{number}. {head}"]
+    if step.decision:
+        lines.append(f"   - {step.decision}")
+    return lines
+
+
+def _step_often_fails(number: int, stats: Stats) -> bool:
+    failures = stats.step_failures.get(number, 0)
+    runs = stats.successes + stats.failures
+    return failures >= 2 and runs >= _STEP_FAILURE_MARK_MIN_RUNS and failures * 2 > runs
+
+
+def render_call(step: Step) -> str:
+    args = ", ".join(f"{name}={render_value(value)}" for name, value in step.arguments.items())
+    return f"`{step.tool}({args})`"
+
+
+def render_value(value: Any, depth: int = 0) -> str:
+    """Compact argument values: placeholders bare, strings quoted, nested structures abbreviated."""
+    if isinstance(value, str):
+        if _is_placeholder(value) or value == "…":
+            return value
+        text = json.dumps(value, ensure_ascii=False)
+        return text if len(text) <= _MAX_ARG_CHARS else text[: _MAX_ARG_CHARS - 2] + '…"'
+    if isinstance(value, dict):
+        if depth >= 2:
+            return "{…}"
+        inner = ", ".join(
+            k if isinstance(v, str) and v == "{" + k + "}" else f"{k}: {render_value(v, depth + 1)}"
+            for k, v in value.items()
+        )
+        return "{" + inner + "}"
+    if isinstance(value, list):
+        if depth >= 2:
+            return "[…]"
+        return "[" + ", ".join(render_value(v, depth + 1) for v in value[:3]) + (", …" if len(value) > 3 else "") + "]"
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _is_placeholder(value: str) -> bool:
+    return value.startswith("{") and value.endswith("}") and " " not in value and value.count("{") == 1
+
+
+def search_document(procedure: Procedure) -> str:
+    """What full-text search indexes: the words an agent would use to ask for this procedure."""
+    parts = [procedure.title, procedure.when_to_use]
+    parts += [f"{p.name.replace('_', ' ')} {p.description}" for p in procedure.parameters]
+    parts += [tool.replace("_", " ") for tool in procedure.tools]
+    parts += [step.action for step in procedure.steps]
+    parts += procedure.examples
+    parts += procedure.tags
+    return "\n".join(part for part in parts if part)
+
+
+def embedding_text(procedure: Procedure) -> str:
+    """What the vector embeds: the generalized goal first, since that is what queries describe."""
+    title = procedure.title.replace("{", "").replace("}", "").replace("_", " ")
+    steps = "; ".join(step.action for step in procedure.steps[:8])
+    tools = ", ".join(tool.replace("_", " ") for tool in procedure.tools)
+    examples = " ".join(procedure.examples[:3])
+    return f"{title}. {procedure.when_to_use} {examples} Steps: {steps}. Tools: {tools}."

@@ -1,0 +1,151 @@
+"""Recognising instance-specific values (ids, emails, dates, names, ...) and replacing them in text."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+EMAIL = re.compile(r"\b[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}\b")
+URL = re.compile(r"\bhttps?://[^\s\"'<>)\]]+")
+PATH = re.compile(r"(?:(?<=\s)|^)(?:~|\.{1,2})?(?:/[\w.\-@+]+){2,}/?|\b[A-Za-z]:\\[\w\\.\- ]+")
+ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\b")
+SLASH_DATE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b")
+_MONTHS = (
+    "january|february|march|april|may|june|july|august|september|october|november|december"
+    "|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+)
+WORD_DATE = re.compile(
+    rf"\b(?:(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\b(?:,?\s+\d{{4}})?)",
+    re.IGNORECASE,
+)
+TIME = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?\b|\b\d{1,2}\s*[ap]\.?m\.?\b", re.IGNORECASE)
+MONEY = re.compile(r"(?:[$€£¥]\s?\d[\d,]*(?:\.\d+)?|\b\d[\d,]*(?:\.\d+)?\s?(?:usd|eur|gbp|dollars?|euros?)\b)", re.I)
+UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", re.IGNORECASE)
+# Mixed letters and digits (ZFA04Y, HAT136, mia_li_3668, credit_card_4421486, f_77), or long hex.
+ID_TOKEN = re.compile(
+    r"\b(?=[A-Za-z0-9_\-.]*\d)(?=[A-Za-z0-9_\-.]*[A-Za-z])[A-Za-z0-9][A-Za-z0-9_\-.]{2,}[A-Za-z0-9]\b"
+    r"|\b[0-9a-f]{7,40}\b"
+)
+CODE = re.compile(r"\b[A-Z]{3}\b|\b[A-Z0-9]{5,12}\b")
+NUMBER = re.compile(r"(?<![\w.{])\d+(?:\.\d+)?(?![\w}])")
+FILE_NAME = re.compile(r"\b[\w\-]+\.(?:pdf|docx?|xlsx?|csv|txt|md|json|ya?ml|py|js|ts|png|jpe?g|gif|zip|html?)\b", re.I)
+
+NAME_KEYS = re.compile(r"(?:^|_)(?:first_?name|last_?name|full_?name|name|username|user_?name|surname|given_?name)$")
+ENUM_VALUE = re.compile(r"^[a-z][a-z0-9]*(?:[_\-][a-z0-9]+)*$")
+_ORDINAL_WORDS = {"st", "nd", "rd", "th"}
+
+
+def kind_of(value: str, key: str = "") -> str | None:
+    """The kind of instance value ``value`` is, or None when it reads as a literal (an enum, a flag)."""
+    text = value.strip()
+    if not text:
+        return None
+    checks = (
+        (EMAIL, "email"),
+        (URL, "url"),
+        (UUID, "id"),
+        (ISO_DATE, "date"),
+        (SLASH_DATE, "date"),
+        (WORD_DATE, "date"),
+        (MONEY, "amount"),
+        (FILE_NAME, "file"),
+    )
+    for pattern, kind in checks:
+        if pattern.fullmatch(text):
+            return kind
+    if PATH.fullmatch(text) or text.startswith(("/", "~/", "./", "../")):
+        return "path"
+    if TIME.fullmatch(text):
+        return "time"
+    if NUMBER.fullmatch(text):
+        return "number"
+    if NAME_KEYS.search(key.lower()):
+        return "name"
+    if ID_TOKEN.fullmatch(text) or CODE.fullmatch(text):
+        return "id"
+    if " " in text:
+        return "text"
+    return None
+
+
+def example_for(kind: str, value: str) -> str:
+    """A redacted example showing the value's shape, never the value."""
+    if kind == "email":
+        return "name@example.com"
+    if kind == "url":
+        return "https://example.com/..."
+    if kind == "path":
+        return "/path/to/file"
+    if kind == "date":
+        return "YYYY-MM-DD" if ISO_DATE.fullmatch(value.strip()) else "a date"
+    if kind == "time":
+        return "HH:MM"
+    if kind == "amount":
+        return "123.45"
+    if kind == "number":
+        return "a number"
+    if kind == "name":
+        return "a person's name"
+    if kind == "file":
+        return "file" + value[value.rfind(".") :] if "." in value else "a file name"
+    if kind == "id":
+        return _id_shape(value)
+    if kind == "option":
+        return value
+    return "free text"
+
+
+def _id_shape(value: str) -> str:
+    shape = re.sub(r"[A-Z]", "A", value)
+    shape = re.sub(r"[a-z]", "a", shape)
+    shape = re.sub(r"\d", "9", shape)
+    if len(shape) > 24:
+        return f"an id of {len(value)} characters"
+    return shape
+
+
+def replace_values(text: str, bindings: Mapping[str, str]) -> str:
+    """Replace every known value (longest first, whole words) with its ``{placeholder}``."""
+    for value in sorted(bindings, key=len, reverse=True):
+        if len(value) < 2:
+            continue
+        pattern = re.compile(rf"(?<![\w{{]){re.escape(value)}(?![\w}}])", re.IGNORECASE)
+        text = pattern.sub("{" + bindings[value] + "}", text)
+    return text
+
+
+def redact_patterns(text: str) -> str:
+    """Replace values recognisable by shape alone with typed placeholders."""
+    for pattern, name in (
+        (EMAIL, "email"),
+        (URL, "url"),
+        (UUID, "id"),
+        (ISO_DATE, "date"),
+        (SLASH_DATE, "date"),
+        (WORD_DATE, "date"),
+        (MONEY, "amount"),
+        (FILE_NAME, "file_name"),
+        (PATH, "path"),
+    ):
+        text = pattern.sub("{" + name + "}", text)
+    text = ID_TOKEN.sub(lambda m: m.group(0) if _is_placeholder_word(text, m) else "{id}", text)
+    text = TIME.sub("{time}", text)
+    return NUMBER.sub("{number}", text)
+
+
+def _is_placeholder_word(text: str, match: re.Match[str]) -> bool:
+    start, end = match.span()
+    return text[start - 1 : start] == "{" and text[end : end + 1] == "}"
+
+
+def literal_leaks(text: str, literals: Iterable[str]) -> list[str]:
+    """The sensitive literals that still occur in ``text`` (case-insensitive, whole words)."""
+    lowered = text.lower()
+    found = []
+    for literal in literals:
+        needle = literal.lower().strip()
+        if len(needle) < 3 or needle not in lowered:
+            continue
+        if re.search(rf"(?<![\w]){re.escape(needle)}(?![\w])", lowered):
+            found.append(literal)
+    return found
