@@ -1,0 +1,23 @@
+"""Shared fixtures: every test gets its own DEFTLY_HOME, so nothing touches the user's real state."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def deftly_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    home = tmp_path / "deftly-home"
+    monkeypatch.setenv("DEFTLY_HOME", str(home))
+    for name in ("DEFTLY_NAMESPACE", "DEFTLY_EXTRACTOR", "DEFTLY_AUTH_TOKEN", "DEFTLY_EMBEDDING_MODEL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
+    yield home
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
