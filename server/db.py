@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Iterable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -25,8 +25,6 @@ from deftly.tools.errors import DeftlyError
 from deftly.tools.models import TraceRecord
 
 log = logging.getLogger(__name__)
-
-TableOpener = Callable[[], Any]
 
 
 class StoreMismatch(DeftlyError, RuntimeError):
@@ -150,20 +148,22 @@ class Database:
         log.info("building the ANN vector index over %d procedures", self.procedures.count_rows())
         self.procedures.create_index("vector", config=HnswSq(distance_type="cosine"), replace=False)
 
-    def claim_next_pending(self) -> TraceRecord | None:
-        """Mark the oldest pending trace (any namespace) as processing and return it."""
-        columns = [f.name for f in self.traces.schema if f.name != "content"]
-        rows = self.traces.search().where("status = 'pending'").select(columns).limit(256).to_list()
+    def claim_pending(self, limit: int = 32, exclude: Iterable[str] = ()) -> list[tuple[TraceRecord, str]]:
+        """Mark up to ``limit`` of the oldest pending traces (any namespace) as processing.
+
+        Returns each record with its stored content (canonical trace JSON). Call with the worker lock held.
+        """
+        skip = set(exclude)
+        rows = self.traces.search().where("status = 'pending'").limit(limit + len(skip) + 64).to_list()
+        rows = sorted((r for r in rows if r["resource_id"] not in skip), key=lambda r: r["updated_at"])[:limit]
         if not rows:
-            return None
-        oldest = min(rows, key=lambda row: row["updated_at"])
-        where = (
-            f"resource_id = {schema.sql_str(oldest['resource_id'])} "
-            f"AND namespace = {schema.sql_str(oldest['namespace'])} AND status = 'pending'"
+            return []
+        ids = ", ".join(schema.sql_str(r["resource_id"]) for r in rows)
+        self.traces.update(
+            where=f"resource_id IN ({ids}) AND status = 'pending'", values_sql={"status": "'processing'"}
         )
-        self.traces.update(where=where, values_sql={"status": "'processing'"})
         self.wrote("traces")
-        return row_to_trace_record({**oldest, "status": "processing"})
+        return [(row_to_trace_record({**row, "status": "processing"}), row["content"]) for row in rows]
 
     def requeue_processing(self) -> int:
         """Put traces a dead process left in ``processing`` back to ``pending`` (call with the lock held)."""

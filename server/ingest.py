@@ -12,10 +12,11 @@ from deftly.server.runtime import Runtime
 from deftly.server.worker import ExtractionWorker
 from deftly.tools.errors import DeftlyError
 from deftly.tools.models import Outcome
-from deftly.tools.record_trace import RecordResult, record_trace
+from deftly.tools.record_trace import RecordRequest, record_many
 
 TRACE_SUFFIXES = (".json", ".jsonl", ".ndjson")
 WAIT_FOR_OTHER_WORKER_SECONDS = 600.0
+RECORD_BATCH = 32
 
 
 @dataclass
@@ -50,19 +51,10 @@ def trace_files(paths: Iterable[Path]) -> Iterator[Path]:
             yield path
 
 
-def record_file(
-    runtime: Runtime, path: Path, *, format: str | None = None, outcome: Outcome | None = None
-) -> RecordResult:
-    history = path.read_text(encoding="utf-8", errors="replace")
-    return record_trace(
-        runtime.store(),
-        history,
-        now=datetime.now(UTC),
-        format=format,
-        session_id=path.stem,
-        outcome=outcome,
-        max_bytes=runtime.settings.max_trace_bytes,
-    )
+def read_request(path: Path, *, format: str | None, outcome: Outcome | None) -> RecordRequest:
+    """A trace file as a record request; its session id is the file name without extension."""
+    return RecordRequest(path.read_text(encoding="utf-8", errors="replace"), format=format, session_id=path.stem,
+                         outcome=outcome)  # fmt: skip
 
 
 def import_files(
@@ -75,20 +67,37 @@ def import_files(
 ) -> ImportSummary:
     """Record every file, then extract them all (here, or by the server that holds the worker lock)."""
     summary = ImportSummary()
-    for path in files:
-        item = FileOutcome(path=str(path))
-        try:
-            recorded = record_file(runtime, path, format=format, outcome=outcome)
-        except (DeftlyError, OSError) as exc:
-            item.reason = str(exc)
-        else:
-            item.resource_id, item.session_id = recorded.resource_id, recorded.session_id
-            item.format, item.status, item.reason = recorded.format, recorded.status, recorded.message
-        summary.files.append(item)
+    for start in range(0, len(files), RECORD_BATCH):
+        chunk = files[start : start + RECORD_BATCH]
+        summary.files += _record_chunk(runtime, chunk, format=format, outcome=outcome)
         if progress:
-            progress("recorded")
+            for _ in chunk:
+                progress("recorded")
     _extract(runtime, [f for f in summary.files if f.resource_id], progress)
     return summary
+
+
+def _record_chunk(
+    runtime: Runtime, paths: list[Path], *, format: str | None, outcome: Outcome | None
+) -> list[FileOutcome]:
+    items = [FileOutcome(path=str(path)) for path in paths]
+    requests: list[RecordRequest] = []
+    readable: list[FileOutcome] = []
+    for item, path in zip(items, paths, strict=True):
+        try:
+            requests.append(read_request(path, format=format, outcome=outcome))
+        except OSError as exc:
+            item.reason = f"cannot read {path}: {exc.strerror or exc}"
+        else:
+            readable.append(item)
+    results = record_many(runtime.store(), requests, now=datetime.now(UTC), max_bytes=runtime.settings.max_trace_bytes)
+    for item, result in zip(readable, results, strict=True):
+        if isinstance(result, DeftlyError):
+            item.reason = str(result)
+            continue
+        item.resource_id, item.session_id = result.resource_id, result.session_id
+        item.format, item.status, item.reason = result.format, result.status, result.message
+    return items
 
 
 def _extract(runtime: Runtime, items: list[FileOutcome], progress: Callable[[str], None] | None) -> None:

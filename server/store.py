@@ -7,20 +7,11 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from deftly.server.db import Database
-from deftly.server.rows import (
-    metadata_tokens,
-    procedure_to_row,
-    row_to_procedure,
-    row_to_trace_record,
-    trace_to_row,
-    utcnow,
-)
+from deftly.server.rows import metadata_tokens, procedure_to_row, row_to_procedure, utcnow
 from deftly.server.schema import sql_in, sql_list, sql_str, sql_timestamp
-from deftly.tools.errors import TraceNotFound
-from deftly.tools.models import FeedbackEvent, Procedure, Ratings, TraceRecord, TraceStatus
+from deftly.server.traces_store import LanceTraceStore
+from deftly.tools.models import FeedbackEvent, Procedure, Ratings
 from deftly.tools.ports import Candidate, SearchFilters, Vector
-from deftly.tools.trace import Trace
 
 RECENT_DECAY = 0.7
 _PROCEDURE_COLUMNS = [
@@ -38,68 +29,8 @@ _PROCEDURE_COLUMNS = [
 ]
 
 
-class LanceStore:
+class LanceStore(LanceTraceStore):
     """Traces, procedures, ratings and versions of one namespace."""
-
-    def __init__(self, db: Database, namespace: str) -> None:
-        self.db = db
-        self.namespace = namespace
-        self._ns = f"namespace = {sql_str(namespace)}"
-
-    # --- traces -------------------------------------------------------------------------------
-
-    def get_trace(self, resource_id: str) -> TraceRecord | None:
-        rows = self._trace_rows(resource_id, with_content=False)
-        return row_to_trace_record(rows[0]) if rows else None
-
-    def load_trace(self, resource_id: str) -> Trace:
-        rows = self._trace_rows(resource_id, with_content=True)
-        if not rows:
-            raise TraceNotFound(resource_id, self.namespace)
-        return Trace.model_validate_json(rows[0]["content"])
-
-    def _trace_rows(self, resource_id: str, *, with_content: bool) -> list[dict[str, Any]]:
-        columns = [f.name for f in self.db.traces.schema if with_content or f.name != "content"]
-        where = f"{self._ns} AND resource_id = {sql_str(resource_id)}"
-        result: list[dict[str, Any]] = self.db.traces.search().where(where).select(columns).limit(1).to_list()
-        return result
-
-    def put_trace(self, record: TraceRecord, trace: Trace) -> None:
-        row = trace_to_row(record, trace.model_dump_json(exclude_none=True))
-        (
-            self.db.traces.merge_insert(["resource_id", "namespace"])
-            .when_matched_update_all()
-            .when_not_matched_insert_all()
-            .execute([row])
-        )
-        self.db.wrote("traces")
-
-    def set_trace_status(
-        self, resource_id: str, status: TraceStatus, reason: str = "", procedure_ids: Sequence[str] = ()
-    ) -> None:
-        ids = sql_list(procedure_ids) if procedure_ids else "make_array()"
-        self.db.traces.update(
-            where=f"{self._ns} AND resource_id = {sql_str(resource_id)}",
-            values_sql={
-                "status": sql_str(status),
-                "reason": sql_str(reason),
-                "procedure_ids": f"arrow_cast({ids}, 'List(Utf8)')",
-                "updated_at": sql_timestamp(utcnow()),
-            },
-        )
-        self.db.wrote("traces")
-
-    def trace_counts(self) -> dict[str, int]:
-        statuses = ("pending", "processing", "completed", "skipped", "failed")
-        return {s: int(self.db.traces.count_rows(f"{self._ns} AND status = {sql_str(s)}")) for s in statuses}
-
-    def count_ratings(self) -> int:
-        return int(self.db.feedback.count_rows(self._ns))
-
-    def list_traces(self, limit: int = 100) -> list[TraceRecord]:
-        columns = [f.name for f in self.db.traces.schema if f.name != "content"]
-        rows = self.db.traces.search().where(self._ns).select(columns).limit(limit).to_list()
-        return [row_to_trace_record(row) for row in rows]
 
     # --- procedures ---------------------------------------------------------------------------
 
@@ -118,8 +49,10 @@ class LanceStore:
     def count_procedures(self) -> int:
         return int(self.db.procedures.count_rows(self._ns))
 
-    def _procedure_rows(self, where: str, *, limit: int, offset: int = 0) -> list[dict[str, Any]]:
-        query = self.db.procedures.search().where(f"{self._ns} AND ({where})").select(_PROCEDURE_COLUMNS)
+    def _procedure_rows(
+        self, where: str, *, limit: int, offset: int = 0, columns: list[str] | None = None
+    ) -> list[dict[str, Any]]:
+        query = self.db.procedures.search().where(f"{self._ns} AND ({where})").select(columns or _PROCEDURE_COLUMNS)
         rows: list[dict[str, Any]] = query.offset(offset).limit(limit).to_list()
         return rows
 
@@ -166,31 +99,45 @@ class LanceStore:
             clauses.append(f"array_has_all(tools, {sql_list(filters.tools)})")
         return " AND ".join(clauses)
 
-    def add_procedure(self, procedure: Procedure, vector: Vector) -> None:
-        self.db.procedures.add([procedure_to_row(procedure, vector)])
-        self.db.stats.add([_empty_ratings_row(procedure.id, self.namespace)])
+    def add_procedures(self, items: Sequence[tuple[Procedure, Vector]]) -> None:
+        if not items:
+            return
+        self.db.procedures.add([procedure_to_row(p, v) for p, v in items])
+        self.db.stats.add([_empty_ratings_row(p.id, self.namespace) for p, _ in items])
         self.db.wrote("procedures")
         self.db.wrote("procedure_stats")
 
-    def update_procedure(self, procedure: Procedure, vector: Vector, previous: Procedure | None) -> None:
-        """Replace a procedure; when ``previous`` is given it is kept as an older version."""
-        if previous is not None:
-            snapshot = {
+    def update_procedures(self, items: Sequence[tuple[Procedure, Vector, Procedure | None]]) -> None:
+        if not items:
+            return
+        now = utcnow()
+        snapshots = [
+            {
                 "id": previous.id,
                 "namespace": self.namespace,
                 "version": previous.version,
                 "snapshot": previous.model_dump_json(exclude={"text"}),
-                "created_at": utcnow(),
+                "created_at": now,
             }
-            self.db.versions.add([snapshot])
+            for _, _, previous in items
+            if previous is not None
+        ]
+        if snapshots:
+            self.db.versions.add(snapshots)
             self.db.wrote("procedure_versions")
         (
             self.db.procedures.merge_insert(["id", "namespace"])
             .when_matched_update_all()
             .when_not_matched_insert_all()
-            .execute([procedure_to_row(procedure, vector)])
+            .execute([procedure_to_row(p, v) for p, v, _ in items])
         )
         self.db.wrote("procedures")
+
+    def merge_candidates(self, limit: int) -> list[tuple[Procedure, Vector]] | None:
+        if self.count_procedures() > limit:
+            return None
+        rows = self._procedure_rows("TRUE", limit=limit, columns=[*_PROCEDURE_COLUMNS, "vector"])
+        return [(row_to_procedure(row), list(row["vector"])) for row in rows]
 
     def get_version(self, procedure_id: str, version: int) -> Procedure | None:
         where = f"{self._ns} AND id = {sql_str(procedure_id)} AND version = {int(version)}"

@@ -10,22 +10,27 @@ the holder exits.
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 import time
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from deftly.server.filelock import FileLock
-from deftly.tools.extract.base import Extractor
-from deftly.tools.learn import LearnResult, learn
-from deftly.tools.models import TraceRecord
+from deftly.server.store import LanceStore
+from deftly.tools.extract.base import ExtractionDeferred, Extractor
+from deftly.tools.learn import LearnItem, learn_batch
 from deftly.tools.ports import Embedder
+from deftly.tools.trace import Trace
 
 log = logging.getLogger(__name__)
 
 MAINTENANCE_EVERY_SECONDS = 60.0
+BATCH_SIZE = 32
+DEFER_SECONDS = 120.0
 
 
 @dataclass
@@ -59,6 +64,7 @@ class ExtractionWorker:
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
         self._last_maintenance = time.monotonic()
+        self._deferred: dict[str, float] = {}
         self.stats = WorkerStats()
 
     @property
@@ -105,33 +111,53 @@ class ExtractionWorker:
         return processed
 
     def drain(self) -> int:
+        """Process every pending trace, in batches; returns how many were processed."""
         count = 0
         while not self._stopping.is_set():
-            record = self._db.claim_next_pending()
-            if record is None:
+            claimed = self._db.claim_pending(BATCH_SIZE, exclude=self._deferred_ids())
+            if not claimed:
                 return count
-            self.process(record)
-            count += 1
+            by_namespace: dict[str, list[LearnItem]] = defaultdict(list)
+            for record, content in claimed:
+                by_namespace[record.namespace].append(LearnItem(record, Trace.model_validate_json(content)))
+            for namespace, items in by_namespace.items():
+                self._learn(LanceStore(self._db, namespace), items)
+            count += len(claimed)
+            if self._db.maintenance_due():
+                self._db.maintain()
         return count
 
-    def process(self, record: TraceRecord) -> LearnResult | None:
-        from deftly.server.store import LanceStore
-
-        store = LanceStore(self._db, record.namespace)
+    def _learn(self, store: LanceStore, items: list[LearnItem]) -> None:
         try:
-            trace = store.load_trace(record.resource_id)
-            result = learn(
-                record, trace, extractor=self.extractor, store=store, embedder=self._embedder, now=self._now()
+            results = learn_batch(
+                items, extractor=self.extractor, store=store, embedder=self._embedder, now=self._now()
             )
-        except Exception as exc:
-            log.exception("extraction failed for %s", record.resource_id)
-            self.stats.failed += 1
-            self.stats.last_error = f"{type(exc).__name__}: {exc}"
-            store.set_trace_status(record.resource_id, "failed", f"extraction failed: {self.stats.last_error}")
-            return None
-        store.set_trace_status(record.resource_id, result.status, result.reason, result.procedure_ids)
-        self.stats.processed += 1
-        return result
+        except Exception:
+            if len(items) > 1:  # isolate the trace that breaks the batch
+                for item in items:
+                    self._learn(store, [item])
+                return
+            self._fail_or_defer(store, items[0])
+            return
+        store.set_trace_statuses([r.update() for r in results])
+        self.stats.processed += len(results)
+
+    def _fail_or_defer(self, store: LanceStore, item: LearnItem) -> None:
+        exc = sys.exc_info()[1]
+        resource_id = item.record.resource_id
+        if isinstance(exc, ExtractionDeferred):
+            self._deferred[resource_id] = time.monotonic() + DEFER_SECONDS
+            store.set_trace_status(resource_id, "pending", f"deferred: {exc}")
+            return
+        log.exception("extraction failed for %s", resource_id)
+        self.stats.failed += 1
+        self.stats.last_error = f"{type(exc).__name__}: {exc}"
+        store.set_trace_status(resource_id, "failed", f"extraction failed: {self.stats.last_error}")
+
+    def _deferred_ids(self) -> set[str]:
+        now = time.monotonic()
+        self._deferred = {rid: until for rid, until in self._deferred.items() if until > now}
+        return set(self._deferred)
 
     @property
     def extractor(self) -> Extractor:

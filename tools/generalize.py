@@ -17,7 +17,7 @@ from typing import Any
 
 from deftly.tools.extract.tools_kind import words
 from deftly.tools.models import Parameter
-from deftly.tools.values import ISO_DATE, WORD_DATE, example_for, kind_of
+from deftly.tools.values import ISO_DATE, WORD_DATE, example_for, kind_of, whole_word
 
 _GENERIC_KEYS = {"id", "name", "value", "input", "query", "q", "text", "data", "arg", "args", "key", "item"}
 _OPTION_KEYS = re.compile(r"^(?:limit|max\w*|min\w*|top_?k|page|per_page|offset|timeout|retries|depth|n|k|size)$")
@@ -181,15 +181,14 @@ class ValueBinder:
     def _source(self, value: str) -> str:
         if _mentioned(value, self.request):
             return "request"
-        pattern = re.compile(rf"(?<![\w]){re.escape(value)}(?![\w])")
         for step_number, content in self._results:
-            if value in content and pattern.search(content):
+            if value in content and whole_word(value, ignore_case=False).search(content):
                 return f"step {step_number}"
         return "agent"
 
 
 def _mentioned(value: str, text: str) -> bool:
-    if len(value) >= 2 and re.search(rf"(?<![\w]){re.escape(value)}(?![\w])", text, re.IGNORECASE):
+    if len(value) >= 2 and value.lower() in text.lower() and whole_word(value).search(text):
         return True
     return bool(ISO_DATE.fullmatch(value) and _date_in_words(value, text))
 

@@ -1,6 +1,9 @@
-"""The extraction pipeline for one stored trace: extract, merge or create, embed, store.
+"""The extraction pipeline: traces in, procedures merged or created, embedded and stored — in batches.
 
-Idempotent: re-running it for a trace already learned (after a crash, or a
+Per batch: extract every trace, embed every draft in one call, merge each draft
+into a matching procedure (stored, or created earlier in the same batch) or
+create it, re-embed what merging changed, then write everything in a few
+calls. Idempotent: re-learning a trace already learned (after a crash, or a
 re-sent session) merges into the same procedures and adds no evidence twice.
 """
 
@@ -10,83 +13,147 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from deftly.tools.extract.base import Draft, Extraction, Extractor, Skipped
+from deftly.tools.extract.steps import signature
 from deftly.tools.extract.titles import mentioned_actions, tool_actions
-from deftly.tools.merge import MergePolicy, add_pitfall, find_match, merge, new_procedure
+from deftly.tools.match_index import MatchIndex
+from deftly.tools.merge import MergePolicy, acting_tools, add_pitfall, merge, new_procedure
 from deftly.tools.models import Procedure, TraceRecord, TraceStatus
-from deftly.tools.ports import Embedder, SearchFilters, Store
+from deftly.tools.ports import Embedder, Store, TraceUpdate
 from deftly.tools.render import embedding_text
 from deftly.tools.trace import Trace
 
 
 @dataclass
+class LearnItem:
+    record: TraceRecord
+    trace: Trace
+
+
+@dataclass
 class LearnResult:
-    status: TraceStatus
-    reason: str
+    resource_id: str
+    status: TraceStatus = "completed"
+    reason: str = ""
     procedure_ids: list[str] = field(default_factory=list)
     created: int = 0
     merged: int = 0
     lessons: int = 0
 
+    def update(self) -> TraceUpdate:
+        return TraceUpdate(self.resource_id, self.status, self.reason, tuple(dict.fromkeys(self.procedure_ids)))
 
-def learn(
-    record: TraceRecord,
-    trace: Trace,
+
+def learn(item: LearnItem, *, extractor: Extractor, store: Store, embedder: Embedder, now: datetime,
+          policy: MergePolicy | None = None) -> LearnResult:  # fmt: skip
+    return learn_batch([item], extractor=extractor, store=store, embedder=embedder, now=now, policy=policy)[0]
+
+
+def learn_batch(
+    items: list[LearnItem],
     *,
     extractor: Extractor,
     store: Store,
     embedder: Embedder,
     now: datetime,
     policy: MergePolicy | None = None,
-) -> LearnResult:
+) -> list[LearnResult]:
+    """Learn from several traces of one namespace; returns one result per item, in order."""
     policy = policy or MergePolicy()
-    extraction = extractor.extract(trace, record.outcome)
-    result = LearnResult(status="completed", reason="")
-    for draft in extraction.drafts:
-        procedure, created = _store_draft(draft, record.session_id, store, embedder, now, policy)
-        result.procedure_ids.append(procedure.id)
-        result.created += created
-        result.merged += not created
-    for skipped in extraction.skipped:
-        if skipped.lesson and _attach_lesson(skipped, store, embedder, now, policy):
-            result.lessons += 1
-    result.procedure_ids = list(dict.fromkeys(result.procedure_ids))
-    result.status, result.reason = _summary(extraction, result)
-    return result
+    extractions = [extractor.extract(item.trace, item.record.outcome) for item in items]
+    results = [LearnResult(item.record.resource_id) for item in items]
+    batch = _Batch(store, embedder, policy, now)
+    batch.add_drafts([(results[i], item.record.session_id, d) for i, item in enumerate(items)
+                      for d in extractions[i].drafts])  # fmt: skip
+    batch.add_lessons([(results[i], s) for i, e in enumerate(extractions) for s in e.skipped if s.lesson])
+    batch.flush()
+    for result, extraction in zip(results, extractions, strict=True):
+        result.status, result.reason = _summary(extraction, result)
+    return results
 
 
-def _store_draft(
-    draft: Draft, session_id: str, store: Store, embedder: Embedder, now: datetime, policy: MergePolicy
-) -> tuple[Procedure, bool]:
-    provisional = new_procedure(draft, session_id, store.namespace, now)
-    vector = embedder.embed_documents([embedding_text(provisional)])[0]
-    existing = find_match(draft, vector, store, policy)
-    if existing is None:
-        store.add_procedure(provisional, vector)
-        return provisional, True
-    merged, changed = merge(existing, draft, session_id, now)
-    if merged.model_dump(exclude={"updated_at"}) != existing.model_dump(exclude={"updated_at"}):
-        merged_vector = embedder.embed_documents([embedding_text(merged)])[0]
-        store.update_procedure(merged, merged_vector, existing if changed else None)
-    return merged, False
+class _Batch:
+    """Procedures created or changed while learning one batch, written together at the end."""
 
+    def __init__(self, store: Store, embedder: Embedder, policy: MergePolicy, now: datetime) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.policy = policy
+        self.now = now
+        self.index = MatchIndex.load(store)
+        self.created: dict[str, Procedure] = {}
+        self.vectors: dict[str, list[float]] = {}  # still valid vectors of created procedures
+        self.changed: dict[str, tuple[Procedure, Procedure | None]] = {}  # id -> (current, version to keep)
 
-def _attach_lesson(skipped: Skipped, store: Store, embedder: Embedder, now: datetime, policy: MergePolicy) -> bool:
-    """Keep a failed task's lesson as a pitfall on the procedure for that kind of request, if one exists."""
-    assert skipped.lesson is not None
-    wanted = mentioned_actions(skipped.request)
-    vector = embedder.embed_query(skipped.request)
-    for candidate in store.vector_search(vector, policy.candidates, SearchFilters()):
-        if candidate.score < policy.lesson_similarity:
-            return False
-        actions = {a for tool in candidate.procedure.tools for a in tool_actions(tool)}
-        if wanted and not wanted & actions:
-            continue
-        updated = add_pitfall(candidate.procedure, skipped.lesson, now)
-        if updated is None:
-            return False
-        store.update_procedure(updated, embedder.embed_documents([embedding_text(updated)])[0], None)
-        return True
-    return False
+    def add_drafts(self, drafts: list[tuple[LearnResult, str, Draft]]) -> None:
+        provisional = [new_procedure(d, session, self.store.namespace, self.now) for _, session, d in drafts]
+        vectors = self.embedder.embed_documents([embedding_text(p) for p in provisional])
+        for (result, session, draft), procedure, vector in zip(drafts, provisional, vectors, strict=True):
+            existing = self._match(draft, vector)
+            if existing is None:
+                self.created[procedure.id] = procedure
+                self.vectors[procedure.id] = vector
+                self.index.upsert(procedure, vector)
+                result.created += 1
+                result.procedure_ids.append(procedure.id)
+                continue
+            merged, changed = merge(existing, draft, session, self.now)
+            self._changed(existing, merged, keep_version=changed)
+            result.merged += 1
+            result.procedure_ids.append(merged.id)
+
+    def _match(self, draft: Draft, vector: list[float]) -> Procedure | None:
+        same_sequence = self.index.by_signature(signature(draft.steps))
+        if same_sequence is not None:
+            return same_sequence
+        actions = acting_tools(draft.steps)
+        for procedure, similarity in self.index.nearest(vector, self.policy.candidates):
+            if similarity < self.policy.min_similarity:
+                break
+            if acting_tools(procedure.steps) == actions:
+                return procedure
+        return None
+
+    def add_lessons(self, lessons: list[tuple[LearnResult, Skipped]]) -> None:
+        """Keep failed tasks' lessons as pitfalls on the procedure for that kind of request, if one exists."""
+        if not lessons:
+            return
+        vectors = self.embedder.embed_documents([skipped.request for _, skipped in lessons])
+        for (result, skipped), vector in zip(lessons, vectors, strict=True):
+            target = self._lesson_target(skipped, vector)
+            updated = add_pitfall(target, skipped.lesson or "", self.now) if target else None
+            if target is not None and updated is not None:
+                self._changed(target, updated, keep_version=False)
+                result.lessons += 1
+
+    def _lesson_target(self, skipped: Skipped, vector: list[float]) -> Procedure | None:
+        wanted = mentioned_actions(skipped.request)
+        for procedure, similarity in self.index.nearest(vector, self.policy.candidates):
+            if similarity < self.policy.lesson_similarity:
+                return None
+            actions = {a for tool in procedure.tools for a in tool_actions(tool)}
+            if not wanted or wanted & actions:
+                return procedure
+        return None
+
+    def _changed(self, before: Procedure, after: Procedure, *, keep_version: bool) -> None:
+        if after.model_dump(exclude={"updated_at"}) == before.model_dump(exclude={"updated_at"}):
+            return
+        self.vectors.pop(after.id, None)
+        if after.id in self.created:
+            self.created[after.id] = after
+        else:
+            kept = self.changed.get(after.id, (before, None))[1]
+            self.changed[after.id] = (after, kept or (before if keep_version else None))
+        self.index.upsert(after, None)
+
+    def flush(self) -> None:
+        stale = [
+            p for p in [*self.created.values(), *(p for p, _ in self.changed.values())] if p.id not in self.vectors
+        ]
+        vectors = self.embedder.embed_documents([embedding_text(p) for p in stale])
+        self.vectors.update({p.id: v for p, v in zip(stale, vectors, strict=True)})
+        self.store.add_procedures([(p, self.vectors[p.id]) for p in self.created.values()])
+        self.store.update_procedures([(p, self.vectors[p.id], kept) for p, kept in self.changed.values()])
 
 
 def _summary(extraction: Extraction, result: LearnResult) -> tuple[TraceStatus, str]:
@@ -101,4 +168,5 @@ def _summary(extraction: Extraction, result: LearnResult) -> tuple[TraceStatus, 
     if not extraction.drafts and not extraction.skipped:
         return "skipped", "no task found: the trace has no user request followed by tool calls"
     status: TraceStatus = "completed" if extraction.drafts else "skipped"
-    return status, "; ".join(parts + skipped) + f" [{extraction.extractor}]"
+    notes = [*parts, *skipped, *extraction.notes]
+    return status, "; ".join(notes) + f" [{extraction.extractor}]"

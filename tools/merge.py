@@ -20,12 +20,11 @@ from deftly.tools.extract.steps import signature
 from deftly.tools.extract.tools_kind import is_read_only
 from deftly.tools.generalize import canonical_json
 from deftly.tools.models import Parameter, Procedure, Step
-from deftly.tools.ports import ProcedureStore, SearchFilters, Vector
 
 MAX_EXAMPLES = 5
 MAX_PITFALLS = 8
+_LESSON_STOP = {"cannot", "with", "without", "that", "this", "there", "under", "current", "the", "user", "only"}
 MAX_STEPS = 12
-OPTIONAL = "Only if needed (not every run does this)."
 _PLACEHOLDER = re.compile(r"^\{[a-z][a-z0-9_]*\}$")
 
 
@@ -33,22 +32,9 @@ _PLACEHOLDER = re.compile(r"^\{[a-z][a-z0-9_]*\}$")
 class MergePolicy:
     """Similarity above which two procedures with the same acting tools count as one."""
 
-    min_similarity: float = 0.86
+    min_similarity: float = 0.72
     lesson_similarity: float = 0.55
     candidates: int = 5
-
-
-def find_match(draft: Draft, vector: Vector, store: ProcedureStore, policy: MergePolicy) -> Procedure | None:
-    same_sequence = store.find_by_signature(signature(draft.steps))
-    if same_sequence is not None:
-        return same_sequence
-    actions = acting_tools(draft.steps)
-    for candidate in store.vector_search(vector, policy.candidates, SearchFilters()):
-        if candidate.score < policy.min_similarity:
-            break
-        if acting_tools(candidate.procedure.steps) == actions:
-            return candidate.procedure
-    return None
 
 
 def acting_tools(steps: list[Step]) -> frozenset[str]:
@@ -77,7 +63,7 @@ def new_procedure(draft: Draft, session_id: str, namespace: str, now: datetime) 
 
 def merge(existing: Procedure, draft: Draft, session_id: str, now: datetime) -> tuple[Procedure, bool]:
     """The merged procedure, and whether its steps changed (a new version)."""
-    steps = merge_steps(existing.steps, draft.steps)
+    steps = used_outputs(merge_steps(existing.steps, draft.steps))
     changed = canonical_json([s.model_dump() for s in steps]) != canonical_json(
         [s.model_dump() for s in existing.steps]
     )
@@ -85,7 +71,7 @@ def merge(existing: Procedure, draft: Draft, session_id: str, now: datetime) -> 
         update={
             "steps": steps,
             "parameters": merge_parameters(existing.parameters, draft.parameters, steps, existing.title),
-            "pitfalls": _union(existing.pitfalls, draft.pitfalls, MAX_PITFALLS),
+            "pitfalls": _union_lessons(existing.pitfalls, draft.pitfalls),
             "examples": _union(existing.examples, draft.requests, MAX_EXAMPLES),
             "sources": _union(existing.sources, [session_id], 10_000),
             "signatures": _union(existing.signatures, [signature(draft.steps)], 50),
@@ -98,18 +84,30 @@ def merge(existing: Procedure, draft: Draft, session_id: str, now: datetime) -> 
 
 
 def merge_steps(old: list[Step], new: list[Step]) -> list[Step]:
-    """Align the two step lists on their tools; common steps keep the more general arguments,
-    steps only one side has are kept as optional. Falls back to ``old`` if that would get too long."""
+    """Align the two step lists on their tools. Common steps keep the more general arguments; a step
+    only one side has becomes optional, unless its tool is already a step (no duplicates). The known
+    order wins, and ``old`` is kept if the merge would grow past MAX_STEPS."""
     pairs = _align([s.tool or s.action for s in old], [s.tool or s.action for s in new])
+    known_tools = {s.tool for s in old}
     merged: list[Step] = []
     for i, j in pairs:
         if i is not None and j is not None:
             merged.append(_general_step(old[i], new[j]))
         elif i is not None:
-            merged.append(_optional(old[i]))
-        elif j is not None:
-            merged.append(_optional(new[j]))
+            merged.append(old[i].model_copy(update={"optional": True}))
+        elif j is not None and new[j].tool not in known_tools:
+            merged.append(new[j].model_copy(update={"optional": True}))
     return merged if len(merged) <= MAX_STEPS else old
+
+
+def used_outputs(steps: list[Step]) -> list[Step]:
+    """Drop ``produces`` entries no later step uses (they can go stale when steps merge)."""
+    cleaned = []
+    for index, step in enumerate(steps):
+        later = canonical_json([s.arguments for s in steps[index + 1 :]])
+        produces = [name for name in step.produces if "{" + name + "}" in later]
+        cleaned.append(step if produces == step.produces else step.model_copy(update={"produces": produces}))
+    return cleaned
 
 
 def _align(a: list[str], b: list[str]) -> list[tuple[int | None, int | None]]:
@@ -139,12 +137,12 @@ def _general_step(old: Step, new: Step) -> Step:
         key: _general_value(key, old.arguments.get(key), new.arguments.get(key))
         for key in dict.fromkeys([*old.arguments, *new.arguments])
     }
-    decision = old.decision if old.decision and old.decision != OPTIONAL else new.decision
     return old.model_copy(
         update={
             "arguments": {k: v for k, v in arguments.items() if v is not None},
             "produces": list(dict.fromkeys([*old.produces, *new.produces])),
-            "decision": decision if decision != OPTIONAL else None,
+            "decision": old.decision or new.decision,
+            "optional": old.optional or new.optional,
         }
     )
 
@@ -162,12 +160,6 @@ def _general_value(key: str, old: Any, new: Any) -> Any:
         return [_general_value(key, old[0], new[0]), *old[1:]]
     # Two runs used different literals here: the value varies, so it is a parameter.
     return "{" + re.sub(r"[^a-z0-9_]+", "_", key.lower()).strip("_") + "}"
-
-
-def _optional(step: Step) -> Step:
-    if step.decision:
-        return step
-    return step.model_copy(update={"decision": OPTIONAL})
 
 
 def merge_parameters(old: list[Parameter], new: list[Parameter], steps: list[Step], title: str) -> list[Parameter]:
@@ -192,8 +184,21 @@ def add_pitfall(procedure: Procedure, lesson: str, now: datetime) -> Procedure |
 
 
 def _same_lesson(a: str, b: str) -> bool:
-    wa, wb = set(re.findall(r"\w+", a.lower())), set(re.findall(r"\w+", b.lower()))
-    return bool(wa and wb) and len(wa & wb) / len(wa | wb) >= 0.6
+    """Near-duplicate lessons: most of their content words are shared."""
+    wa, wb = _content_words(a), _content_words(b)
+    return bool(wa and wb) and len(wa & wb) / min(len(wa), len(wb)) >= 0.6
+
+
+def _content_words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z]+", text.lower()) if len(w) > 3} - _LESSON_STOP
+
+
+def _union_lessons(old: list[str], new: list[str]) -> list[str]:
+    merged = list(old)
+    for lesson in new:
+        if not any(_same_lesson(lesson, known) for known in merged):
+            merged.append(lesson)
+    return merged[-MAX_PITFALLS:]
 
 
 def _union(old: list[str], new: list[str], limit: int) -> list[str]:

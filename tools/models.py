@@ -30,6 +30,7 @@ class Step(BaseModel):
     arguments: dict[str, Any] = Field(default_factory=dict, description="Arguments: {placeholders} and literal values.")
     produces: list[str] = Field(default_factory=list, description="Placeholders later steps take from here.")
     decision: str | None = Field(default=None, description="A decision point: 'If ..., then ...'.")
+    optional: bool = Field(default=False, description="Only some runs needed this step.")
 
 
 class Ratings(BaseModel):

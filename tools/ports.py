@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Literal, Protocol
 
 from deftly.tools.models import FeedbackEvent, Procedure, Ratings, TraceRecord, TraceStatus
 from deftly.tools.trace import Trace
 
 Vector = list[float]
+TraceChange = Literal["inserted", "updated", "unchanged"]
 
 
 class Embedder(Protocol):
@@ -48,6 +49,16 @@ class Candidate:
     vector: Vector | None = None
 
 
+@dataclass(frozen=True)
+class TraceUpdate:
+    """The outcome of extracting one trace."""
+
+    resource_id: str
+    status: TraceStatus
+    reason: str = ""
+    procedure_ids: tuple[str, ...] = ()
+
+
 class TraceStore(Protocol):
     namespace: str
 
@@ -55,11 +66,19 @@ class TraceStore(Protocol):
 
     def load_trace(self, resource_id: str) -> Trace: ...
 
-    def put_trace(self, record: TraceRecord, trace: Trace) -> None: ...
+    def put_trace(self, record: TraceRecord, trace: Trace) -> TraceChange:
+        """Insert, or replace when its content changed (or its extraction failed); say which happened."""
+        ...
+
+    def put_traces(self, items: Sequence[tuple[TraceRecord, Trace]]) -> list[TraceChange]:
+        """``put_trace`` for several traces, in one write."""
+        ...
 
     def set_trace_status(
         self, resource_id: str, status: TraceStatus, reason: str = "", procedure_ids: Sequence[str] = ()
     ) -> None: ...
+
+    def set_trace_statuses(self, updates: Sequence[TraceUpdate]) -> None: ...
 
 
 class ProcedureStore(Protocol):
@@ -77,9 +96,15 @@ class ProcedureStore(Protocol):
 
     def text_search(self, terms: Sequence[str], limit: int, filters: SearchFilters) -> list[Candidate]: ...
 
-    def add_procedure(self, procedure: Procedure, vector: Vector) -> None: ...
+    def add_procedures(self, items: Sequence[tuple[Procedure, Vector]]) -> None: ...
 
-    def update_procedure(self, procedure: Procedure, vector: Vector, previous: Procedure | None) -> None: ...
+    def update_procedures(self, items: Sequence[tuple[Procedure, Vector, Procedure | None]]) -> None:
+        """Replace procedures; each ``previous`` given is kept as an older version."""
+        ...
+
+    def merge_candidates(self, limit: int) -> list[tuple[Procedure, Vector]] | None:
+        """Every procedure with its vector, or None when there are more than ``limit``."""
+        ...
 
     def record_feedback(self, event: FeedbackEvent) -> None: ...
 

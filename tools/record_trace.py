@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
 
-from deftly.tools.errors import InvalidInput
+from deftly.tools.errors import DeftlyError, InvalidInput
 from deftly.tools.formats import parse_history
 from deftly.tools.formats.builder import to_datetime
 from deftly.tools.formats.document import History
 from deftly.tools.models import MetadataValue, Outcome, TraceRecord, TraceStatus
 from deftly.tools.ports import TraceStore
 from deftly.tools.secrets import SECRET, is_sensitive_key, scrub_text, scrub_trace
+from deftly.tools.trace import Trace
 
 _METADATA_KEY = re.compile(r"^[A-Za-z0-9_]{1,64}$")
 MAX_METADATA_KEYS = 50
@@ -32,6 +34,19 @@ class RecordResult(BaseModel):
     tool_calls: int
     failed_calls: int
     message: str = Field(description="What happens next.")
+
+
+@dataclass(frozen=True)
+class RecordRequest:
+    """One trace to record, as record_trace's arguments."""
+
+    history: History
+    format: str | None = None
+    title: str | None = None
+    session_id: str | None = None
+    metadata: dict[str, Any] | None = None
+    outcome: Outcome | None = None
+    date: str | datetime | None = None
 
 
 def record_trace(
@@ -52,36 +67,59 @@ def record_trace(
     Raises:
         FormatError, TraceTooLarge, InvalidInput: the input is unusable; nothing is stored.
     """
-    clean_metadata = validate_metadata(metadata or {})
-    when = _parse_date(date)
-    trace = scrub_trace(parse_history(history, format, max_bytes=max_bytes))
+    request = RecordRequest(history, format, title, session_id, metadata, outcome, date)
+    record, trace = prepare(store.namespace, request, now=now, max_bytes=max_bytes)
+    return _outcome(store, record, trace, store.put_trace(record, trace))
+
+
+def record_many(
+    store: TraceStore, requests: list[RecordRequest], *, now: datetime, max_bytes: int = 20 * 1024 * 1024
+) -> list[RecordResult | DeftlyError]:
+    """Record several traces with one write; a request that is unusable yields its error, in place."""
+    prepared: list[tuple[TraceRecord, Trace] | DeftlyError] = []
+    for request in requests:
+        try:
+            prepared.append(prepare(store.namespace, request, now=now, max_bytes=max_bytes))
+        except DeftlyError as exc:
+            prepared.append(exc)
+    valid = [p for p in prepared if not isinstance(p, DeftlyError)]
+    changes = iter(store.put_traces(valid))
+    return [p if isinstance(p, DeftlyError) else _outcome(store, *p, next(changes)) for p in prepared]
+
+
+def prepare(namespace: str, request: RecordRequest, *, now: datetime, max_bytes: int) -> tuple[TraceRecord, Trace]:
+    """Validate, parse and scrub one request into the record and trace to store."""
+    clean_metadata = validate_metadata(request.metadata or {})
+    when = _parse_date(request.date)
+    trace = scrub_trace(parse_history(request.history, request.format, max_bytes=max_bytes))
     content = trace.model_dump_json(exclude_none=True)
     content_hash = hashlib.sha256(content.encode("utf-8")).hexdigest()
-    session = (session_id or trace.session_id or f"sess_{content_hash[:16]}").strip()
-    resource_id = trace_resource_id(store.namespace, session)
-    counts = trace.counts()
-    existing = store.get_trace(resource_id)
-    if existing is not None and existing.content_hash == content_hash and existing.status != "failed":
-        return _result(existing, counts, f"Unchanged since it was recorded; status is {existing.status}.")
+    session = (request.session_id or trace.session_id or f"sess_{content_hash[:16]}").strip()
     record = TraceRecord(
-        resource_id=resource_id,
-        namespace=store.namespace,
+        resource_id=trace_resource_id(namespace, session),
+        namespace=namespace,
         session_id=session,
         format=trace.format,
-        title=scrub_text(title) if title else trace.title,
+        title=scrub_text(request.title) if request.title else trace.title,
         metadata=clean_metadata,
-        outcome=outcome,
+        outcome=request.outcome,
         date=when or trace.started_at,
         status="pending",
         content_hash=content_hash,
-        created_at=existing.created_at if existing else now,
+        created_at=now,
         updated_at=now,
     )
-    store.put_trace(record, trace)
-    verb = "Updated" if existing else "Recorded"
-    return _result(
-        record, counts, f"{verb}; extraction runs in the background. Read trace://{resource_id} for the result."
-    )
+    return record, trace
+
+
+def _outcome(store: TraceStore, record: TraceRecord, trace: Trace, change: str) -> RecordResult:
+    counts = trace.counts()
+    if change == "unchanged":
+        existing = store.get_trace(record.resource_id) or record
+        return _result(existing, counts, f"Unchanged since it was recorded; status is {existing.status}.")
+    verb = "Recorded" if change == "inserted" else "Updated"
+    message = f"{verb}; extraction runs in the background. Read trace://{record.resource_id} for the result."
+    return _result(record, counts, message)
 
 
 def _result(record: TraceRecord, counts: dict[str, int], message: str) -> RecordResult:

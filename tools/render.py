@@ -3,28 +3,35 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from deftly.tools.models import Procedure, Stats, Step
 
 _MAX_ARG_CHARS = 60
+MAX_RENDERED_PITFALLS = 3
 _STEP_FAILURE_MARK_MIN_RUNS = 3
 
 
 def render_markdown(procedure: Procedure, stats: Stats | None = None) -> str:
-    """Title, when to use, parameters, numbered steps and pitfalls; short enough for a system prompt."""
+    """Title, when to use, inputs, numbered steps and pitfalls; short enough for a system prompt.
+
+    Only inputs the caller supplies are listed; values later steps take from earlier results show
+    as "→ {name}" on the step that produces them.
+    """
     lines = [f"## {procedure.title}"]
     if procedure.when_to_use:
         lines.append(f"Use when: {procedure.when_to_use}")
-    if procedure.parameters:
-        params = ", ".join(f"`{{{p.name}}}` ({p.kind}, {p.source})" for p in procedure.parameters)
-        lines.append(f"Parameters: {params}")
-    lines.append("Steps:")
+    inputs = [p for p in procedure.parameters if not p.source.startswith("step ")]
+    if inputs:
+        lines.append("Inputs: " + ", ".join(f"{{{p.name}}} ({p.kind})" for p in inputs))
     for number, step in enumerate(procedure.steps, start=1):
         lines.extend(_step_lines(number, step, stats))
     if procedure.pitfalls:
         lines.append("Pitfalls:")
-        lines.extend(f"- {pitfall}" for pitfall in procedure.pitfalls)
+        lines.extend(f"- {pitfall}" for pitfall in procedure.pitfalls[:MAX_RENDERED_PITFALLS])
+        if len(procedure.pitfalls) > MAX_RENDERED_PITFALLS:
+            lines.append(f"- (+{len(procedure.pitfalls) - MAX_RENDERED_PITFALLS} more: get_procedure {procedure.id})")
     if stats is not None and stats.needs_review:
         lines.append("> Needs review: most recent runs of this procedure failed; verify each step.")
     return "\n".join(lines)
@@ -49,15 +56,20 @@ def render_compact(procedure: Procedure, stats: Stats | None = None) -> str:
 
 def _step_lines(number: int, step: Step, stats: Stats | None) -> list[str]:
     call = render_call(step) if step.tool else ""
-    head = step.action if not call else (f"{step.action}: {call}" if step.action else call)
+    says_more = step.action and step.tool and _plain_words(step.action) != _plain_words(step.tool)
+    head = step.action if not call else (f"{step.action}: {call}" if says_more else call)
     if step.produces:
         head += " → " + ", ".join(f"{{{name}}}" for name in step.produces)
     if stats is not None and _step_often_fails(number, stats):
         head += f" ⚠ failed in {stats.step_failures[number]} runs"
-    lines = [f"{number}. {head}"]
+    lines = [f"{number}. {'(If needed) ' if step.optional else ''}{head}"]
     if step.decision:
         lines.append(f"   - {step.decision}")
     return lines
+
+
+def _plain_words(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", re.sub(r"([a-z])([A-Z])", r"\1 \2", text).lower()))
 
 
 def _step_often_fails(number: int, stats: Stats) -> bool:
@@ -109,9 +121,12 @@ def search_document(procedure: Procedure) -> str:
 
 
 def embedding_text(procedure: Procedure) -> str:
-    """What the vector embeds: the generalized goal first, since that is what queries describe."""
-    title = procedure.title.replace("{", "").replace("}", "").replace("_", " ")
-    steps = "; ".join(step.action for step in procedure.steps[:8])
+    """What the vector embeds: the generalized goal and how users asked for it — what queries describe."""
+    goal = _plain(procedure.title)
+    asked = " ".join(_plain(e) for e in procedure.examples[:3] if _plain(e) != goal.lower())
     tools = ", ".join(tool.replace("_", " ") for tool in procedure.tools)
-    examples = " ".join(procedure.examples[:3])
-    return f"{title}. {procedure.when_to_use} {examples} Steps: {steps}. Tools: {tools}."
+    return f"{goal}. {asked} Tools: {tools}."
+
+
+def _plain(text: str) -> str:
+    return text.replace("{", "").replace("}", "").replace("_", " ")

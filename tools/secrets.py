@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from deftly.tools.trace import Message, ToolCall, Trace, Turn
@@ -43,10 +43,25 @@ _PRIVATE_KEY_BLOCK = re.compile(
     re.DOTALL,
 )
 _TOKEN = re.compile(r"[^\s\"'`<>(){}\[\],;|]{16,}")
-_CREDENTIAL_WORD = re.compile(
-    r"passw|pwd|passphrase|secret|token|api.?key|access.?key|private.?key|account.?key|auth|credential"
-    r"|bearer|://[^\s/@]+@",
-    re.IGNORECASE,
+_CREDENTIAL_WORDS = (
+    "passw",
+    "pwd",
+    "passphrase",
+    "secret",
+    "token",
+    "apikey",
+    "api_key",
+    "api-key",
+    "api key",
+    "access_key",
+    "accesskey",
+    "private_key",
+    "privatekey",
+    "accountkey",
+    "auth",
+    "credential",
+    "bearer",
+    "://",
 )
 # A pattern that matched only a token's fixed-length prefix leaves its tail behind.
 _MASK_TAIL = re.compile(r"\{secret\}[A-Za-z0-9_\-]+")
@@ -63,13 +78,24 @@ def scrub_text(text: str) -> str:
         return text
     if "PRIVATE KEY" in text:
         text = _PRIVATE_KEY_BLOCK.sub(SECRET, text)
-    for token in {m.group(0) for m in _TOKEN.finditer(text)}:
-        masked = _mask_patterns(token)
+    for token in set(_TOKEN.findall(text)):
+        masked = _mask_token(token)
         if masked != token:
             text = text.replace(token, masked)
-    if _CREDENTIAL_WORD.search(text):
+    if _mentions_credentials(text):
         text = "\n".join(_scrub_line(line) for line in text.split("\n"))
     return text
+
+
+def _mentions_credentials(text: str) -> bool:
+    lowered = text.lower()
+    return any(word in lowered for word in _CREDENTIAL_WORDS)
+
+
+@lru_cache(maxsize=8192)
+def _mask_token(token: str) -> str:
+    # Tokens repeat across a trace (JSON keys, ids), so their scan is cached.
+    return _mask_patterns(token)
 
 
 def _mask_patterns(text: str) -> str:
@@ -79,7 +105,7 @@ def _mask_patterns(text: str) -> str:
 
 
 def _scrub_line(line: str) -> str:
-    if not _CREDENTIAL_WORD.search(line):
+    if not _mentions_credentials(line):
         return line
     line = _mask_patterns(line)
     for value in _keyword_values(line):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 EMAIL = re.compile(r"\b[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}\b")
 URL = re.compile(r"\bhttps?://[^\s\"'<>)\]]+")
@@ -104,13 +105,20 @@ def _id_shape(value: str) -> str:
     return shape
 
 
+@lru_cache(maxsize=16384)
+def whole_word(value: str, ignore_case: bool = True) -> re.Pattern[str]:
+    """A compiled pattern matching ``value`` as a whole word (not inside a longer word or a placeholder)."""
+    return re.compile(rf"(?<![\w{{]){re.escape(value)}(?![\w}}])", re.IGNORECASE if ignore_case else 0)
+
+
 def replace_values(text: str, bindings: Mapping[str, str]) -> str:
     """Replace every known value (longest first, whole words) with its ``{placeholder}``."""
+    lowered = text.lower()
     for value in sorted(bindings, key=len, reverse=True):
-        if len(value) < 2:
+        if len(value) < 2 or value.lower() not in lowered:
             continue
-        pattern = re.compile(rf"(?<![\w{{]){re.escape(value)}(?![\w}}])", re.IGNORECASE)
-        text = pattern.sub("{" + bindings[value] + "}", text)
+        text = whole_word(value).sub("{" + bindings[value] + "}", text)
+        lowered = text.lower()
     return text
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from deftly.tools.errors import DeftlyError
 from deftly.tools.models import Outcome, Parameter, Step
 from deftly.tools.trace import Message, ToolCall, Trace
 
@@ -71,6 +72,10 @@ class Extraction:
     skipped: list[Skipped] = field(default_factory=list)
     extractor: str = "heuristic"
     notes: list[str] = field(default_factory=list)
+
+
+class ExtractionDeferred(DeftlyError, RuntimeError):
+    """The extractor cannot run right now (e.g. the model is rate limited); retry the trace later."""
 
 
 class Extractor(Protocol):

@@ -17,8 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field, ValidationError
 
-from deftly.tools.errors import DeftlyError
-from deftly.tools.extract.base import Draft, Extraction, Extractor, Skipped, Task
+from deftly.tools.extract.base import Draft, Extraction, ExtractionDeferred, Extractor, Skipped, Task
 from deftly.tools.extract.heuristic import known_names, used_parameters
 from deftly.tools.extract.prompt import SYSTEM_PROMPT, compact_trace
 from deftly.tools.extract.validate import leaks, sensitive_literals, without_leaks
@@ -32,10 +31,6 @@ log = logging.getLogger(__name__)
 
 TOOL_NAME = "save_procedures"
 MAX_OUTPUT_TOKENS = 4096
-
-
-class ExtractionDeferred(DeftlyError, RuntimeError):
-    """The model is temporarily unavailable (rate limit, overload, timeout); retry the trace later."""
 
 
 class _InvalidAnswer(Exception):

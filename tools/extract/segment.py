@@ -67,7 +67,44 @@ def split_tasks(trace: Trace) -> list[Task]:
                 last_assistant = turn.text
             elif isinstance(turn, ToolCall):
                 last_assistant = ""
-    return [task for task in tasks if task.request]
+    return _join_continuations([task for task in tasks if task.request])
+
+
+def _join_continuations(tasks: list[Task]) -> list[Task]:
+    """Fold a one-action task into the task before it when it acts on that task's values.
+
+    "Yes, and send them the certificate" after a lookup task is the end of that task,
+    not a one-step procedure of its own.
+    """
+    joined: list[Task] = []
+    for task in tasks:
+        previous = joined[-1] if joined else None
+        if previous is not None and _is_continuation(previous, task):
+            previous.turns.extend(task.turns)
+        else:
+            joined.append(task)
+    for index, task in enumerate(joined):
+        task.index = index
+    return joined
+
+
+def _is_continuation(previous: Task, task: Task) -> bool:
+    worked = [c for c in task.calls if c.status == "ok" and not is_scratchpad(c.tool)]
+    if len(worked) != 1:
+        return False
+    earlier = "\n".join([*previous.user_texts, *(c.result.content for c in previous.calls if c.result is not None)])
+    values = [v for v in _leaf_strings(worked[0].arguments) if len(v) >= 3]
+    return any(v in earlier for v in values)
+
+
+def _leaf_strings(value: object) -> list[str]:
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _leaf_strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _leaf_strings(v)]
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        return [str(value)]
+    return []
 
 
 def is_substantive(text: str) -> bool:

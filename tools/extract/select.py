@@ -44,9 +44,36 @@ def skip_reason(task: Task, plan: StepPlan, outcome: Outcome | None) -> str | No
     return None
 
 
+_REASON = re.compile(
+    r"\b(?:because|since|due to|without|unless|only|policy|not (?:permitted|allowed|eligible|possible)"
+    r"|non-?refundable|cannot be|can't be|within|after|before|expired|limit)\b",
+    re.IGNORECASE,
+)
+_HEDGE = re.compile(
+    r"^(?:i (?:understand|see|know)[^,]*,\s*(?:but|however),?\s*|(?:unfortunately|however|sadly),\s*"
+    r"|i(?:'m| am) (?:sorry|afraid)(?:,| but| that)?\s*|i apologi[sz]e(?: for[^,]*)?,?\s*(?:but\s*)?)+",
+    re.IGNORECASE,
+)
+
+
+_IMPERSONAL = [
+    (re.compile(r"\bI(?:'m| am) (?:unable|not able) to\b", re.I), "cannot"),
+    (re.compile(r"\bI (?:cannot|can't|can not|could not|couldn't|was unable to|wasn't able to)\b", re.I), "cannot"),
+    (re.compile(r"\bI can only\b", re.I), "can only"),
+    (re.compile(r"\byour\b", re.I), "the"),
+    (re.compile(r"\byou\b", re.I), "the user"),
+]
+
+
 def lesson_from(task: Task) -> str | None:
-    """The sentence of the final answer that explains why it could not be done, if there is one."""
+    """The sentence of the final answer that says why it could not be done, without the apologies."""
     for sentence in _SENTENCE.split(task.final_answer):
-        if _COULD_NOT.search(sentence) and len(sentence.split()) >= 5:
-            return sentence.strip()
+        sentence = sentence.strip()
+        if not (_COULD_NOT.search(sentence) and _REASON.search(sentence)) or sentence.lower().startswith("if "):
+            continue
+        core = _HEDGE.sub("", sentence).strip()
+        for pattern, replacement in _IMPERSONAL:
+            core = pattern.sub(replacement, core)
+        if len(core.split()) >= 5:
+            return core[0].upper() + core[1:]
     return None

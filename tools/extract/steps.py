@@ -25,6 +25,7 @@ class StepPlan:
     steps: list[Step] = field(default_factory=list)
     pitfalls: list[str] = field(default_factory=list)
     failed_calls: int = 0
+    first_arguments: dict[int, dict[str, Any]] = field(default_factory=dict)  # step index -> raw arguments
 
 
 @dataclass
@@ -53,8 +54,9 @@ def plan_steps(calls: list[ToolCall], binder: ValueBinder) -> StepPlan:
         pending = []
         previous = plan.steps[-1] if plan.steps else None
         if previous is not None and previous.tool == call.tool and not decision:
-            _repeat(previous, call, binder, len(plan.steps))
+            _repeat(previous, call, plan.first_arguments[len(plan.steps) - 1], binder, len(plan.steps))
             continue
+        plan.first_arguments[len(plan.steps)] = call.arguments
         arguments = binder.generalize(call.tool, call.arguments)
         plan.steps.append(Step(action=describe(call.tool), tool=call.tool, arguments=arguments, decision=decision))
         binder.add_result(len(plan.steps), call.result.content if call.result else "")
@@ -80,12 +82,14 @@ def _resolve_failures(
     return decision
 
 
-def _repeat(step: Step, call: ToolCall, binder: ValueBinder, step_number: int) -> None:
+def _repeat(step: Step, call: ToolCall, first: dict[str, Any], binder: ValueBinder, step_number: int) -> None:
+    """Another iteration of the same step on different values: say which values it loops over."""
     binder.alias(call.arguments, step.arguments)
     binder.add_result(step_number, call.result.content if call.result else "")
-    if step.decision is None:
-        loop_values = [v for v in step.arguments.values() if isinstance(v, str) and v.startswith("{")]
-        target = f" for each {loop_values[0]}" if loop_values else ""
+    varied = [k for k in step.arguments if first.get(k) != call.arguments.get(k)]
+    loop = [v for k in varied if isinstance(v := step.arguments[k], str) and v.startswith("{")]
+    target = f" for each {', '.join(loop[:2])}" if loop else ""
+    if step.decision is None or step.decision.startswith("Repeat"):
         step.decision = f"Repeat{target} as needed."
 
 

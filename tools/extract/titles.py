@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 from deftly.tools.extract.tools_kind import words
 from deftly.tools.values import redact_patterns, replace_values
@@ -15,9 +16,7 @@ _MARKER = re.compile(
     re.IGNORECASE,
 )
 _THANKS = re.compile(r"^\W*(?:thanks?|thank you|great|perfect|ok(?:ay)?|awesome|sure|yes)\b", re.IGNORECASE)
-_OWNER_CLAUSE = re.compile(
-    r"\s+(?:that |which )?(?:i|we)(?:'ve| have| had| own| booked| made| got)\b.*$|\s+i\s.*$", re.IGNORECASE
-)
+_OWNER_CLAUSE = re.compile(r"\s+(?:that |which )?(?:i|we)(?:'ve| have| had| own| booked| made| got)\b.*$", re.I)
 _HELP_WITH = re.compile(
     r"^(?:assist|help|support)(?: (?:me|us|the user))?(?: (?:out|with|to|on|in))?\s+(?=\w+ing\b|\w)", re.I
 )
@@ -91,6 +90,7 @@ _PRONOUNS = [
     (re.compile(r"\bmy\b", re.I), "the"),
     (re.compile(r"\bmine\b", re.I), "the user's"),
     (re.compile(r"\bme\b", re.I), "the user"),
+    (re.compile(r"\bI(?:'m| am)\b"), "the user is"),
     (re.compile(r"\bI\b"), "the user"),
     (re.compile(r"\bour\b", re.I), "the"),
     (re.compile(r"\bus\b", re.I), "the user"),
@@ -98,6 +98,7 @@ _PRONOUNS = [
 _ROUTE = re.compile(r"\bfrom ([A-Z][\w.]*(?: [A-Z][\w.]*)*) to ([A-Z][\w.]*(?: [A-Z][\w.]*)*)")
 _MAX_TITLE_WORDS = 14
 _MAX_WHEN_WORDS = 30
+_READ_GROUP = "check"
 _VERB_GROUPS = [
     {"cancel", "delete", "remove", "refund", "drop", "terminate"},
     {"change", "update", "modify", "edit", "move", "switch", "rebook", "reschedule", "upgrade", "downgrade", "set"},
@@ -110,7 +111,7 @@ _VERB_GROUPS = [
 
 def request_sentence(request: str) -> str | None:
     """The part of the request that says what to do, e.g. "cancel my reservation", or None."""
-    text = _GREETING.sub("", request.strip())
+    text = _GREETING.sub("", _plain_quotes(request.strip()))
     sentences = [s for s in _SENTENCE_END.split(text) if s and not _THANKS.match(s)]
     for sentence in sentences:
         match = _MARKER.search(sentence)
@@ -120,6 +121,10 @@ def request_sentence(request: str) -> str | None:
     if first and not re.match(r"^(?:i|i'm|my|we|our|it|this|that|there|what|why|who|when|where)\b", first, re.I):
         return _clean(first)
     return None
+
+
+def _plain_quotes(text: str) -> str:
+    return text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
 
 
 def _clean(text: str) -> str:
@@ -203,19 +208,29 @@ def _overlap(left: set[str], right: set[str]) -> bool:
     return any(same_word(a, b) for a in left for b in right)
 
 
-def mentioned_actions(text: str) -> set[str]:
+@lru_cache(maxsize=4096)
+def mentioned_actions(text: str) -> frozenset[str]:
     """Which verb groups a request mentions, by the group's first verb (cancel, change, book, ...)."""
-    text_words = set(re.findall(r"[a-z]+", text.lower()))
-    return {min(group) for group in _VERB_GROUPS[:-1] if _overlap(group, text_words)}
+    found = {_group_of(word) for word in set(re.findall(r"[a-z]+", text.lower()))}
+    return frozenset(g for g in found if g is not None and g != _READ_GROUP)
 
 
-def tool_actions(tool: str) -> set[str]:
+@lru_cache(maxsize=16384)
+def _group_of(word: str) -> str | None:
+    for group in _VERB_GROUPS:
+        if any(same_word(verb, word) for verb in group):
+            return min(group)
+    return None
+
+
+@lru_cache(maxsize=4096)
+def tool_actions(tool: str) -> frozenset[str]:
     """The verb groups of a tool's verb (its first word; any exact verb when the first is a noun)."""
     tool_words = words(tool)
     if not tool_words:
-        return set()
+        return frozenset()
     first = {min(group) for group in _VERB_GROUPS if _overlap(group, {tool_words[0]})}
-    return first or {min(group) for group in _VERB_GROUPS if group & set(tool_words)}
+    return frozenset(first or {min(group) for group in _VERB_GROUPS if group & set(tool_words)})
 
 
 def fallback_title(tool: str, arguments: Mapping[str, object]) -> str:

@@ -1,0 +1,56 @@
+"""Finding the stored procedure a new draft duplicates: by tool sequence, or by embedding similarity.
+
+Small namespaces are matched in memory (one read per batch); large ones query
+the store, with the batch's own new and changed procedures laid over it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from deftly.tools.models import Procedure
+from deftly.tools.ports import ProcedureStore, SearchFilters, Vector
+
+IN_MEMORY_LIMIT = 5_000
+
+
+class MatchIndex:
+    def __init__(self, store: ProcedureStore, loaded: list[tuple[Procedure, Vector]] | None) -> None:
+        self._store = store
+        self._complete = loaded is not None  # True: every procedure of the namespace is in memory
+        self._procedures: dict[str, Procedure] = {}
+        self._vectors: dict[str, np.ndarray] = {}
+        for procedure, vector in loaded or []:
+            self.upsert(procedure, vector)
+
+    @classmethod
+    def load(cls, store: ProcedureStore) -> MatchIndex:
+        return cls(store, store.merge_candidates(IN_MEMORY_LIMIT))
+
+    def upsert(self, procedure: Procedure, vector: Vector | None) -> None:
+        """Add or replace; ``vector=None`` keeps the one known (a merge rarely moves it far)."""
+        self._procedures[procedure.id] = procedure
+        if vector is not None:
+            array = np.asarray(vector, dtype=np.float32)
+            self._vectors[procedure.id] = array / (np.linalg.norm(array) or 1.0)
+
+    def by_signature(self, signature: str) -> Procedure | None:
+        for procedure in self._procedures.values():
+            if signature in procedure.signatures:
+                return procedure
+        if self._complete:
+            return None
+        found = self._store.find_by_signature(signature)
+        return self._procedures.get(found.id, found) if found else None
+
+    def nearest(self, vector: Vector, limit: int) -> list[tuple[Procedure, float]]:
+        """Most similar procedures first, as (procedure, cosine similarity)."""
+        query = np.asarray(vector, dtype=np.float32)
+        query = query / (np.linalg.norm(query) or 1.0)
+        scores = {pid: float(v @ query) for pid, v in self._vectors.items()}
+        if not self._complete:
+            for candidate in self._store.vector_search(vector, limit, SearchFilters()):
+                scores.setdefault(candidate.procedure.id, candidate.score)
+                self._procedures.setdefault(candidate.procedure.id, candidate.procedure)
+        best = sorted(scores.items(), key=lambda item: item[1], reverse=True)[:limit]
+        return [(self._procedures[pid], score) for pid, score in best]
