@@ -39,7 +39,7 @@ class Settings(BaseSettings):
     extractor: ExtractorChoice = Field(
         default="auto", description="'auto' uses Claude when ANTHROPIC_API_KEY is set, else the offline one."
     )
-    claude_model: str = Field(default="claude-sonnet-4-5", description="Model used by the Claude extractor.")
+    claude_model: str = Field(default="claude-sonnet-5-5", description="Model used by the Claude extractor.")
     anthropic_api_key: SecretStr | None = Field(
         default=None,
         validation_alias=AliasChoices("DEFTLY_ANTHROPIC_API_KEY", "ANTHROPIC_API_KEY"),

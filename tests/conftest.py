@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,3 +22,23 @@ def deftly_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pat
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
+
+
+@pytest.fixture(scope="session")
+def embedder() -> Any:
+    """The real built-in embedding model, loaded once per test session."""
+    from deftly.server.embedding import FastEmbedder
+
+    model = FastEmbedder()
+    model.embed_query("warm up")
+    return model
+
+
+@pytest.fixture
+def store(tmp_path: Path, embedder: Any) -> Any:
+    """A namespace-scoped LanceStore on a real LanceDB in a temporary directory."""
+    from deftly.server.db import Database
+    from deftly.server.store import LanceStore
+
+    db = Database(tmp_path / "db", dimensions=embedder.dimensions, embedding_model=embedder.model_name)
+    return LanceStore(db, "default")

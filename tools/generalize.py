@@ -19,7 +19,7 @@ from deftly.tools.extract.tools_kind import words
 from deftly.tools.models import Parameter
 from deftly.tools.values import ISO_DATE, WORD_DATE, example_for, kind_of, whole_word
 
-_GENERIC_KEYS = {"id", "name", "value", "input", "query", "q", "text", "data", "arg", "args", "key", "item"}
+_GENERIC_KEYS = {"id", "name", "value", "input", "data", "arg", "args", "key", "item"}
 _OPTION_KEYS = re.compile(r"^(?:limit|max\w*|min\w*|top_?k|page|per_page|offset|timeout|retries|depth|n|k|size)$")
 _AMOUNT_KEYS = re.compile(r"amount|price|cost|total|fee|balance|quantity|qty|count|number|baggages?|bags?|seats?")
 _MONTH_NUMBERS = {

@@ -13,6 +13,7 @@ tokens), and everything runs on the few lines that mention a credential word.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from functools import cache, lru_cache
@@ -83,7 +84,8 @@ def scrub_text(text: str) -> str:
         if masked != token:
             text = text.replace(token, masked)
     if _mentions_credentials(text):
-        text = "\n".join(_scrub_line(line) for line in text.split("\n"))
+        for value in sorted(_context_secrets(text), key=len, reverse=True):
+            text = text.replace(value, SECRET).replace(_json_escaped(value), SECRET)
     return text
 
 
@@ -104,13 +106,36 @@ def _mask_patterns(text: str) -> str:
     return _MASK_TAIL.sub(SECRET, text) if SECRET in text else text
 
 
-def _scrub_line(line: str) -> str:
-    if not _mentions_credentials(line):
-        return line
-    line = _mask_patterns(line)
-    for value in _keyword_values(line):
-        line = line.replace(value, SECRET)
-    return line
+def _context_secrets(text: str) -> set[str]:
+    """Secrets only their surroundings reveal (``password = ...``, ``aws_secret = "..."``, URL credentials).
+
+    Searched in the JSON-unescaped text, because tool results are often JSON whose escaped
+    quotes and newlines hide the context from the patterns.
+    """
+    values: set[str] = set()
+    for line in _json_unescaped(text).split("\n"):
+        if _mentions_credentials(line):
+            values |= _pattern_values(line) | _keyword_values(line)
+    return {v for v in values if len(v) >= 4 and SECRET not in v}
+
+
+def _pattern_values(line: str) -> set[str]:
+    values = set()
+    for pattern in _patterns():
+        for match in pattern.finditer(line):
+            long_group = match.re.groups and len(match.group(1) or "") >= 8
+            values.add(match.group(1) if long_group else match.group(0))
+    return values
+
+
+def _json_unescaped(text: str) -> str:
+    if "\\" not in text:
+        return text
+    return text.replace('\\"', '"').replace("\\n", "\n").replace("\\t", "\t").replace("\\/", "/")
+
+
+def _json_escaped(value: str) -> str:
+    return json.dumps(value)[1:-1]
 
 
 def _mask(match: re.Match[str]) -> str:

@@ -51,7 +51,7 @@ _REASON = re.compile(
 )
 _HEDGE = re.compile(
     r"^(?:i (?:understand|see|know)[^,]*,\s*(?:but|however),?\s*|(?:unfortunately|however|sadly),\s*"
-    r"|i(?:'m| am) (?:sorry|afraid)(?:,| but| that)?\s*|i apologi[sz]e(?: for[^,]*)?,?\s*(?:but\s*)?)+",
+    r"|i(?:'m| am) (?:sorry|afraid)(?:,?\s*but|,|\s+that)?\s*|i apologi[sz]e(?: for[^,]*)?,?\s*(?:but\s*)?)+",
     re.IGNORECASE,
 )
 

@@ -102,7 +102,7 @@ _READ_GROUP = "check"
 _VERB_GROUPS = [
     {"cancel", "delete", "remove", "refund", "drop", "terminate"},
     {"change", "update", "modify", "edit", "move", "switch", "rebook", "reschedule", "upgrade", "downgrade", "set"},
-    {"book", "reserve", "create", "purchase", "buy", "add", "order"},
+    {"book", "reserve", "create", "purchase", "buy", "add"},
     {"send", "email", "mail", "message", "notify", "post", "share", "reply", "forward"},
     {"transfer", "escalate", "handoff"},
     {"find", "search", "look", "lookup", "get", "check", "show", "list", "fetch", "read", "see", "know", "tell"},

@@ -1,0 +1,147 @@
+"""Steps from tool calls: failures, retries, loops, decision points, placeholders and data flow."""
+
+from __future__ import annotations
+
+from tracebuilders import assistant, call, cancel_session, trace_of, user
+
+from deftly.tools.extract.heuristic import HeuristicExtractor
+from deftly.tools.extract.segment import split_tasks
+from deftly.tools.extract.steps import plan_steps
+from deftly.tools.generalize import ValueBinder
+from deftly.tools.render import render_markdown
+from deftly.tools.values import kind_of
+
+
+def _plan(*parts):  # type: ignore[no-untyped-def]
+    task = split_tasks(trace_of(*parts))[0]
+    binder = ValueBinder(request="\n".join(task.user_texts))
+    return plan_steps(task.calls, binder), binder
+
+
+def _draft(*parts):  # type: ignore[no-untyped-def]
+    extraction = HeuristicExtractor().extract(trace_of(*parts))
+    assert len(extraction.drafts) == 1, extraction.skipped
+    return extraction.drafts[0]
+
+
+EMAIL_WITH_FALLBACK = (
+    user("Send the Q4 report to dana@acme.com"),
+    call("search_files", {"query": "Q4 report"}, {"files": [{"id": "f_77", "name": "q4-report.pdf"}]}),
+    call(
+        "send_email", {"to": "dana@acme.com", "attachment_id": "f_77"}, "attachment too large (25 MB limit)", error=True
+    ),
+    call("upload_to_drive", {"file_id": "f_77"}, {"url": "https://drive.example.com/d/8f7e6"}),
+    call(
+        "send_email",
+        {"to": "dana@acme.com", "body": "Here is the report: https://drive.example.com/d/8f7e6"},
+        {"sent": True},
+    ),
+    assistant("I shared the report with Dana through a Drive link."),
+)
+
+
+def test_failed_calls_are_never_steps() -> None:
+    plan, _ = _plan(*EMAIL_WITH_FALLBACK)
+    assert [s.tool for s in plan.steps] == ["search_files", "upload_to_drive", "send_email"]
+    assert plan.failed_calls == 1
+
+
+def test_a_failure_the_agent_fixed_by_retrying_the_tool_becomes_a_pitfall() -> None:
+    plan, _ = _plan(*EMAIL_WITH_FALLBACK)
+    assert plan.pitfalls == [
+        '`send_email` can fail with "attachment too large ({number} MB limit)"; check its arguments first.'
+    ]
+
+
+def test_a_failure_worked_around_with_another_tool_becomes_a_decision_point() -> None:
+    plan, _ = _plan(
+        user("Send the Q4 report to dana@acme.com"),
+        call("send_email", {"to": "dana@acme.com", "attachment": "q4.pdf"}, "attachment too large", error=True),
+        call("share_link", {"to": "dana@acme.com", "file": "q4.pdf"}, {"ok": True}),
+        call("log_activity", {"what": "shared"}, {"ok": True}),
+        assistant("Shared a link instead."),
+    )
+    assert [s.tool for s in plan.steps] == ["share_link", "log_activity"]
+    assert plan.steps[0].decision == 'If `send_email` fails with "attachment too large", call `share_link` instead.'
+
+
+def test_exact_retries_collapse_and_repeated_lookups_become_one_looping_step() -> None:
+    plan, _ = _plan(
+        user("Cancel whichever of my reservations is to Seattle; user id mia_li_3668"),
+        call("get_user_details", {"user_id": "mia_li_3668"}, {"reservations": ["AAA111", "BBB222"]}),
+        call("get_reservation_details", {"reservation_id": "AAA111"}, {"destination": "JFK"}),
+        call("get_reservation_details", {"reservation_id": "BBB222"}, {"destination": "SEA"}),
+        call("cancel_reservation", {"reservation_id": "BBB222"}, {"status": "cancelled"}),
+        call("cancel_reservation", {"reservation_id": "BBB222"}, {"status": "cancelled"}),
+        assistant("Cancelled."),
+    )
+    assert [s.tool for s in plan.steps] == ["get_user_details", "get_reservation_details", "cancel_reservation"]
+    assert plan.steps[1].decision == "Repeat for each {reservation_id} as needed."
+    # The loop variable and the value acted on share one placeholder: that is the data flow.
+    assert plan.steps[2].arguments == {"reservation_id": "{reservation_id}"}
+    assert plan.steps[0].produces == ["reservation_id"]
+
+
+def test_values_from_the_request_and_from_results_become_named_placeholders() -> None:
+    plan, binder = _plan(*EMAIL_WITH_FALLBACK)
+    assert plan.steps[0].arguments == {"query": "{query}"}
+    assert plan.steps[1].arguments == {"file_id": "{file_id}"}
+    assert plan.steps[2].arguments == {"to": "{to}", "body": "{body}"}
+    sources = {p.name: p.source for p in binder.parameters()}
+    assert sources["to"] == "request"
+    assert sources["file_id"] == "step 1"
+    assert plan.steps[0].produces == ["file_id"]
+
+
+def test_enum_values_stay_literal_and_identifiers_do_not() -> None:
+    draft = _draft(cancel_session())
+    cancel = draft.steps[-1]
+    assert cancel.arguments == {"reservation_id": "{reservation_id}", "reason": "change_of_plan"}
+
+
+def test_every_kind_of_instance_value_is_recognised() -> None:
+    assert kind_of("dana@acme.com") == "email"
+    assert kind_of("https://drive.example.com/d/8f7e6") == "url"
+    assert kind_of("/home/dana/reports/q4.pdf") == "path"
+    assert kind_of("2024-05-20") == "date"
+    assert kind_of("May 20th") == "date"
+    assert kind_of("$1,250.00") == "amount"
+    assert kind_of("ZFA04Y") == "id"
+    assert kind_of("mia_li_3668") == "id"
+    assert kind_of("q4-report.pdf") == "file"
+    assert kind_of("Mia", key="first_name") == "name"
+    assert kind_of("cancelled") is None
+    assert kind_of("basic_economy") is None
+
+
+def test_a_date_said_in_words_links_to_the_iso_date_argument() -> None:
+    draft = _draft(
+        user("Book me on the cheapest JFK to SEA flight on May 20th, user mia_li_3668"),
+        call(
+            "search_direct_flight",
+            {"origin": "JFK", "destination": "SEA", "date": "2024-05-20"},
+            [{"flight_number": "HAT136", "price": 120}],
+        ),
+        call(
+            "book_reservation",
+            {"user_id": "mia_li_3668", "flight_number": "HAT136", "date": "2024-05-20"},
+            {"reservation_id": "NEW001"},
+        ),
+        assistant("Booked HAT136."),
+    )
+    date = next(p for p in draft.parameters if p.name == "date")
+    assert date.source == "request"
+    assert date.example == "YYYY-MM-DD"
+    assert "{date}" in draft.title
+
+
+def test_the_procedure_text_is_short_enough_for_a_system_prompt() -> None:
+    steps = [call(f"step_tool_{i}", {"item_id": f"ITEM00{i}", "mode": "fast"}, {"ok": True}) for i in range(6)]
+    draft = _draft(user("Process the items for order ORD123"), *steps, assistant("All processed."))
+    from deftly.tools.merge import new_procedure
+    from deftly.tools.models import Procedure
+
+    procedure: Procedure = new_procedure(draft, "s1", "default", __import__("datetime").datetime.now())
+    text = render_markdown(procedure)
+    assert len(text.split()) < 150, text  # well under 300 tokens
+    assert text.count("\n1. ") == 1 and "\n6. " in text

@@ -1,0 +1,133 @@
+"""Splitting traces into tasks, and which tasks become procedures."""
+
+from __future__ import annotations
+
+from tracebuilders import assistant, call, cancel_session, chat, trace_of, user
+
+from deftly.tools.extract.heuristic import HeuristicExtractor
+from deftly.tools.extract.segment import split_tasks
+
+EXTRACT = HeuristicExtractor().extract
+
+
+def test_answers_and_acknowledgements_stay_in_the_request_they_answer() -> None:
+    tasks = split_tasks(trace_of(cancel_session()))
+    assert len(tasks) == 1
+    assert tasks[0].request.startswith("Hi, I'd like to cancel")
+    assert [c.tool for c in tasks[0].calls] == ["get_user_details", "get_reservation_details", "cancel_reservation"]
+
+
+def test_a_new_request_after_a_finished_task_starts_a_second_task() -> None:
+    trace = trace_of(
+        cancel_session(),
+        user("Also, can you send me a $50 certificate for the trouble? My user id is mia_li_3668."),
+        call("get_user_details", {"user_id": "mia_li_3668"}, {"membership": "gold"}),
+        call("send_certificate", {"user_id": "mia_li_3668", "amount": 50}, "Certificate added"),
+        assistant("I sent you a $50 certificate."),
+    )
+    tasks = split_tasks(trace)
+    assert len(tasks) == 2
+    assert tasks[1].request.startswith("Also, can you send me")
+    assert [c.tool for c in tasks[1].calls] == ["get_user_details", "send_certificate"]
+    extraction = EXTRACT(trace)
+    assert len(extraction.drafts) == 2
+
+
+def test_a_refinement_before_the_work_is_done_stays_in_the_task() -> None:
+    trace = trace_of(
+        user("Email the Q4 report to bob@acme.com"),
+        call("search_files", {"query": "Q4 report"}, {"files": [{"id": "f_77", "name": "q4.pdf"}]}),
+        user("Also cc carol@acme.com"),
+        call("send_email", {"to": "bob@acme.com", "cc": "carol@acme.com", "attachment": "f_77"}, {"ok": True}),
+        assistant("Sent."),
+    )
+    tasks = split_tasks(trace)
+    assert len(tasks) == 1
+    assert len(tasks[0].user_texts) == 2
+
+
+def test_a_greeting_is_not_the_request() -> None:
+    trace = trace_of(user("Hi!"), assistant("Hello, how can I help?"), *[cancel_session()])
+    tasks = split_tasks(trace)
+    assert len(tasks) == 1
+    assert tasks[0].request.startswith("Hi, I'd like to cancel")
+
+
+def test_a_task_only_discussed_is_skipped_with_the_reason() -> None:
+    trace = trace_of(
+        user("Can you cancel my reservation ZFA04Y?"),
+        assistant("I need your user id first."),
+        user("I'll come back later. ###STOP###"),
+    )
+    extraction = EXTRACT(trace)
+    assert extraction.drafts == []
+    assert "discussed, not executed" in extraction.skipped[0].reason
+
+
+def test_a_single_lookup_is_trivial() -> None:
+    trace = trace_of(
+        user("What's the status of flight HAT001?"),
+        call("get_flight_status", {"flight_number": "HAT001"}, {"status": "on time"}),
+        assistant("It is on time."),
+    )
+    extraction = EXTRACT(trace)
+    assert extraction.drafts == []
+    assert extraction.skipped[0].reason.startswith("trivial: a single read-only lookup")
+
+
+def test_a_reported_failure_is_skipped() -> None:
+    extraction = EXTRACT(trace_of(cancel_session()), "failure")
+    assert extraction.drafts == []
+    assert "outcome was reported as failure" in extraction.skipped[0].reason
+
+
+def test_a_refusal_is_skipped_and_keeps_its_reason_as_a_lesson() -> None:
+    trace = trace_of(
+        user("I need to cancel my reservation ZFA04Y, my user id is mia_li_3668."),
+        call("get_user_details", {"user_id": "mia_li_3668"}, {"reservations": ["ZFA04Y"]}),
+        call("get_reservation_details", {"reservation_id": "ZFA04Y"}, {"cabin": "basic_economy"}),
+        assistant(
+            "I'm sorry, but basic economy reservations without travel insurance cannot be cancelled "
+            "for a change of plans. Is there anything else I can do?"
+        ),
+    )
+    extraction = EXTRACT(trace)
+    assert extraction.drafts == []
+    skipped = extraction.skipped[0]
+    assert skipped.reason == "the final answer says the request could not be done"
+    assert skipped.lesson == (
+        "Basic economy reservations without travel insurance cannot be cancelled for a change of plans."
+    )
+
+
+def test_asking_for_a_change_and_only_looking_things_up_is_not_a_procedure_for_that_change() -> None:
+    trace = trace_of(
+        user("I want to change my flight on reservation ZFA04Y."),
+        call("get_reservation_details", {"reservation_id": "ZFA04Y"}, {"flights": ["HAT001"]}),
+        call("search_direct_flight", {"origin": "JFK", "destination": "SEA", "date": "2024-05-20"}, []),
+        assistant("There are no other flights that day. Let me know if you want another date."),
+    )
+    extraction = EXTRACT(trace)
+    assert extraction.drafts == []
+    assert "requested action (change) was not carried out" in extraction.skipped[0].reason
+
+
+def test_a_one_action_follow_up_on_the_same_values_joins_the_previous_task() -> None:
+    trace = trace_of(
+        user("My flight from Boston was delayed, what can you do? My user id is noah_muller_9847."),
+        call("get_user_details", {"user_id": "noah_muller_9847"}, {"reservations": ["4OG6T3"]}),
+        call("get_reservation_details", {"reservation_id": "4OG6T3"}, {"status": "delayed"}),
+        assistant("Your flight was delayed. As a gold member you are eligible for a $50 certificate."),
+        user("Yes, please send it."),
+        user("I'd like the certificate now please."),
+        call("send_certificate", {"user_id": "noah_muller_9847", "amount": 50}, "Certificate added"),
+        assistant("Done."),
+    )
+    tasks = split_tasks(trace)
+    assert len(tasks) == 1
+    assert [c.tool for c in tasks[0].calls][-1] == "send_certificate"
+
+
+def test_chat_helper_round_trip() -> None:
+    messages = chat(user("x"), assistant("y"))
+    assert [m["role"] for m in messages] == ["user", "assistant"]

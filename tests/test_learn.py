@@ -1,0 +1,125 @@
+"""Learning from traces end to end on a real LanceDB and the real model: merge, don't duplicate."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from tracebuilders import assistant, call, cancel_session, chat, user
+
+from deftly.tools.extract.heuristic import HeuristicExtractor
+from deftly.tools.learn import LearnItem, LearnResult, learn_batch
+from deftly.tools.record_trace import record_trace
+
+NOW = datetime(2026, 11, 21, tzinfo=UTC)
+
+
+def record_and_learn(store: Any, embedder: Any, history: list[dict[str, Any]], session: str) -> LearnResult:
+    recorded = record_trace(store, history, now=NOW, session_id=session)
+    record = store.get_trace(recorded.resource_id)
+    item = LearnItem(record, store.load_trace(recorded.resource_id))
+    [result] = learn_batch([item], extractor=HeuristicExtractor(), store=store, embedder=embedder, now=NOW)
+    store.set_trace_statuses([result.update()])
+    return result
+
+
+def certificate_task(user_id: str = "mia_li_3668") -> list[dict[str, Any]]:
+    return chat(
+        user(f"Also, can you send me a $50 certificate for the trouble? My user id is {user_id}."),
+        call("get_user_details", {"user_id": user_id}, {"membership": "gold"}),
+        call("send_certificate", {"user_id": user_id, "amount": 50}, "Certificate added"),
+        assistant("I sent you a $50 certificate."),
+    )
+
+
+def test_one_session_makes_one_procedure_with_its_source(store: Any, embedder: Any) -> None:
+    result = record_and_learn(store, embedder, cancel_session(), "s1")
+    assert result.status == "completed" and result.created == 1
+    [procedure] = store.list_procedures(10)
+    assert procedure.sources == ["s1"]
+    assert procedure.tools == ["get_user_details", "get_reservation_details", "cancel_reservation"]
+    assert "ZFA04Y" not in procedure.model_dump_json() and "mia_li_3668" not in procedure.model_dump_json()
+
+
+def test_the_same_session_learned_twice_adds_no_procedure_and_no_evidence(store: Any, embedder: Any) -> None:
+    session = cancel_session()
+    record_and_learn(store, embedder, session, "s1")
+    again = record_trace(store, session, now=NOW, session_id="s1")
+    assert again.status == "completed" and again.message.startswith("Unchanged")
+    # As after a crash between storing procedures and marking the trace done: learn it once more.
+    record_and_learn(store, embedder, session, "s1")
+    [procedure] = store.list_procedures(10)
+    assert procedure.sources == ["s1"] and procedure.version == 1
+
+
+def test_a_grown_session_keeps_its_first_procedure_and_adds_the_new_task(store: Any, embedder: Any) -> None:
+    record_and_learn(store, embedder, cancel_session(), "s1")
+    grown = record_and_learn(store, embedder, chat(cancel_session()[:-1], certificate_task()), "s1")
+    assert grown.created == 1 and grown.merged == 1
+    procedures = {p.tools[-1]: p for p in store.list_procedures(10)}
+    assert set(procedures) == {"cancel_reservation", "send_certificate"}
+    assert procedures["cancel_reservation"].sources == ["s1"]
+
+
+def test_another_session_of_the_same_task_merges_and_raises_evidence(store: Any, embedder: Any) -> None:
+    record_and_learn(store, embedder, cancel_session(), "s1")
+    result = record_and_learn(store, embedder, cancel_session("K9WX2B", "noah_muller_9847"), "s2")
+    assert result.merged == 1 and result.created == 0
+    [procedure] = store.list_procedures(10)
+    assert procedure.sources == ["s1", "s2"]
+    assert procedure.version == 1  # same steps: no new version
+
+
+def test_a_real_change_of_steps_creates_a_new_version_and_keeps_the_old_one(store: Any, embedder: Any) -> None:
+    record_and_learn(store, embedder, cancel_session(), "s1")
+    [before] = store.list_procedures(10)
+    shorter = chat(
+        user("Please cancel reservation B7CD2E for user noah_muller_9847."),
+        call("get_reservation_details", {"reservation_id": "B7CD2E"}, {"reservation_id": "B7CD2E", "insurance": "yes"}),
+        call("cancel_reservation", {"reservation_id": "B7CD2E", "reason": "change_of_plan"}, {"status": "cancelled"}),
+        assistant("Cancelled."),
+    )
+    record_and_learn(store, embedder, shorter, "s2")
+    [after] = store.list_procedures(10)
+    assert after.id == before.id and after.version == 2
+    assert after.steps[0].optional and not after.steps[1].optional
+    assert store.list_versions(after.id) == [1]
+    kept = store.get_version(after.id, 1)
+    assert kept is not None and kept.steps == before.steps
+
+
+def test_procedures_acting_through_different_tools_never_merge(store: Any, embedder: Any) -> None:
+    record_and_learn(store, embedder, cancel_session(), "s1")
+    booking = chat(
+        user("Book flight HAT136 on 2024-05-20 for user mia_li_3668, please."),
+        call("get_user_details", {"user_id": "mia_li_3668"}, {"payment_methods": ["credit_card_4421486"]}),
+        call(
+            "book_reservation",
+            {
+                "user_id": "mia_li_3668",
+                "flight_number": "HAT136",
+                "date": "2024-05-20",
+                "payment_id": "credit_card_4421486",
+            },
+            {"reservation_id": "NEW001"},
+        ),
+        assistant("Booked."),
+    )
+    result = record_and_learn(store, embedder, booking, "s2")
+    assert result.created == 1
+    assert len(store.list_procedures(10)) == 2
+
+
+def test_a_refusal_leaves_its_lesson_on_the_matching_procedure(store: Any, embedder: Any) -> None:
+    record_and_learn(store, embedder, cancel_session(), "s1")
+    refusal = chat(
+        user("I need to cancel my reservation H8Q05L; my user id is sophia_silva_7557."),
+        call("get_reservation_details", {"reservation_id": "H8Q05L"}, {"cabin": "basic_economy", "insurance": "no"}),
+        call("get_user_details", {"user_id": "sophia_silva_7557"}, {"membership": "silver"}),
+        assistant("Unfortunately, basic economy reservations without travel insurance cannot be cancelled."),
+    )
+    result = record_and_learn(store, embedder, refusal, "s2")
+    assert result.status == "skipped" and result.lessons == 1
+    [procedure] = store.list_procedures(10)
+    assert procedure.pitfalls == ["Basic economy reservations without travel insurance cannot be cancelled."]
+    assert procedure.sources == ["s1"]  # a refusal is a lesson, not evidence

@@ -1,0 +1,115 @@
+"""Secrets never reach storage: not in traces, not in procedures, not in any file on disk."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tracebuilders import assistant, call, chat, user
+
+from deftly.tools.extract.heuristic import HeuristicExtractor
+from deftly.tools.learn import LearnItem, learn_batch
+from deftly.tools.record_trace import record_trace
+from deftly.tools.secrets import SECRET, scrub_text, scrub_value
+
+# One of each kind; built from parts so this file itself does not look like a leaked credential.
+SECRETS = {
+    "anthropic": "sk-ant-api03-" + "Q7x" * 30,
+    "openai": "sk-proj-" + "Zr4" * 16,
+    "aws_key": "AKIA" + "IOSFODNN7EXAMPL1",
+    "aws_secret": "wJalrXUtnFEMI/K7MDENG/bPxRfiCY" + "ZX9Q2LMN7A",
+    "github": "ghp_" + "aB3dE6gH9jK2mN5pQ8sT1vW4yZ7bC0eF3hI6",
+    "slack": "xoxb-" + "123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx",
+    "stripe": "sk_live_" + "4eC39HqLyjWDarjtT1zdp7dc",
+    "jwt": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4ifQ."
+    + "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+    "private_key": "MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gunVTLw7onLRnrq0",
+    "url_password": "hunter2Pa55",
+    "password_value": "CorrectHorseBatteryStaple9",
+    "bearer": "bRt0kEn" + "Xy7Qw3Lm9Zp2Vn5Kc8",
+    "hf": "hf_" + "AbCdEfGhIjKlMnOpQrStUvWxYzAbCdEf12",
+}
+PEM = "-----BEGIN RSA PRIVATE KEY-----\n" + SECRETS["private_key"] + "\n-----END RSA PRIVATE KEY-----"
+
+
+def planted_text() -> str:
+    return "\n".join(
+        [
+            f"anthropic {SECRETS['anthropic']} openai {SECRETS['openai']}",
+            f"aws_access_key_id={SECRETS['aws_key']}",
+            f'aws_secret_access_key = "{SECRETS["aws_secret"]}"',
+            f"token: {SECRETS['github']} slack {SECRETS['slack']} stripe {SECRETS['stripe']}",
+            f"jwt {SECRETS['jwt']}",
+            PEM,
+            f"db at postgres://admin:{SECRETS['url_password']}@db.internal:5432/app",
+            f"password = {SECRETS['password_value']}",
+            f"Authorization: Bearer {SECRETS['bearer']}",
+            f"HF_TOKEN={SECRETS['hf']}",
+        ]
+    )
+
+
+@pytest.mark.parametrize("kind", sorted(SECRETS))
+def test_each_kind_of_secret_is_replaced_by_a_placeholder(kind: str) -> None:
+    scrubbed = scrub_text(planted_text())
+    assert SECRETS[kind] not in scrubbed
+    assert SECRET in scrubbed
+
+
+def test_ordinary_text_and_ids_are_left_alone() -> None:
+    text = "Cancel reservation ZFA04Y for mia_li_3668 on 2024-05-20; see https://example.com/docs and flight HAT136."
+    assert scrub_text(text) == text
+
+
+def test_values_under_secret_named_keys_are_replaced_whole() -> None:
+    value = {"user": "bob", "password": "pw", "api_key": "abc", "max_tokens": 100, "nested": [{"auth_token": "z"}]}
+    assert scrub_value(value) == {
+        "user": "bob",
+        "password": SECRET,
+        "api_key": SECRET,
+        "max_tokens": 100,
+        "nested": [{"auth_token": SECRET}],
+    }
+
+
+def secret_session() -> list[dict[str, Any]]:
+    planted = planted_text()
+    return chat(
+        user(f"Rotate the deploy credentials for service billing-api. Current config:\n{planted}"),
+        call("read_config", {"service": "billing-api", "password": SECRETS["password_value"]}, {"config": planted}),
+        call(
+            "write_config",
+            {"service": "billing-api", "content": planted, "token": SECRETS["github"]},
+            {"ok": True, "echo": planted},
+        ),
+        call("restart_service", {"service": "billing-api", "auth": f"Bearer {SECRETS['bearer']}"}, {"ok": True}),
+        assistant(f"Rotated. Old key was {SECRETS['openai']}."),
+    )
+
+
+def test_no_planted_secret_survives_anywhere_on_disk(store: Any, embedder: Any, tmp_path: Path) -> None:
+    now = datetime(2026, 11, 21, tzinfo=UTC)
+    recorded = record_trace(
+        store,
+        json.dumps(secret_session()),
+        now=now,
+        title=f"rotate {SECRETS['stripe']}",
+        session_id="secret-session",
+        metadata={"note": f"key {SECRETS['anthropic']}", "api_key": SECRETS["hf"], "env": "prod"},
+    )
+    item = LearnItem(store.get_trace(recorded.resource_id), store.load_trace(recorded.resource_id))
+    [result] = learn_batch([item], extractor=HeuristicExtractor(), store=store, embedder=embedder, now=now)
+    store.set_trace_statuses([result.update()])
+    assert result.created == 1
+    store.db.maintain(force=True)
+
+    files = [p for p in (tmp_path / "db").rglob("*") if p.is_file()]
+    assert files
+    blob = b"".join(p.read_bytes() for p in files)
+    for kind, secret in SECRETS.items():
+        assert secret.encode() not in blob, f"{kind} secret found on disk"
+    stored = store.load_trace(recorded.resource_id).model_dump_json()
+    assert SECRET in stored and "billing-api" in stored  # scrubbed, not emptied
