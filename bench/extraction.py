@@ -45,9 +45,14 @@ from deftly.tools.render import render_markdown
 
 DEFAULT_DATASET = Path(__file__).resolve().parents[1] / ".." / "shared" / "datasets" / "tau_bench_airline"
 WRITE_TOOLS = {
-    "book_reservation", "cancel_reservation", "update_reservation_flights", "update_reservation_baggages",
-    "update_reservation_passengers", "send_certificate", "transfer_to_human_agents",
-}  # fmt: skip
+    "book_reservation",
+    "cancel_reservation",
+    "update_reservation_flights",
+    "update_reservation_baggages",
+    "update_reservation_passengers",
+    "send_certificate",
+    "transfer_to_human_agents",
+}
 RESERVATION_ID = re.compile(r'"reservation_id":\s*"([A-Z0-9]{6})"')
 FLIGHT = re.compile(r"\bHAT\d{3}\b")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")

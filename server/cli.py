@@ -85,6 +85,14 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--json", action="store_true")
     show.set_defaults(handler=commands.show)
 
+    bench = sub.add_parser("bench", parents=[common], help="measure retrieval quality on a labelled dataset")
+    source = bench.add_mutually_exclusive_group(required=True)
+    source.add_argument("--tau-bench", type=Path, metavar="DIR", help="the tau-bench airline folder")
+    source.add_argument("--jsonl", type=Path, metavar="FILE", help="lines of {trace_file, query, expected_group}")
+    bench.add_argument("--json", action="store_true")
+    bench.add_argument("--verbose", action="store_true", help="also list the queries deftly missed")
+    bench.set_defaults(handler=commands.bench)
+
     stats = sub.add_parser("stats", parents=[common], help="counts of traces and procedures")
     stats.add_argument("--json", action="store_true")
     stats.set_defaults(handler=commands.stats)

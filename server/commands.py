@@ -140,6 +140,32 @@ def stats(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def bench(args: argparse.Namespace, settings: Settings) -> int:
+    from dataclasses import asdict
+
+    from deftly.server import bench_data, bench_retrieval
+
+    path = args.tau_bench or args.jsonl
+    require(path.exists(), f"no such path: {path}")
+    dataset = bench_data.tau_bench(path) if args.tau_bench else bench_data.jsonl(path)
+    report = bench_retrieval.run(dataset)
+    if args.json:
+        summary = {
+            arm.name: {
+                "hit@1": arm.hit_at(1),
+                "hit@3": arm.hit_at(3),
+                "mrr": arm.mrr,
+                "p50_ms": arm.latency(0.5),
+                "p95_ms": arm.latency(0.95),
+            }
+            for arm in report.arms
+        }
+        print_json({**{k: v for k, v in asdict(report).items() if k != "arms"}, "arms": summary})
+    else:
+        print(bench_retrieval.format_report(report, verbose=args.verbose))
+    return EXIT_OK
+
+
 def _open(settings: Settings) -> Runtime:
     runtime = Runtime(settings, run_worker=False)
     runtime.start()

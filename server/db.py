@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import lancedb
 import pyarrow as pa
@@ -22,9 +23,38 @@ from lancedb.index import FTS, BTree, HnswSq
 from deftly.server import schema
 from deftly.server.rows import row_to_trace_record
 from deftly.tools.errors import DeftlyError
-from deftly.tools.models import TraceRecord
+from deftly.tools.models import Procedure, TraceRecord
 
 log = logging.getLogger(__name__)
+
+
+PROCEDURE_CACHE_SIZE = 20_000
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class LruCache(Generic[K, V]):
+    """A small thread-safe LRU map; entries are validated by the caller (e.g. by updated_at)."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._items: OrderedDict[K, V] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: K) -> V | None:
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key: K, value: V) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
 
 
 class StoreMismatch(DeftlyError, RuntimeError):
@@ -55,10 +85,12 @@ class Database:
         self.ann_min_rows = ann_min_rows
         self.ann_ef = ann_ef
         self._conn = lancedb.connect(self.path, read_consistency_interval=timedelta(0))
+        self.procedure_cache: LruCache[tuple[str, str], Procedure] = LruCache(PROCEDURE_CACHE_SIZE)
         self._writes: dict[str, int] = {}
         self._writes_lock = threading.Lock()
         self.traces = self._open("traces", schema.TRACES)
         self.procedures = self._open("procedures", schema.procedures_schema(dimensions))
+        self.phrases = self._open("search_vectors", schema.search_vectors_schema(dimensions))
         self.stats = self._open("procedure_stats", schema.PROCEDURE_STATS)
         self.feedback = self._open("feedback", schema.FEEDBACK)
         self.versions = self._open("procedure_versions", schema.PROCEDURE_VERSIONS)
@@ -103,7 +135,8 @@ class Database:
         present = {i.name for i in self.procedures.list_indices()}
         if "search_text_idx" not in present:
             self._create_index(self.procedures, "search_text", FTS(with_position=False))
-        for table, column in ((self.procedures, "id"), (self.stats, "id"), (self.traces, "resource_id")):
+        keyed = ((self.procedures, "id"), (self.phrases, "id"), (self.stats, "id"), (self.traces, "resource_id"))
+        for table, column in keyed:
             if f"{column}_idx" not in {i.name for i in table.list_indices()}:
                 self._create_index(table, column, BTree())
         if "procedure_id_idx" not in {i.name for i in self.feedback.list_indices()}:
@@ -181,6 +214,7 @@ class Database:
         return {
             "traces": self.traces,
             "procedures": self.procedures,
+            "search_vectors": self.phrases,
             "procedure_stats": self.stats,
             "feedback": self.feedback,
             "procedure_versions": self.versions,

@@ -53,8 +53,9 @@ def trace_files(paths: Iterable[Path]) -> Iterator[Path]:
 
 def read_request(path: Path, *, format: str | None, outcome: Outcome | None) -> RecordRequest:
     """A trace file as a record request; its session id is the file name without extension."""
-    return RecordRequest(path.read_text(encoding="utf-8", errors="replace"), format=format, session_id=path.stem,
-                         outcome=outcome)  # fmt: skip
+    return RecordRequest(
+        path.read_text(encoding="utf-8", errors="replace"), format=format, session_id=path.stem, outcome=outcome
+    )
 
 
 def import_files(

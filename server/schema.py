@@ -54,6 +54,23 @@ def procedures_schema(dimensions: int) -> pa.Schema:
     )
 
 
+def search_vectors_schema(dimensions: int) -> pa.Schema:
+    """One row per searchable phrase of a procedure, with the procedure's filter columns copied in."""
+    return pa.schema(
+        [
+            pa.field("id", pa.string(), nullable=False),
+            pa.field("namespace", pa.string(), nullable=False),
+            pa.field("kind", pa.string(), nullable=False),
+            pa.field("text", pa.string(), nullable=False),
+            pa.field("updated_at", TIMESTAMP, nullable=False),
+            pa.field("tags", STRINGS, nullable=False),
+            pa.field("tools", STRINGS, nullable=False),
+            pa.field("metadata_kv", STRINGS, nullable=False),
+            pa.field("vector", pa.list_(pa.float32(), dimensions), nullable=False),
+        ]
+    )
+
+
 PROCEDURE_STATS = pa.schema(
     [
         pa.field("id", pa.string(), nullable=False),

@@ -5,15 +5,17 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
-from deftly.server.rows import metadata_tokens, procedure_to_row, row_to_procedure, utcnow
+from deftly.server.rows import as_utc, metadata_tokens, procedure_to_row, row_to_procedure, utcnow
 from deftly.server.schema import sql_in, sql_list, sql_str, sql_timestamp
 from deftly.server.traces_store import LanceTraceStore
 from deftly.tools.models import FeedbackEvent, Procedure, Ratings
-from deftly.tools.ports import Candidate, SearchFilters, Vector
+from deftly.tools.ports import Candidate, Embedding, SearchFilters, Vector
 
 RECENT_DECAY = 0.7
+PHRASES_PER_PROCEDURE = 4  # search phrases rarely exceed this; the phrase pool is sized by it
 _PROCEDURE_COLUMNS = [
     "id",
     "namespace",
@@ -58,19 +60,40 @@ class LanceStore(LanceTraceStore):
 
     def vector_search(self, vector: Vector, limit: int, filters: SearchFilters) -> list[Candidate]:
         query = (
-            self.db.procedures.search(vector, vector_column_name="vector")
+            self.db.phrases.search(vector, vector_column_name="vector")
             .distance_type("cosine")
             .where(self._filter_sql(filters), prefilter=True)
-            .select([*_PROCEDURE_COLUMNS, "_distance"])
-            .limit(limit)
+            .select(["id", "updated_at", "_distance"])
+            .limit(limit * PHRASES_PER_PROCEDURE)
         )
         if self.db.has_ann_index:
             query = query.ef(self.db.ann_ef)
-        rows = query.to_list()
+        best: dict[str, tuple[float, datetime]] = {}
+        for row in query.to_list():
+            best.setdefault(row["id"], (1.0 - float(row["_distance"]), row["updated_at"]))  # nearest first
+        ranked = list(best.items())[:limit]
+        procedures = self._procedures_at({pid: updated for pid, (_, updated) in ranked})
         return [
-            Candidate(row_to_procedure(row), rank, 1.0 - float(row["_distance"]))
-            for rank, row in enumerate(rows, start=1)
+            Candidate(procedures[pid], rank, score)
+            for rank, (pid, (score, _)) in enumerate(ranked, start=1)
+            if pid in procedures
         ]
+
+    def _procedures_at(self, versions: dict[str, datetime]) -> dict[str, Procedure]:
+        """Procedures by id, from the process cache when it holds the version the index pointed at."""
+        cache = self.db.procedure_cache
+        found = {}
+        for pid, updated_at in versions.items():
+            cached = cache.get((self.namespace, pid))
+            if cached is not None and cached.updated_at == as_utc(updated_at):
+                found[pid] = cached
+        missing = [pid for pid in versions if pid not in found]
+        if missing:
+            for row in self._procedure_rows(sql_in("id", missing), limit=len(missing) * 2):
+                procedure = row_to_procedure(row)
+                cache.put((self.namespace, procedure.id), procedure)
+                found[procedure.id] = procedure
+        return found
 
     def text_search(self, terms: Sequence[str], limit: int, filters: SearchFilters) -> list[Candidate]:
         from lancedb.query import MatchQuery
@@ -99,15 +122,16 @@ class LanceStore(LanceTraceStore):
             clauses.append(f"array_has_all(tools, {sql_list(filters.tools)})")
         return " AND ".join(clauses)
 
-    def add_procedures(self, items: Sequence[tuple[Procedure, Vector]]) -> None:
+    def add_procedures(self, items: Sequence[tuple[Procedure, Embedding]]) -> None:
         if not items:
             return
-        self.db.procedures.add([procedure_to_row(p, v) for p, v in items])
+        self.db.procedures.add([procedure_to_row(p, e.vector) for p, e in items])
+        self._add_phrases(items)
         self.db.stats.add([_empty_ratings_row(p.id, self.namespace) for p, _ in items])
-        self.db.wrote("procedures")
-        self.db.wrote("procedure_stats")
+        for table in ("procedures", "search_vectors", "procedure_stats"):
+            self.db.wrote(table)
 
-    def update_procedures(self, items: Sequence[tuple[Procedure, Vector, Procedure | None]]) -> None:
+    def update_procedures(self, items: Sequence[tuple[Procedure, Embedding, Procedure | None]]) -> None:
         if not items:
             return
         now = utcnow()
@@ -129,9 +153,31 @@ class LanceStore(LanceTraceStore):
             self.db.procedures.merge_insert(["id", "namespace"])
             .when_matched_update_all()
             .when_not_matched_insert_all()
-            .execute([procedure_to_row(p, v) for p, v, _ in items])
+            .execute([procedure_to_row(p, e.vector) for p, e, _ in items])
         )
+        self.db.phrases.delete(f"{self._ns} AND {sql_in('id', [p.id for p, _, _ in items])}")
+        self._add_phrases([(p, e) for p, e, _ in items])
         self.db.wrote("procedures")
+        self.db.wrote("search_vectors", 2)
+
+    def _add_phrases(self, items: Sequence[tuple[Procedure, Embedding]]) -> None:
+        rows = [
+            {
+                "id": procedure.id,
+                "namespace": self.namespace,
+                "kind": phrase.kind,
+                "text": phrase.text,
+                "updated_at": procedure.updated_at,
+                "tags": list(procedure.tags),
+                "tools": list(procedure.tools),
+                "metadata_kv": metadata_tokens(procedure.metadata),
+                "vector": phrase.vector,
+            }
+            for procedure, embedding in items
+            for phrase in embedding.phrases
+        ]
+        if rows:
+            self.db.phrases.add(rows)
 
     def merge_candidates(self, limit: int) -> list[tuple[Procedure, Vector]] | None:
         if self.count_procedures() > limit:

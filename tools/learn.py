@@ -12,15 +12,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import numpy as np
+
 from deftly.tools.extract.base import Draft, Extraction, Extractor, Skipped
 from deftly.tools.extract.steps import signature
-from deftly.tools.extract.titles import mentioned_actions, tool_actions
+from deftly.tools.extract.titles import action_title, mentioned_actions, tool_actions
 from deftly.tools.match_index import MatchIndex
 from deftly.tools.merge import MergePolicy, acting_tools, add_pitfall, merge, new_procedure
 from deftly.tools.models import Procedure, TraceRecord, TraceStatus
-from deftly.tools.ports import Embedder, Store, TraceUpdate
-from deftly.tools.render import embedding_text
+from deftly.tools.ports import Embedder, Embedding, Phrase, Store, TraceUpdate, Vector
+from deftly.tools.render import embedding_text, search_phrases
 from deftly.tools.trace import Trace
+
+MIN_EXAMPLES_TO_RETITLE = 3
 
 
 @dataclass
@@ -43,8 +47,15 @@ class LearnResult:
         return TraceUpdate(self.resource_id, self.status, self.reason, tuple(dict.fromkeys(self.procedure_ids)))
 
 
-def learn(item: LearnItem, *, extractor: Extractor, store: Store, embedder: Embedder, now: datetime,
-          policy: MergePolicy | None = None) -> LearnResult:  # fmt: skip
+def learn(
+    item: LearnItem,
+    *,
+    extractor: Extractor,
+    store: Store,
+    embedder: Embedder,
+    now: datetime,
+    policy: MergePolicy | None = None,
+) -> LearnResult:
     return learn_batch([item], extractor=extractor, store=store, embedder=embedder, now=now, policy=policy)[0]
 
 
@@ -62,8 +73,9 @@ def learn_batch(
     extractions = [extractor.extract(item.trace, item.record.outcome) for item in items]
     results = [LearnResult(item.record.resource_id) for item in items]
     batch = _Batch(store, embedder, policy, now)
-    batch.add_drafts([(results[i], item.record.session_id, d) for i, item in enumerate(items)
-                      for d in extractions[i].drafts])  # fmt: skip
+    batch.add_drafts(
+        [(results[i], item.record.session_id, d) for i, item in enumerate(items) for d in extractions[i].drafts]
+    )
     batch.add_lessons([(results[i], s) for i, e in enumerate(extractions) for s in e.skipped if s.lesson])
     batch.flush()
     for result, extraction in zip(results, extractions, strict=True):
@@ -106,8 +118,9 @@ class _Batch:
         if same_sequence is not None:
             return same_sequence
         actions = acting_tools(draft.steps)
+        threshold = self.policy.threshold(actions)
         for procedure, similarity in self.index.nearest(vector, self.policy.candidates):
-            if similarity < self.policy.min_similarity:
+            if similarity < threshold:
                 break
             if acting_tools(procedure.steps) == actions:
                 return procedure
@@ -147,13 +160,46 @@ class _Batch:
         self.index.upsert(after, None)
 
     def flush(self) -> None:
-        stale = [
-            p for p in [*self.created.values(), *(p for p, _ in self.changed.values())] if p.id not in self.vectors
-        ]
-        vectors = self.embedder.embed_documents([embedding_text(p) for p in stale])
-        self.vectors.update({p.id: v for p, v in zip(stale, vectors, strict=True)})
-        self.store.add_procedures([(p, self.vectors[p.id]) for p in self.created.values()])
-        self.store.update_procedures([(p, self.vectors[p.id], kept) for p, kept in self.changed.values()])
+        for pid, (procedure, kept) in list(self.changed.items()):
+            self.changed[pid] = (self._retitled(procedure), kept)
+        procedures = [*self.created.values(), *(p for p, _ in self.changed.values())]
+        embeddings = embed_procedures(procedures, self.embedder, known=self.vectors)
+        self.store.add_procedures([(p, embeddings[p.id]) for p in self.created.values()])
+        self.store.update_procedures([(p, embeddings[p.id], kept) for p, kept in self.changed.values()])
+
+    def _retitled(self, procedure: Procedure) -> Procedure:
+        """Once several requests are known, title the procedure with the most typical one.
+
+        The first session's wording ("Downgrade all the business flights to {cabin}") is rarely how
+        the next user asks; the request closest to all the others is the most general form.
+        """
+        candidates = [e for e in procedure.examples if action_title(e, procedure.tools)]
+        if len(procedure.examples) < MIN_EXAMPLES_TO_RETITLE or not candidates:
+            return procedure
+        vectors = np.asarray(self.embedder.embed_documents(procedure.examples), dtype=np.float32)
+        centrality = (vectors @ vectors.T).sum(axis=1)
+        best = max(candidates, key=lambda e: float(centrality[procedure.examples.index(e)]))
+        title = best[0].upper() + best[1:]
+        return procedure if title == procedure.title else procedure.model_copy(update={"title": title})
+
+
+def embed_procedures(
+    procedures: list[Procedure], embedder: Embedder, known: dict[str, Vector] | None = None
+) -> dict[str, Embedding]:
+    """Every procedure's whole-text vector (unless ``known``) and phrase vectors, in one model call."""
+    known = known or {}
+    texts: list[str] = []
+    for procedure in procedures:
+        if procedure.id not in known:
+            texts.append(embedding_text(procedure))
+        texts += [text for _, text in search_phrases(procedure)]
+    vectors = iter(embedder.embed_documents(texts))
+    embeddings = {}
+    for procedure in procedures:
+        whole = known[procedure.id] if procedure.id in known else next(vectors)
+        phrases = tuple(Phrase(kind, text, next(vectors)) for kind, text in search_phrases(procedure))
+        embeddings[procedure.id] = Embedding(whole, phrases)
+    return embeddings
 
 
 def _summary(extraction: Extraction, result: LearnResult) -> tuple[TraceStatus, str]:

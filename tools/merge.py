@@ -17,7 +17,7 @@ from typing import Any
 
 from deftly.tools.extract.base import Draft
 from deftly.tools.extract.steps import signature
-from deftly.tools.extract.tools_kind import is_read_only
+from deftly.tools.extract.tools_kind import is_read_only, words
 from deftly.tools.generalize import canonical_json
 from deftly.tools.models import Parameter, Procedure, Step
 
@@ -30,11 +30,20 @@ _PLACEHOLDER = re.compile(r"^\{[a-z][a-z0-9_]*\}$")
 
 @dataclass(frozen=True)
 class MergePolicy:
-    """Similarity above which two procedures with the same acting tools count as one."""
+    """When a draft is the same procedure as a stored one that acts through the same tools.
 
-    min_similarity: float = 0.72
+    Specific acting tools (``update_reservation_flights``) say a lot about the task, so a moderate
+    similarity suffices; generic ones (``Bash``, ``Edit``) say little, so the intent must match closely.
+    """
+
+    specific_similarity: float = 0.55
+    generic_similarity: float = 0.8
     lesson_similarity: float = 0.55
     candidates: int = 5
+
+    def threshold(self, acting: frozenset[str]) -> float:
+        specific = all(len(words(tool)) >= 2 for tool in acting)
+        return self.specific_similarity if specific else self.generic_similarity
 
 
 def acting_tools(steps: list[Step]) -> frozenset[str]:

@@ -40,6 +40,23 @@ class SearchFilters:
 
 
 @dataclass(frozen=True)
+class Phrase:
+    """One way an agent may ask for a procedure (its title, when to use it, a past request), embedded."""
+
+    kind: str
+    text: str
+    vector: Vector
+
+
+@dataclass(frozen=True)
+class Embedding:
+    """A procedure's vectors: one for the whole (to recognise duplicates), one per searchable phrase."""
+
+    vector: Vector
+    phrases: tuple[Phrase, ...] = ()
+
+
+@dataclass(frozen=True)
 class Candidate:
     """A procedure found by one search arm, with that arm's raw score (and its vector, if fetched)."""
 
@@ -92,13 +109,15 @@ class ProcedureStore(Protocol):
 
     def find_by_signature(self, signature: str) -> Procedure | None: ...
 
-    def vector_search(self, vector: Vector, limit: int, filters: SearchFilters) -> list[Candidate]: ...
-
     def text_search(self, terms: Sequence[str], limit: int, filters: SearchFilters) -> list[Candidate]: ...
 
-    def add_procedures(self, items: Sequence[tuple[Procedure, Vector]]) -> None: ...
+    def vector_search(self, vector: Vector, limit: int, filters: SearchFilters) -> list[Candidate]:
+        """Procedures whose phrases are nearest to ``vector``; a candidate's score is its best phrase's."""
+        ...
 
-    def update_procedures(self, items: Sequence[tuple[Procedure, Vector, Procedure | None]]) -> None:
+    def add_procedures(self, items: Sequence[tuple[Procedure, Embedding]]) -> None: ...
+
+    def update_procedures(self, items: Sequence[tuple[Procedure, Embedding, Procedure | None]]) -> None:
         """Replace procedures; each ``previous`` given is kept as an older version."""
         ...
 

@@ -109,9 +109,24 @@ def _is_placeholder(value: str) -> bool:
     return value.startswith("{") and value.endswith("}") and " " not in value and value.count("{") == 1
 
 
+def action_summary(procedure: Procedure) -> str:
+    """What the procedure does, in the everyday verbs a request would use:
+    "change, update, modify, edit reservation flights"."""
+    from deftly.tools.extract.titles import action_synonyms
+    from deftly.tools.extract.tools_kind import is_read_only, words
+
+    acting = [t for t in procedure.tools if not is_read_only(t)] or procedure.tools[-1:]
+    phrases = []
+    for tool in acting:
+        verbs = action_synonyms(tool)
+        objects = words(tool)[1:] if verbs else words(tool)
+        phrases.append(" ".join([", ".join(verbs), *objects]).strip())
+    return "; ".join(phrases)
+
+
 def search_document(procedure: Procedure) -> str:
     """What full-text search indexes: the words an agent would use to ask for this procedure."""
-    parts = [procedure.title, procedure.when_to_use]
+    parts = [procedure.title, procedure.when_to_use, action_summary(procedure)]
     parts += [f"{p.name.replace('_', ' ')} {p.description}" for p in procedure.parameters]
     parts += [tool.replace("_", " ") for tool in procedure.tools]
     parts += [step.action for step in procedure.steps]
@@ -120,12 +135,30 @@ def search_document(procedure: Procedure) -> str:
     return "\n".join(part for part in parts if part)
 
 
+def search_phrases(procedure: Procedure) -> list[tuple[str, str]]:
+    """The phrases an agent's request is compared with, as (kind, text): the title, when to use it,
+    past requests, and what it does. Each is embedded on its own, so a short query is not diluted."""
+    candidates = [
+        ("title", _plain(procedure.title)),
+        ("when", _plain(procedure.when_to_use)),
+        *(("example", _plain(e)) for e in procedure.examples[:3]),
+        ("action", f"{action_summary(procedure)}: {_plain(procedure.title)}"),
+    ]
+    seen: set[str] = set()
+    phrases = []
+    for kind, text in candidates:
+        key = text.strip().lower()
+        if key and key not in seen:
+            seen.add(key)
+            phrases.append((kind, text.strip()))
+    return phrases
+
+
 def embedding_text(procedure: Procedure) -> str:
     """What the vector embeds: the generalized goal and how users asked for it — what queries describe."""
     goal = _plain(procedure.title)
     asked = " ".join(_plain(e) for e in procedure.examples[:3] if _plain(e) != goal.lower())
-    tools = ", ".join(tool.replace("_", " ") for tool in procedure.tools)
-    return f"{goal}. {asked} Tools: {tools}."
+    return f"{goal}. {procedure.when_to_use} {asked} Does: {action_summary(procedure)}."
 
 
 def _plain(text: str) -> str:

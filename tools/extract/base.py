@@ -27,6 +27,10 @@ class Task:
         return [t.text for t in self.turns if isinstance(t, Message) and t.role == "user"]
 
     @property
+    def assistant_texts(self) -> list[str]:
+        return [t.text for t in self.turns if isinstance(t, Message) and t.role == "assistant" and not t.reasoning]
+
+    @property
     def final_answer(self) -> str:
         for turn in reversed(self.turns):
             if isinstance(turn, Message) and turn.role == "assistant" and not turn.reasoning:

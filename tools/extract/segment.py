@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from deftly.tools.extract.base import Task
-from deftly.tools.extract.titles import mentioned_actions
+from deftly.tools.extract.titles import requested_actions
 from deftly.tools.extract.tools_kind import is_read_only, is_scratchpad
 from deftly.tools.trace import Message, ToolCall, Trace
 
@@ -135,7 +135,7 @@ def _task_done(task: Task, last_assistant: str) -> bool:
     a question is done once any call succeeded.
     """
     worked = [c for c in task.calls if c.status == "ok" and not is_scratchpad(c.tool)]
-    if mentioned_actions(task.request):
+    if any(requested_actions(text) for text in task.user_texts):
         worked = [c for c in worked if not is_read_only(c.tool)]
     if not worked or not last_assistant:
         return False

@@ -6,8 +6,8 @@ import re
 
 from deftly.tools.extract.base import Task
 from deftly.tools.extract.steps import StepPlan
-from deftly.tools.extract.titles import mentioned_actions, tool_actions
-from deftly.tools.extract.tools_kind import is_read_only, is_scratchpad
+from deftly.tools.extract.titles import requested_actions, tool_actions
+from deftly.tools.extract.tools_kind import is_handoff, is_read_only, is_scratchpad
 from deftly.tools.models import Outcome
 
 _COULD_NOT = re.compile(
@@ -29,9 +29,11 @@ def skip_reason(task: Task, plan: StepPlan, outcome: Outcome | None) -> str | No
             return "no tool call succeeded (attempted, not completed)"
         return "no tool was called (discussed, not executed)"
     acted = [c for c in worked if not is_read_only(c.tool)]
+    if acted and all(is_handoff(c.tool) for c in acted):
+        return f"handed off to a person ({acted[-1].tool}); the agent did not complete it"
     if not acted and _COULD_NOT.search(task.final_answer):
         return "the final answer says the request could not be done"
-    requested = mentioned_actions(task.request)
+    requested = frozenset().union(*(requested_actions(text) for text in task.user_texts))
     done = {action for call in acted for action in tool_actions(call.tool)}
     if requested and acted and not requested & done:
         return f"the requested action ({', '.join(sorted(requested))}) was not carried out"
@@ -66,8 +68,16 @@ _IMPERSONAL = [
 
 
 def lesson_from(task: Task) -> str | None:
-    """The sentence of the final answer that says why it could not be done, without the apologies."""
-    for sentence in _SENTENCE.split(task.final_answer):
+    """The latest assistant sentence saying why it could not be done, without the apologies."""
+    for answer in reversed(task.assistant_texts):
+        lesson = _lesson_in(answer)
+        if lesson:
+            return lesson
+    return None
+
+
+def _lesson_in(answer: str) -> str | None:
+    for sentence in _SENTENCE.split(answer):
         sentence = sentence.strip()
         if not (_COULD_NOT.search(sentence) and _REASON.search(sentence)) or sentence.lower().startswith("if "):
             continue

@@ -12,11 +12,16 @@ from deftly.tools.values import redact_patterns, replace_values
 _MARKER = re.compile(
     r"\b(?:i(?:'d| would) (?:\w+ )?(?:like|love|want)(?: you)?(?: to)?|i (?:\w+ )?(?:want|need|wish|have)(?: you)? to"
     r"|i(?:'m| am) (?:looking|trying|hoping|planning|wanting) to|can you(?: please)?|could you(?: please)?"
-    r"|would you(?: please)?|will you|please|help me(?: to)?|how (?:do|can|should) i|let's|i'd like)\s+",
+    r"|would you(?: please)?|will you|please|help me(?: (?:to|with))?|how (?:do|can|should) i|let's|i'd like)\s+",
     re.IGNORECASE,
 )
 _THANKS = re.compile(r"^\W*(?:thanks?|thank you|great|perfect|ok(?:ay)?|awesome|sure|yes)\b", re.IGNORECASE)
 _OWNER_CLAUSE = re.compile(r"\s+(?:that |which )?(?:i|we)(?:'ve| have| had| own| booked| made| got)\b.*$", re.I)
+_NOT_IMPERATIVE = re.compile(
+    r"^\W*(?:i|i'm|i've|i'd|my|we|our|it|its|this|that|these|those|there|what|why|who|when|where|which|how"
+    r"|the|a|an|your|with|about|for|of|on|in|at|to|some|any|all|is|are|was|were)\b",
+    re.IGNORECASE,
+)
 _HELP_WITH = re.compile(
     r"^(?:assist|help|support)(?: (?:me|us|the user))?(?: (?:out|with|to|on|in))?\s+(?=\w+ing\b|\w)", re.I
 )
@@ -99,28 +104,36 @@ _ROUTE = re.compile(r"\bfrom ([A-Z][\w.]*(?: [A-Z][\w.]*)*) to ([A-Z][\w.]*(?: [
 _MAX_TITLE_WORDS = 14
 _MAX_WHEN_WORDS = 30
 _READ_GROUP = "check"
-_VERB_GROUPS = [
-    {"cancel", "delete", "remove", "refund", "drop", "terminate"},
-    {"change", "update", "modify", "edit", "move", "switch", "rebook", "reschedule", "upgrade", "downgrade", "set"},
-    {"book", "reserve", "create", "purchase", "buy", "add"},
-    {"send", "email", "mail", "message", "notify", "post", "share", "reply", "forward"},
-    {"transfer", "escalate", "handoff"},
-    {"find", "search", "look", "lookup", "get", "check", "show", "list", "fetch", "read", "see", "know", "tell"},
+# Each group's words, most common first; a group is named by its alphabetically first word.
+_VERB_LISTS = [
+    ("cancel", "delete", "remove", "refund", "drop", "terminate"),
+    ("change", "update", "modify", "edit", "move", "switch", "rebook", "reschedule", "upgrade", "downgrade", "set"),
+    ("book", "create", "add", "reserve", "purchase", "buy"),
+    ("send", "email", "share", "notify", "mail", "message", "post", "reply", "forward"),
+    ("transfer", "escalate", "handoff"),
+    ("find", "check", "look", "search", "get", "show", "list", "fetch", "read", "lookup", "see", "know", "tell"),
 ]
+_VERB_GROUPS = [set(words_) for words_ in _VERB_LISTS]
 
 
 def request_sentence(request: str) -> str | None:
-    """The part of the request that says what to do, e.g. "cancel my reservation", or None."""
+    """The part of the request that says what to do, e.g. "cancel my reservation", or None.
+
+    Of the sentences that ask for something, the first naming a change (cancel, book, ...) wins,
+    else the first that says anything concrete; "help me with it" never does.
+    """
     text = _GREETING.sub("", _plain_quotes(request.strip()))
-    sentences = [s for s in _SENTENCE_END.split(text) if s and not _THANKS.match(s)]
-    for sentence in sentences:
+    candidates = []
+    for sentence in (s for s in _SENTENCE_END.split(text) if s and not _THANKS.match(s)):
         match = _MARKER.search(sentence)
         if match:
-            return _clean(sentence[match.end() :])
-    first = sentences[0] if sentences else ""
-    if first and not re.match(r"^(?:i|i'm|my|we|our|it|this|that|there|what|why|who|when|where)\b", first, re.I):
-        return _clean(first)
-    return None
+            candidates.append(_clean(sentence[match.end() :]))
+        elif not _NOT_IMPERATIVE.match(sentence):
+            candidates.append(_clean(sentence))
+    usable = [c for c in candidates if len(c.split()) >= 2 and not is_vague(c) and not _NOT_IMPERATIVE.match(c)]
+    acting = [c for c in usable if mentioned_actions(c)]
+    best = acting or usable
+    return best[0] if best else None
 
 
 def _plain_quotes(text: str) -> str:
@@ -184,15 +197,30 @@ def when_to_use(request: str, values: Mapping[str, str], names: Iterable[str]) -
     return f'The user says: "{generalize_words(text, values, names)}"'
 
 
+def action_title(text: str, tools: list[str]) -> bool:
+    """Whether ``text`` could title a procedure acting through ``tools``: it names what they do."""
+    from deftly.tools.extract.tools_kind import is_read_only
+
+    acting = [t for t in tools if not is_read_only(t)]
+    return len(text.split()) >= 2 and not is_vague(text) and _mentions_action(text, acting or tools)
+
+
 def _mentions_action(title: str, tools: list[str]) -> bool:
-    title_words = set(re.findall(r"[a-z]+", title.lower()))
+    title_words = _meaningful(re.findall(r"[a-z]+", title.lower()))
     for tool in tools:
-        tool_words = set(words(tool))
+        tool_words = _meaningful(words(tool))
         if _overlap(title_words, tool_words):
             return True
         if any(_overlap(group, tool_words) and _overlap(group, title_words) for group in _VERB_GROUPS):
             return True
     return False
+
+
+_FILLER = frozenset({"the", "to", "for", "of", "a", "an", "and", "or", "in", "on", "at", "by", "with", "from", "my"})
+
+
+def _meaningful(found: Iterable[str]) -> set[str]:
+    return {w for w in found if len(w) > 2 and w not in _FILLER}
 
 
 def same_word(a: str, b: str) -> bool:
@@ -215,6 +243,24 @@ def mentioned_actions(text: str) -> frozenset[str]:
     return frozenset(g for g in found if g is not None and g != _READ_GROUP)
 
 
+def requested_actions(text: str) -> frozenset[str]:
+    """The changes a message asks for: verbs in its request sentences ("can you cancel ...",
+    "please move it ...", "Cancel it."), not in narration ("I booked two flights")."""
+    found: set[str] = set()
+    for sentence in _SENTENCE_END.split(_plain_quotes(text)):
+        match = _MARKER.search(sentence)
+        if match:
+            found |= mentioned_actions(sentence[match.end() :])
+        elif _group_of(_first_word(sentence)) not in (None, _READ_GROUP):
+            found |= mentioned_actions(sentence)
+    return frozenset(found)
+
+
+def _first_word(sentence: str) -> str:
+    words_found = re.findall(r"[a-z]+", _GREETING.sub("", sentence).lower())
+    return words_found[0] if words_found else ""
+
+
 @lru_cache(maxsize=16384)
 def _group_of(word: str) -> str | None:
     for group in _VERB_GROUPS:
@@ -231,6 +277,12 @@ def tool_actions(tool: str) -> frozenset[str]:
         return frozenset()
     first = {min(group) for group in _VERB_GROUPS if _overlap(group, {tool_words[0]})}
     return frozenset(first or {min(group) for group in _VERB_GROUPS if group & set(tool_words)})
+
+
+def action_synonyms(tool: str, limit: int = 4) -> list[str]:
+    """Everyday verbs for what a tool does (update_reservation_flights -> change, update, modify, edit)."""
+    groups = tool_actions(tool)
+    return [w for verbs in _VERB_LISTS if min(verbs) in groups for w in verbs[:limit]]
 
 
 def fallback_title(tool: str, arguments: Mapping[str, object]) -> str:

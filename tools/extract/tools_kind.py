@@ -65,3 +65,13 @@ def is_read_only(tool: str) -> bool:
     if not tokens or any(w in _WRITE_WORDS for w in tokens):
         return False
     return tokens[0] in _READ_VERBS
+
+
+_HANDOFF_VERBS = {"transfer", "escalate", "handoff", "hand", "handover", "forward", "route"}
+_HANDOFF_TARGETS = {"human", "humans", "agent", "agents", "support", "operator", "staff", "person", "representative"}
+
+
+def is_handoff(tool: str) -> bool:
+    """A tool that passes the task to a person (``transfer_to_human_agents``): the agent did not finish it."""
+    tokens = set(words(tool))
+    return bool(tokens & _HANDOFF_VERBS) and bool(tokens & _HANDOFF_TARGETS)
