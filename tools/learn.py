@@ -18,7 +18,7 @@ from deftly.tools.extract.base import Draft, Extraction, Extractor, Skipped
 from deftly.tools.extract.steps import signature
 from deftly.tools.extract.titles import action_title, mentioned_actions, tool_actions
 from deftly.tools.match_index import MatchIndex
-from deftly.tools.merge import MergePolicy, acting_tools, add_pitfall, merge, new_procedure
+from deftly.tools.merge import MergePolicy, Origin, acting_tools, add_pitfall, merge, new_procedure
 from deftly.tools.models import Procedure, TraceRecord, TraceStatus
 from deftly.tools.ports import Embedder, Embedding, Phrase, Store, TraceUpdate, Vector
 from deftly.tools.render import embedding_text, search_phrases
@@ -73,14 +73,22 @@ def learn_batch(
     extractions = [extractor.extract(item.trace, item.record.outcome) for item in items]
     results = [LearnResult(item.record.resource_id) for item in items]
     batch = _Batch(store, embedder, policy, now)
-    batch.add_drafts(
-        [(results[i], item.record.session_id, d) for i, item in enumerate(items) for d in extractions[i].drafts]
-    )
+    batch.add_drafts([(results[i], origin_of(item), d) for i, item in enumerate(items) for d in extractions[i].drafts])
     batch.add_lessons([(results[i], s) for i, e in enumerate(extractions) for s in e.skipped if s.lesson])
     batch.flush()
     for result, extraction in zip(results, extractions, strict=True):
         result.status, result.reason = _summary(extraction, result)
     return results
+
+
+def origin_of(item: LearnItem) -> Origin:
+    """Metadata and tags a procedure inherits from a trace: its metadata (a ``tags`` key may list tags,
+    comma-separated), its format, and the MCP servers its tools came from (``mcp__github__...``)."""
+    metadata = dict(item.record.metadata)
+    listed = str(metadata.pop("tags", "")).split(",")
+    servers = {call.tool.split("__")[1] for call in item.trace.tool_calls if call.tool.count("__") >= 2}
+    tags = {t.strip().lower() for t in [*listed, item.trace.format, *servers] if t and t.strip()}
+    return Origin(item.record.session_id, metadata, tuple(sorted(tags)))
 
 
 class _Batch:
@@ -96,10 +104,10 @@ class _Batch:
         self.vectors: dict[str, list[float]] = {}  # still valid vectors of created procedures
         self.changed: dict[str, tuple[Procedure, Procedure | None]] = {}  # id -> (current, version to keep)
 
-    def add_drafts(self, drafts: list[tuple[LearnResult, str, Draft]]) -> None:
-        provisional = [new_procedure(d, session, self.store.namespace, self.now) for _, session, d in drafts]
+    def add_drafts(self, drafts: list[tuple[LearnResult, Origin, Draft]]) -> None:
+        provisional = [new_procedure(d, origin, self.store.namespace, self.now) for _, origin, d in drafts]
         vectors = self.embedder.embed_documents([embedding_text(p) for p in provisional])
-        for (result, session, draft), procedure, vector in zip(drafts, provisional, vectors, strict=True):
+        for (result, origin, draft), procedure, vector in zip(drafts, provisional, vectors, strict=True):
             existing = self._match(draft, vector)
             if existing is None:
                 self.created[procedure.id] = procedure
@@ -108,7 +116,7 @@ class _Batch:
                 result.created += 1
                 result.procedure_ids.append(procedure.id)
                 continue
-            merged, changed = merge(existing, draft, session, self.now)
+            merged, changed = merge(existing, draft, origin, self.now)
             self._changed(existing, merged, keep_version=changed)
             result.merged += 1
             result.procedure_ids.append(merged.id)

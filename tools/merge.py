@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -19,7 +19,7 @@ from deftly.tools.extract.base import Draft
 from deftly.tools.extract.steps import signature
 from deftly.tools.extract.tools_kind import is_read_only, words
 from deftly.tools.generalize import canonical_json
-from deftly.tools.models import Parameter, Procedure, Step
+from deftly.tools.models import MetadataValue, Parameter, Procedure, Step
 
 MAX_EXAMPLES = 5
 MAX_PITFALLS = 8
@@ -52,10 +52,21 @@ def acting_tools(steps: list[Step]) -> frozenset[str]:
     return frozenset(acting or {s.tool for s in steps if s.tool})
 
 
-def new_procedure(draft: Draft, session_id: str, namespace: str, now: datetime) -> Procedure:
+@dataclass(frozen=True)
+class Origin:
+    """Where a draft came from: its session, and the metadata and tags the procedure inherits."""
+
+    session_id: str
+    metadata: dict[str, MetadataValue] = field(default_factory=dict)
+    tags: tuple[str, ...] = ()
+
+
+def new_procedure(draft: Draft, origin: Origin, namespace: str, now: datetime) -> Procedure:
     return Procedure(
         id=procedure_id(draft.title),
         namespace=namespace,
+        metadata=dict(origin.metadata),
+        tags=list(origin.tags),
         title=draft.title,
         when_to_use=draft.when_to_use,
         parameters=draft.parameters,
@@ -63,14 +74,14 @@ def new_procedure(draft: Draft, session_id: str, namespace: str, now: datetime) 
         pitfalls=draft.pitfalls[:MAX_PITFALLS],
         tools=draft.tools,
         examples=draft.requests[:MAX_EXAMPLES],
-        sources=[session_id],
+        sources=[origin.session_id],
         signatures=[signature(draft.steps)],
         created_at=now,
         updated_at=now,
     )
 
 
-def merge(existing: Procedure, draft: Draft, session_id: str, now: datetime) -> tuple[Procedure, bool]:
+def merge(existing: Procedure, draft: Draft, origin: Origin, now: datetime) -> tuple[Procedure, bool]:
     """The merged procedure, and whether its steps changed (a new version)."""
     steps = used_outputs(merge_steps(existing.steps, draft.steps))
     changed = canonical_json([s.model_dump() for s in steps]) != canonical_json(
@@ -82,7 +93,9 @@ def merge(existing: Procedure, draft: Draft, session_id: str, now: datetime) -> 
             "parameters": merge_parameters(existing.parameters, draft.parameters, steps, existing.title),
             "pitfalls": _union_lessons(existing.pitfalls, draft.pitfalls),
             "examples": _union(existing.examples, draft.requests, MAX_EXAMPLES),
-            "sources": _union(existing.sources, [session_id], 10_000),
+            "sources": _union(existing.sources, [origin.session_id], 10_000),
+            "metadata": {**origin.metadata, **existing.metadata},
+            "tags": _union(existing.tags, list(origin.tags), 50),
             "signatures": _union(existing.signatures, [signature(draft.steps)], 50),
             "tools": list(dict.fromkeys(s.tool for s in steps if s.tool)),
             "version": existing.version + 1 if changed else existing.version,

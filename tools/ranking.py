@@ -18,7 +18,7 @@ from deftly.tools.models import Procedure, Ratings, Stats
 
 PRIOR_PER_SOURCE = 0.5
 _REVIEW_MIN_RECENT_FAILURES = 1.5
-_TOKEN = re.compile(r"[a-z0-9]+")
+_TOKEN = re.compile(r"[^\W_]+")
 _STOP = frozenset(
     {
         "a",

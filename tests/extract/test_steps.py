@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from tracebuilders import assistant, call, cancel_session, trace_of, user
 
 from deftly.tools.extract.heuristic import HeuristicExtractor
 from deftly.tools.extract.segment import split_tasks
 from deftly.tools.extract.steps import plan_steps
 from deftly.tools.generalize import ValueBinder
+from deftly.tools.merge import Origin, new_procedure
 from deftly.tools.render import render_markdown
 from deftly.tools.values import kind_of
 
@@ -138,10 +141,7 @@ def test_a_date_said_in_words_links_to_the_iso_date_argument() -> None:
 def test_the_procedure_text_is_short_enough_for_a_system_prompt() -> None:
     steps = [call(f"step_tool_{i}", {"item_id": f"ITEM00{i}", "mode": "fast"}, {"ok": True}) for i in range(6)]
     draft = _draft(user("Process the items for order ORD123"), *steps, assistant("All processed."))
-    from deftly.tools.merge import new_procedure
-    from deftly.tools.models import Procedure
-
-    procedure: Procedure = new_procedure(draft, "s1", "default", __import__("datetime").datetime.now())
+    procedure = new_procedure(draft, Origin("s1"), "default", datetime.now(UTC))
     text = render_markdown(procedure)
     assert len(text.split()) < 150, text  # well under 300 tokens
     assert text.count("\n1. ") == 1 and "\n6. " in text

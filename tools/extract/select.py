@@ -35,7 +35,9 @@ def skip_reason(task: Task, plan: StepPlan, outcome: Outcome | None) -> str | No
         return "the final answer says the request could not be done"
     requested = frozenset().union(*(requested_actions(text) for text in task.user_texts))
     done = {action for call in acted for action in tool_actions(call.tool)}
-    if requested and acted and not requested & done:
+    # A tool whose verb we do not know (void_booking) may well be what was asked for.
+    known_verbs = all(tool_actions(call.tool) for call in acted)
+    if requested and acted and known_verbs and not requested & done:
         return f"the requested action ({', '.join(sorted(requested))}) was not carried out"
     if requested and not acted:
         return f"the requested action ({', '.join(sorted(requested))}) was not carried out; only lookups ran"

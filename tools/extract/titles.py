@@ -106,7 +106,7 @@ _MAX_WHEN_WORDS = 30
 _READ_GROUP = "check"
 # Each group's words, most common first; a group is named by its alphabetically first word.
 _VERB_LISTS = [
-    ("cancel", "delete", "remove", "refund", "drop", "terminate"),
+    ("cancel", "delete", "remove", "refund", "drop", "terminate", "void", "revoke", "abort"),
     ("change", "update", "modify", "edit", "move", "switch", "rebook", "reschedule", "upgrade", "downgrade", "set"),
     ("book", "create", "add", "reserve", "purchase", "buy"),
     ("send", "email", "share", "notify", "mail", "message", "post", "reply", "forward"),

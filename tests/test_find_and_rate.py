@@ -1,0 +1,149 @@
+"""find_procedure, get_procedure and rate_procedure on a real store with the real model."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from tracebuilders import assistant, call, cancel_session, chat, user
+
+from deftly.tools.errors import InvalidInput, ProcedureNotFound
+from deftly.tools.extract.heuristic import HeuristicExtractor
+from deftly.tools.find_procedure import find_procedures
+from deftly.tools.get_procedure import get_procedure
+from deftly.tools.learn import LearnItem, learn_batch
+from deftly.tools.ports import SearchFilters
+from deftly.tools.rate_procedure import rate_procedure
+from deftly.tools.record_trace import record_trace
+
+NOW = datetime(2026, 11, 21, tzinfo=UTC)
+
+
+def learn(store: Any, embedder: Any, history: list[dict[str, Any]], session: str, **metadata: Any) -> str:
+    recorded = record_trace(store, history, now=NOW, session_id=session, metadata=metadata or None)
+    item = LearnItem(store.get_trace(recorded.resource_id), store.load_trace(recorded.resource_id))
+    [result] = learn_batch([item], extractor=HeuristicExtractor(), store=store, embedder=embedder, now=NOW)
+    store.set_trace_statuses([result.update()])
+    return result.procedure_ids[0]
+
+
+def email_session() -> list[dict[str, Any]]:
+    return chat(
+        user("Email the quarterly report to finance@acme.com please"),
+        call("search_files", {"query": "quarterly report"}, {"files": [{"id": "f_77", "name": "q3.pdf"}]}),
+        call("send_email", {"to": "finance@acme.com", "attachment_id": "f_77"}, {"sent": True}),
+        assistant("Sent the report to finance."),
+    )
+
+
+@pytest.fixture
+def two_procedures(store: Any, embedder: Any) -> dict[str, str]:
+    return {
+        "cancel": learn(store, embedder, cancel_session(), "s1", project="airline", tags="support"),
+        "email": learn(store, embedder, email_session(), "s2", project="office"),
+    }
+
+
+def test_a_paraphrased_request_finds_the_right_procedure_first(store: Any, embedder: Any, two_procedures: Any) -> None:
+    result = find_procedures(store, embedder, "the customer wants their booking called off", now=NOW)
+    assert result.procedures[0].id == two_procedures["cancel"]
+    hit = result.procedures[0]
+    assert hit.score > 0 and "similarity" in hit.why and "learned from 1 session" in hit.why
+    assert "1. " in hit.text and "cancel_reservation" in hit.text
+    mail = find_procedures(store, embedder, "send a document to someone by email", now=NOW)
+    assert mail.procedures[0].id == two_procedures["email"]
+
+
+def test_an_unrelated_request_returns_nothing_and_says_what_to_do(store: Any, embedder: Any, two_procedures: Any) -> None:
+    result = find_procedures(store, embedder, "bake a sourdough loaf with a crunchy crust", now=NOW)
+    assert result.procedures == []
+    assert "Proceed normally" in result.message and "record_trace" in result.message
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["smtp.gmail.com", "JFK-SEA", "foo:bar", 'say "hi', "(((", "*", "a AND OR NOT", "ñandú 日本語 🙂", "x" * 5000,
+     "'; DROP TABLE procedures; --", "\x00\x01"],
+)
+def test_any_query_string_is_accepted(store: Any, embedder: Any, two_procedures: Any, query: str) -> None:
+    find_procedures(store, embedder, query, now=NOW)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(min_size=1, max_size=200).filter(lambda s: s.strip()))
+def test_arbitrary_text_never_raises(store: Any, embedder: Any, query: str) -> None:
+    find_procedures(store, embedder, query, now=NOW)
+
+
+def test_an_empty_query_is_a_clear_error(store: Any, embedder: Any) -> None:
+    with pytest.raises(InvalidInput, match="describe the task"):
+        find_procedures(store, embedder, "   ", now=NOW)
+
+
+def test_filters_narrow_the_search(store: Any, embedder: Any, two_procedures: Any) -> None:
+    def ids(**filters: Any) -> list[str]:
+        result = find_procedures(store, embedder, "cancel a reservation", now=NOW, filters=SearchFilters(**filters))
+        return [p.id for p in result.procedures]
+
+    assert ids(metadata={"project": "airline"}) == [two_procedures["cancel"]]
+    assert ids(metadata={"project": "office"}) == []
+    assert ids(tags=("support",)) == [two_procedures["cancel"]]
+    assert ids(tools=("send_email",)) == []
+    found = find_procedures(store, embedder, "cancel a reservation", now=NOW, min_success_rate=0.99)
+    assert found.procedures == []
+
+
+def test_ratings_update_stats_and_notes_become_reported_pitfalls(store: Any, embedder: Any, two_procedures: Any) -> None:
+    pid = two_procedures["cancel"]
+    first = rate_procedure(store, pid, True, now=NOW)
+    assert first.stats.successes == 1 and first.stats.failures == 0
+    failed = rate_procedure(store, pid, False, now=NOW, notes="Step 3 needs reason=change_of_plan.", failed_step=3)
+    assert failed.stats.failures == 1 and failed.stats.step_failures == {3: 1}
+    detail = get_procedure(store, pid)
+    assert detail.reported_pitfalls == ["Step 3 needs reason=change_of_plan."]
+    assert "Reported by agents" in detail.text
+
+
+def test_a_step_failing_in_most_runs_is_marked(store: Any, embedder: Any, two_procedures: Any) -> None:
+    pid = two_procedures["cancel"]
+    for _ in range(3):
+        rate_procedure(store, pid, False, now=NOW, failed_step=2)
+    rate_procedure(store, pid, True, now=NOW)
+    detail = get_procedure(store, pid)
+    assert "⚠ failed in 3 runs" in detail.text.splitlines()[[i for i, line in enumerate(detail.text.splitlines())
+                                                             if line.startswith("2. ")][0]]
+    assert detail.stats.needs_review
+
+
+def test_bad_ratings_are_refused_and_change_nothing(store: Any, embedder: Any, two_procedures: Any) -> None:
+    pid = two_procedures["cancel"]
+    with pytest.raises(InvalidInput, match="out of range"):
+        rate_procedure(store, pid, False, now=NOW, failed_step=9)
+    with pytest.raises(InvalidInput, match="only makes sense with success=false"):
+        rate_procedure(store, pid, True, now=NOW, failed_step=1)
+    with pytest.raises(ProcedureNotFound, match="find_procedure"):
+        rate_procedure(store, "no-such-procedure", True, now=NOW)
+    assert get_procedure(store, pid).stats.successes == 0
+    assert store.count_ratings() == 0
+
+
+def test_a_well_rated_procedure_outranks_a_poorly_rated_similar_one(store: Any, embedder: Any) -> None:
+    good = learn(store, embedder, cancel_session(), "s1")
+    other = chat(
+        user("Please cancel my booking Q7RT2K, user id ana_ruiz_1001"),
+        call("lookup_booking", {"booking_id": "Q7RT2K"}, {"status": "active"}),
+        call("void_booking", {"booking_id": "Q7RT2K"}, {"status": "void"}),
+        assistant("Your booking is cancelled."),
+    )
+    bad = learn(store, embedder, other, "s2")
+    assert good != bad
+    for _ in range(6):
+        rate_procedure(store, bad, False, now=NOW)
+        rate_procedure(store, good, True, now=NOW)
+    result = find_procedures(store, embedder, "cancel my booking", now=NOW)
+    ranked = [p.id for p in result.procedures]
+    assert ranked.index(good) < ranked.index(bad)
+    assert next(p for p in result.procedures if p.id == bad).needs_review
