@@ -58,7 +58,10 @@ class LanceStore(LanceTraceStore):
         rows: list[dict[str, Any]] = query.offset(offset).limit(limit).to_list()
         return rows
 
-    def vector_search(self, vector: Vector, limit: int, filters: SearchFilters) -> list[Candidate]:
+    def vector_search(
+        self, vector: Vector, limit: int, filters: SearchFilters, *, exact: bool = False
+    ) -> list[Candidate]:
+        """``exact`` bypasses the ANN index (a flat scan), to measure the index's recall."""
         query = (
             self.db.phrases.search(vector, vector_column_name="vector")
             .distance_type("cosine")
@@ -66,7 +69,9 @@ class LanceStore(LanceTraceStore):
             .select(["id", "updated_at", "_distance"])
             .limit(limit * PHRASES_PER_PROCEDURE)
         )
-        if self.db.has_ann_index:
+        if exact:
+            query = query.bypass_vector_index()
+        elif self.db.has_ann_index:
             query = query.ef(self.db.ann_ef)
         best: dict[str, tuple[float, datetime]] = {}
         for row in query.to_list():

@@ -57,7 +57,9 @@ def test_a_paraphrased_request_finds_the_right_procedure_first(store: Any, embed
     assert mail.procedures[0].id == two_procedures["email"]
 
 
-def test_an_unrelated_request_returns_nothing_and_says_what_to_do(store: Any, embedder: Any, two_procedures: Any) -> None:
+def test_an_unrelated_request_returns_nothing_and_says_what_to_do(
+    store: Any, embedder: Any, two_procedures: Any
+) -> None:
     result = find_procedures(store, embedder, "bake a sourdough loaf with a crunchy crust", now=NOW)
     assert result.procedures == []
     assert "Proceed normally" in result.message and "record_trace" in result.message
@@ -65,8 +67,19 @@ def test_an_unrelated_request_returns_nothing_and_says_what_to_do(store: Any, em
 
 @pytest.mark.parametrize(
     "query",
-    ["smtp.gmail.com", "JFK-SEA", "foo:bar", 'say "hi', "(((", "*", "a AND OR NOT", "ñandú 日本語 🙂", "x" * 5000,
-     "'; DROP TABLE procedures; --", "\x00\x01"],
+    [
+        "smtp.gmail.com",
+        "JFK-SEA",
+        "foo:bar",
+        'say "hi',
+        "(((",
+        "*",
+        "a AND OR NOT",
+        "ñandú 日本語 🙂",
+        "x" * 5000,
+        "'; DROP TABLE procedures; --",
+        "\x00\x01",
+    ],
 )
 def test_any_query_string_is_accepted(store: Any, embedder: Any, two_procedures: Any, query: str) -> None:
     find_procedures(store, embedder, query, now=NOW)
@@ -96,7 +109,9 @@ def test_filters_narrow_the_search(store: Any, embedder: Any, two_procedures: An
     assert found.procedures == []
 
 
-def test_ratings_update_stats_and_notes_become_reported_pitfalls(store: Any, embedder: Any, two_procedures: Any) -> None:
+def test_ratings_update_stats_and_notes_become_reported_pitfalls(
+    store: Any, embedder: Any, two_procedures: Any
+) -> None:
     pid = two_procedures["cancel"]
     first = rate_procedure(store, pid, True, now=NOW)
     assert first.stats.successes == 1 and first.stats.failures == 0
@@ -113,8 +128,8 @@ def test_a_step_failing_in_most_runs_is_marked(store: Any, embedder: Any, two_pr
         rate_procedure(store, pid, False, now=NOW, failed_step=2)
     rate_procedure(store, pid, True, now=NOW)
     detail = get_procedure(store, pid)
-    assert "⚠ failed in 3 runs" in detail.text.splitlines()[[i for i, line in enumerate(detail.text.splitlines())
-                                                             if line.startswith("2. ")][0]]
+    step_two = next(line for line in detail.text.splitlines() if line.startswith("2. "))
+    assert "⚠ failed in 3 runs" in step_two
     assert detail.stats.needs_review
 
 
