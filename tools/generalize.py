@@ -19,6 +19,7 @@ from deftly.tools.extract.tools_kind import words
 from deftly.tools.models import Parameter
 from deftly.tools.values import ISO_DATE, WORD_DATE, example_for, kind_of, whole_word
 
+READABLE_KINDS = frozenset({"text", "option"})
 _GENERIC_KEYS = {"id", "name", "value", "input", "data", "arg", "args", "key", "item"}
 _OPTION_KEYS = re.compile(r"^(?:limit|max\w*|min\w*|top_?k|page|per_page|offset|timeout|retries|depth|n|k|size)$")
 _AMOUNT_KEYS = re.compile(r"amount|price|cost|total|fee|balance|quantity|qty|count|number|baggages?|bags?|seats?")
@@ -112,7 +113,12 @@ class ValueBinder:
         return [binding.value for binding in self.bindings.values()]
 
     def value_map(self) -> dict[str, str]:
-        return {binding.value: binding.name for binding in self.bindings.values()}
+        """Instance values to replace in natural-language text (titles, requests, lessons).
+
+        Free text and options ("quarterly report", "business") say what the task is about and are
+        not identifying, so they stay readable there; arguments always use the placeholder.
+        """
+        return {b.value: b.name for b in self.bindings.values() if b.kind not in READABLE_KINDS}
 
     def _value(self, tool: str, key: str, value: Any) -> Any:
         if isinstance(value, dict):

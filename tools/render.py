@@ -139,10 +139,10 @@ def search_phrases(procedure: Procedure) -> list[tuple[str, str]]:
     """The phrases an agent's request is compared with, as (kind, text): the title, when to use it,
     past requests, and what it does. Each is embedded on its own, so a short query is not diluted."""
     candidates = [
-        ("title", _plain(procedure.title)),
-        ("when", _plain(procedure.when_to_use)),
-        *(("example", _plain(e)) for e in procedure.examples[:3]),
-        ("action", f"{action_summary(procedure)}: {_plain(procedure.title)}"),
+        ("title", readable(procedure.title, procedure)),
+        ("when", readable(procedure.when_to_use, procedure)),
+        *(("example", readable(e, procedure)) for e in procedure.examples[:3]),
+        ("action", f"{action_summary(procedure)}: {readable(procedure.title, procedure)}"),
     ]
     seen: set[str] = set()
     phrases = []
@@ -156,10 +156,39 @@ def search_phrases(procedure: Procedure) -> list[tuple[str, str]]:
 
 def embedding_text(procedure: Procedure) -> str:
     """What the vector embeds: the generalized goal and how users asked for it — what queries describe."""
-    goal = _plain(procedure.title)
-    asked = " ".join(_plain(e) for e in procedure.examples[:3] if _plain(e) != goal.lower())
+    goal = readable(procedure.title, procedure)
+    asked = " ".join(readable(e, procedure) for e in procedure.examples[:3] if readable(e, procedure) != goal)
     return f"{goal}. {procedure.when_to_use} {asked} Does: {action_summary(procedure)}."
 
 
-def _plain(text: str) -> str:
-    return text.replace("{", "").replace("}", "").replace("_", " ")
+_KIND_WORDS = {
+    "email": "an email address",
+    "date": "a date",
+    "time": "a time",
+    "amount": "an amount",
+    "number": "a number",
+    "name": "a person",
+    "url": "a link",
+    "path": "a file path",
+    "file": "a file",
+    "text": "something",
+    "option": "an option",
+    "secret": "a secret",
+}
+_VAGUE_NAMES = {"to", "q", "query", "input", "text", "value", "data", "arg", "args", "item", "term", "keywords"}
+_PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+
+
+def readable(text: str, procedure: Procedure) -> str:
+    """Text with placeholders read as words, for embedding: "{reservation_id}" -> "reservation id",
+    "{to}" (an email) -> "an email address"."""
+    kinds = {p.name: p.kind for p in procedure.parameters}
+
+    def word(match: re.Match[str]) -> str:
+        name = match.group(1)
+        base = re.sub(r"_\d+$", "", name)
+        if base in _VAGUE_NAMES:
+            return _KIND_WORDS.get(kinds.get(name, "text"), "something")
+        return base.replace("_", " ")
+
+    return _PLACEHOLDER.sub(word, text).strip()
