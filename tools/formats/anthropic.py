@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from deftly.tools.formats.builder import TraceBuilder, block_text, content_text, flag, text_or_none
+from deftly.tools.formats.builder import TraceBuilder, block_text, content_text, flag, kind_of, text_or_none
 from deftly.tools.formats.document import Document
 from deftly.tools.trace import ErrorSource, Role, Trace
 
@@ -29,7 +29,7 @@ def sniff(document: Document) -> int:
     for item in document.sample():
         content = item.get("content")
         if "role" in item and isinstance(content, list):
-            score += sum(3 for block in content if isinstance(block, dict) and block.get("type") in _SPECIFIC_BLOCKS)
+            score += sum(3 for block in content if isinstance(block, dict) and kind_of(block) in _SPECIFIC_BLOCKS)
     wrapper = document.wrapper or {}
     if score and isinstance(wrapper.get("system"), str | list):
         score += 2
@@ -62,7 +62,7 @@ def read_content(
         return
     texts: list[str] = []
     for block in content:
-        kind = block.get("type") if isinstance(block, dict) else None
+        kind = kind_of(block)
         if not isinstance(block, dict) or (kind not in _SPECIFIC_BLOCKS and not _is_server_result(kind)):
             texts.append(block_text(block))
             continue

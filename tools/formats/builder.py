@@ -135,9 +135,8 @@ class TraceBuilder:
             shown = ", ".join(self._dropped[:5]) + (" …" if len(self._dropped) > 5 else "")
             self.notes.append(f"{len(self._dropped)} tool results had no matching call and were dropped ({shown})")
         stamps = [turn.timestamp for turn in self.turns if turn.timestamp is not None]
-        if stamps:
-            fields["started_at"] = fields.get("started_at") or stamps[0]
-            fields["ended_at"] = fields.get("ended_at") or stamps[-1]
+        fields["started_at"] = to_datetime(fields.get("started_at")) or (stamps[0] if stamps else None)
+        fields["ended_at"] = to_datetime(fields.get("ended_at")) or (stamps[-1] if stamps else None)
         fields = {key: value for key, value in fields.items() if value is not None}
         return Trace(format=self.format, turns=self.turns, notes=self.notes, **fields)
 
@@ -176,7 +175,7 @@ def block_text(block: Any) -> str:
         return block
     if not isinstance(block, dict):
         return to_json(block)
-    kind = block.get("type")
+    kind = kind_of(block)
     if kind in _IMAGE_BLOCKS:
         return "[image]"
     if kind in _FILE_BLOCKS:
@@ -251,3 +250,14 @@ def text_or_none(value: Any) -> str | None:
 def mapping(value: Any) -> dict[str, Any]:
     """The value when it is a JSON object, else an empty one (for optional nested objects)."""
     return value if isinstance(value, dict) else {}
+
+
+def list_of(value: Any) -> list[Any]:
+    """The value when it is a JSON array, else an empty one (for optional lists)."""
+    return value if isinstance(value, list) else []
+
+
+def kind_of(value: Any, key: str = "type") -> str | None:
+    """``value[key]`` when value is an object and that field is a string: a discriminator safe to look up."""
+    found = value.get(key) if isinstance(value, dict) else None
+    return found if isinstance(found, str) else None

@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from deftly.tools.formats.anthropic import Judge, Verdict, read_content
-from deftly.tools.formats.builder import TraceBuilder, flag, text_or_none
+from deftly.tools.formats.builder import TraceBuilder, flag, kind_of, text_or_none
 from deftly.tools.formats.document import Document
 from deftly.tools.formats.tree import Node, abandoned_ids
 from deftly.tools.trace import Trace
@@ -35,7 +35,7 @@ def sniff(document: Document) -> int:
 
 
 def _evidence(item: dict[str, Any]) -> int:
-    kind = item.get("type")
+    kind = kind_of(item)
     if kind in _CONVERSATION and isinstance(item.get("message"), dict):
         return 4 if any(key in item for key in _ENVELOPE_KEYS) else 0
     if (kind == "summary" and "leafUuid" in item) or kind == "file-history-snapshot":
@@ -92,7 +92,7 @@ def parse(document: Document) -> Trace:
                 continue
             transcript.seen_lines.add(uuid)
         transcript.remember(line)
-        if line.get("type") in _CONVERSATION and isinstance(line.get("message"), dict):
+        if kind_of(line) in _CONVERSATION and isinstance(line.get("message"), dict):
             _read_line(transcript, line)
     if abandoned:
         transcript.main.notes.append(f"{len(abandoned)} lines on abandoned branches (edited prompts) were left out")
@@ -186,7 +186,7 @@ def _abandoned(items: list[Any]) -> set[str]:
             continue
         parent = item.get("parentUuid") or item.get("logicalParentUuid")
         nodes.append(Node(item["uuid"], parent if isinstance(parent, str) else None, starts_branch=_is_prompt(item)))
-        if item.get("type") in _CONVERSATION:
+        if kind_of(item) in _CONVERSATION:
             leaf = item["uuid"]
     return abandoned_ids(nodes, leaf)
 

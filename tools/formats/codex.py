@@ -13,7 +13,7 @@ import json
 import re
 from typing import Any
 
-from deftly.tools.formats.builder import TraceBuilder, content_text, text_or_none
+from deftly.tools.formats.builder import TraceBuilder, content_text, kind_of, text_or_none
 from deftly.tools.formats.document import Document
 from deftly.tools.formats.openai_responses import Outcome, OutputJudge, read_item
 from deftly.tools.trace import Trace
@@ -27,7 +27,7 @@ _EXIT_LINE = re.compile(r"^(?:Exit code|Process exited with code):?\s*(-?\d+)")
 
 def sniff(document: Document) -> int:
     return sum(
-        4 for item in document.sample() if item.get("type") in _LINE_TYPES and isinstance(item.get("payload"), dict)
+        4 for item in document.sample() if kind_of(item) in _LINE_TYPES and isinstance(item.get("payload"), dict)
     )
 
 

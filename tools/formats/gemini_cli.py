@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from deftly.tools.formats.builder import TraceBuilder, content_text, text_or_none
+from deftly.tools.formats.builder import TraceBuilder, content_text, kind_of, list_of, mapping, text_or_none
 from deftly.tools.formats.document import Document
 from deftly.tools.trace import Role, Trace
 
@@ -88,7 +88,7 @@ def _read_event(builder: TraceBuilder, item: dict[str, Any], meta: dict[str, Any
 
 
 def _stream_result(builder: TraceBuilder, item: dict[str, Any]) -> None:
-    status = item.get("status")
+    status = kind_of(item, "status")
     failed = None if status is None else status in _FAILED
     error = item.get("error")
     reason = content_text(error.get("message") if isinstance(error, dict) else error) or None
@@ -106,12 +106,12 @@ def _read_saved_message(builder: TraceBuilder, message: dict[str, Any]) -> None:
     if message.get("type") == "user":
         builder.message("user", content_text(message.get("content")), timestamp=timestamp)
         return
-    for thought in message.get("thoughts") or []:
+    for thought in list_of(message.get("thoughts")):
         if isinstance(thought, dict):
             text = ": ".join(str(thought[key]) for key in ("subject", "description") if thought.get(key))
             builder.message("assistant", text, reasoning=True, timestamp=timestamp)
     builder.message("assistant", content_text(message.get("content")), timestamp=timestamp)
-    for call in message.get("toolCalls") or []:
+    for call in list_of(message.get("toolCalls")):
         if isinstance(call, dict):
             _saved_call(builder, call)
 
@@ -121,7 +121,7 @@ def _saved_call(builder: TraceBuilder, call: dict[str, Any]) -> None:
         str(call.get("name") or ""), call.get("args"), text_or_none(call.get("id")), timestamp=call.get("timestamp")
     )
     output, error = _function_response(call.get("result"))
-    status = call.get("status")
+    status = kind_of(call, "status")
     if status in ("scheduled", "validating", "executing", "awaiting_approval") or (
         output is None and error is None and status is None
     ):
@@ -137,7 +137,7 @@ def _function_response(result: Any) -> tuple[Any, str | None]:
     """The ``output`` and ``error`` inside a saved result's ``functionResponse`` parts."""
     parts = result if isinstance(result, list) else [result]
     for part in parts:
-        response = part.get("functionResponse", {}).get("response") if isinstance(part, dict) else None
+        response = mapping(mapping(part).get("functionResponse")).get("response")
         if isinstance(response, dict):
             error = response.get("error")
             return response.get("output"), content_text(error) if error else None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from deftly.tools.formats.builder import TraceBuilder, content_text, flag, text_or_none
+from deftly.tools.formats.builder import TraceBuilder, content_text, flag, list_of, text_or_none
 from deftly.tools.formats.document import Document
 from deftly.tools.trace import ErrorSource, Role, Trace
 
@@ -87,7 +87,7 @@ def _first(step: dict[str, Any], keys: tuple[str, ...]) -> Any:
 def _read_message(builder: TraceBuilder, step: dict[str, Any]) -> None:
     role = ROLES.get(str(step.get("role", "")).lower(), "assistant")
     builder.message(role, content_text(_first(step, TEXT_KEYS)), timestamp=step.get("timestamp"))
-    for call in step.get("tool_calls") or []:
+    for call in list_of(step.get("tool_calls")):
         if isinstance(call, dict):
             _read_call(builder, call)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from deftly.tools.formats.builder import TraceBuilder, block_text, content_text, text_or_none
+from deftly.tools.formats.builder import TraceBuilder, block_text, content_text, kind_of, list_of, text_or_none
 from deftly.tools.formats.document import Document
 from deftly.tools.trace import Role, Trace
 
@@ -41,7 +41,7 @@ _ROLES: dict[str, Role] = {
 def sniff(document: Document) -> int:
     score = 0
     for item in document.sample():
-        kind = item.get("type")
+        kind = kind_of(item)
         serialized = item.get("lc") == 1 and _class_kind(item) is not None
         if serialized or (kind in _KINDS and isinstance(item.get("data"), dict)):
             score += 4
@@ -96,14 +96,14 @@ def _read_ai(builder: TraceBuilder, data: dict[str, Any]) -> None:
         builder.message("assistant", "\n".join(texts))
     else:
         builder.message("assistant", content_text(content))
-    calls = data.get("tool_calls") or _provider_calls(data)
+    calls = list_of(data.get("tool_calls")) or _provider_calls(data)
     for call in calls:
         if isinstance(call, dict):
             if isinstance(call.get("function"), dict):  # OpenAI-format call (convert_to_openai_messages)
                 call = {**call["function"], "id": call.get("id")}
             arguments = call["args"] if "args" in call else call.get("arguments")
             builder.call(str(call.get("name") or ""), arguments, text_or_none(call.get("id")))
-    for invalid in data.get("invalid_tool_calls") or []:
+    for invalid in list_of(data.get("invalid_tool_calls")):
         if isinstance(invalid, dict):
             call_id = builder.call(str(invalid.get("name") or ""), invalid.get("args"), text_or_none(invalid.get("id")))
             error = content_text(invalid.get("error")) or "the arguments could not be parsed"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from deftly.tools.formats.builder import TraceBuilder, content_text, flag, text_or_none
+from deftly.tools.formats.builder import TraceBuilder, content_text, flag, list_of, text_or_none
 from deftly.tools.formats.document import Document
 from deftly.tools.trace import Role, Trace
 
@@ -66,7 +66,7 @@ def read_message(builder: TraceBuilder, item: dict[str, Any], *, timestamp: Any 
     if isinstance(reasoning, str):
         builder.message(mapped, reasoning, reasoning=True, timestamp=timestamp)
     builder.message(mapped, content_text(item.get("content")) or content_text(item.get("refusal")), timestamp=timestamp)
-    for call in item.get("tool_calls") or []:
+    for call in list_of(item.get("tool_calls")):
         if isinstance(call, dict):
             function = call["function"] if isinstance(call.get("function"), dict) else call
             builder.call(str(function.get("name") or ""), function.get("arguments"), text_or_none(call.get("id")))

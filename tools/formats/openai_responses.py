@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from deftly.tools.formats.builder import TraceBuilder, content_text, text_or_none
+from deftly.tools.formats.builder import TraceBuilder, content_text, kind_of, text_or_none
 from deftly.tools.formats.document import Document
 from deftly.tools.trace import ErrorSource, Role, Trace
 
@@ -44,7 +44,7 @@ OutputJudge = Callable[[dict[str, Any]], Outcome]
 def sniff(document: Document) -> int:
     score = 0
     for item in document.sample():
-        kind = item.get("type")
+        kind = kind_of(item)
         if kind in _SPECIFIC:
             score += 3
         elif (kind == "message" and "role" in item) or _has_text_parts(item.get("content")):
@@ -53,7 +53,7 @@ def sniff(document: Document) -> int:
 
 
 def _has_text_parts(content: Any) -> bool:
-    return isinstance(content, list) and any(isinstance(p, dict) and p.get("type") in _TEXT_PARTS for p in content)
+    return isinstance(content, list) and any(kind_of(p) in _TEXT_PARTS for p in content)
 
 
 def parse(document: Document) -> Trace:
@@ -72,7 +72,7 @@ def judge_by_text(item: dict[str, Any]) -> Outcome:
 def read_item(
     builder: TraceBuilder, item: dict[str, Any], *, timestamp: Any = None, judge: OutputJudge = judge_by_text
 ) -> None:
-    kind = item.get("type")
+    kind = kind_of(item)
     if kind in _CALLS:
         name_key, arguments_key = _CALLS[kind]
         name = item.get(name_key) if name_key else kind.removesuffix("_call")

@@ -15,7 +15,7 @@ from typing import Any
 
 from deftly.tools.formats import openai
 from deftly.tools.formats.anthropic import read_content
-from deftly.tools.formats.builder import TraceBuilder, flag, text_or_none
+from deftly.tools.formats.builder import TraceBuilder, flag, kind_of, text_or_none
 from deftly.tools.formats.document import Document
 from deftly.tools.formats.tree import Node, abandoned_ids
 from deftly.tools.trace import Trace
@@ -34,7 +34,7 @@ def sniff(document: Document) -> int:
 
 
 def _evidence(item: dict[str, Any]) -> int:
-    kind = item.get("type")
+    kind = kind_of(item)
     if kind == "session":
         return 5 if any(key in item for key in ("version", "harness", "cwd")) else 1
     message = item.get("message")
@@ -53,7 +53,7 @@ def parse(document: Document) -> Trace:
     abandoned = _abandoned(document.items)
     title = text_or_none(header.get("name"))
     for _, entry in document.records():
-        if entry.get("id") in abandoned:
+        if kind_of(entry, "id") in abandoned:
             continue
         kind = entry.get("type")
         if kind == "message" and isinstance(entry.get("message"), dict):

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from deftly.tools.formats.builder import TraceBuilder, content_text, flag, text_or_none
+from deftly.tools.formats.builder import TraceBuilder, content_text, flag, kind_of, text_or_none
 from deftly.tools.formats.document import Document
 from deftly.tools.formats.vercel_ui import read_ui_message
 from deftly.tools.trace import ErrorSource, Role, Trace
@@ -47,7 +47,7 @@ def _evidence(item: dict[str, Any]) -> int:
         elif "text" in kinds and any(isinstance(p, dict) and isinstance(p.get("text"), str) for p in parts):
             score += 1
     content = item.get("content")
-    if isinstance(content, list) and any(isinstance(p, dict) and p.get("type") in _TOOL_PARTS for p in content):
+    if isinstance(content, list) and any(kind_of(p) in _TOOL_PARTS for p in content):
         score += 3
     if any(key in item for key in _STEP_KEYS) and ("toolCalls" in item or "text" in item):
         score += 3
@@ -97,7 +97,7 @@ def _read_parts(builder: TraceBuilder, role: Role, content: Any, timestamp: Any)
         return
     texts: list[str] = []
     for part in content:
-        kind = part.get("type") if isinstance(part, dict) else None
+        kind = kind_of(part)
         if kind not in _TOOL_PARTS and kind != "reasoning":
             if kind not in ("redacted-reasoning", "tool-approval-request", "tool-approval-response"):
                 texts.append(content_text(part) if isinstance(part, dict) else str(part))
@@ -149,9 +149,7 @@ def _tool_result(builder: TraceBuilder, part: dict[str, Any]) -> None:
 
 def _typed_output(output: Any) -> tuple[Any, bool | None, str | None, ErrorSource]:
     """v5 ``ToolResultOutput``: ``{type, value}``; the error and denied types are failures."""
-    if not (
-        isinstance(output, dict) and output.get("type") in _OUTPUT_TYPES and ("value" in output or "reason" in output)
-    ):
+    if not (kind_of(output) in _OUTPUT_TYPES and ("value" in output or "reason" in output)):
         return output, None, None, "flag"
     kind, value = output["type"], output.get("value")
     if kind in ("error-text", "error-json"):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from deftly.tools.formats.builder import TraceBuilder, block_text, content_text, mapping, text_or_none
+from deftly.tools.formats.builder import TraceBuilder, block_text, content_text, kind_of, list_of, mapping, text_or_none
 from deftly.tools.trace import Role
 
 _FAILED_STATES = frozenset({"output-error", "error"})
@@ -25,7 +25,7 @@ def read_ui_message(builder: TraceBuilder, role: Role, message: dict[str, Any], 
         _read_parts(builder, role, parts, timestamp)
         return
     builder.message(role, content_text(message.get("content")), timestamp=timestamp)
-    for invocation in message.get("toolInvocations") or []:
+    for invocation in list_of(message.get("toolInvocations")):
         if isinstance(invocation, dict):
             _read_invocation(builder, invocation, timestamp)
 
@@ -33,8 +33,8 @@ def read_ui_message(builder: TraceBuilder, role: Role, message: dict[str, Any], 
 def _read_parts(builder: TraceBuilder, role: Role, parts: list[Any], timestamp: Any) -> None:
     texts: list[str] = []
     for part in parts:
-        kind = part.get("type") if isinstance(part, dict) else None
-        if not isinstance(kind, str) or kind in _SKIPPED_PARTS or kind.startswith("data-"):
+        kind = kind_of(part)
+        if kind is None or kind in _SKIPPED_PARTS or kind.startswith("data-"):
             continue
         if kind in _TEXT_PARTS:
             texts.append(block_text(part))
@@ -71,7 +71,7 @@ def _read_invocation(builder: TraceBuilder, invocation: dict[str, Any], timestam
 def _read_tool_part(builder: TraceBuilder, tool: str, part: dict[str, Any], timestamp: Any) -> None:
     arguments = part.get("input") if part.get("input") is not None else part.get("rawInput")
     call_id = builder.call(tool, arguments, text_or_none(part.get("toolCallId")), timestamp=timestamp)
-    state = part.get("state")
+    state = kind_of(part, "state")
     if state == "output-available":
         builder.result(part.get("output"), call_id)
     elif state in _FAILED_STATES:
