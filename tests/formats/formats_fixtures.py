@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from deftly.tools.formats import parse_history
 from deftly.tools.formats.document import load_document
+from deftly.tools.trace import ToolCall, Trace
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -75,3 +77,17 @@ def rewrap(elements: list[Any], wrapping: str) -> str:
     if wrapping == "messages":
         return json.dumps({"messages": elements})
     return "\n".join(json.dumps(element) for element in elements)
+
+
+def parsed(name: str, format: str | None = None) -> Trace:
+    return parse_history(text(name), format)
+
+
+def calls_by_id(trace: Trace) -> dict[str, ToolCall]:
+    return {call.call_id: call for call in trace.tool_calls}
+
+
+def outcome(call: ToolCall) -> tuple[str, str | None, str | None]:
+    """A call's status, failure reason and how the failure was detected."""
+    result = call.result
+    return call.status, result.error if result else None, result.error_source if result else None

@@ -83,7 +83,7 @@ def test_arbitrary_decoded_values_are_a_trace_or_a_format_error(value: Any, form
             parse_history(value)
 
 
-@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(shaped_documents, formats, st.booleans())
 def test_documents_shaped_like_traces_never_crash(document: Any, format: str | None, as_jsonl: bool) -> None:
     if as_jsonl and isinstance(document, list) and document:
@@ -105,7 +105,7 @@ def slots(value: Any) -> list[tuple[Any, Any]]:
     return found
 
 
-@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_mutated_fixtures_never_crash(data: st.DataObject) -> None:
     case = data.draw(st.sampled_from(CASES), label="fixture")

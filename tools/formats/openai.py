@@ -31,6 +31,8 @@ def _evidence(item: dict[str, Any]) -> int:
         score += 4
     if isinstance(item.get("function_call"), dict) or (item.get("role") == "function" and "name" in item):
         score += 3
+    if isinstance(item.get("reasoning_content"), str):  # DeepSeek / vLLM extension of chat messages
+        score += 2
     return score
 
 

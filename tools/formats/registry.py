@@ -261,7 +261,7 @@ def parse_history(history: History, format: str | None = None, *, max_bytes: int
     chosen = resolve_format(wanted) if wanted else None
     document = load_document(history, max_bytes=max_bytes, format=chosen.name if chosen else "auto")
     fmt, notes = _explicit(document, chosen) if chosen else _auto(document)
-    trace = _run(fmt, document)
+    trace = read_as(fmt, document)
     trace.notes[:0] = notes + _skipped(document)
     if not has_user_turn(trace):
         raise FormatError(
@@ -272,7 +272,7 @@ def parse_history(history: History, format: str | None = None, *, max_bytes: int
     return trace
 
 
-def _run(fmt: Format, document: Document) -> Trace:
+def read_as(fmt: Format, document: Document) -> Trace:
     try:
         return fmt.parse(document)
     except FormatError:
