@@ -9,7 +9,7 @@ import pytest
 
 from deftly.tools.formats.builder import TraceBuilder, content_text, parse_arguments, to_datetime
 from deftly.tools.formats.failures import failure_reason
-from deftly.tools.formats.tree import Node, abandoned_ids
+from deftly.tools.formats.tree import abandoned_ids
 
 
 def test_results_pair_by_id_whatever_the_order() -> None:
@@ -153,16 +153,17 @@ def test_nonsense_timestamps_are_none(value: object) -> None:
 
 
 def test_only_subtrees_that_start_another_branch_are_abandoned() -> None:
-    nodes = [
-        Node("root", None),
-        Node("a", "root"),
-        Node("b1", "a"),
-        Node("b1x", "b1"),
-        Node("b2", "a"),
-        Node("progress", "b2", starts_branch=False),
-        Node("c", "b2"),
-    ]
+    parents = {"root": None, "a": "root", "b1": "a", "b1x": "b1", "b2": "a", "c": "b2"}
+    linear = {"root": None, "a": "root", "b1": "a", "b1x": "b1"}
 
-    assert abandoned_ids(nodes, "c") == {"b1", "b1x"}
-    assert abandoned_ids(nodes[:4], "b1x") == set()  # no fork: nothing dropped
-    assert abandoned_ids(nodes, None) == set()
+    assert abandoned_ids(parents, "c") == {"b1", "b1x"}
+    assert abandoned_ids(parents, "b1x") == {"b2", "c"}
+    assert abandoned_ids(linear, "b1x") == set()
+    assert abandoned_ids(parents, None) == set()
+
+
+def test_side_entries_under_a_fork_do_not_make_it_a_branch() -> None:
+    parents = {"root": None, "a": "root", "reply": "a", "progress": "a", "next": "reply"}
+
+    assert abandoned_ids(parents, "next", starts_branch=lambda node: node != "progress") == set()
+    assert abandoned_ids(parents, "next") == {"progress"}

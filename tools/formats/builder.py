@@ -216,7 +216,7 @@ def to_datetime(value: Any) -> datetime | None:
         if value.isascii() and value.isdigit():
             return _from_epoch(int(value))
         try:
-            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            parsed = datetime.fromisoformat(value)  # Python 3.11 reads the "Z" suffix itself
         except ValueError:
             return None
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)

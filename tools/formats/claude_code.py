@@ -20,7 +20,7 @@ from typing import Any
 from deftly.tools.formats.anthropic import Judge, Verdict, read_content
 from deftly.tools.formats.builder import TraceBuilder, flag, kind_of, text_or_none
 from deftly.tools.formats.document import Document
-from deftly.tools.formats.tree import Node, abandoned_ids
+from deftly.tools.formats.tree import abandoned_ids
 from deftly.tools.trace import Trace
 
 NAME = "claude-code"
@@ -69,9 +69,10 @@ class _Transcript:
         return self.sidechains.setdefault(key, TraceBuilder(NAME))
 
     def remember(self, line: dict[str, Any]) -> None:
-        for key in ("sessionId", "session_id", "cwd"):
-            if line.get(key):
-                self.meta.setdefault(key.lower().replace("_", ""), line[key])
+        if "sessionid" not in self.meta or "cwd" not in self.meta:
+            for key in ("sessionId", "session_id", "cwd"):
+                if line.get(key):
+                    self.meta.setdefault(key.lower().replace("_", ""), line[key])
         kind = line.get("type")
         if kind == "custom-title" and text_or_none(line.get("customTitle")):
             self.meta["title"] = line["customTitle"]
@@ -179,16 +180,19 @@ def _untagged(content: Any) -> str | None:
 
 
 def _abandoned(items: list[Any]) -> set[str]:
-    nodes: list[Node] = []
+    parents: dict[str, str | None] = {}
+    lines: dict[str, dict[str, Any]] = {}
     leaf = None
     for item in items:
-        if not isinstance(item, dict) or item.get("isSidechain") is True or not isinstance(item.get("uuid"), str):
+        uuid = item.get("uuid") if isinstance(item, dict) else None
+        if not isinstance(uuid, str) or item.get("isSidechain") is True:
             continue
         parent = item.get("parentUuid") or item.get("logicalParentUuid")
-        nodes.append(Node(item["uuid"], parent if isinstance(parent, str) else None, starts_branch=_is_prompt(item)))
+        parents[uuid] = parent if isinstance(parent, str) else None
+        lines[uuid] = item
         if kind_of(item) in _CONVERSATION:
-            leaf = item["uuid"]
-    return abandoned_ids(nodes, leaf)
+            leaf = uuid
+    return abandoned_ids(parents, leaf, lambda uuid: _is_prompt(lines[uuid]))
 
 
 def _is_prompt(item: dict[str, Any]) -> bool:

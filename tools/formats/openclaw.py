@@ -17,7 +17,7 @@ from deftly.tools.formats import openai
 from deftly.tools.formats.anthropic import read_content
 from deftly.tools.formats.builder import TraceBuilder, flag, kind_of, text_or_none
 from deftly.tools.formats.document import Document
-from deftly.tools.formats.tree import Node, abandoned_ids
+from deftly.tools.formats.tree import abandoned_ids
 from deftly.tools.trace import Trace
 
 NAME = "openclaw"
@@ -116,16 +116,17 @@ def _bash_execution(builder: TraceBuilder, message: dict[str, Any], timestamp: A
 
 
 def _abandoned(items: list[Any]) -> set[str]:
-    nodes: list[Node] = []
+    parents: dict[str, str | None] = {}
     leaf: str | None = None
     for item in items:
-        if not isinstance(item, dict) or not isinstance(item.get("id"), str) or item.get("type") == "session":
+        entry_id = item.get("id") if isinstance(item, dict) else None
+        if not isinstance(entry_id, str) or item.get("type") == "session":
             continue
         if item.get("type") == "leaf":
             leaf = next((item[key] for key in _LEAF_KEYS if isinstance(item.get(key), str)), leaf)
             continue
         parent = item.get("parentId")
-        nodes.append(Node(item["id"], parent if isinstance(parent, str) else None))
+        parents[entry_id] = parent if isinstance(parent, str) else None
         if item.get("appendMode") != "side":
-            leaf = item["id"]
-    return abandoned_ids(nodes, leaf)
+            leaf = entry_id
+    return abandoned_ids(parents, leaf)

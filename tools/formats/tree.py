@@ -8,35 +8,36 @@ dropped, so a broken or quirky parent link never costs the rest of the session.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Callable
 
 
-@dataclass(frozen=True)
-class Node:
-    id: str
-    parent: str | None
-    starts_branch: bool = True
-    """Whether this entry, as one of several children, marks a real branch (e.g. an edited prompt)."""
+def abandoned_ids(
+    parents: dict[str, str | None], leaf: str | None, starts_branch: Callable[[str], bool] = lambda _: True
+) -> set[str]:
+    """Ids of the entries on branches other than the one ending at ``leaf``.
 
-
-def abandoned_ids(nodes: Iterable[Node], leaf: str | None) -> set[str]:
-    """Ids of the entries on branches other than the one ending at ``leaf``."""
-    children: dict[str, list[Node]] = {}
-    parents: dict[str, str | None] = {}
-    for node in nodes:
-        parents[node.id] = node.parent
-        if node.parent is not None:
-            children.setdefault(node.parent, []).append(node)
-    forks = {parent: kids for parent, kids in children.items() if sum(kid.starts_branch for kid in kids) > 1}
-    if not forks or leaf is None:
-        return set()
+    Args:
+        parents: every entry's id and its parent's id, in file order.
+        leaf: the last entry of the active branch.
+        starts_branch: whether an entry, as one of several children, is a real branch (e.g. an edited
+            prompt) rather than a side entry; asked only about children of a fork.
+    """
+    shared = {parent for parent, count in Counter(parents.values()).items() if count > 1 and parent is not None}
+    if not shared or leaf is None:
+        return set()  # the common case, decided without building the tree
+    children: dict[str, list[str]] = {}
+    for node, parent in parents.items():
+        if parent is not None:
+            children.setdefault(parent, []).append(node)
     active = _ancestors(leaf, parents)
     dropped: set[str] = set()
-    for kids in forks.values():
-        for kid in kids:
-            if kid.starts_branch and kid.id not in active:
-                dropped |= _subtree(kid.id, lambda node_id: [c.id for c in children.get(node_id, ())])
+    for parent in shared:
+        branches = [kid for kid in children[parent] if starts_branch(kid)]
+        if len(branches) > 1:
+            for kid in branches:
+                if kid not in active:
+                    dropped |= _subtree(kid, children)
     return dropped - active
 
 
@@ -49,11 +50,11 @@ def _ancestors(leaf: str, parents: dict[str, str | None]) -> set[str]:
     return path
 
 
-def _subtree(root: str, children_of: Callable[[str], list[str]]) -> set[str]:
+def _subtree(root: str, children: dict[str, list[str]]) -> set[str]:
     found = {root}
     stack = [root]
     while stack:
-        for child in children_of(stack.pop()):
+        for child in children.get(stack.pop(), ()):
             if child not in found:
                 found.add(child)
                 stack.append(child)
