@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from formats_fixtures import CASES, WRAPPINGS, Case, items, rewrap, text
@@ -170,3 +171,9 @@ def test_format_names_lists_every_format_then_aliases() -> None:
     assert names[: len(FORMATS)] == [f.name for f in FORMATS]
     assert {"claude", "pi", "ai-sdk", "responses", "otlp", "openai-chat"} <= set(names)
     assert len(names) == len(set(names))
+
+
+def test_the_docs_list_every_accepted_name() -> None:
+    docs = (Path(__file__).parents[2] / "docs" / "formats.md").read_text(encoding="utf-8")
+
+    assert [name for name in format_names() if f"`{name}`" not in docs] == []

@@ -50,8 +50,19 @@ class Format:
     """Said when a trace parsed in this format has no user turn."""
 
 
-def _format(module: ModuleType, description: str, expected: str, **options: object) -> Format:
-    return Format(module.NAME, description, expected, module.sniff, module.parse, **options)  # type: ignore[arg-type]
+def _format(
+    module: ModuleType,
+    description: str,
+    expected: str,
+    *,
+    aliases: tuple[str, ...] = (),
+    dialects: tuple[str, ...] = (),
+    reads_plain_chat: bool = False,
+    hint: str = "",
+) -> Format:
+    return Format(
+        module.NAME, description, expected, module.sniff, module.parse, aliases, dialects, reads_plain_chat, hint
+    )
 
 
 # Order matters only to break ties between equal sniff scores: more specific formats first.
@@ -77,7 +88,10 @@ FORMATS: tuple[Format, ...] = (
         dialects=("claude-code", "codex", "gemini-cli"),
     ),
     _format(
-        codex, "Codex CLI rollouts (~/.codex/sessions/**/rollout-*.jsonl)", "JSONL lines {timestamp, type, payload}"
+        codex,
+        "Codex CLI rollouts (~/.codex/sessions/**/rollout-*.jsonl)",
+        "JSONL lines {timestamp, type, payload}",
+        aliases=("codex-cli",),
     ),
     _format(
         gemini_cli,
@@ -270,7 +284,8 @@ def parse_history(history: History, format: str | None = None, *, max_bytes: int
     if not has_user_turn(trace):
         raise FormatError(
             "the trace has no user message with text, so there is no task to learn from "
-            f"(expected at least one user turn). {fmt.hint} Send the whole session, starting with the user's request.",
+            f"(expected at least one user turn). {fmt.hint + ' ' if fmt.hint else ''}"
+            "Send the whole session, starting with the user's request.",
             format=fmt.name,
         )
     return trace
