@@ -177,3 +177,17 @@ def test_the_docs_list_every_accepted_name() -> None:
     docs = (Path(__file__).parents[2] / "docs" / "formats.md").read_text(encoding="utf-8")
 
     assert [name for name in format_names() if f"`{name}`" not in docs] == []
+
+
+def test_a_tool_call_late_in_a_long_chat_is_still_seen() -> None:
+    chat: list[dict[str, object]] = [
+        {"role": "user" if i % 2 else "assistant", "content": f"turn {i}"} for i in range(600)
+    ]
+    chat += [
+        {"role": "assistant", "tool_calls": [{"id": "late", "function": {"name": "lookup", "arguments": "{}"}}]},
+        {"role": "tool", "tool_call_id": "late", "content": "found"},
+    ]
+
+    trace = parse_history(chat)
+
+    assert (trace.format, trace.tool_calls[0].status) == ("openai", "ok")

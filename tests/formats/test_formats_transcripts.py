@@ -210,3 +210,28 @@ def test_gemini_saved_chat_reads_thoughts_responses_and_statuses() -> None:
     assert outcome(calls["shell-2"]) == ("failed", "go: go.mod requires go >= 1.24 (running go 1.22.5)", "status")
     assert calls["shell-3"].status == "failed"
     assert trace.ended_at is not None and trace.ended_at.isoformat() == "2026-08-03T09:04:00+00:00"
+
+
+def test_claude_code_message_rewritten_with_more_blocks_is_read_once() -> None:
+    envelope = {"sessionId": "s", "type": "assistant"}
+    text_block = {"type": "text", "text": "Checking."}
+    call_block = {"type": "tool_use", "id": "tu", "name": "Bash", "input": {"command": "ls"}}
+    lines = [
+        {"sessionId": "s", "type": "user", "uuid": "u", "message": {"role": "user", "content": "list files"}},
+        {
+            **envelope,
+            "uuid": "a1",
+            "parentUuid": "u",
+            "message": {"id": "m", "role": "assistant", "content": [text_block]},
+        },
+        {
+            **envelope,
+            "uuid": "a2",
+            "parentUuid": "a1",
+            "message": {"id": "m", "role": "assistant", "content": [text_block, call_block]},
+        },
+    ]
+
+    trace = parse_history(lines)
+
+    assert [t.kind for t in trace.turns] == ["message", "message", "tool_call"]

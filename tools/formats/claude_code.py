@@ -56,7 +56,7 @@ class _Transcript:
         self.chain_of: dict[str, str] = {}  # sidechain line uuid -> its sidechain
         self.meta: dict[str, Any] = {}
         self.seen_lines: set[str] = set()
-        self.seen_calls: set[str] = set()
+        self.seen_blocks: set[tuple[str, str]] = set()
 
     def builder_for(self, line: dict[str, Any]) -> TraceBuilder:
         key = text_or_none(line.get("parent_tool_use_id"))
@@ -130,7 +130,8 @@ def _read_line(transcript: _Transcript, line: dict[str, Any]) -> None:
     message = line["message"]
     content = message.get("content")
     if line.get("type") == "assistant":
-        read_content(builder, "assistant", _new_blocks(content, transcript.seen_calls), timestamp=line.get("timestamp"))
+        blocks = _new_blocks(content, message.get("id"), transcript.seen_blocks)
+        read_content(builder, "assistant", blocks, timestamp=line.get("timestamp"))
     elif not _is_interruption(content):
         read_content(builder, "user", content, timestamp=line.get("timestamp"), judge=_judge(line))
 
@@ -142,19 +143,30 @@ def _is_interruption(content: Any) -> bool:
     return isinstance(content, str) and content.strip() in _INTERRUPTIONS
 
 
-def _new_blocks(content: Any, seen_calls: set[str]) -> Any:
-    """Drop tool_use blocks already read: resumed sessions can repeat an API message's lines."""
+def _new_blocks(content: Any, message_id: Any, seen: set[tuple[str, str]]) -> Any:
+    """Drop blocks already read: resumed sessions repeat lines, and some versions rewrite a message's earlier blocks."""
     if not isinstance(content, list):
         return content
     fresh = []
     for block in content:
-        call_id = block.get("id") if isinstance(block, dict) and block.get("type") == "tool_use" else None
-        if isinstance(call_id, str):
-            if call_id in seen_calls:
+        key = _block_key(block, message_id)
+        if key is not None:
+            if key in seen:
                 continue
-            seen_calls.add(call_id)
+            seen.add(key)
         fresh.append(block)
     return fresh
+
+
+def _block_key(block: Any, message_id: Any) -> tuple[str, str] | None:
+    kind = kind_of(block)
+    if kind == "tool_use":
+        call_id = block.get("id")
+        return ("tool_use", call_id) if isinstance(call_id, str) else None
+    if kind in ("text", "thinking") and isinstance(message_id, str):
+        text = block.get(kind)
+        return (message_id, text) if isinstance(text, str) else None
+    return None
 
 
 def _judge(line: dict[str, Any]) -> Judge:

@@ -16,7 +16,8 @@ from deftly.tools.errors import FormatError, TraceTooLarge
 
 History = str | list[Any] | dict[str, Any]
 _CONTAINER_KEYS = ("messages", "traj", "trajectory", "history", "conversation", "items", "input", "steps")
-_SNIFF_SAMPLE = 200
+_SNIFF_HEAD = 200
+_SNIFF_SPREAD = 200
 _EXPECTED = (
     'send a JSON array of messages, an object such as {"messages": [...]}, or JSONL with one JSON object per line'
 )
@@ -35,10 +36,18 @@ class Document:
     """For JSONL: the source line of each item."""
     cursor: int = 0
     """The index of the item being parsed, so an unexpected failure can say where it happened."""
+    _sample: list[dict[str, Any]] | None = field(default=None, repr=False)
 
     def sample(self) -> list[dict[str, Any]]:
-        """The dict items sniffers look at: the first few hundred, so detection stays cheap on huge traces."""
-        return [item for item in self.items[:_SNIFF_SAMPLE] if isinstance(item, dict)]
+        """The dict items sniffers look at: the first 200 and 200 spread over the rest.
+
+        Detection stays cheap on huge traces, yet a long chat whose first tool call comes late is still seen.
+        """
+        if self._sample is None:
+            rest = self.items[_SNIFF_HEAD:]
+            spread = rest[:: max(1, len(rest) // _SNIFF_SPREAD)]
+            self._sample = [item for item in self.items[:_SNIFF_HEAD] + spread if isinstance(item, dict)]
+        return self._sample
 
     def records(self) -> Iterator[tuple[int, dict[str, Any]]]:
         """Each dict item with its index, keeping ``cursor`` up to date; non-dict items are skipped."""
