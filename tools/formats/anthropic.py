@@ -73,7 +73,7 @@ def read_content(
 
 
 def _read_block(
-    builder: TraceBuilder, role: Role, block: dict[str, Any], kind: Any, timestamp: Any, judge: Judge
+    builder: TraceBuilder, role: Role, block: dict[str, Any], kind: str | None, timestamp: Any, judge: Judge
 ) -> None:
     if kind == "thinking":
         builder.message(role, content_text(block.get("thinking")), reasoning=True, timestamp=timestamp)
@@ -95,5 +95,5 @@ def _read_block(
         builder.result(inner, text_or_none(block.get("tool_use_id")), failed=failed, error=error, source="status")
 
 
-def _is_server_result(kind: Any) -> bool:
+def _is_server_result(kind: str | None) -> bool:
     return isinstance(kind, str) and kind.endswith("_tool_result") and kind not in _RESULT_BLOCKS

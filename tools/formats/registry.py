@@ -296,7 +296,8 @@ def _collector_paused(pause: bool) -> Iterator[None]:
     """Pause the cyclic garbage collector while a large history is decoded and parsed.
 
     Decoding allocates hundreds of thousands of containers, none of them garbage; the collector
-    would rescan them over and over (a quarter of the time for a 10 MB transcript).
+    would rescan them over and over (a quarter of the time for a 10 MB transcript). The pause is
+    process-wide, so other threads' collections are deferred by the same fraction of a second.
     """
     was_enabled = gc.isenabled()
     if pause and was_enabled:
