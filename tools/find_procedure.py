@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import math
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
 from pydantic import BaseModel, Field
 
 from deftly.tools.errors import InvalidInput
+from deftly.tools.models import Procedure
 from deftly.tools.ports import Candidate, Embedder, ProcedureStore, SearchFilters, Vector
 from deftly.tools.ranking import RankingPolicy, Scored, matched_terms, query_terms, relevant, score, stats_for
 from deftly.tools.render import render_compact, search_document
 
 MAX_QUERY_CHARS = 2000
+_SEARCHES = ThreadPoolExecutor(max_workers=4, thread_name_prefix="deftly-search")
+_DOCUMENT_CACHE_SIZE = 20_000
+_DOCUMENTS: dict[tuple[str, str, datetime], str] = {}
+_DOCUMENTS_LOCK = threading.Lock()
 
 
 class ProcedureHit(BaseModel):
@@ -53,9 +60,11 @@ def find_procedures(
         text = text[:MAX_QUERY_CHARS]
     pool = max(20, 4 * max_results)
     terms = query_terms(text)
+    # Keyword search needs no embedding, so it runs while the query is embedded.
+    keyword_search = _SEARCHES.submit(store.text_search, terms, pool, filters)
     query_vector = embedder.embed_query(text)
     by_vector = store.vector_search(query_vector, pool, filters)
-    by_text = store.text_search(terms, pool, filters)
+    by_text = keyword_search.result()
     scored = _combine(store, query_vector, by_vector, by_text, terms, now, policy)
     hits = [s for s in scored if relevant(s, policy)]
     if min_success_rate is not None:
@@ -88,7 +97,7 @@ def _combine(
             stats=stats_for(procedure, ratings.get(pid)),
             similarity=similarity.get(pid, 0.0),
             text_score=text_score.get(pid, 0.0),
-            matched=matched_terms(terms, search_document(procedure)),
+            matched=matched_terms(terms, _document(procedure)),
         )
         for pid, procedure in procedures.items()
     ]
@@ -96,6 +105,19 @@ def _combine(
     for item in scored:
         score(item, max_text, now, policy)
     return scored
+
+
+def _document(procedure: Procedure) -> str:
+    """The procedure's search document, cached by id and last update (search results repeat)."""
+    key = (procedure.namespace, procedure.id, procedure.updated_at)
+    document = _DOCUMENTS.get(key)
+    if document is None:
+        document = search_document(procedure)
+        with _DOCUMENTS_LOCK:
+            if len(_DOCUMENTS) >= _DOCUMENT_CACHE_SIZE:
+                _DOCUMENTS.pop(next(iter(_DOCUMENTS)))
+            _DOCUMENTS[key] = document
+    return document
 
 
 def _cosine(a: Vector, b: Vector) -> float:
