@@ -211,8 +211,8 @@ def recall(store: LanceStore, embedder: FastEmbedder, asked: list[str]) -> float
     found = total = 0
     for q in asked:
         vector = embedder.embed_query(q)
-        approx = {c.procedure.id for c in store.vector_search(vector, 20, SearchFilters())}
-        exact = {c.procedure.id for c in store.vector_search(vector, 20, SearchFilters(), exact=True)}
+        approx = {h.procedure_id for h in store.vector_hits(vector, 20, SearchFilters())}
+        exact = {h.procedure_id for h in store.vector_hits(vector, 20, SearchFilters(), exact=True)}
         found += len(approx & exact)
         total += len(exact)
     return found / total

@@ -12,7 +12,7 @@ from deftly.server.rows import as_utc, metadata_tokens, procedure_to_row, row_to
 from deftly.server.schema import sql_in, sql_list, sql_str, sql_timestamp
 from deftly.server.traces_store import LanceTraceStore
 from deftly.tools.models import FeedbackEvent, Procedure, Ratings
-from deftly.tools.ports import Candidate, Embedding, SearchFilters, Vector
+from deftly.tools.ports import Candidate, Embedding, SearchFilters, SearchHit, Vector
 
 RECENT_DECAY = 0.7
 PHRASES_PER_PROCEDURE = 4  # search phrases rarely exceed this; the phrase pool is sized by it
@@ -58,10 +58,11 @@ class LanceStore(LanceTraceStore):
         rows: list[dict[str, Any]] = query.offset(offset).limit(limit).to_list()
         return rows
 
-    def vector_search(
+    def vector_hits(
         self, vector: Vector, limit: int, filters: SearchFilters, *, exact: bool = False
-    ) -> list[Candidate]:
-        """``exact`` bypasses the ANN index (a flat scan), to measure the index's recall."""
+    ) -> list[SearchHit]:
+        """Procedures whose search phrases are nearest, best phrase first; ``exact`` skips the ANN index
+        (a flat scan, to measure the index's recall)."""
         query = (
             self.db.phrases.search(vector, vector_column_name="vector")
             .distance_type("cosine")
@@ -73,24 +74,41 @@ class LanceStore(LanceTraceStore):
             query = query.bypass_vector_index()
         elif self.db.has_ann_index:
             query = query.ef(self.db.ann_ef)
-        best: dict[str, tuple[float, datetime]] = {}
-        for row in query.to_list():
-            best.setdefault(row["id"], (1.0 - float(row["_distance"]), row["updated_at"]))  # nearest first
-        ranked = list(best.items())[:limit]
-        procedures = self._procedures_at({pid: updated for pid, (_, updated) in ranked})
+        best: dict[str, SearchHit] = {}
+        for row in query.to_list():  # nearest first: the first row of an id is its best phrase
+            if row["id"] not in best:
+                best[row["id"]] = SearchHit(row["id"], as_utc(row["updated_at"]), 1.0 - float(row["_distance"]))
+        return list(best.values())[:limit]
+
+    def text_hits(self, terms: Sequence[str], limit: int, filters: SearchFilters) -> list[SearchHit]:
+        from lancedb.query import MatchQuery
+
+        if not terms:
+            return []
+        query = (
+            self.db.procedures.search(MatchQuery(" ".join(terms), "search_text"), query_type="fts")  # type: ignore[call-arg]
+            .where(self._filter_sql(filters), prefilter=True)
+            .select(["id", "updated_at", "_score"])
+            .limit(limit)
+        )
+        return [SearchHit(row["id"], as_utc(row["updated_at"]), float(row["_score"])) for row in query.to_list()]
+
+    def vector_search(self, vector: Vector, limit: int, filters: SearchFilters) -> list[Candidate]:
+        hits = self.vector_hits(vector, limit, filters)
+        procedures = self.procedures_at({h.procedure_id: h.updated_at for h in hits})
         return [
-            Candidate(procedures[pid], rank, score)
-            for rank, (pid, (score, _)) in enumerate(ranked, start=1)
-            if pid in procedures
+            Candidate(procedures[h.procedure_id], rank, h.score)
+            for rank, h in enumerate(hits, start=1)
+            if h.procedure_id in procedures
         ]
 
-    def _procedures_at(self, versions: dict[str, datetime]) -> dict[str, Procedure]:
+    def procedures_at(self, versions: dict[str, datetime]) -> dict[str, Procedure]:
         """Procedures by id, from the process cache when it holds the version the index pointed at."""
         cache = self.db.procedure_cache
         found = {}
         for pid, updated_at in versions.items():
             cached = cache.get((self.namespace, pid))
-            if cached is not None and cached.updated_at == as_utc(updated_at):
+            if cached is not None and cached.updated_at == updated_at:
                 found[pid] = cached
         missing = [pid for pid in versions if pid not in found]
         if missing:
@@ -99,23 +117,6 @@ class LanceStore(LanceTraceStore):
                 cache.put((self.namespace, procedure.id), procedure)
                 found[procedure.id] = procedure
         return found
-
-    def text_search(self, terms: Sequence[str], limit: int, filters: SearchFilters) -> list[Candidate]:
-        from lancedb.query import MatchQuery
-
-        if not terms:
-            return []
-        query = (
-            self.db.procedures.search(MatchQuery(" ".join(terms), "search_text"), query_type="fts")  # type: ignore[call-arg]
-            .where(self._filter_sql(filters), prefilter=True)
-            .select([*_PROCEDURE_COLUMNS, "vector", "_score"])
-            .limit(limit)
-        )
-        rows = query.to_list()
-        return [
-            Candidate(row_to_procedure(row), rank, float(row["_score"]), list(row["vector"]))
-            for rank, row in enumerate(rows, start=1)
-        ]
 
     def _filter_sql(self, filters: SearchFilters) -> str:
         clauses = [self._ns]

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import math
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime
 
 from pydantic import BaseModel, Field
 
 from deftly.tools.errors import InvalidInput
-from deftly.tools.models import Procedure
-from deftly.tools.ports import Candidate, Embedder, ProcedureStore, SearchFilters, Vector
+from deftly.tools.models import Procedure, Ratings
+from deftly.tools.ports import Embedder, ProcedureStore, SearchFilters, SearchHit
 from deftly.tools.ranking import RankingPolicy, Scored, matched_terms, query_terms, relevant, score, stats_for
 from deftly.tools.render import render_compact, search_document
 
@@ -50,22 +50,32 @@ def find_procedures(
     min_success_rate: float | None = None,
     policy: RankingPolicy | None = None,
 ) -> FindResult:
-    """The few procedures that fit ``query``, best first; none when nothing is relevant enough."""
+    """The few procedures that fit ``query``, best first; none when nothing is relevant enough.
+
+    Meaning and keywords each nominate candidates; relevance (mostly similarity, some keyword
+    score) picks a shortlist, and only the shortlist is loaded and re-ranked by track record --
+    a procedure far down on relevance cannot climb into the top results on its record alone.
+    """
     policy = policy or RankingPolicy()
     filters = filters or SearchFilters()
-    text = " ".join(query.split())
+    text = " ".join(query.split())[:MAX_QUERY_CHARS]
     if not text:
         raise InvalidInput("query is empty; describe the task you are about to do, e.g. 'cancel a reservation'.")
-    if len(text) > MAX_QUERY_CHARS:
-        text = text[:MAX_QUERY_CHARS]
     pool = max(20, 4 * max_results)
     terms = query_terms(text)
     # Keyword search needs no embedding, so it runs while the query is embedded.
-    keyword_search = _SEARCHES.submit(store.text_search, terms, pool, filters)
-    query_vector = embedder.embed_query(text)
-    by_vector = store.vector_search(query_vector, pool, filters)
+    keyword_search = _SEARCHES.submit(store.text_hits, terms, pool, filters)
+    by_vector = store.vector_hits(embedder.embed_query(text), pool, filters)
     by_text = keyword_search.result()
-    scored = _combine(store, query_vector, by_vector, by_text, terms, now, policy)
+    shortlist = _shortlist(by_vector, by_text, policy, limit=max(10, 3 * max_results))
+    loading = _SEARCHES.submit(store.procedures_at, {h.procedure_id: h.updated_at for h in shortlist})
+    ratings = store.get_ratings([h.procedure_id for h in shortlist])
+    procedures = loading.result()
+    scored = [
+        _scored(procedures[h.procedure_id], h, ratings, terms, now, policy)
+        for h in shortlist
+        if h.procedure_id in procedures
+    ]
     hits = [s for s in scored if relevant(s, policy)]
     if min_success_rate is not None:
         hits = [s for s in hits if s.stats.success_rate >= min_success_rate]
@@ -75,35 +85,52 @@ def find_procedures(
     return FindResult(procedures=[_hit(s) for s in hits], message=_message(hits, text))
 
 
-def _combine(
-    store: ProcedureStore,
-    query_vector: Vector,
-    by_vector: list[Candidate],
-    by_text: list[Candidate],
+@dataclass(frozen=True)
+class _Relevance:
+    procedure_id: str
+    updated_at: datetime
+    similarity: float
+    text: float  # keyword score, normalised to the best keyword hit
+
+
+def _shortlist(
+    by_vector: list[SearchHit], by_text: list[SearchHit], policy: RankingPolicy, limit: int
+) -> list[_Relevance]:
+    best_text = max((h.score for h in by_text), default=0.0)
+    # A keyword-only hit was not among the nearest phrases, so its similarity is below theirs.
+    unseen = min((h.score for h in by_vector), default=0.0) - 0.01 if len(by_vector) else 0.0
+    entries: dict[str, _Relevance] = {}
+    for hit in by_vector:
+        entries[hit.procedure_id] = _Relevance(hit.procedure_id, hit.updated_at, hit.score, 0.0)
+    for hit in by_text:
+        known = entries.get(hit.procedure_id)
+        text = hit.score / best_text if best_text > 0 else 0.0
+        sim = known.similarity if known else max(0.0, unseen)
+        entries[hit.procedure_id] = _Relevance(hit.procedure_id, hit.updated_at, sim, text)
+    ranked = sorted(
+        entries.values(),
+        key=lambda e: policy.vector_weight * e.similarity + policy.text_weight * e.text,
+        reverse=True,
+    )
+    return ranked[:limit]
+
+
+def _scored(
+    procedure: Procedure,
+    entry: _Relevance,
+    ratings: dict[str, Ratings],
     terms: list[str],
     now: datetime,
     policy: RankingPolicy,
-) -> list[Scored]:
-    similarity = {c.procedure.id: c.score for c in by_vector}
-    for candidate in by_text:
-        if candidate.procedure.id not in similarity and candidate.vector is not None:
-            similarity[candidate.procedure.id] = _cosine(query_vector, candidate.vector)
-    text_score = {c.procedure.id: c.score for c in by_text}
-    procedures = {c.procedure.id: c.procedure for c in [*by_text, *by_vector]}
-    ratings = store.get_ratings(list(procedures))
-    scored = [
-        Scored(
-            procedure=procedure,
-            stats=stats_for(procedure, ratings.get(pid)),
-            similarity=similarity.get(pid, 0.0),
-            text_score=text_score.get(pid, 0.0),
-            matched=matched_terms(terms, _document(procedure)),
-        )
-        for pid, procedure in procedures.items()
-    ]
-    max_text = max(text_score.values(), default=0.0)
-    for item in scored:
-        score(item, max_text, now, policy)
+) -> Scored:
+    scored = Scored(
+        procedure=procedure,
+        stats=stats_for(procedure, ratings.get(procedure.id)),
+        similarity=entry.similarity,
+        text_score=entry.text,
+        matched=matched_terms(terms, _document(procedure)),
+    )
+    score(scored, 1.0, now, policy)
     return scored
 
 
@@ -118,12 +145,6 @@ def _document(procedure: Procedure) -> str:
                 _DOCUMENTS.pop(next(iter(_DOCUMENTS)))
             _DOCUMENTS[key] = document
     return document
-
-
-def _cosine(a: Vector, b: Vector) -> float:
-    dot = sum(x * y for x, y in zip(a, b, strict=False))
-    norm = math.sqrt(sum(x * x for x in a)) * math.sqrt(sum(y * y for y in b))
-    return dot / norm if norm else 0.0
 
 
 def _add_step_failures(store: ProcedureStore, hits: list[Scored]) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Literal, Protocol
 
 from deftly.tools.models import FeedbackEvent, Procedure, Ratings, TraceRecord, TraceStatus
@@ -57,13 +58,21 @@ class Embedding:
 
 
 @dataclass(frozen=True)
+class SearchHit:
+    """A procedure one search arm found, with that arm's score and the version it indexed."""
+
+    procedure_id: str
+    updated_at: datetime
+    score: float
+
+
+@dataclass(frozen=True)
 class Candidate:
-    """A procedure found by one search arm, with that arm's raw score (and its vector, if fetched)."""
+    """A procedure found by vector search, with its similarity."""
 
     procedure: Procedure
     rank: int
     score: float
-    vector: Vector | None = None
 
 
 @dataclass(frozen=True)
@@ -109,10 +118,20 @@ class ProcedureStore(Protocol):
 
     def find_by_signature(self, signature: str) -> Procedure | None: ...
 
-    def text_search(self, terms: Sequence[str], limit: int, filters: SearchFilters) -> list[Candidate]: ...
+    def vector_hits(self, vector: Vector, limit: int, filters: SearchFilters) -> list[SearchHit]:
+        """Procedures whose phrases are nearest to ``vector``; a hit's score is its best phrase's similarity."""
+        ...
+
+    def text_hits(self, terms: Sequence[str], limit: int, filters: SearchFilters) -> list[SearchHit]:
+        """Procedures matching ``terms`` by full-text search; a hit's score is its BM25 score."""
+        ...
+
+    def procedures_at(self, versions: dict[str, datetime]) -> dict[str, Procedure]:
+        """The procedures with these ids (each at least as new as the version given)."""
+        ...
 
     def vector_search(self, vector: Vector, limit: int, filters: SearchFilters) -> list[Candidate]:
-        """Procedures whose phrases are nearest to ``vector``; a candidate's score is its best phrase's."""
+        """``vector_hits`` with their procedures."""
         ...
 
     def add_procedures(self, items: Sequence[tuple[Procedure, Embedding]]) -> None: ...
