@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -140,13 +142,22 @@ class RawStdioServer:
             stderr=subprocess.PIPE,
         )
         self.stdout_lines: list[bytes] = []
+        self.stderr_lines: list[bytes] = []
+        self._lines: queue.Queue[bytes] = queue.Queue()
+        self._readers = [
+            threading.Thread(target=self._pump, args=(self.process.stdout, self._on_stdout), daemon=True),
+            threading.Thread(target=self._pump, args=(self.process.stderr, self.stderr_lines.append), daemon=True),
+        ]
+        for reader in self._readers:
+            reader.start()
         self._next_id = 0
 
-    def request(self, method: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
+    def request(self, method: str, params: dict[str, Any] | None = None, timeout: float = 60.0) -> dict[str, Any]:
         self._next_id += 1
         self._send({"jsonrpc": "2.0", "id": self._next_id, "method": method, "params": params or {}})
+        deadline = time.monotonic() + timeout
         while True:
-            message = self._read()
+            message = self._read(deadline)
             if message.get("id") == self._next_id and "method" not in message:
                 return message
 
@@ -167,30 +178,63 @@ class RawStdioServer:
         result: dict[str, Any] = self.request("tools/call", {"name": name, "arguments": arguments})["result"]
         return result
 
+    def read_resource(self, uri: str) -> str:
+        text: str = self.request("resources/read", {"uri": uri})["result"]["contents"][0]["text"]
+        return text
+
     def kill(self) -> None:
+        """SIGKILL: no cleanup runs, as in a crash."""
         self.process.kill()
         self.process.wait(10)
+        self._finish()
+
+    def close(self, timeout: float = 30.0) -> int:
+        """Close stdin (the client going away) and wait for the server to exit; return its exit code."""
+        assert self.process.stdin is not None
+        self.process.stdin.close()
+        try:
+            code = self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            raise AssertionError(f"server did not exit within {timeout} s of stdin closing") from None
+        self._finish()
+        return code
+
+    def __enter__(self) -> RawStdioServer:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.process.poll() is None:
+            self.kill()
+
+    def _finish(self) -> None:
+        for reader in self._readers:
+            reader.join(10)
         stop(self.process)
 
-    def close(self) -> bytes:
-        """Close stdin (the client going away), collect the rest of stdout, and return stderr."""
-        assert self.process.stdin is not None and self.process.stdout is not None
-        self.process.stdin.close()
-        rest, err = self.process.communicate(timeout=30)
-        self.stdout_lines.extend(line for line in rest.splitlines(keepends=True) if line)
-        return err
+    @property
+    def stderr_text(self) -> str:
+        return b"".join(self.stderr_lines).decode(errors="replace")
+
+    def _on_stdout(self, line: bytes) -> None:
+        self.stdout_lines.append(line)
+        self._lines.put(line)
+
+    @staticmethod
+    def _pump(stream: Any, sink: Callable[[bytes], None]) -> None:
+        for line in iter(stream.readline, b""):
+            sink(line)
 
     def _send(self, message: dict[str, Any]) -> None:
         assert self.process.stdin is not None
         self.process.stdin.write(json.dumps(message).encode() + b"\n")
         self.process.stdin.flush()
 
-    def _read(self) -> dict[str, Any]:
-        assert self.process.stdout is not None
-        line = self.process.stdout.readline()
-        if not line:
-            raise AssertionError(f"server closed stdout (exit code {self.process.poll()})")
-        self.stdout_lines.append(line)
+    def _read(self, deadline: float) -> dict[str, Any]:
+        try:
+            line = self._lines.get(timeout=max(0.0, deadline - time.monotonic()))
+        except queue.Empty:
+            raise AssertionError(f"no reply in time; server stderr:\n{self.stderr_text[-3000:]}") from None
         message: dict[str, Any] = json.loads(line)
         return message
 
