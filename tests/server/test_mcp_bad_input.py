@@ -99,6 +99,11 @@ BAD_CALLS: dict[str, tuple[str, dict[str, Any], list[str]]] = {
         {"history": cancel_trace(), "date": "last tuesday"},
         ["'last tuesday' is not an ISO 8601 date", "2026-11-21"],
     ),
+    "too many metadata keys": (
+        "record_trace",
+        {"history": cancel_trace(), "metadata": {f"key_{i}": i for i in range(51)}},
+        ["metadata has 51 keys", "send at most 50"],
+    ),
     "unknown outcome": ("record_trace", {"history": cancel_trace(), "outcome": "meh"}, ["outcome", "'success'"]),
     "unknown procedure id (get)": (
         "get_procedure",

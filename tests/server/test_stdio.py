@@ -28,7 +28,14 @@ def stdio_params(home: Path) -> StdioServerParameters:
 
 @pytest.mark.parametrize("mode", ["auto", "legacy"])
 async def test_real_client_over_stdio(deftly_home: Path, mode: str) -> None:
-    async with Client(stdio_params(deftly_home), mode=mode) as client:
+    unparsable: list[Exception] = []
+
+    async def on_message(message: object) -> None:
+        # The SDK's stdio transport hands each stdout line it cannot parse as JSON-RPC to the session.
+        if isinstance(message, Exception):
+            unparsable.append(message)
+
+    async with Client(stdio_params(deftly_home), mode=mode, message_handler=on_message) as client:
         assert {t.name for t in (await client.list_tools()).tools} == {
             "record_trace",
             "find_procedure",
@@ -42,6 +49,7 @@ async def test_real_client_over_stdio(deftly_home: Path, mode: str) -> None:
 
     assert [hit["id"] for hit in found["procedures"]] == [procedure_id]
     assert markdown.startswith("## ")
+    assert unparsable == [], "stdout must carry nothing but JSON-RPC"
 
 
 def test_stdout_carries_only_the_protocol(deftly_home: Path) -> None:
