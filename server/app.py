@@ -154,9 +154,14 @@ creating duplicates. Accepted formats (auto-detected when omitted): {formats}.""
 
 @agent_errors
 def tool_record_trace(
+    # An object is accepted too: {"messages": [...]} containers are common, and the SDK decodes a JSON
+    # string argument before validation, so a JSON-object string arrives here as a dict.
     history: Annotated[
-        str | list[dict[str, Any]],
-        Field(description="The session: a JSON or JSONL string, or a list of message objects."),
+        str | list[Any] | dict[str, Any],
+        Field(
+            description='The session: a list of message objects, a {"messages": [...]} object, '
+            "or the same as a JSON or JSONL string."
+        ),
     ],
     ctx: AppContext,
     format: Annotated[str | None, Field(description="The trace format; omit to auto-detect.", max_length=40)] = None,

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
+from rich.text import Text
 
 from deftly.server.cli import EXIT_BAD_INPUT, EXIT_OK, now, print_json, require
 from deftly.server.runtime import Runtime
 from deftly.server.settings import Settings
+
+if TYPE_CHECKING:
+    from deftly.server.ingest import FileOutcome
 
 
 def serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -53,6 +60,7 @@ def import_(args: argparse.Namespace, settings: Settings) -> int:
         summary = import_files(runtime, files, format=args.format, outcome=args.outcome, progress=advance)
     runtime.stop()
     counts = {status: summary.count(status) for status in ("completed", "skipped", "failed", "error")}
+    _report_rejected(summary.files)
     if args.json:
         print_json(
             {
@@ -67,10 +75,17 @@ def import_(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_BAD_INPUT if counts["error"] == len(summary.files) else EXIT_OK
 
 
-def _print_import(files: list, counts: dict[str, int], procedures: int) -> None:  # type: ignore[type-arg]
+def _report_rejected(files: list[FileOutcome]) -> None:
+    # The table cuts reasons short; the full message (what to send instead) goes to stderr.
+    for item in files:
+        if item.status == "error":
+            print(f"deftly: {item.path}: {item.reason}", file=sys.stderr)
+
+
+def _print_import(files: list[FileOutcome], counts: dict[str, int], procedures: int) -> None:
     table = Table("file", "status", "format", "result")
     for item in files:
-        table.add_row(Path(item.path).name, item.status, item.format or "-", item.reason[:100])
+        table.add_row(Text(Path(item.path).name), item.status, item.format or "-", Text(item.reason[:100]))
     console = Console()
     console.print(table)
     console.print(
@@ -91,9 +106,9 @@ def search(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_OK
     console = Console()
     if not result.procedures:
-        console.print(result.message)
+        console.print(result.message, markup=False, highlight=False)
     for hit in result.procedures:
-        console.print(f"[bold]{hit.id}[/bold]  score {hit.score:.2f}  ({hit.why})", highlight=False)
+        console.print(f"[bold]{escape(hit.id)}[/bold]  score {hit.score:.2f}  ({escape(hit.why)})", highlight=False)
         console.print(hit.text, markup=False, highlight=False)
         console.print()
     return EXIT_OK

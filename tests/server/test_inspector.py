@@ -1,0 +1,99 @@
+"""The MCP Inspector CLI (npm, pinned in package.json) as an external client of ``deftly serve`` over stdio.
+
+Skipped when node/npx or the installed inspector is missing, unless DEFTLY_REQUIRE_INSPECTOR=1 (CI sets it).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from deftly_support import cancel_trace, deftly_command, server_env
+
+from deftly.server.cli import main
+
+pytestmark = pytest.mark.slow
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+INSPECTOR_PACKAGE = REPO_ROOT / "node_modules" / "@modelcontextprotocol" / "inspector"
+EXIT_TOOL_IS_ERROR = 5
+
+
+@pytest.fixture(autouse=True)
+def require_inspector() -> None:
+    missing = []
+    if shutil.which("npx") is None:
+        missing.append("npx (install node and npm)")
+    if not INSPECTOR_PACKAGE.is_dir():
+        missing.append(f"{INSPECTOR_PACKAGE} (run npm ci at the repo root)")
+    if not missing:
+        return
+    message = "MCP Inspector unavailable: " + ", ".join(missing)
+    if os.environ.get("DEFTLY_REQUIRE_INSPECTOR") == "1":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def inspector(home: Path, tmp_path: Path, *method: str) -> subprocess.CompletedProcess[str]:
+    """Run the inspector's CLI against ``deftly serve`` over stdio, passing DEFTLY_HOME through ``-e``."""
+    # The inspector gives the server only a minimal environment, plus what -e names.
+    server_vars = ["-e", f"DEFTLY_HOME={home}", "-e", "HF_HUB_OFFLINE=1"]
+    args = ["npx", "--no-install", "mcp-inspector", "--cli", *server_vars, *deftly_command(), "serve", *method]
+    env = {**server_env(home), "MCP_CATALOG_PATH": str(tmp_path / "inspector-catalog.json")}
+    return subprocess.run(args, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_inspector_lists_the_tools(deftly_home: Path, tmp_path: Path) -> None:
+    done = inspector(deftly_home, tmp_path, "--method", "tools/list")
+
+    assert done.returncode == 0, done.stderr
+    tools = {tool["name"]: tool for tool in json.loads(done.stdout)["tools"]}
+    assert set(tools) == {"record_trace", "find_procedure", "get_procedure", "rate_procedure"}
+    assert tools["find_procedure"]["annotations"]["readOnlyHint"] is True
+    assert "outputSchema" in tools["get_procedure"]
+
+
+def test_inspector_calls_find_procedure(deftly_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    trace_file = tmp_path / "cancel.json"
+    trace_file.write_text(json.dumps(cancel_trace()))
+    assert main(["import", str(trace_file), "--json"]) == 0
+    [procedure_id] = json.loads(capsys.readouterr().out)["results"][0]["procedure_ids"]
+
+    done = inspector(
+        deftly_home,
+        tmp_path,
+        "--method",
+        "tools/call",
+        "--tool-name",
+        "find_procedure",
+        "--tool-arg",
+        "query=cancel my reservation",
+        "max_results=2",
+    )
+
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["isError"] is False
+    assert [hit["id"] for hit in result["structuredContent"]["procedures"]] == [procedure_id]
+
+
+def test_inspector_sees_bad_arguments_as_a_tool_error(deftly_home: Path, tmp_path: Path) -> None:
+    done = inspector(
+        deftly_home,
+        tmp_path,
+        "--method",
+        "tools/call",
+        "--tool-name",
+        "find_procedure",
+        "--tool-arg",
+        "query=cancel",
+        "max_results=50",
+    )
+
+    assert done.returncode == EXIT_TOOL_IS_ERROR
+    assert '"isError": true' in done.stdout
+    assert "less than or equal to 10" in done.stdout
