@@ -136,9 +136,22 @@ def redact_patterns(text: str) -> str:
         (PATH, "path"),
     ):
         text = pattern.sub("{" + name + "}", text)
+    text = _NOUN_ID.sub(_named_id, text)
     text = ID_TOKEN.sub(lambda m: m.group(0) if _is_placeholder_word(text, m) else "{id}", text)
     text = TIME.sub("{time}", text)
     return NUMBER.sub("{number}", text)
+
+
+_ID_NOUNS = (
+    "user|account|customer|order|reservation|booking|ticket|invoice|issue|project|file|document|flight|payment"
+    "|transaction|card|certificate|session|request|job|build|commit|branch|container|instance|device|member"
+)
+_NOUN_ID = re.compile(rf"\b({_ID_NOUNS})(\s+(?:id|number|#)?\s*)({ID_TOKEN.pattern})", re.IGNORECASE)
+
+
+def _named_id(match: re.Match[str]) -> str:
+    """ "user mia_li_3668" -> "user {user_id}": the noun before an id names it."""
+    return f"{match.group(1)}{match.group(2)}{{{match.group(1).lower()}_id}}"
 
 
 def _is_placeholder_word(text: str, match: re.Match[str]) -> bool:

@@ -63,8 +63,8 @@ def test_pending_trace_survives_kill_9_and_is_processed_after_restart(deftly_hom
 def test_trace_left_processing_by_a_dead_extractor_is_requeued(deftly_home: Path) -> None:
     resource_id, lock = record_while_extraction_is_blocked(deftly_home, "crash-2")
     # What an extractor does just before it dies mid-trace: claim it.
-    claimed = open_db(deftly_home).claim_next_pending()
-    assert claimed is not None and claimed.resource_id == resource_id
+    [(claimed, _content)] = open_db(deftly_home).claim_pending(1)
+    assert claimed.resource_id == resource_id
     lock.release()
 
     wait_for_completion(deftly_home, resource_id)

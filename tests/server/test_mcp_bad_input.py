@@ -67,11 +67,11 @@ def history_of(messages: list[dict[str, Any]]) -> str:
 BAD_CALLS: dict[str, tuple[str, dict[str, Any], list[str]]] = {
     # case: (tool, arguments, phrases the message must contain: what was wrong, what to send instead)
     "malformed JSON history": ("record_trace", {"history": '[{"role": "user", '}, ["not valid JSON", "send a JSON"]),
-    "history that is not a trace": ("record_trace", {"history": '{"hello": 1}'}, ["format", "role/content"]),
+    "history that is not a trace": ("record_trace", {"history": '{"hello": 1}'}, ["format", "{role, content}"]),
     "unknown format name": (
         "record_trace",
         {"history": history_of(cancel_trace()), "format": "langchain-v9"},
-        ["unknown format 'langchain-v9'", "use one of openai"],
+        ["unknown format 'langchain-v9'", "use one of hyperdoc", "openai"],
     ),
     "empty history string": ("record_trace", {"history": ""}, ["history is empty", "send the session"]),
     "history without a user request": (
@@ -147,16 +147,11 @@ async def test_bad_call_is_an_error_and_changes_nothing(primed: Primed, case: st
         assert phrase in text, f"{case}: {phrase!r} not in {text!r}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="tools/formats (owned elsewhere) reports an empty message list as 'could not recognise the trace "
-    "format ... at item 0' instead of saying the history is empty",
-)
-@pytest.mark.parametrize("history", [[], "[]"], ids=["list", "string"])
+@pytest.mark.parametrize("history", [[], "[]", {"messages": []}], ids=["list", "string", "container"])
 async def test_empty_message_list_says_the_history_is_empty(primed: Primed, history: Any) -> None:
     text = await call_rejected(primed, "record_trace", {"history": history})
 
-    assert "empty" in text
+    assert "history is empty" in text and "send the session's messages" in text
 
 
 async def test_failed_step_beyond_the_steps(primed: Primed) -> None:

@@ -118,7 +118,7 @@ async def test_procedure_resources_are_listed_and_read_as_markdown(connected: Co
     contents = (await client.read_resource(f"procedure://{procedure_id}")).contents
     assert contents[0].mime_type == "text/markdown"
     markdown = contents[0].text
-    assert markdown.startswith("## ") and "Steps:" in markdown
+    assert markdown.startswith("## ") and "\n1. " in markdown
     assert "cancel_reservation" in markdown
 
     templates = {t.uri_template: t for t in (await client.list_resource_templates()).resource_templates}

@@ -70,10 +70,10 @@ def load_document(history: History, *, max_bytes: int, format: str = "auto") -> 
     """Decode the history; raise ``FormatError``/``TraceTooLarge`` saying what was wrong."""
     if isinstance(history, str):
         check_size(history, max_bytes)
-        return _from_text(history, format)
+        return _non_empty(_from_text(history, format), format)
     if isinstance(history, list | dict):
         check_size(_encoded(history, format), max_bytes)
-        return from_value(history)
+        return _non_empty(from_value(history), format)
     raise FormatError(
         f"history must be a JSON string, a JSONL string or a list of message objects, not {type(history).__name__}",
         format=format,
@@ -137,6 +137,15 @@ def _from_jsonl(text: str, format: str, first_error: json.JSONDecodeError) -> Do
             location=location,
         )
     return Document(value=items, jsonl=True, items=items, skipped_lines=skipped, line_numbers=numbers)
+
+
+def _non_empty(document: Document, format: str) -> Document:
+    if not document.items:
+        where = f" under {document.container!r}" if document.container else ""
+        raise FormatError(
+            f"history is empty: the message list{where} has no messages; send the session's messages.", format=format
+        )
+    return document
 
 
 def from_value(value: Any) -> Document:
