@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 READY_TIMEOUT_SECONDS = 60.0
+RECORD_SETTLE_SECONDS = 0.3
 
 
 class NotReady(DeftlyError, RuntimeError):
@@ -138,5 +139,6 @@ class Runtime:
         return LanceStore(self.db, namespace or self.settings.namespace)
 
     def wake_worker(self) -> None:
+        """A trace was recorded: extract it once recordings pause for a moment."""
         if self._worker is not None:
-            self._worker.wake()
+            self._worker.wake(settle=RECORD_SETTLE_SECONDS)

@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 MAINTENANCE_EVERY_SECONDS = 60.0
 BATCH_SIZE = 32
+MAX_SETTLE_SECONDS = 5.0
 DEFER_SECONDS = 120.0
 
 
@@ -65,6 +66,9 @@ class ExtractionWorker:
         self._thread: threading.Thread | None = None
         self._last_maintenance = time.monotonic()
         self._deferred: dict[str, float] = {}
+        self._settle_lock = threading.Lock()
+        self._quiet_until = 0.0
+        self._first_wake = 0.0
         self.stats = WorkerStats()
 
     @property
@@ -76,7 +80,14 @@ class ExtractionWorker:
             self._thread = threading.Thread(target=self._run, name="deftly-worker", daemon=True)
             self._thread.start()
 
-    def wake(self) -> None:
+    def wake(self, settle: float = 0.0) -> None:
+        """Run soon. ``settle`` delays the run until no wake came for that long (at most MAX_SETTLE
+        after the first): a burst of record_trace calls is answered first, then extracted together."""
+        with self._settle_lock:
+            now = time.monotonic()
+            if self._quiet_until <= now:
+                self._first_wake = now
+            self._quiet_until = max(self._quiet_until, now + settle)
         self._wake.set()
 
     def stop(self, timeout: float = 10.0) -> None:
@@ -95,6 +106,16 @@ class ExtractionWorker:
                 log.exception("extraction worker cycle failed")
             self._wake.wait(self._poll)
             self._wake.clear()
+            self._settle()
+
+    def _settle(self) -> None:
+        while not self._stopping.is_set():
+            with self._settle_lock:
+                now = time.monotonic()
+                remaining = min(self._quiet_until, self._first_wake + MAX_SETTLE_SECONDS) - now
+            if remaining <= 0:
+                return
+            self._stopping.wait(remaining)
 
     def run_once(self) -> int:
         """Take the lock if free, process every pending trace, maintain tables when due."""
