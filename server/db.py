@@ -19,7 +19,7 @@ from typing import Any, Generic, TypeVar
 
 import lancedb
 import pyarrow as pa
-from lancedb.index import FTS, BTree, HnswSq
+from lancedb.index import FTS, Bitmap, BTree, HnswSq
 
 from deftly.server import schema
 from deftly.server.rows import row_to_trace_record
@@ -149,6 +149,10 @@ class Database:
                 self._create_index(table, column, BTree())
         if "procedure_id_idx" not in {i.name for i in self.feedback.list_indices()}:
             self._create_index(self.feedback, "procedure_id", BTree())
+        # Every search filters on the namespace; a bitmap makes that prefilter an index lookup.
+        for table in (self.procedures, self.phrases):
+            if "namespace_idx" not in {i.name for i in table.list_indices()}:
+                self._create_index(table, "namespace", Bitmap())
 
     def _create_index(self, table: Any, column: str, config: Any) -> None:
         try:

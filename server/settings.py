@@ -63,7 +63,7 @@ class Settings(BaseSettings):
         default=10.0, ge=0, description="Table versions younger than this survive compaction."
     )
     ann_min_rows: int = Field(
-        default=20_000, ge=1, description="Build an ANN vector index once a namespace has this many procedures."
+        default=20_000, ge=1, description="Build the ANN (HNSW) index once this many search phrases are stored."
     )
     worker_poll_seconds: float = Field(default=1.0, gt=0, le=60)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
