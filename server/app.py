@@ -232,6 +232,7 @@ def tool_find_procedure(
         max_results=max_results,
         filters=filters,
         min_success_rate=min_success_rate,
+        policy=runtime.settings.ranking_policy(),
     )
 
 

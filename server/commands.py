@@ -99,7 +99,14 @@ def search(args: argparse.Namespace, settings: Settings) -> int:
 
     require(1 <= args.limit <= 10, "--limit must be between 1 and 10.")
     runtime = _open(settings)
-    result = find_procedures(runtime.store(), runtime.embedder, args.query, now=now(), max_results=args.limit)
+    result = find_procedures(
+        runtime.store(),
+        runtime.embedder,
+        args.query,
+        now=now(),
+        max_results=args.limit,
+        policy=settings.ranking_policy(),
+    )
     runtime.stop()
     if args.json:
         print_json(result.model_dump(mode="json"))

@@ -10,6 +10,8 @@ import platformdirs
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from deftly.tools.ranking import RankingPolicy
+
 Transport = Literal["stdio", "streamable-http", "sse"]
 ExtractorChoice = Literal["auto", "heuristic", "claude"]
 BUILTIN_MODEL = "builtin"
@@ -65,6 +67,12 @@ class Settings(BaseSettings):
     ann_min_rows: int = Field(
         default=20_000, ge=1, description="Build the ANN (HNSW) index once this many search phrases are stored."
     )
+    stale_after_days: float = Field(
+        default=90.0, ge=0, description="A procedure neither merged into nor rated for this long starts losing rank."
+    )
+    stale_half_life_days: float = Field(
+        default=180.0, gt=0, description="Days over which a stale procedure loses half of the rank it can lose."
+    )
     worker_poll_seconds: float = Field(default=1.0, gt=0, le=60)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
@@ -88,6 +96,9 @@ class Settings(BaseSettings):
     @property
     def is_loopback(self) -> bool:
         return self.host in LOOPBACK_HOSTS
+
+    def ranking_policy(self) -> RankingPolicy:
+        return RankingPolicy(stale_after_days=self.stale_after_days, stale_half_life_days=self.stale_half_life_days)
 
     def resolved_extractor(self) -> Literal["heuristic", "claude"]:
         if self.extractor == "auto":
