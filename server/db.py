@@ -165,7 +165,7 @@ class Database:
         with self._writes_lock:
             self._writes[table_name] = self._writes.get(table_name, 0) + count
 
-    def maintain(self, *, force: bool = False, max_fragments: int = 16) -> list[str]:
+    def maintain(self, *, force: bool = False, max_fragments: int = 8) -> list[str]:
         """Compact fragmented tables (whichever process wrote them) and build the ANN index when due.
 
         Returns the names of the tables compacted.

@@ -28,7 +28,9 @@ from deftly.tools.trace import Trace
 
 log = logging.getLogger(__name__)
 
-MAINTENANCE_EVERY_SECONDS = 60.0
+# Fragment counts are cheap to read (~0.3 ms a table), so the lock holder looks often: ratings and
+# recordings from every process add fragments, and searches slow down with each one.
+MAINTENANCE_EVERY_SECONDS = 5.0
 BATCH_SIZE = 32
 MAX_SETTLE_SECONDS = 5.0
 DEFER_SECONDS = 120.0
