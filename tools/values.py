@@ -31,6 +31,17 @@ CODE = re.compile(r"\b[A-Z]{3}\b|\b[A-Z0-9]{5,12}\b")
 NUMBER = re.compile(r"(?<![\w.{])\d+(?:\.\d+)?(?![\w}])")
 FILE_NAME = re.compile(r"\b[\w\-]+\.(?:pdf|docx?|xlsx?|csv|txt|md|json|ya?ml|py|js|ts|png|jpe?g|gif|zip|html?)\b", re.I)
 
+# Values recognisable by shape alone, most specific first: (pattern, kind, placeholder name).
+_SHAPES = (
+    (EMAIL, "email", "email"),
+    (URL, "url", "url"),
+    (UUID, "id", "id"),
+    (ISO_DATE, "date", "date"),
+    (SLASH_DATE, "date", "date"),
+    (WORD_DATE, "date", "date"),
+    (MONEY, "amount", "amount"),
+    (FILE_NAME, "file", "file_name"),
+)
 NAME_KEYS = re.compile(r"(?:^|_)(?:first_?name|last_?name|full_?name|name|username|user_?name|surname|given_?name)$")
 ENUM_VALUE = re.compile(r"^[a-z][a-z0-9]*(?:[_\-][a-z0-9]+)*$")
 _ORDINAL_WORDS = {"st", "nd", "rd", "th"}
@@ -41,17 +52,7 @@ def kind_of(value: str, key: str = "") -> str | None:
     text = value.strip()
     if not text:
         return None
-    checks = (
-        (EMAIL, "email"),
-        (URL, "url"),
-        (UUID, "id"),
-        (ISO_DATE, "date"),
-        (SLASH_DATE, "date"),
-        (WORD_DATE, "date"),
-        (MONEY, "amount"),
-        (FILE_NAME, "file"),
-    )
-    for pattern, kind in checks:
+    for pattern, kind, _ in _SHAPES:
         if pattern.fullmatch(text):
             return kind
     if PATH.fullmatch(text) or text.startswith(("/", "~/", "./", "../")):
@@ -124,17 +125,7 @@ def replace_values(text: str, bindings: Mapping[str, str]) -> str:
 
 def redact_patterns(text: str) -> str:
     """Replace values recognisable by shape alone with typed placeholders."""
-    for pattern, name in (
-        (EMAIL, "email"),
-        (URL, "url"),
-        (UUID, "id"),
-        (ISO_DATE, "date"),
-        (SLASH_DATE, "date"),
-        (WORD_DATE, "date"),
-        (MONEY, "amount"),
-        (FILE_NAME, "file_name"),
-        (PATH, "path"),
-    ):
+    for pattern, _, name in (*_SHAPES, (PATH, "path", "path")):
         text = pattern.sub("{" + name + "}", text)
     text = _NOUN_ID.sub(_named_id, text)
     text = ID_TOKEN.sub(lambda m: m.group(0) if _is_placeholder_word(text, m) else "{id}", text)
