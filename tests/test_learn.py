@@ -123,3 +123,27 @@ def test_a_refusal_leaves_its_lesson_on_the_matching_procedure(store: Any, embed
     [procedure] = store.list_procedures(10)
     assert procedure.pitfalls == ["Basic economy reservations without travel insurance cannot be cancelled."]
     assert procedure.sources == ["s1"]  # a refusal is a lesson, not evidence
+
+
+def test_several_changes_in_one_batch_make_one_new_version(store: Any, embedder: Any) -> None:
+    record_and_learn(store, embedder, cancel_session(), "s1")
+    [before] = store.list_procedures(10)
+    variants = [
+        chat(
+            user(f"Please cancel reservation {rid} for user noah_muller_9847."),
+            call("get_reservation_details", {"reservation_id": rid}, {"reservation_id": rid, "insurance": "yes"}),
+            call("cancel_reservation", {"reservation_id": rid, "reason": "change_of_plan"}, {"status": "cancelled"}),
+            assistant("Cancelled."),
+        )
+        for rid in ("B7CD2E", "Q9ZT4M")
+    ]
+    items = []
+    for session, history in zip(("s2", "s3"), variants, strict=True):
+        recorded = record_trace(store, history, now=NOW, session_id=session)
+        items.append(LearnItem(store.get_trace(recorded.resource_id), store.load_trace(recorded.resource_id)))
+    learn_batch(items, extractor=HeuristicExtractor(), store=store, embedder=embedder, now=NOW)
+    [after] = store.list_procedures(10)
+    assert after.sources == ["s1", "s2", "s3"]
+    assert after.version == 2 and store.list_versions(after.id) == [1]
+    kept = store.get_version(after.id, 1)
+    assert kept is not None and kept.steps == before.steps

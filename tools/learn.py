@@ -18,7 +18,7 @@ from deftly.tools.extract.base import Draft, Extraction, Extractor, Skipped
 from deftly.tools.extract.steps import signature
 from deftly.tools.extract.titles import action_title, mentioned_actions, tool_actions
 from deftly.tools.match_index import MatchIndex
-from deftly.tools.merge import MergePolicy, Origin, acting_tools, add_pitfall, merge, new_procedure
+from deftly.tools.merge import MergePolicy, Origin, acting_tools, add_pitfall, merge, new_procedure, same_steps
 from deftly.tools.models import Procedure, TraceRecord, TraceStatus
 from deftly.tools.ports import Embedder, Embedding, Phrase, Store, TraceUpdate, Vector
 from deftly.tools.render import embedding_text, search_phrases
@@ -102,7 +102,8 @@ class _Batch:
         self.index = MatchIndex.load(store)
         self.created: dict[str, Procedure] = {}
         self.vectors: dict[str, list[float]] = {}  # still valid vectors of created procedures
-        self.changed: dict[str, tuple[Procedure, Procedure | None]] = {}  # id -> (current, version to keep)
+        self.changed: dict[str, Procedure] = {}  # id -> current state of a stored procedure changed here
+        self.originals: dict[str, Procedure] = {}  # id -> the stored state before this batch
 
     def add_drafts(self, drafts: list[tuple[LearnResult, Origin, Draft]]) -> None:
         provisional = [new_procedure(d, origin, self.store.namespace, self.now) for _, origin, d in drafts]
@@ -116,8 +117,8 @@ class _Batch:
                 result.created += 1
                 result.procedure_ids.append(procedure.id)
                 continue
-            merged, changed = merge(existing, draft, origin, self.now)
-            self._changed(existing, merged, keep_version=changed)
+            merged = merge(existing, draft, origin, self.now)
+            self._changed(existing, merged)
             result.merged += 1
             result.procedure_ids.append(merged.id)
 
@@ -143,7 +144,7 @@ class _Batch:
             target = self._lesson_target(skipped, vector)
             updated = add_pitfall(target, skipped.lesson or "", self.now) if target else None
             if target is not None and updated is not None:
-                self._changed(target, updated, keep_version=False)
+                self._changed(target, updated)
                 result.lessons += 1
 
     def _lesson_target(self, skipped: Skipped, vector: list[float]) -> Procedure | None:
@@ -156,24 +157,30 @@ class _Batch:
                 return procedure
         return None
 
-    def _changed(self, before: Procedure, after: Procedure, *, keep_version: bool) -> None:
+    def _changed(self, before: Procedure, after: Procedure) -> None:
         if after.model_dump(exclude={"updated_at"}) == before.model_dump(exclude={"updated_at"}):
             return
         self.vectors.pop(after.id, None)
         if after.id in self.created:
             self.created[after.id] = after
         else:
-            kept = self.changed.get(after.id, (before, None))[1]
-            self.changed[after.id] = (after, kept or (before if keep_version else None))
+            self.originals.setdefault(after.id, before)
+            self.changed[after.id] = after
         self.index.upsert(after, None)
 
+    def _versioned(self, procedure: Procedure) -> tuple[Procedure, Procedure | None]:
+        """One new version per batch when the steps differ from the stored ones; the stored one is kept."""
+        original = self.originals[procedure.id]
+        if same_steps(procedure.steps, original.steps):
+            return procedure.model_copy(update={"version": original.version}), None
+        return procedure.model_copy(update={"version": original.version + 1}), original
+
     def flush(self) -> None:
-        for pid, (procedure, kept) in list(self.changed.items()):
-            self.changed[pid] = (self._retitled(procedure), kept)
-        procedures = [*self.created.values(), *(p for p, _ in self.changed.values())]
+        updates = [self._versioned(self._retitled(p)) for p in self.changed.values()]
+        procedures = [*self.created.values(), *(p for p, _ in updates)]
         embeddings = embed_procedures(procedures, self.embedder, known=self.vectors)
         self.store.add_procedures([(p, embeddings[p.id]) for p in self.created.values()])
-        self.store.update_procedures([(p, embeddings[p.id], kept) for p, kept in self.changed.values()])
+        self.store.update_procedures([(p, embeddings[p.id], kept) for p, kept in updates])
 
     def _retitled(self, procedure: Procedure) -> Procedure:
         """Once several requests are known, title the procedure with the most typical one.

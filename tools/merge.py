@@ -81,12 +81,13 @@ def new_procedure(draft: Draft, origin: Origin, namespace: str, now: datetime) -
     )
 
 
-def merge(existing: Procedure, draft: Draft, origin: Origin, now: datetime) -> tuple[Procedure, bool]:
-    """The merged procedure, and whether its steps changed (a new version)."""
+def same_steps(a: list[Step], b: list[Step]) -> bool:
+    return canonical_json([s.model_dump() for s in a]) == canonical_json([s.model_dump() for s in b])
+
+
+def merge(existing: Procedure, draft: Draft, origin: Origin, now: datetime) -> Procedure:
+    """The merged procedure; the caller decides whether it is a new version (see ``same_steps``)."""
     steps = used_outputs(merge_steps(existing.steps, draft.steps))
-    changed = canonical_json([s.model_dump() for s in steps]) != canonical_json(
-        [s.model_dump() for s in existing.steps]
-    )
     merged = existing.model_copy(
         update={
             "steps": steps,
@@ -98,11 +99,10 @@ def merge(existing: Procedure, draft: Draft, origin: Origin, now: datetime) -> t
             "tags": _union(existing.tags, list(origin.tags), 50),
             "signatures": _union(existing.signatures, [signature(draft.steps)], 50),
             "tools": list(dict.fromkeys(s.tool for s in steps if s.tool)),
-            "version": existing.version + 1 if changed else existing.version,
             "updated_at": now,
         }
     )
-    return merged, changed
+    return merged
 
 
 def merge_steps(old: list[Step], new: list[Step]) -> list[Step]:
