@@ -107,17 +107,18 @@ def merge(existing: Procedure, draft: Draft, origin: Origin, now: datetime) -> P
 
 def merge_steps(old: list[Step], new: list[Step]) -> list[Step]:
     """Align the two step lists on their tools. Common steps keep the more general arguments; a step
-    only one side has becomes optional, unless its tool is already a step (no duplicates). The known
-    order wins, and ``old`` is kept if the merge would grow past MAX_STEPS."""
+    whose tool the other run never used becomes optional; a tool both used but in another order keeps
+    the known position (no duplicates). The known order wins, and ``old`` is kept if the merge would
+    grow past MAX_STEPS."""
     pairs = _align([s.tool or s.action for s in old], [s.tool or s.action for s in new])
-    known_tools = {s.tool for s in old}
+    old_tools, new_tools = {s.tool for s in old}, {s.tool for s in new}
     merged: list[Step] = []
     for i, j in pairs:
         if i is not None and j is not None:
             merged.append(_general_step(old[i], new[j]))
         elif i is not None:
-            merged.append(old[i].model_copy(update={"optional": True}))
-        elif j is not None and new[j].tool not in known_tools:
+            merged.append(old[i] if old[i].tool in new_tools else old[i].model_copy(update={"optional": True}))
+        elif j is not None and new[j].tool not in old_tools:
             merged.append(new[j].model_copy(update={"optional": True}))
     return merged if len(merged) <= MAX_STEPS else old
 
