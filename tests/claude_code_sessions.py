@@ -10,9 +10,17 @@ import json
 from pathlib import Path
 from typing import Any
 
+from deftly_support import open_db, wait_until
+
+from deftly.server.filelock import FileLock
+from deftly.server.store import LanceStore
+from deftly.tools.models import TraceRecord
+from deftly.tools.record_trace import trace_resource_id
+
 SESSION_ID = "4f1c2b9e-7a3d-4e8f-b6c5-0d9e8f7a6b5c"
 PROJECT_DIR = "-home-lee-acme-cli"
 CWD = "/home/lee/acme-cli"
+RESOURCE_ID = trace_resource_id("default", SESSION_ID)
 
 ToolCall = tuple[str, dict[str, Any], str]  # tool, input, result text
 
@@ -155,3 +163,28 @@ def hook_payload(transcript: Path, event: str, session_id: str = SESSION_ID) -> 
     else:
         payload["reason"] = "prompt_input_exit"
     return json.dumps(payload)
+
+
+def settled_trace(home: Path, previous: TraceRecord | None = None) -> TraceRecord:
+    """The session's trace once the background drain has stored and extracted it (and exited)."""
+
+    def done() -> TraceRecord | None:
+        if list((home / "inbox").glob("*.json")) or list((home / "inbox").glob("*.claimed")):
+            return None
+        record = LanceStore(open_db(home), "default").get_trace(RESOURCE_ID)
+        if record is None or record.status in ("pending", "processing"):
+            return None
+        if previous is not None and record.content_hash == previous.content_hash:
+            return None
+        return None if lock_is_held(home) else record  # held: the drain still runs
+
+    record: TraceRecord = wait_until(done, timeout=120, interval=0.2)
+    return record
+
+
+def lock_is_held(home: Path) -> bool:
+    lock = FileLock(home / "worker.lock")
+    if lock.acquire():
+        lock.release()
+        return False
+    return True
