@@ -86,3 +86,25 @@ def agent_sessions(folder: Path) -> list[TraceFile] | None:
 
 def _has_sessions(folder: Path, layout: Layout) -> bool:
     return next(folder.glob(layout.pattern), None) is not None
+
+
+def read_bounded(
+    path: Path, max_bytes: int, *, name: str = "the file", hint: str = "raise that setting or split the file"
+) -> bytes:
+    """The file's bytes, refusing before reading one over the trace size limit (``DEFTLY_MAX_TRACE_BYTES``)."""
+    from deftly.tools.errors import TraceTooLarge
+
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise TraceTooLarge(
+            f"{name} is {human_size(size)}, over the {human_size(max_bytes)} limit (DEFTLY_MAX_TRACE_BYTES); {hint}."
+        )
+    return path.read_bytes()
+
+
+def human_size(size: int) -> str:
+    if size < 1024:
+        return f"{size} bytes"
+    if size < 1_048_576:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / 1_048_576:.1f} MB"

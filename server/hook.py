@@ -70,6 +70,7 @@ def record_from_hook(payload: HookPayload, settings: Settings) -> str | None:
     Raises:
         InvalidInput (incl. FormatError, TraceTooLarge): the transcript cannot be recorded.
     """
+    from deftly.server.agent_homes import read_bounded
     from deftly.server.inbox import enqueue
     from deftly.tools.record_trace import RecordRequest, prepare
 
@@ -77,15 +78,10 @@ def record_from_hook(payload: HookPayload, settings: Settings) -> str | None:
     if not path.exists():
         log.info("no transcript at %s yet (an empty session); nothing to record", path)
         return None
-    size = path.stat().st_size
-    if size > settings.max_trace_bytes:
-        raise InvalidInput(
-            f"the transcript {path} is {size / 1_048_576:.1f} MB, over DEFTLY_MAX_TRACE_BYTES "
-            f"({settings.max_trace_bytes / 1_048_576:.1f} MB); raise that setting to record sessions this long."
-        )
-    request = RecordRequest(
-        path.read_text(encoding="utf-8", errors="replace"), format=CLAUDE_CODE_FORMAT, session_id=payload.session_id
-    )
+    hint = "raise that setting to record sessions this long"
+    content = read_bounded(path, settings.max_trace_bytes, name=f"the transcript {path}", hint=hint)
+    text = content.decode("utf-8", errors="replace")
+    request = RecordRequest(text, format=CLAUDE_CODE_FORMAT, session_id=payload.session_id)
     record, trace = prepare(settings.namespace, request, now=datetime.now(UTC), max_bytes=settings.max_trace_bytes)
     enqueue(settings.home, record, trace)
     return record.resource_id

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
-from deftly.server.agent_homes import PLAIN_FILES, TraceFile
+from deftly.server.agent_homes import PLAIN_FILES, TraceFile, read_bounded
 from deftly.server.import_log import ImportLog
 from deftly.server.runtime import Runtime
 from deftly.server.worker import ExtractionWorker
@@ -116,19 +116,6 @@ def _read_chunk(
         request = RecordRequest(text, format=item.format, session_id=file.path.stem, outcome=outcome)
         reads.append(_Read(item, request, key))
     return reads, outcomes
-
-
-def read_bounded(path: Path, max_bytes: int) -> bytes:
-    """The file's bytes, refusing before reading one over the trace size limit."""
-    from deftly.tools.errors import TraceTooLarge
-
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise TraceTooLarge(
-            f"{path} is {size / 1_048_576:.1f} MB, over the {max_bytes / 1_048_576:.1f} MB limit "
-            "(DEFTLY_MAX_TRACE_BYTES); raise that setting or split the file."
-        )
-    return path.read_bytes()
 
 
 def _read_error(path: Path, exc: Exception) -> str:
