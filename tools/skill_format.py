@@ -29,7 +29,8 @@ def skill_name(title: str) -> str:
     ascii_title = unicodedata.normalize("NFKD", _PLACEHOLDER.sub(" ", title)).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
     if len(slug) > MAX_NAME_CHARS:
-        slug = slug[:MAX_NAME_CHARS].rsplit("-", 1)[0] if "-" in slug[:MAX_NAME_CHARS] else slug[:MAX_NAME_CHARS]
+        whole_words = slug[: MAX_NAME_CHARS + 1].rsplit("-", 1)[0]
+        slug = whole_words if "-" in slug[: MAX_NAME_CHARS + 1] else slug[:MAX_NAME_CHARS]
     return slug.strip("-") or FALLBACK_NAME
 
 
@@ -80,15 +81,16 @@ def front_matter(procedure: Procedure, name: str, stats: Stats | None) -> str:
         metadata["tags"] = ", ".join(procedure.tags)
     if procedure.metadata:
         metadata["deftly-metadata"] = json.dumps(procedure.metadata, ensure_ascii=False, sort_keys=True)
-    lines = ["---", f"name: {name}", f"description: {_yaml_str(describe(procedure, stats))}", "metadata:"]
+    lines = ["---", f"name: {_yaml_str(name)}", f"description: {_yaml_str(describe(procedure, stats))}", "metadata:"]
     lines += [f"  {key}: {_yaml_str(value)}" for key, value in metadata.items()]
     return "\n".join([*lines, "---"])
 
 
 def _yaml_str(value: str) -> str:
-    # A JSON string is a valid YAML double-quoted scalar. "---" would end the front matter for readers
-    # that split on it, so it is broken up.
-    return json.dumps(" ".join(value.split()).replace("---", "- - -"), ensure_ascii=False)
+    # A JSON string is a valid YAML double-quoted scalar once characters YAML refuses are dropped.
+    # "---" would end the front matter for readers that split on it, so it is broken up.
+    printable = "".join(char for char in " ".join(value.split()) if char.isprintable())
+    return json.dumps(printable.replace("---", "- - -"), ensure_ascii=False)
 
 
 def render_body(procedure: Procedure) -> str:

@@ -52,7 +52,7 @@ def parse_skill_file(text: str, *, where: str) -> Skill:
         fields = yaml.safe_load(parts[0][3:])
     except yaml.YAMLError as exc:
         raise InvalidInput(f"{where}: the front matter is not valid YAML ({exc}).") from exc
-    if not isinstance(fields, dict) or not fields.get("name") or not fields.get("description"):
+    if not isinstance(fields, dict) or fields.get("name") in (None, "") or not fields.get("description"):
         raise InvalidInput(f"{where}: the front matter needs 'name' and 'description'.")
     metadata = fields.get("metadata") or {}
     if not isinstance(metadata, dict):
