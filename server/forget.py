@@ -9,7 +9,6 @@ scalar and full-text indexes are rebuilt, so nothing forgotten stays under
 
 from __future__ import annotations
 
-import logging
 import warnings
 from dataclasses import dataclass
 from datetime import timedelta
@@ -20,8 +19,6 @@ from lancedb.index import FTS, BTree
 from deftly.server.db import Database
 from deftly.server.schema import sql_str
 from deftly.tools.errors import ProcedureNotFound
-
-log = logging.getLogger(__name__)
 
 NO_VERSIONS_KEPT = timedelta(0)
 

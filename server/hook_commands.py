@@ -57,7 +57,7 @@ def install(args: argparse.Namespace, settings: Settings) -> int:
 
     path = settings_path(project=args.project, user=args.user)
     current = read_settings(path)
-    updated = with_deftly_hooks(current, hook_command(_program(), settings.home))
+    updated = with_deftly_hooks(current, hook_command(_program(), settings.home, settings.namespace))
     if updated == current:
         print(f"{path} already runs deftly on SessionEnd and PreCompact; nothing to change.")
         return EXIT_OK

@@ -28,9 +28,13 @@ def settings_path(*, project: Path | None, user: bool) -> Path:
     return (project or Path.cwd()).resolve() / ".claude" / "settings.json"
 
 
-def hook_command(program: list[str], home: Path) -> str:
-    """The shell command Claude Code runs: absolute paths, since hooks run with Claude Code's environment."""
-    return " ".join(shlex.quote(part) for part in (*program, *HOOK_ARGS, "--home", str(home)))
+def hook_command(program: list[str], home: Path, namespace: str = "default") -> str:
+    """The shell command Claude Code runs: absolute paths and the home (and namespace) named, since
+    hooks run with Claude Code's environment, not the one deftly was configured in."""
+    words = [*program, *HOOK_ARGS, "--home", str(home)]
+    if namespace != "default":
+        words += ["--namespace", namespace]
+    return " ".join(shlex.quote(word) for word in words)
 
 
 def read_settings(path: Path) -> dict[str, Any]:
