@@ -1,4 +1,4 @@
-"""The MCP server: deftly's four tools, its resources and instructions, registered explicitly.
+"""The MCP server: deftly's four tools, its resources, prompts and instructions, registered explicitly.
 
 Tool bodies are thin: they validate nothing the type hints already validate,
 call the plain functions in ``deftly.tools`` with the runtime's store, and turn
@@ -15,11 +15,13 @@ from typing import Annotated, Any, ParamSpec, TypeVar
 
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ResourceError, ToolError
+from mcp.types import GetPromptResult, InputRequiredResult, ToolAnnotations
+from mcp.types import Prompt as MCPPrompt
 from mcp.types import Resource as MCPResource
-from mcp.types import ToolAnnotations
 from pydantic import Field
 
 from deftly.server.instructions import INSTRUCTIONS
+from deftly.server.prompts import register_prompts
 from deftly.server.runtime import Runtime
 from deftly.server.settings import Settings
 from deftly.server.version import __version__
@@ -53,7 +55,7 @@ def agent_errors(fn: Callable[P, R]) -> Callable[P, R]:
 
 
 class DeftlyServer(MCPServer[Runtime]):
-    """MCPServer whose resources/list includes the stored procedures."""
+    """MCPServer whose resources/list and prompts/list include the stored procedures."""
 
     def __init__(self, runtime: Runtime, **kwargs: Any) -> None:
         self.runtime = runtime
@@ -62,6 +64,25 @@ class DeftlyServer(MCPServer[Runtime]):
     async def list_resources(self) -> list[MCPResource]:
         listed = await super().list_resources()
         return listed + await _procedure_resources(self.runtime)
+
+    async def list_prompts(self) -> list[MCPPrompt]:
+        import anyio.to_thread
+
+        from deftly.server.prompts import procedure_prompts
+
+        listed = await super().list_prompts()
+        return listed + await anyio.to_thread.run_sync(procedure_prompts, self.runtime)
+
+    async def get_prompt(
+        self, name: str, arguments: dict[str, Any] | None = None, context: AppContext | None = None
+    ) -> GetPromptResult | InputRequiredResult:
+        if self._prompt_manager.get_prompt(name) is not None:
+            return await super().get_prompt(name, arguments, context)
+        import anyio.to_thread
+
+        from deftly.server.prompts import get_procedure_prompt
+
+        return await anyio.to_thread.run_sync(get_procedure_prompt, self.runtime, name, arguments)
 
 
 async def _procedure_resources(runtime: Runtime) -> list[MCPResource]:
@@ -109,6 +130,7 @@ def build_server(settings: Settings, runtime: Runtime | None = None) -> DeftlySe
     )
     _register_tools(server)
     _register_resources(server)
+    register_prompts(server)
     return server
 
 

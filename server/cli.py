@@ -1,6 +1,7 @@
-"""The ``deftly`` command line: serve, import, search, show, stats.
+"""The ``deftly`` command line: serve, import, search, show, stats, export, forget, hook, install, demo.
 
 Exit codes: 0 success, 1 unexpected failure, 2 bad input (a message says what to send instead).
+``deftly hook`` never exits 2: Claude Code reads 2 as "block" (it would stop a compaction).
 """
 
 from __future__ import annotations
@@ -28,18 +29,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "command", None):
         parser.print_help(sys.stderr)
         return EXIT_BAD_INPUT
+    bad_input: int = getattr(args, "bad_input_exit", EXIT_BAD_INPUT)
     try:
         settings = settings_from(args)
     except ValueError as exc:
         print(f"deftly: invalid setting: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        return bad_input
     setup_logging(settings.log_level)
     command: Command = args.handler
     try:
         return command(args, settings)
     except (InvalidInput, NotFound) as exc:
         print(f"deftly: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        return bad_input
     except DeftlyError as exc:
         print(f"deftly: {exc}", file=sys.stderr)
         return EXIT_FAILURE
@@ -48,7 +50,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from deftly.server import commands
+    from deftly.server import commands, hook_commands, skill_commands
+    from deftly.server.demo import demo
 
     parser = argparse.ArgumentParser(prog="deftly", description="Procedural memory for AI agents, served over MCP.")
     parser.add_argument("--version", action="version", version=f"deftly {__version__}")
@@ -66,7 +69,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(handler=commands.serve)
 
     imp = sub.add_parser("import", parents=[common], help="record trace files and extract procedures")
-    imp.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="trace files or directories")
+    imp.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="trace files or folders (incl. ~/.claude, ~/.codex, ~/.openclaw)",
+    )
+    imp.add_argument("--skills", type=Path, metavar="DIR", help="import Agent Skills (SKILL.md folders) instead")
     imp.add_argument("--format", help="trace format (default: auto-detect)")
     imp.add_argument("--outcome", choices=["success", "failure"])
     imp.add_argument("--extractor", choices=["auto", "heuristic", "claude"])
@@ -96,6 +106,39 @@ def build_parser() -> argparse.ArgumentParser:
     stats = sub.add_parser("stats", parents=[common], help="counts of traces and procedures")
     stats.add_argument("--json", action="store_true")
     stats.set_defaults(handler=commands.stats)
+
+    export = sub.add_parser("export", parents=[common], help="write every procedure as an Agent Skill")
+    export.add_argument(
+        "--skills", type=Path, metavar="DIR", required=True, help="folder to write <name>/SKILL.md into"
+    )
+    export.add_argument("--json", action="store_true")
+    export.set_defaults(handler=skill_commands.export)
+
+    forget = sub.add_parser("forget", parents=[common], help="delete a procedure, or a whole namespace, for good")
+    forget.add_argument("id", nargs="?", help="the procedure to forget")
+    forget.add_argument("--all", action="store_true", help="forget every procedure and trace of --namespace")
+    forget.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    forget.set_defaults(handler=commands.forget)
+
+    demo_parser = sub.add_parser("demo", help="try deftly on built-in example sessions (a temporary home, offline)")
+    demo_parser.add_argument("--keep", action="store_true", help="keep the temporary home to explore it")
+    demo_parser.set_defaults(handler=demo)
+
+    hook = sub.add_parser("hook", parents=[common], help="record the session of an agent's hook (stdin payload)")
+    hook.add_argument("agent", choices=["claude-code"], help="the agent running the hook")
+    hook.set_defaults(handler=hook_commands.hook, bad_input_exit=EXIT_FAILURE)
+
+    install = sub.add_parser("install", parents=[common], help="add deftly's hooks to an agent's settings")
+    install.add_argument("agent", choices=["claude-code"])
+    where = install.add_mutually_exclusive_group(required=True)
+    where.add_argument("--project", type=Path, metavar="DIR", help="DIR/.claude/settings.json (that project only)")
+    where.add_argument("--user", action="store_true", help="~/.claude/settings.json (every project)")
+    install.add_argument("--yes", action="store_true", help="write without asking")
+    install.set_defaults(handler=hook_commands.install)
+
+    # Started by `deftly hook` in the background; not for people.
+    drain = sub.add_parser("drain", parents=[common])
+    drain.set_defaults(handler=hook_commands.drain)
     return parser
 
 
@@ -127,3 +170,12 @@ def now() -> datetime:
 def require(condition: bool, message: str) -> None:
     if not condition:
         raise InvalidInput(message)
+
+
+def confirm(question: str) -> bool:
+    """Ask on the terminal; anything but yes (or no input at all) is no."""
+    try:
+        answer = input(question)
+    except EOFError:
+        return False
+    return answer.strip().lower() in ("y", "yes")

@@ -13,12 +13,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 from rich.text import Text
 
-from deftly.server.cli import EXIT_BAD_INPUT, EXIT_OK, now, print_json, require
+from deftly.server.cli import EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, confirm, now, print_json, require
 from deftly.server.runtime import Runtime
 from deftly.server.settings import Settings
 
 if TYPE_CHECKING:
-    from deftly.server.ingest import FileOutcome
+    from deftly.server.agent_homes import TraceFile
+    from deftly.server.ingest import FileOutcome, ImportSummary
 
 
 def serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -36,12 +37,44 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def import_(args: argparse.Namespace, settings: Settings) -> int:
-    from deftly.server.ingest import import_files, trace_files
+    from deftly.server.agent_homes import trace_files
 
+    if args.skills is not None:
+        from deftly.server.skill_commands import import_skills
+
+        require(not args.paths, "give either trace paths or --skills DIR, not both.")
+        return import_skills(args, settings)
+    require(bool(args.paths), "give trace files or folders to import (or --skills DIR for Agent Skills).")
     missing = [str(p) for p in args.paths if not p.exists()]
     require(not missing, f"no such file or directory: {', '.join(missing)}")
-    files = list(trace_files(args.paths))
-    require(bool(files), "no trace files (*.json, *.jsonl, *.ndjson) under the given paths.")
+    files = trace_files(args.paths)
+    require(
+        bool(files), "no trace files (*.json, *.jsonl, *.ndjson, or agents' session folders) under the given paths."
+    )
+    summary = _import(files, args, settings)
+    counts = {status: summary.count(status) for status in IMPORT_STATUSES}
+    _report_rejected(summary.files)
+    if args.json:
+        print_json(
+            {
+                "files": len(summary.files),
+                **counts,
+                "procedures": summary.procedures,
+                "results": [vars(f) for f in summary.files],
+            }
+        )
+    else:
+        _print_import(summary.files, counts, summary.procedures)
+    return EXIT_BAD_INPUT if counts["error"] == len(summary.files) else EXIT_OK
+
+
+IMPORT_STATUSES = ("completed", "skipped", "unchanged", "failed", "error")
+MAX_LISTED_FILES = 25
+
+
+def _import(files: list[TraceFile], args: argparse.Namespace, settings: Settings) -> ImportSummary:
+    from deftly.server.ingest import import_files
+
     runtime = _open(settings)
     console = Console(stderr=True)
     with Progress(
@@ -59,20 +92,7 @@ def import_(args: argparse.Namespace, settings: Settings) -> int:
 
         summary = import_files(runtime, files, format=args.format, outcome=args.outcome, progress=advance)
     runtime.stop()
-    counts = {status: summary.count(status) for status in ("completed", "skipped", "failed", "error")}
-    _report_rejected(summary.files)
-    if args.json:
-        print_json(
-            {
-                "files": len(summary.files),
-                **counts,
-                "procedures": summary.procedures,
-                "results": [vars(f) for f in summary.files],
-            }
-        )
-    else:
-        _print_import(summary.files, counts, summary.procedures)
-    return EXIT_BAD_INPUT if counts["error"] == len(summary.files) else EXIT_OK
+    return summary
 
 
 def _report_rejected(files: list[FileOutcome]) -> None:
@@ -83,15 +103,33 @@ def _report_rejected(files: list[FileOutcome]) -> None:
 
 
 def _print_import(files: list[FileOutcome], counts: dict[str, int], procedures: int) -> None:
-    table = Table("file", "status", "format", "result")
-    for item in files:
-        table.add_row(Text(Path(item.path).name), item.status, item.format or "-", Text(item.reason[:100]))
     console = Console()
-    console.print(table)
+    listed = [f for f in files if f.status != "unchanged"]
+    if 0 < len(listed) <= MAX_LISTED_FILES:
+        table = Table("file", "status", "format", "result")
+        for item in listed:
+            table.add_row(Text(Path(item.path).name), item.status, item.format or "-", Text(item.reason[:100]))
+        console.print(table)
+    console.print(_summary_table(files))
     console.print(
         f"{len(files)} file(s): {counts['completed']} completed, {counts['skipped']} skipped, "
-        f"{counts['failed']} failed, {counts['error']} rejected; {procedures} procedure(s) learned or confirmed."
+        f"{counts['unchanged']} unchanged since the last import, {counts['failed']} failed, "
+        f"{counts['error']} rejected; {procedures} procedure(s) learned or confirmed."
     )
+
+
+def _summary_table(files: list[FileOutcome]) -> Table:
+    """Per source (Claude Code, Codex, OpenClaw, plain files): what happened to its files."""
+    table = Table(
+        "source", "files", "imported", "unchanged", "rejected", "failed", "procedures", title="import summary"
+    )
+    for source in dict.fromkeys(f.source for f in files):
+        mine = [f for f in files if f.source == source]
+        imported = sum(f.status in ("completed", "skipped") for f in mine)
+        row = [imported, *(sum(f.status == s for f in mine) for s in ("unchanged", "error", "failed"))]
+        procedures = len({pid for f in mine for pid in f.procedure_ids})
+        table.add_row(source, str(len(mine)), *(str(n) for n in row), str(procedures))
+    return table
 
 
 def search(args: argparse.Namespace, settings: Settings) -> int:
@@ -199,3 +237,42 @@ def _version() -> str:
     from deftly.server.version import __version__
 
     return __version__
+
+
+def forget(args: argparse.Namespace, settings: Settings) -> int:
+    """Delete a procedure (or, with --all, everything of a namespace) for good, after confirmation."""
+    from deftly.server import inbox
+    from deftly.server.forget import forget_namespace, forget_procedure
+    from deftly.server.import_log import ImportLog
+    from deftly.tools.errors import ProcedureNotFound
+
+    require(bool(args.id) != bool(args.all), "give a procedure ID, or --all --namespace N to forget a namespace.")
+    require(
+        not args.all or args.namespace is not None,
+        "--all needs --namespace N naming the namespace to erase (e.g. --namespace default).",
+    )
+    runtime = _open(settings)
+    try:
+        store = runtime.store()
+        if args.id:
+            procedure = store.get_procedure(args.id)
+            if procedure is None:
+                raise ProcedureNotFound(args.id, settings.namespace)
+            question = f"Forget {procedure.id} ({procedure.title!r}), its search phrases, ratings and versions?"
+        else:
+            counts = f"{store.count_procedures()} procedure(s), {sum(store.trace_counts().values())} trace(s)"
+            question = f"Forget everything in namespace {settings.namespace!r}: {counts}, their ratings and versions?"
+        if not args.yes and not confirm(f"{question} [y/N] "):
+            print("Nothing was forgotten.", file=sys.stderr)
+            return EXIT_FAILURE
+        if args.id:
+            forget_procedure(runtime.db, settings.namespace, args.id)
+            print(f"Forgot {args.id}.")
+        else:
+            done = forget_namespace(runtime.db, settings.namespace)
+            ImportLog(settings.home, settings.namespace).clear()
+            inbox.discard_namespace(settings.home, settings.namespace)
+            print(f"Forgot namespace {settings.namespace!r}: {done.procedures} procedure(s), {done.traces} trace(s).")
+    finally:
+        runtime.stop()
+    return EXIT_OK

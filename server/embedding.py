@@ -110,6 +110,12 @@ class FastEmbedder:
             self._loader = threading.Thread(target=self._load_in_background, name="deftly-embedder", daemon=True)
             self._loader.start()
 
+    def finish_loading(self, timeout: float) -> None:
+        """Wait for a background load to end: the interpreter aborts if it exits while ONNX Runtime loads."""
+        loader = self._loader
+        if loader is not None:
+            loader.join(timeout)
+
     def embed_documents(self, texts: Sequence[str]) -> list[list[float]]:
         if not texts:
             return []

@@ -3,25 +3,31 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
+from deftly.server.agent_homes import PLAIN_FILES, TraceFile, read_bounded
+from deftly.server.import_log import ImportLog
 from deftly.server.runtime import Runtime
 from deftly.server.worker import ExtractionWorker
 from deftly.tools.errors import DeftlyError
-from deftly.tools.models import Outcome
+from deftly.tools.models import Outcome, TraceRecord
 from deftly.tools.record_trace import RecordRequest, record_many
 
-TRACE_SUFFIXES = (".json", ".jsonl", ".ndjson")
 WAIT_FOR_OTHER_WORKER_SECONDS = 600.0
 RECORD_BATCH = 32
+UNCHANGED = "unchanged"
+FINISHED = ("completed", "skipped")
+T = TypeVar("T")
 
 
 @dataclass
 class FileOutcome:
     path: str
+    source: str = PLAIN_FILES
     resource_id: str | None = None
     session_id: str | None = None
     format: str | None = None
@@ -42,86 +48,118 @@ class ImportSummary:
         return len({pid for f in self.files for pid in f.procedure_ids})
 
 
-def trace_files(paths: Iterable[Path]) -> Iterator[Path]:
-    """Each file given, and every trace file under each directory given (sorted)."""
-    for path in paths:
-        if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in TRACE_SUFFIXES)
-        else:
-            yield path
+@dataclass
+class _Read:
+    """A file read for recording: its request, and the key it is logged under once imported."""
 
-
-def read_request(path: Path, *, format: str | None, outcome: Outcome | None) -> RecordRequest:
-    """A trace file as a record request; its session id is the file name without extension."""
-    return RecordRequest(
-        path.read_text(encoding="utf-8", errors="replace"), format=format, session_id=path.stem, outcome=outcome
-    )
+    outcome: FileOutcome
+    request: RecordRequest
+    key: str
 
 
 def import_files(
     runtime: Runtime,
-    files: list[Path],
+    files: list[TraceFile],
     *,
     format: str | None = None,
     outcome: Outcome | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> ImportSummary:
-    """Record every file, then extract them all (here, or by the server that holds the worker lock)."""
+    """Record every file not imported before, then extract them all (here, or by the server that holds
+    the worker lock); files whose extraction finished are remembered, so the next import skips them."""
+    log = ImportLog(runtime.settings.home, runtime.settings.namespace)
     summary = ImportSummary()
+    keys: dict[str, str] = {}
     for start in range(0, len(files), RECORD_BATCH):
         chunk = files[start : start + RECORD_BATCH]
-        summary.files += _record_chunk(runtime, chunk, format=format, outcome=outcome)
+        reads, outcomes = _read_chunk(chunk, log, runtime.settings.max_trace_bytes, format=format, outcome=outcome)
+        _record(runtime, reads)
+        keys |= {read.outcome.path: read.key for read in reads}
+        summary.files += outcomes
         if progress:
             for _ in chunk:
                 progress("recorded")
-    _extract(runtime, [f for f in summary.files if f.resource_id], progress)
+    for item in summary.files:
+        if item.status == UNCHANGED and progress:
+            progress("extracted")
+
+    def settled(item: FileOutcome, record: TraceRecord) -> None:
+        item.status, item.reason, item.procedure_ids = record.status, record.reason, record.procedure_ids
+        if progress:
+            progress("extracted")
+
+    recorded = [f for f in summary.files if f.resource_id and f.status != UNCHANGED]
+    wait_for_extraction(runtime, {(runtime.settings.namespace, f.resource_id or ""): f for f in recorded}, settled)
+    log.add(keys[f.path] for f in recorded if f.status in FINISHED)
     return summary
 
 
-def _record_chunk(
-    runtime: Runtime, paths: list[Path], *, format: str | None, outcome: Outcome | None
-) -> list[FileOutcome]:
-    items = [FileOutcome(path=str(path)) for path in paths]
-    requests: list[RecordRequest] = []
-    readable: list[FileOutcome] = []
-    for item, path in zip(items, paths, strict=True):
+def _read_chunk(
+    files: list[TraceFile], log: ImportLog, max_bytes: int, *, format: str | None, outcome: Outcome | None
+) -> tuple[list[_Read], list[FileOutcome]]:
+    reads: list[_Read] = []
+    outcomes: list[FileOutcome] = []
+    for file in files:
+        item = FileOutcome(path=str(file.path), source=file.source, format=format or file.format)
+        outcomes.append(item)
         try:
-            requests.append(read_request(path, format=format, outcome=outcome))
-        except OSError as exc:
-            item.reason = f"cannot read {path}: {exc.strerror or exc}"
-        else:
-            readable.append(item)
-    results = record_many(runtime.store(), requests, now=datetime.now(UTC), max_bytes=runtime.settings.max_trace_bytes)
-    for item, result in zip(readable, results, strict=True):
+            content = read_bounded(file.path, max_bytes)
+        except (OSError, DeftlyError) as exc:
+            item.reason = _read_error(file.path, exc)
+            continue
+        key = ImportLog.key(content, format=item.format, outcome=outcome)
+        if key in log:
+            item.status, item.reason = UNCHANGED, "already imported with this content; skipped"
+            continue
+        text = content.decode("utf-8", errors="replace")
+        # session_id = the file name without extension: Claude Code and OpenClaw name files by session.
+        request = RecordRequest(text, format=item.format, session_id=file.path.stem, outcome=outcome)
+        reads.append(_Read(item, request, key))
+    return reads, outcomes
+
+
+def _read_error(path: Path, exc: Exception) -> str:
+    if isinstance(exc, OSError):
+        return f"cannot read {path}: {exc.strerror or exc}"
+    return str(exc)
+
+
+def _record(runtime: Runtime, reads: list[_Read]) -> None:
+    if not reads:
+        return
+    results = record_many(
+        runtime.store(), [r.request for r in reads], now=datetime.now(UTC), max_bytes=runtime.settings.max_trace_bytes
+    )
+    for read, result in zip(reads, results, strict=True):
+        item = read.outcome
         if isinstance(result, DeftlyError):
             item.reason = str(result)
             continue
         item.resource_id, item.session_id = result.resource_id, result.session_id
         item.format, item.status, item.reason = result.format, result.status, result.message
-    return items
 
 
-def _extract(runtime: Runtime, items: list[FileOutcome], progress: Callable[[str], None] | None) -> None:
+def wait_for_extraction(
+    runtime: Runtime,
+    pending: dict[tuple[str, str], T],
+    settled: Callable[[T, TraceRecord], None],
+    timeout: float = WAIT_FOR_OTHER_WORKER_SECONDS,
+) -> None:
+    """Extract pending traces here while holding the home's worker lock, else wait for its holder;
+    ``settled`` is called once per trace (keyed by namespace and resource id) that is no longer pending."""
     worker = ExtractionWorker(
         runtime.db, runtime.embedder, runtime.make_extractor, lock_path=runtime.settings.lock_path
     )
     try:
-        deadline = time.monotonic() + WAIT_FOR_OTHER_WORKER_SECONDS
-        pending = list(items)
-        while pending and time.monotonic() < deadline:
+        deadline = time.monotonic() + timeout
+        waiting = dict(pending)
+        while waiting and time.monotonic() < deadline:
             if worker.run_once() == 0 and not worker.is_leader:
                 time.sleep(0.5)  # a running server holds the lock and extracts for us
-            pending = [item for item in pending if not _settled(runtime, item, progress)]
+            for (namespace, resource_id), item in list(waiting.items()):
+                record = runtime.store(namespace).get_trace(resource_id)
+                if record is not None and record.status not in ("pending", "processing"):
+                    settled(item, record)
+                    del waiting[(namespace, resource_id)]
     finally:
         worker.stop()
-
-
-def _settled(runtime: Runtime, item: FileOutcome, progress: Callable[[str], None] | None) -> bool:
-    assert item.resource_id is not None
-    record = runtime.store().get_trace(item.resource_id)
-    if record is None or record.status in ("pending", "processing"):
-        return False
-    item.status, item.reason, item.procedure_ids = record.status, record.reason, record.procedure_ids
-    if progress:
-        progress("extracted")
-    return True

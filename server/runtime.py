@@ -63,6 +63,8 @@ class Runtime:
         if self._worker is not None:
             self._worker.stop()
             self._worker = None
+        if self._embedder is not None:
+            self._embedder.finish_loading(READY_TIMEOUT_SECONDS)
         self._ready.clear()
 
     def ready(self, timeout: float = READY_TIMEOUT_SECONDS) -> None:

@@ -13,7 +13,7 @@ from deftly_support import address_trace, cancel_trace, deftly_command, open_db,
 from deftly.server.cli import EXIT_BAD_INPUT, EXIT_OK, build_parser, main, settings_from
 from deftly.server.store import LanceStore
 
-COMMANDS = ("serve", "import", "search", "show", "stats")
+COMMANDS = ("serve", "import", "search", "show", "stats", "export", "forget", "demo", "hook", "install")
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

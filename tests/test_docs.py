@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -46,3 +48,37 @@ def test_claude_desktop_example_runs_the_console_script_with_a_home() -> None:
     assert server["command"].endswith("/.venv/bin/deftly") and server["command"].startswith("/")
     assert server["args"] == ["serve"]
     assert "DEFTLY_HOME" in server["env"]
+
+
+def json_blocks(section: str = "") -> list[dict[str, Any]]:
+    """The JSON code blocks of the README, or of one of its ``## `` sections."""
+    text = README.split(f"## {section}\n", 1)[1].split("\n## ", 1)[0] if section else README
+    return [json.loads(block) for block in re.findall(r"```json\n(.*?)```", text, flags=re.DOTALL)]
+
+
+def test_the_quickstart_runs_the_demo_first() -> None:
+    quickstart = README.split("## Quickstart", 1)[1]
+    commands = re.findall(r"```bash\n(.*?)```", quickstart.split("Try it from the shell", 1)[0], flags=re.DOTALL)
+
+    assert [c.strip() for c in commands] == [
+        "python3 -m venv .venv && .venv/bin/pip install -e . && .venv/bin/deftly demo",
+        f'.venv/bin/pip install -e ".[test]" && npm ci && {TEST_COMMAND}',
+    ]
+
+
+def test_the_hook_snippet_is_what_install_writes() -> None:
+    from deftly.server.install import with_deftly_hooks
+
+    [snippet] = [block for block in json_blocks() if "hooks" in block]
+
+    assert snippet == with_deftly_hooks({}, "deftly hook claude-code")
+
+
+def test_cursor_and_vs_code_examples_run_the_console_script_with_a_home() -> None:
+    cursor, vscode = json_blocks("Use it from Cursor or VS Code")
+
+    for server in (cursor["mcpServers"]["deftly"], vscode["servers"]["deftly"]):
+        assert server["command"].endswith("/.venv/bin/deftly") and server["args"] == ["serve"]
+        assert "DEFTLY_HOME" in server["env"]
+    assert vscode["servers"]["deftly"]["type"] == "stdio"
+    assert ".cursor/mcp.json" in README and ".vscode/mcp.json" in README

@@ -64,6 +64,8 @@ def test_model_data_and_type_markers_ship(wheel: zipfile.ZipFile) -> None:
     assert {"deftly/server/model/tokenizer.json", "deftly/server/model/NOTICE"} <= set(model_files)
     assert set(model_files) <= names
     assert {"deftly/server/py.typed", "deftly/tools/py.typed"} <= names
+    demo_traces = {installed for _, installed in source_files("*") if "/demo_traces/" in installed}
+    assert len(demo_traces) >= 3 and demo_traces <= names, "deftly demo's example sessions ship"
 
 
 @pytest.mark.slow
