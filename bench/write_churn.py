@@ -48,8 +48,17 @@ def fragments(db: Database) -> str:
 def small_trace(i: int) -> list[dict[str, object]]:
     return [
         {"role": "user", "content": f"Archive ticket T-{1000 + i} please"},
-        {"role": "assistant", "content": None, "tool_calls": [{"id": f"c{i}", "type": "function",
-         "function": {"name": "get_ticket", "arguments": f'{{"ticket_id": "T-{1000 + i}"}}'}}]},
+        {
+            "role": "assistant",
+            "content": None,
+            "tool_calls": [
+                {
+                    "id": f"c{i}",
+                    "type": "function",
+                    "function": {"name": "get_ticket", "arguments": f'{{"ticket_id": "T-{1000 + i}"}}'},
+                }
+            ],
+        },
         {"role": "tool", "tool_call_id": f"c{i}", "content": '{"status": "open"}'},
         {"role": "assistant", "content": "Archived."},
     ]
@@ -72,21 +81,27 @@ def main() -> int:
         fill(store, args.procedures, pool, vectors, datetime.now(UTC))
         db.maintain(force=True)
         timed_find(store, embedder, asked[:20])
-        print(f"{args.procedures} procedures, compacted: find median {timed_find(store, embedder, asked[20:]):.1f} ms"
-              f" ({fragments(db)})")
+        print(
+            f"{args.procedures} procedures, compacted: find median {timed_find(store, embedder, asked[20:]):.1f} ms"
+            f" ({fragments(db)})"
+        )
         now = datetime.now(UTC)
         for i in range(args.ratings):
             rate_procedure(store, f"p{i % args.procedures:06d}", i % 4 != 0, now=now)
         for i in range(args.traces):
             record_trace(store, small_trace(i), now=now, session_id=f"churn-{i}")
-        print(f"after {args.ratings} ratings and {args.traces} recorded traces: find median "
-              f"{timed_find(store, embedder, asked[20:]):.1f} ms ({fragments(db)})")
+        print(
+            f"after {args.ratings} ratings and {args.traces} recorded traces: find median "
+            f"{timed_find(store, embedder, asked[20:]):.1f} ms ({fragments(db)})"
+        )
         worker = ExtractionWorker(db, embedder, HeuristicExtractor, lock_path=Path(home) / "worker.lock")
         started = time.perf_counter()
         worker.run_once()
         worker.stop()
-        print(f"one worker cycle ({time.perf_counter() - started:.1f} s: extraction and compaction): find median "
-              f"{timed_find(store, embedder, asked[20:]):.1f} ms ({fragments(db)})")
+        print(
+            f"one worker cycle ({time.perf_counter() - started:.1f} s: extraction and compaction): find median "
+            f"{timed_find(store, embedder, asked[20:]):.1f} ms ({fragments(db)})"
+        )
     return 0
 
 

@@ -5,33 +5,19 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
-from deftly.server.rows import as_utc, metadata_tokens, procedure_to_row, row_to_procedure, utcnow
-from deftly.server.schema import sql_in, sql_list, sql_str, sql_timestamp
+from deftly.server.rows import metadata_tokens, procedure_to_row, row_to_procedure, utcnow
+from deftly.server.schema import sql_in, sql_str, sql_timestamp
+from deftly.server.search_store import PROCEDURE_COLUMNS, LanceSearch
 from deftly.server.traces_store import LanceTraceStore
-from deftly.tools.models import FeedbackEvent, Procedure, Ratings
-from deftly.tools.ports import Candidate, Embedding, SearchFilters, SearchHit, Vector
+from deftly.tools.models import FeedbackEvent, Procedure
+from deftly.tools.ports import Embedding, Vector
 
 RECENT_DECAY = 0.7
-PHRASES_PER_PROCEDURE = 4  # search phrases rarely exceed this; the phrase pool is sized by it
-_PROCEDURE_COLUMNS = [
-    "id",
-    "namespace",
-    "title",
-    "body",
-    "tags",
-    "tools",
-    "sources",
-    "signatures",
-    "version",
-    "created_at",
-    "updated_at",
-]
 
 
-class LanceStore(LanceTraceStore):
+class LanceStore(LanceSearch, LanceTraceStore):
     """Traces, procedures, ratings and versions of one namespace."""
 
     # --- procedures ---------------------------------------------------------------------------
@@ -54,79 +40,9 @@ class LanceStore(LanceTraceStore):
     def _procedure_rows(
         self, where: str, *, limit: int, offset: int = 0, columns: list[str] | None = None
     ) -> list[dict[str, Any]]:
-        query = self.db.procedures.search().where(f"{self._ns} AND ({where})").select(columns or _PROCEDURE_COLUMNS)
+        query = self.db.procedures.search().where(f"{self._ns} AND ({where})").select(columns or PROCEDURE_COLUMNS)
         rows: list[dict[str, Any]] = query.offset(offset).limit(limit).to_list()
         return rows
-
-    def vector_hits(
-        self, vector: Vector, limit: int, filters: SearchFilters, *, exact: bool = False
-    ) -> list[SearchHit]:
-        """Procedures whose search phrases are nearest, best phrase first; ``exact`` skips the ANN index
-        (a flat scan, to measure the index's recall)."""
-        query = (
-            self.db.phrases.search(vector, vector_column_name="vector")
-            .distance_type("cosine")
-            .where(self._filter_sql(filters), prefilter=True)
-            .select(["id", "updated_at", "_distance"])
-            .limit(limit * PHRASES_PER_PROCEDURE)
-        )
-        if exact:
-            query = query.bypass_vector_index()
-        elif self.db.has_ann_index:
-            query = query.ef(self.db.ann_ef)
-        best: dict[str, SearchHit] = {}
-        for row in query.to_list():  # nearest first: the first row of an id is its best phrase
-            if row["id"] not in best:
-                best[row["id"]] = SearchHit(row["id"], as_utc(row["updated_at"]), 1.0 - float(row["_distance"]))
-        return list(best.values())[:limit]
-
-    def text_hits(self, terms: Sequence[str], limit: int, filters: SearchFilters) -> list[SearchHit]:
-        from lancedb.query import MatchQuery
-
-        if not terms:
-            return []
-        query = (
-            self.db.procedures.search(MatchQuery(" ".join(terms), "search_text"), query_type="fts")  # type: ignore[call-arg]
-            .where(self._filter_sql(filters), prefilter=True)
-            .select(["id", "updated_at", "_score"])
-            .limit(limit)
-        )
-        return [SearchHit(row["id"], as_utc(row["updated_at"]), float(row["_score"])) for row in query.to_list()]
-
-    def vector_search(self, vector: Vector, limit: int, filters: SearchFilters) -> list[Candidate]:
-        hits = self.vector_hits(vector, limit, filters)
-        procedures = self.procedures_at({h.procedure_id: h.updated_at for h in hits})
-        return [
-            Candidate(procedures[h.procedure_id], rank, h.score)
-            for rank, h in enumerate(hits, start=1)
-            if h.procedure_id in procedures
-        ]
-
-    def procedures_at(self, versions: dict[str, datetime]) -> dict[str, Procedure]:
-        """Procedures by id, from the process cache when it holds the version the index pointed at."""
-        cache = self.db.procedure_cache
-        found = {}
-        for pid, updated_at in versions.items():
-            cached = cache.get((self.namespace, pid))
-            if cached is not None and cached.updated_at == updated_at:
-                found[pid] = cached
-        missing = [pid for pid in versions if pid not in found]
-        if missing:
-            for row in self._procedure_rows(sql_in("id", missing), limit=len(missing) * 2):
-                procedure = row_to_procedure(row)
-                cache.put((self.namespace, procedure.id), procedure)
-                found[procedure.id] = procedure
-        return found
-
-    def _filter_sql(self, filters: SearchFilters) -> str:
-        clauses = [self._ns]
-        if filters.metadata:
-            clauses.append(f"array_has_all(metadata_kv, {sql_list(metadata_tokens(filters.metadata))})")
-        if filters.tags:
-            clauses.append(f"array_has_all(tags, {sql_list(filters.tags)})")
-        if filters.tools:
-            clauses.append(f"array_has_all(tools, {sql_list(filters.tools)})")
-        return " AND ".join(clauses)
 
     def add_procedures(self, items: Sequence[tuple[Procedure, Embedding]]) -> None:
         if not items:
@@ -188,7 +104,7 @@ class LanceStore(LanceTraceStore):
     def merge_candidates(self, limit: int) -> list[tuple[Procedure, Vector]] | None:
         if self.count_procedures() > limit:
             return None
-        rows = self._procedure_rows("TRUE", limit=limit, columns=[*_PROCEDURE_COLUMNS, "vector"])
+        rows = self._procedure_rows("TRUE", limit=limit, columns=[*PROCEDURE_COLUMNS, "vector"])
         return [(row_to_procedure(row), list(row["vector"])) for row in rows]
 
     def get_version(self, procedure_id: str, version: int) -> Procedure | None:
@@ -202,13 +118,6 @@ class LanceStore(LanceTraceStore):
         return sorted(int(row["version"]) for row in rows)
 
     # --- ratings ------------------------------------------------------------------------------
-
-    def get_ratings(self, procedure_ids: Sequence[str]) -> dict[str, Ratings]:
-        if not procedure_ids:
-            return {}
-        where = f"{self._ns} AND {sql_in('id', procedure_ids)}"
-        rows = self.db.stats.search().where(where).limit(len(procedure_ids) * 2).to_list()
-        return {row["id"]: Ratings.model_validate(row) for row in rows}
 
     def step_failures(self, procedure_id: str) -> dict[int, int]:
         where = f"{self._ns} AND procedure_id = {sql_str(procedure_id)} AND failed_step IS NOT NULL"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -16,7 +15,6 @@ from deftly.tools.ranking import RankingPolicy, Scored, matched_terms, query_ter
 from deftly.tools.render import render_compact, search_document
 
 MAX_QUERY_CHARS = 2000
-_SEARCHES = ThreadPoolExecutor(max_workers=4, thread_name_prefix="deftly-search")
 _DOCUMENT_CACHE_SIZE = 20_000
 _DOCUMENTS: dict[tuple[str, str, datetime], str] = {}
 _DOCUMENTS_LOCK = threading.Lock()
@@ -63,14 +61,9 @@ def find_procedures(
         raise InvalidInput("query is empty; describe the task you are about to do, e.g. 'cancel a reservation'.")
     pool = max(20, 4 * max_results)
     terms = query_terms(text)
-    # Keyword search needs no embedding, so it runs while the query is embedded.
-    keyword_search = _SEARCHES.submit(store.text_hits, terms, pool, filters)
-    by_vector = store.vector_hits(embedder.embed_query(text), pool, filters)
-    by_text = keyword_search.result()
+    by_vector, by_text = store.search(lambda: embedder.embed_query(text), terms, pool, filters)
     shortlist = _shortlist(by_vector, by_text, policy, limit=max(10, 3 * max_results))
-    loading = _SEARCHES.submit(store.procedures_at, {h.procedure_id: h.updated_at for h in shortlist})
-    ratings = store.get_ratings([h.procedure_id for h in shortlist])
-    procedures = loading.result()
+    procedures, ratings = store.ranking_data({h.procedure_id: h.updated_at for h in shortlist})
     scored = [
         _scored(procedures[h.procedure_id], h, ratings, terms, now, policy)
         for h in shortlist

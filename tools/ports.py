@@ -7,7 +7,7 @@ A store is bound to one namespace: every read and write it does is scoped to it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal, Protocol
@@ -117,6 +117,16 @@ class ProcedureStore(Protocol):
     def step_failures(self, procedure_id: str) -> dict[int, int]: ...
 
     def find_by_signature(self, signature: str) -> Procedure | None: ...
+
+    def search(
+        self, embed: Callable[[], Vector], terms: Sequence[str], limit: int, filters: SearchFilters
+    ) -> tuple[list[SearchHit], list[SearchHit]]:
+        """(vector hits, keyword hits); the keyword search may run while ``embed`` computes the vector."""
+        ...
+
+    def ranking_data(self, versions: dict[str, datetime]) -> tuple[dict[str, Procedure], dict[str, Ratings]]:
+        """The procedures with these ids (each at least as new as the version given) and their ratings."""
+        ...
 
     def vector_hits(self, vector: Vector, limit: int, filters: SearchFilters) -> list[SearchHit]:
         """Procedures whose phrases are nearest to ``vector``; a hit's score is its best phrase's similarity."""

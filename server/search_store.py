@@ -1,0 +1,120 @@
+"""The search half of the namespace-scoped store: what find_procedure reads, on the async reader."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from deftly.server.db import Database
+from deftly.server.rows import as_utc, metadata_tokens, row_to_procedure
+from deftly.server.schema import sql_in, sql_list
+from deftly.tools.models import Procedure, Ratings
+from deftly.tools.ports import Candidate, SearchFilters, SearchHit, Vector
+
+PHRASES_PER_PROCEDURE = 3  # phrase rows fetched per procedure wanted: most procedures have 3-5 phrases
+PROCEDURE_COLUMNS = [
+    "id", "namespace", "title", "body", "tags", "tools", "sources", "signatures", "version", "created_at",
+    "updated_at",
+]  # fmt: skip
+
+
+class LanceSearch:
+    db: Database
+    namespace: str
+    _ns: str
+
+    def search(
+        self, embed: Callable[[], Vector], terms: Sequence[str], limit: int, filters: SearchFilters
+    ) -> tuple[list[SearchHit], list[SearchHit]]:
+        """Both arms: the keyword search runs while ``embed`` computes the query vector."""
+        reader = self.db.reader
+        keyword = reader.submit(self._text_hits(terms, limit, filters))
+        vector = embed()
+        return reader.run(self._vector_hits(vector, limit, filters, exact=False)), keyword.result()
+
+    def vector_hits(
+        self, vector: Vector, limit: int, filters: SearchFilters, *, exact: bool = False
+    ) -> list[SearchHit]:
+        """Procedures whose search phrases are nearest, best phrase first; ``exact`` skips the ANN index
+        (a flat scan, to measure the index's recall)."""
+        return self.db.reader.run(self._vector_hits(vector, limit, filters, exact=exact))
+
+    def text_hits(self, terms: Sequence[str], limit: int, filters: SearchFilters) -> list[SearchHit]:
+        return self.db.reader.run(self._text_hits(terms, limit, filters))
+
+    async def _vector_hits(self, vector: Vector, limit: int, filters: SearchFilters, *, exact: bool) -> list[SearchHit]:
+        rows_wanted = limit * PHRASES_PER_PROCEDURE
+        ef = max(self.db.ann_ef, rows_wanted) if self.db.has_ann_index else None  # HNSW needs ef >= k
+        rows = await self.db.reader.vector_rows(vector, self._filter_sql(filters), rows_wanted, ef=ef, exact=exact)
+        best: dict[str, SearchHit] = {}
+        for row in rows:  # nearest first: the first row of an id is its best phrase
+            if row["id"] not in best:
+                best[row["id"]] = SearchHit(row["id"], as_utc(row["updated_at"]), 1.0 - float(row["_distance"]))
+        return list(best.values())[:limit]
+
+    async def _text_hits(self, terms: Sequence[str], limit: int, filters: SearchFilters) -> list[SearchHit]:
+        from lancedb.query import MatchQuery
+
+        if not terms:
+            return []
+        match = MatchQuery(" ".join(terms), "search_text")  # type: ignore[call-arg]
+        rows = await self.db.reader.text_rows(match, self._filter_sql(filters), limit)
+        return [SearchHit(row["id"], as_utc(row["updated_at"]), float(row["_score"])) for row in rows]
+
+    def ranking_data(self, versions: dict[str, datetime]) -> tuple[dict[str, Procedure], dict[str, Ratings]]:
+        """The procedures (from the process cache when current) and their ratings, in one round trip."""
+
+        async def both() -> tuple[dict[str, Procedure], dict[str, Ratings]]:
+            procedures, ratings = await asyncio.gather(self._procedures_at(versions), self._ratings(list(versions)))
+            return procedures, ratings
+
+        return self.db.reader.run(both())
+
+    def procedures_at(self, versions: dict[str, datetime]) -> dict[str, Procedure]:
+        return self.db.reader.run(self._procedures_at(versions))
+
+    def get_ratings(self, procedure_ids: Sequence[str]) -> dict[str, Ratings]:
+        return self.db.reader.run(self._ratings(procedure_ids))
+
+    async def _procedures_at(self, versions: dict[str, datetime]) -> dict[str, Procedure]:
+        cache = self.db.procedure_cache
+        found = {}
+        for pid, updated_at in versions.items():
+            cached = cache.get((self.namespace, pid))
+            if cached is not None and cached.updated_at >= updated_at:
+                found[pid] = cached
+        missing = [pid for pid in versions if pid not in found]
+        if missing:
+            where = f"{self._ns} AND {sql_in('id', missing)}"
+            for row in await self.db.reader.rows("procedures", where, PROCEDURE_COLUMNS, len(missing) * 2):
+                procedure = row_to_procedure(row)
+                cache.put((self.namespace, procedure.id), procedure)
+                found[procedure.id] = procedure
+        return found
+
+    async def _ratings(self, procedure_ids: Sequence[str]) -> dict[str, Ratings]:
+        if not procedure_ids:
+            return {}
+        where = f"{self._ns} AND {sql_in('id', procedure_ids)}"
+        rows = await self.db.reader.rows("procedure_stats", where, None, len(procedure_ids) * 2)
+        return {row["id"]: Ratings.model_validate(row) for row in rows}
+
+    def vector_search(self, vector: Vector, limit: int, filters: SearchFilters) -> list[Candidate]:
+        hits = self.vector_hits(vector, limit, filters)
+        procedures = self.procedures_at({h.procedure_id: h.updated_at for h in hits})
+        return [
+            Candidate(procedures[h.procedure_id], rank, h.score)
+            for rank, h in enumerate(hits, start=1)
+            if h.procedure_id in procedures
+        ]
+
+    def _filter_sql(self, filters: SearchFilters) -> str:
+        clauses = [self._ns]
+        if filters.metadata:
+            clauses.append(f"array_has_all(metadata_kv, {sql_list(metadata_tokens(filters.metadata))})")
+        if filters.tags:
+            clauses.append(f"array_has_all(tags, {sql_list(filters.tags)})")
+        if filters.tools:
+            clauses.append(f"array_has_all(tools, {sql_list(filters.tools)})")
+        return " AND ".join(clauses)
