@@ -117,10 +117,17 @@ class FastEmbedder:
             loader.join(timeout)
 
     def embed_documents(self, texts: Sequence[str]) -> list[list[float]]:
+        """One vector per text, in order. Texts are embedded shortest first: a batch is padded to its
+        longest text, so mixing a long request with short titles would make every title cost as much."""
         if not texts:
             return []
         model = self._ensure_loaded()
-        return [vector.tolist() for vector in model.embed(list(texts), batch_size=_BATCH_SIZE)]
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        vectors = list(model.embed([texts[i] for i in order], batch_size=_BATCH_SIZE))
+        result: list[list[float]] = [[] for _ in texts]
+        for position, vector in zip(order, vectors, strict=True):
+            result[position] = vector.tolist()
+        return result
 
     def embed_query(self, text: str) -> list[float]:
         model = self._ensure_loaded()

@@ -9,6 +9,7 @@ re-sent session) merges into the same procedures and adds no evidence twice.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -25,6 +26,7 @@ from deftly.tools.render import embedding_text, search_phrases
 from deftly.tools.trace import Trace
 
 MIN_EXAMPLES_TO_RETITLE = 3
+LESSON_REQUEST_WORDS = 20  # enough to match a procedure; long chatty requests cost the model time
 
 
 @dataclass
@@ -70,6 +72,7 @@ def learn_batch(
 ) -> list[LearnResult]:
     """Learn from several traces of one namespace; returns one result per item, in order."""
     policy = policy or MergePolicy()
+    embedder = MemoEmbedder(embedder)
     extractions = [extractor.extract(item.trace, item.record.outcome) for item in items]
     results = [LearnResult(item.record.resource_id) for item in items]
     batch = _Batch(store, embedder, policy, now)
@@ -79,6 +82,30 @@ def learn_batch(
     for result, extraction in zip(results, extractions, strict=True):
         result.status, result.reason = _summary(extraction, result)
     return results
+
+
+class MemoEmbedder:
+    """An embedder that embeds each distinct text once per batch (titles, phrases and requests repeat)."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner = inner
+        self.vectors: dict[str, Vector] = {}
+
+    @property
+    def dimensions(self) -> int:
+        return self.inner.dimensions
+
+    @property
+    def model_name(self) -> str:
+        return self.inner.model_name
+
+    def embed_documents(self, texts: Sequence[str]) -> list[Vector]:
+        new = list(dict.fromkeys(t for t in texts if t not in self.vectors))
+        self.vectors.update(zip(new, self.inner.embed_documents(new), strict=True))
+        return [self.vectors[t] for t in texts]
+
+    def embed_query(self, text: str) -> Vector:
+        return self.inner.embed_query(text)
 
 
 def origin_of(item: LearnItem) -> Origin:
@@ -139,7 +166,8 @@ class _Batch:
         """Keep failed tasks' lessons as pitfalls on the procedure for that kind of request, if one exists."""
         if not lessons:
             return
-        vectors = self.embedder.embed_documents([skipped.request for _, skipped in lessons])
+        requests = [" ".join(skipped.request.split()[:LESSON_REQUEST_WORDS]) for _, skipped in lessons]
+        vectors = self.embedder.embed_documents(requests)
         for (result, skipped), vector in zip(lessons, vectors, strict=True):
             target = self._lesson_target(skipped, vector)
             updated = add_pitfall(target, skipped.lesson or "", self.now) if target else None
@@ -176,6 +204,8 @@ class _Batch:
         return procedure.model_copy(update={"version": original.version + 1}), original
 
     def flush(self) -> None:
+        # One model call for every example the retitling below compares (the memo keeps them).
+        self.embedder.embed_documents([e for p in self.changed.values() for e in p.examples])
         updates = [self._versioned(self._retitled(p)) for p in self.changed.values()]
         procedures = [*self.created.values(), *(p for p, _ in updates)]
         embeddings = embed_procedures(procedures, self.embedder, known=self.vectors)

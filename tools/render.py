@@ -9,6 +9,7 @@ from typing import Any
 from deftly.tools.models import Procedure, Stats, Step
 
 _MAX_ARG_CHARS = 60
+ASKS_TO = "The user asks to "
 MAX_RENDERED_PITFALLS = 3
 _STEP_FAILURE_MARK_MIN_RUNS = 3
 
@@ -138,11 +139,13 @@ def search_document(procedure: Procedure) -> str:
 def search_phrases(procedure: Procedure) -> list[tuple[str, str]]:
     """The phrases an agent's request is compared with, as (kind, text): the title, when to use it,
     past requests, and what it does. Each is embedded on its own, so a short query is not diluted."""
+    when = procedure.when_to_use
+    asks_to = when.startswith(ASKS_TO)  # "The user asks to <request>." repeats an example
     candidates = [
         ("title", readable(procedure.title, procedure)),
-        ("when", readable(procedure.when_to_use, procedure)),
+        *([] if asks_to or not when else [("when", readable(when, procedure))]),
         *(("example", readable(e, procedure)) for e in procedure.examples[:3]),
-        ("action", f"{action_summary(procedure)}: {readable(procedure.title, procedure)}"),
+        ("action", embedding_text(procedure)),
     ]
     seen: set[str] = set()
     phrases = []
@@ -155,10 +158,11 @@ def search_phrases(procedure: Procedure) -> list[tuple[str, str]]:
 
 
 def embedding_text(procedure: Procedure) -> str:
-    """What the vector embeds: the generalized goal and how users asked for it — what queries describe."""
-    goal = readable(procedure.title, procedure)
-    asked = " ".join(readable(e, procedure) for e in procedure.examples[:3] if readable(e, procedure) != goal)
-    return f"{goal}. {procedure.when_to_use} {asked} Does: {action_summary(procedure)}."
+    """The procedure in one short line -- what it does and its goal -- for recognising duplicates.
+
+    Short on purpose: the model's cost grows with length, and this is also a search phrase.
+    """
+    return f"{action_summary(procedure)}: {readable(procedure.title, procedure)}"
 
 
 _KIND_WORDS = {

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
 from deftly.tools.extract.tools_kind import words
+from deftly.tools.render import ASKS_TO
 from deftly.tools.values import redact_patterns, replace_values
 
 _MARKER = re.compile(
@@ -192,7 +193,7 @@ def when_to_use(request: str, values: Mapping[str, str], names: Iterable[str]) -
     """One line saying when to use the procedure, in the user's own (generalized) words."""
     sentence = request_sentence(request)
     if sentence and len(sentence.split()) >= 2 and not is_vague(sentence):
-        return f"The user asks to {generalize_words(sentence, values, names)}."
+        return f"{ASKS_TO}{generalize_words(sentence, values, names)}."
     text = " ".join(_GREETING.sub("", request.strip()).split()[:_MAX_WHEN_WORDS])
     return f'The user says: "{generalize_words(text, values, names)}"'
 
