@@ -185,9 +185,11 @@ def measure(size: int, embedder: FastEmbedder, pool: list[str], vectors: np.ndar
         filled = time.perf_counter()
         db.maintain(force=True)
         indexed = time.perf_counter()
+        warmed = store.warm_cache()
         print(
             f"\n{size} procedures ({db.phrases.count_rows()} phrases): filled in {filled - started:.1f} s, "
-            f"maintenance (compaction{', ANN index build' if db.has_ann_index else ''}) {indexed - filled:.1f} s"
+            f"maintenance (compaction{', ANN index build' if db.has_ann_index else ''}) {indexed - filled:.1f} s, "
+            f"procedure cache warmed with {warmed} (as deftly serve does at start)"
         )
         asked = queries(n_queries + 20)
         for q in asked[:20]:

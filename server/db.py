@@ -45,7 +45,7 @@ class LruCache(Generic[K, V]):
     """A small thread-safe LRU map; entries are validated by the caller (e.g. by updated_at)."""
 
     def __init__(self, size: int) -> None:
-        self._size = size
+        self.size = size
         self._items: OrderedDict[K, V] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -60,7 +60,7 @@ class LruCache(Generic[K, V]):
         with self._lock:
             self._items[key] = value
             self._items.move_to_end(key)
-            while len(self._items) > self._size:
+            while len(self._items) > self.size:
                 self._items.popitem(last=False)
 
 

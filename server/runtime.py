@@ -100,6 +100,17 @@ class Runtime:
             log.error("could not open deftly's store: %s", exc)
         finally:
             self._ready.set()
+        if self._error is None and self.run_worker:
+            self._warm_cache()
+
+    def _warm_cache(self) -> None:
+        """A serving process loads its namespace's procedures once, so searches rarely fetch rows."""
+        try:
+            loaded = self.store().warm_cache()
+        except Exception:  # a cold cache is only slower
+            log.exception("could not warm the procedure cache")
+        else:
+            log.debug("procedure cache warmed with %d procedures", loaded)
 
     def _new_worker(self) -> ExtractionWorker:
         from deftly.server.worker import ExtractionWorker

@@ -100,6 +100,20 @@ class LanceSearch:
         rows = await self.db.reader.rows("procedure_stats", where, None, len(procedure_ids) * 2)
         return {row["id"]: Ratings.model_validate(row) for row in rows}
 
+    def warm_cache(self) -> int:
+        """Load every procedure of the namespace into the process cache, if they all fit; returns how many.
+
+        A server does this in the background when it starts, so searches rarely fetch procedure rows.
+        """
+        cache = self.db.procedure_cache
+        count = int(self.db.procedures.count_rows(self._ns))
+        if count > cache.size:
+            return 0
+        rows = self.db.reader.run(self.db.reader.rows("procedures", self._ns, PROCEDURE_COLUMNS, count + 1))
+        for row in rows:
+            cache.put((self.namespace, row["id"]), row_to_procedure(row))
+        return len(rows)
+
     def vector_search(self, vector: Vector, limit: int, filters: SearchFilters) -> list[Candidate]:
         hits = self.vector_hits(vector, limit, filters)
         procedures = self.procedures_at({h.procedure_id: h.updated_at for h in hits})

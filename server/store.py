@@ -49,6 +49,7 @@ class LanceStore(LanceSearch, LanceTraceStore):
             return
         self.db.procedures.add([procedure_to_row(p, e.vector) for p, e in items])
         self._add_phrases(items)
+        self._cache([p for p, _ in items])
         self.db.stats.add([_empty_ratings_row(p.id, self.namespace) for p, _ in items])
         for table in ("procedures", "search_vectors", "procedure_stats"):
             self.db.wrote(table)
@@ -79,8 +80,13 @@ class LanceStore(LanceSearch, LanceTraceStore):
         )
         self.db.phrases.delete(f"{self._ns} AND {sql_in('id', [p.id for p, _, _ in items])}")
         self._add_phrases([(p, e) for p, e, _ in items])
+        self._cache([p for p, _, _ in items])
         self.db.wrote("procedures")
         self.db.wrote("search_vectors", 2)
+
+    def _cache(self, procedures: Sequence[Procedure]) -> None:
+        for procedure in procedures:
+            self.db.procedure_cache.put((self.namespace, procedure.id), procedure)
 
     def _add_phrases(self, items: Sequence[tuple[Procedure, Embedding]]) -> None:
         rows = [
