@@ -12,7 +12,7 @@ from deftly.server.schema import sql_in, sql_list
 from deftly.tools.models import Procedure, Ratings
 from deftly.tools.ports import Candidate, SearchFilters, SearchHit, Vector
 
-PHRASES_PER_PROCEDURE = 3  # phrase rows fetched per procedure wanted: most procedures have 3-5 phrases
+PHRASES_PER_PROCEDURE = 2  # phrase rows fetched per procedure wanted (most have 3-5; the shortlist is 10)
 PROCEDURE_COLUMNS = [
     "id", "namespace", "title", "body", "tags", "tools", "sources", "signatures", "version", "created_at",
     "updated_at",
@@ -27,11 +27,20 @@ class LanceSearch:
     def search(
         self, embed: Callable[[], Vector], terms: Sequence[str], limit: int, filters: SearchFilters
     ) -> tuple[list[SearchHit], list[SearchHit]]:
-        """Both arms: the keyword search runs while ``embed`` computes the query vector."""
-        reader = self.db.reader
-        keyword = reader.submit(self._text_hits(terms, limit, filters))
+        """Both arms, run together once ``embed`` has computed the query vector.
+
+        Not while it computes it: on two cores the model's threads and the keyword search slow each
+        other down as much as overlapping them saves (A/B on 1,000 queries: 16.4 vs 16.8 ms median).
+        """
         vector = embed()
-        return reader.run(self._vector_hits(vector, limit, filters, exact=False)), keyword.result()
+
+        async def both() -> tuple[list[SearchHit], list[SearchHit]]:
+            by_vector, by_text = await asyncio.gather(
+                self._vector_hits(vector, limit, filters, exact=False), self._text_hits(terms, limit, filters)
+            )
+            return by_vector, by_text
+
+        return self.db.reader.run(both())
 
     def vector_hits(
         self, vector: Vector, limit: int, filters: SearchFilters, *, exact: bool = False
