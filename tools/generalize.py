@@ -10,6 +10,7 @@ steps shows ("``{reservation_id}`` from step 2").
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -17,9 +18,40 @@ from typing import Any
 
 from deftly.tools.extract.tools_kind import words
 from deftly.tools.models import Parameter
-from deftly.tools.values import ISO_DATE, WORD_DATE, example_for, kind_of, whole_word
+from deftly.tools.values import (
+    COMMAND_KEYS,
+    EMAIL,
+    FILE_NAME,
+    ISO_DATE,
+    PATH,
+    URL,
+    UUID,
+    VERSION,
+    WORD_DATE,
+    example_for,
+    kind_of,
+    replace_values,
+    whole_word,
+)
 
 READABLE_KINDS = frozenset({"text", "option"})
+_MAX_COMMAND_CHARS = 240
+_COMMIT = re.compile(r"(?<![\w{])(?=[0-9a-f]*[a-f])(?=[0-9a-f]*\d)[0-9a-f]{7,40}(?![\w}])")
+# Inside a command only unmistakable shapes count: "python3", "utf-8" or a bare number must stay as written.
+_COMMAND_SHAPES = (
+    (EMAIL, "email", "email"),
+    (URL, "url", "url"),
+    (UUID, "id", "id"),
+    (ISO_DATE, "date", "date"),
+    (VERSION, "version", "version"),
+    (PATH, "path", "path"),
+    (FILE_NAME, "file", "file_name"),
+    (_COMMIT, "id", "commit"),
+)
+_PLACEHOLDER = re.compile(r"\{[a-z][a-z0-9_]*\}")
+_PLACEHOLDER_INSIDE = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+_SUBCOMMAND = re.compile(r"[a-z][a-z_\-]*")
+_SYSTEM_PATH = re.compile(r"^/(?:dev|usr|bin|sbin|etc|proc|sys|lib|lib64|opt)(?:/|$)")
 _GENERIC_KEYS = {"id", "name", "value", "input", "data", "arg", "args", "key", "item"}
 _OPTION_KEYS = re.compile(r"^(?:limit|max\w*|min\w*|top_?k|page|per_page|offset|timeout|retries|depth|n|k|size)$")
 _AMOUNT_KEYS = re.compile(r"amount|price|cost|total|fee|balance|quantity|qty|count|number|baggages?|bags?|seats?")
@@ -57,6 +89,7 @@ class Binding:
         where = {
             "request": "from the user's request",
             "agent": "chosen or written by the agent",
+            "workspace": "of the project the agent works in",
         }.get(self.source, f"from the result of {self.source}")
         return f"{self.kind.capitalize()} {where}."
 
@@ -75,6 +108,7 @@ class ValueBinder:
     """Assigns placeholders to the argument values of one task, step by step."""
 
     request: str
+    cwd: str | None = None
     bindings: dict[str, Binding] = field(default_factory=dict)  # key: normalized value
     _results: list[tuple[int, str]] = field(default_factory=list)
 
@@ -91,9 +125,16 @@ class ValueBinder:
                 if key in placeholder:
                     self.alias(inner, placeholder[key])
             return
-        if isinstance(value, bool) or not isinstance(value, str | int | float):
+        if isinstance(value, list) and isinstance(placeholder, list) and len(value) == len(placeholder):
+            for inner, template in zip(value, placeholder, strict=True):
+                self.alias(inner, template)
             return
-        if not (isinstance(placeholder, str) and placeholder.startswith("{") and placeholder.endswith("}")):
+        if isinstance(value, bool) or not isinstance(value, str | int | float) or not isinstance(placeholder, str):
+            return
+        if isinstance(value, str) and not _PLACEHOLDER.fullmatch(placeholder):
+            self._alias_inside(value.strip(), placeholder)
+            return
+        if not _PLACEHOLDER.fullmatch(placeholder):
             return
         name = placeholder[1:-1]
         original = next((b for b in self.bindings.values() if b.name == name), None)
@@ -101,13 +142,23 @@ class ValueBinder:
         if original is not None and text.lower() not in self.bindings:
             self.bindings[text.lower()] = Binding(name, text, original.kind, original.source)
 
+    def _alias_inside(self, value: str, template: str) -> None:
+        """``rm out-2.log`` against ``rm {file_name}``: out-2.log is another {file_name}."""
+        parts = _PLACEHOLDER_INSIDE.split(template)
+        if len(parts) < 3:
+            return
+        pattern = "".join(re.escape(part) if i % 2 == 0 else "(.+?)" for i, part in enumerate(parts))
+        match = re.fullmatch(pattern, value, re.DOTALL)
+        if match:
+            for inner, name in zip(match.groups(), parts[1::2], strict=True):
+                self.alias(inner, "{" + name + "}")
+
     def parameters(self) -> list[Parameter]:
         """One parameter per placeholder name (aliases of a repeated step share one)."""
         seen: dict[str, Parameter] = {}
         for binding in self.bindings.values():
             seen.setdefault(binding.name, binding.parameter())
         return list(seen.values())
-        return [binding.parameter() for binding in self.bindings.values()]
 
     def literal_values(self) -> list[str]:
         return [binding.value for binding in self.bindings.values()]
@@ -121,6 +172,11 @@ class ValueBinder:
         return {b.value: b.name for b in self.bindings.values() if b.kind not in READABLE_KINDS}
 
     def _value(self, tool: str, key: str, value: Any) -> Any:
+        if key.lower() in COMMAND_KEYS:
+            if isinstance(value, str):
+                return self._command(value)
+            if isinstance(value, list) and all(isinstance(item, str) for item in value):
+                return [self._command(item) for item in value]
         if isinstance(value, dict):
             return {k: self._value(tool, str(k), v) for k, v in value.items()}
         if isinstance(value, list):
@@ -160,6 +216,8 @@ class ValueBinder:
         known = self.bindings.get(text.lower())
         if known:
             return "{" + known.name + "}"
+        if self._in_project(text):
+            return self._project_paths(text)
         kind = kind_of(text, key)
         source = self._source(text)
         if kind is None:
@@ -168,8 +226,56 @@ class ValueBinder:
             kind = "option"
         return self._bind(tool, key, text, kind, source)
 
+    def _command(self, value: str) -> str:
+        """A command line stays readable; the instance values inside it become placeholders."""
+        text = _shorten(value.strip())
+        known = self.bindings.get(text.lower())
+        if known and known.kind not in READABLE_KINDS:
+            return "{" + known.name + "}"
+        text = replace_values(self._project_paths(text), self.value_map())
+        for pattern, kind, name in _COMMAND_SHAPES:
+            text = pattern.sub(functools.partial(self._embedded, kind=kind, name=name), text)
+        return text
+
+    def _embedded(self, match: re.Match[str], kind: str, name: str) -> str:
+        prefix, value = "", match.group(0)
+        if kind == "version" and value[:1] in "vV" and value[1:2].isdigit():
+            prefix, value = value[0], value[1:]  # v2.4.0 is the version 2.4.0
+        known = self.bindings.get(value.lower())
+        if known:
+            return prefix + "{" + known.name + "}"
+        source = self._source(value)
+        if kind == "path" and _SYSTEM_PATH.match(value):
+            return value
+        # manage.py or package.json belong to the procedure; a file the user named or a dated one does not.
+        if kind == "file" and source == "agent" and not any(c.isdigit() for c in value):
+            return value
+        if kind == "version" and source.startswith("step "):
+            name = "current_version"
+        return prefix + self._bind_named(name, value, kind, source)
+
+    def _in_project(self, text: str) -> bool:
+        return bool(self.cwd) and (text == self.cwd or text.startswith(f"{self.cwd}/"))
+
+    def _project_paths(self, text: str) -> str:
+        """Paths inside the session's working directory read ``{project_dir}/relative/path``."""
+        cwd = (self.cwd or "").rstrip("/")
+        if len(cwd) < 2 or cwd not in text:
+            return text
+        pattern = re.compile(rf"(?<![\w/.\-]){re.escape(cwd)}(?=/|\b|$)")
+        if not pattern.search(text):
+            return text
+        known = self.bindings.get(cwd.lower())
+        name = known.name if known else self._unique("project_dir")
+        if not known:
+            self.bindings[cwd.lower()] = Binding(name=name, value=cwd, kind="path", source="workspace")
+        return pattern.sub(lambda _: "{" + name + "}", text)
+
     def _bind(self, tool: str, key: str, value: str, kind: str, source: str) -> str:
-        name = self._name_for(tool, key)
+        return self._bind_named(self._name_for(tool, key), value, kind, source)
+
+    def _bind_named(self, base: str, value: str, kind: str, source: str) -> str:
+        name = self._unique(base)
         self.bindings[value.lower()] = Binding(name=name, value=value, kind=kind, source=source)
         return "{" + name + "}"
 
@@ -178,6 +284,9 @@ class ValueBinder:
         if base in _GENERIC_KEYS:
             noun = [w for w in words(tool)[1:] if w not in ("details", "info", "data")]
             base = f"{noun[0]}_{base}" if noun else base
+        return base
+
+    def _unique(self, base: str) -> str:
         taken = {b.name for b in self.bindings.values()}
         name, suffix = base, 2
         while name in taken:
@@ -208,6 +317,24 @@ def _date_in_words(iso: str, text: str) -> bool:
         if months and days and months[0] == month and days[0] == day:
             return True
     return False
+
+
+def command_head(arguments: dict[str, Any]) -> tuple[str, ...]:
+    """The program and subcommand of a call's command line (``("git", "commit")``, ``("rm",)``); empty if none."""
+    for key, value in arguments.items():
+        if key.lower() in COMMAND_KEYS and key.lower() != "description":
+            tokens = [str(t) for t in (value if isinstance(value, list) else str(value).split())]
+            return tuple(tokens[:2]) if len(tokens) > 1 and _SUBCOMMAND.fullmatch(tokens[1]) else tuple(tokens[:1])
+    return ()
+
+
+def _shorten(command: str) -> str:
+    """A long or multi-line command (a heredoc, a script) keeps its first line: that is the how."""
+    lines = command.splitlines() or [""]
+    first = lines[0]
+    if len(first) > _MAX_COMMAND_CHARS:
+        return first[: _MAX_COMMAND_CHARS - 2].rstrip() + " …"
+    return first + (" …" if len(lines) > 1 else "")
 
 
 def _number_text(value: float) -> str:

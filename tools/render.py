@@ -7,8 +7,10 @@ import re
 from typing import Any
 
 from deftly.tools.models import Procedure, Stats, Step
+from deftly.tools.values import COMMAND_KEYS
 
 _MAX_ARG_CHARS = 60
+_MAX_COMMAND_CHARS = 160
 ASKS_TO = "The user asks to "
 MAX_RENDERED_PITFALLS = 3
 _STEP_FAILURE_MARK_MIN_RUNS = 3
@@ -80,8 +82,20 @@ def _step_often_fails(number: int, stats: Stats) -> bool:
 
 
 def render_call(step: Step) -> str:
-    args = ", ".join(f"{name}={render_value(value)}" for name, value in step.arguments.items())
+    args = ", ".join(
+        f"{name}={render_command(value) if name.lower() in COMMAND_KEYS else render_value(value)}"
+        for name, value in step.arguments.items()
+    )
     return f"`{step.tool}({args})`"
+
+
+def render_command(value: Any) -> str:
+    """A command line is the point of its step: shown whole up to a generous limit, argv lists included."""
+    argv = isinstance(value, list) and all(isinstance(v, str) for v in value)
+    if not argv and not (isinstance(value, str) and not _is_placeholder(value)):
+        return render_value(value)
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= _MAX_COMMAND_CHARS else text[: _MAX_COMMAND_CHARS - 2] + '…"'
 
 
 def render_value(value: Any, depth: int = 0) -> str:

@@ -19,6 +19,12 @@ WORD_DATE = re.compile(
     rf"\b(?:(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\b(?:,?\s+\d{{4}})?)",
     re.IGNORECASE,
 )
+# Semantic versions (2.31.3, v1.4), and a number right after "version"/"release" (version 2.4).
+VERSION = re.compile(
+    r"\bv\d+(?:\.\d+){1,3}\b|\b\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.\-]+)?\b"
+    r"|(?<=version )\d+(?:\.\d+)*\b|(?<=release )\d+(?:\.\d+)*\b",
+    re.IGNORECASE,
+)
 TIME = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?\b|\b\d{1,2}\s*[ap]\.?m\.?\b", re.IGNORECASE)
 MONEY = re.compile(r"(?:[$€£¥]\s?\d[\d,]*(?:\.\d+)?|\b\d[\d,]*(?:\.\d+)?\s?(?:usd|eur|gbp|dollars?|euros?)\b)", re.I)
 UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", re.IGNORECASE)
@@ -29,7 +35,10 @@ ID_TOKEN = re.compile(
 )
 CODE = re.compile(r"\b[A-Z]{3}\b|\b[A-Z0-9]{5,12}\b")
 NUMBER = re.compile(r"(?<![\w.{])\d+(?:\.\d+)?(?![\w}])")
-FILE_NAME = re.compile(r"\b[\w\-]+\.(?:pdf|docx?|xlsx?|csv|txt|md|json|ya?ml|py|js|ts|png|jpe?g|gif|zip|html?)\b", re.I)
+FILE_NAME = re.compile(
+    r"\b[\w\-]+\.(?:pdf|docx?|xlsx?|csv|tsv|txt|md|json|ya?ml|toml|ini|cfg|xml|log|sql|sh|py|ipynb|js|ts|go|rs|rb|java|png|jpe?g|gif|zip|gz|tgz|html?)\b",
+    re.I,
+)
 
 # Values recognisable by shape alone, most specific first: (pattern, kind, placeholder name).
 _SHAPES = (
@@ -39,8 +48,13 @@ _SHAPES = (
     (ISO_DATE, "date", "date"),
     (SLASH_DATE, "date", "date"),
     (WORD_DATE, "date", "date"),
+    (VERSION, "version", "version"),
     (MONEY, "amount", "amount"),
     (FILE_NAME, "file", "file_name"),
+)
+# Arguments that are code or a command line: procedures keep them readable and generalize inside them.
+COMMAND_KEYS = frozenset(
+    {"command", "cmd", "commands", "script", "code", "sql", "description", "pattern", "regex", "glob", "shell_command"}
 )
 NAME_KEYS = re.compile(r"(?:^|_)(?:first_?name|last_?name|full_?name|name|username|user_?name|surname|given_?name)$")
 ENUM_VALUE = re.compile(r"^[a-z][a-z0-9]*(?:[_\-][a-z0-9]+)*$")
@@ -94,6 +108,8 @@ def example_for(kind: str, value: str) -> str:
         return _id_shape(value)
     if kind == "option":
         return value
+    if kind == "version":
+        return "1.2.3"
     return "free text"
 
 

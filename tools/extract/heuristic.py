@@ -8,8 +8,15 @@ from deftly.tools.extract.base import Draft, Extraction, Skipped, Task
 from deftly.tools.extract.segment import split_tasks
 from deftly.tools.extract.select import lesson_from, skip_reason
 from deftly.tools.extract.steps import StepPlan, generalize_text, plan_steps
-from deftly.tools.extract.titles import fallback_title, generalize_words, request_sentence, title_from, when_to_use
-from deftly.tools.extract.tools_kind import is_read_only
+from deftly.tools.extract.titles import (
+    fallback_title,
+    generalize_words,
+    request_sentence,
+    request_title,
+    title_from,
+    when_to_use,
+)
+from deftly.tools.extract.tools_kind import is_generic, is_read_only
 from deftly.tools.extract.validate import placeholder_names, sensitive_literals, without_leaks
 from deftly.tools.generalize import ValueBinder
 from deftly.tools.models import Outcome, Parameter
@@ -27,6 +34,9 @@ _PLACEHOLDER_KINDS = {
     "id": "id",
     "name": "name",
     "file_name": "file",
+    "version": "version",
+    "current_version": "version",
+    "project_dir": "path",
     "origin": "text",
     "destination": "text",
 }
@@ -39,7 +49,7 @@ class HeuristicExtractor:
         names = known_names(trace)
         extraction = Extraction(extractor=self.name)
         for task in split_tasks(trace):
-            binder = ValueBinder(request="\n".join(task.user_texts))
+            binder = ValueBinder(request="\n".join(task.user_texts), cwd=trace.cwd)
             plan = plan_steps(task.calls, binder)
             reason = skip_reason(task, plan, outcome)
             if reason is None:
@@ -52,9 +62,15 @@ class HeuristicExtractor:
 
 def build_draft(task: Task, plan: StepPlan, binder: ValueBinder, names: set[str]) -> Draft:
     values = binder.value_map()
-    actions = [s.tool for s in plan.steps if s.tool and not is_read_only(s.tool)]
+    # A shell or an editor says nothing about the task, so it cannot confirm or contradict the title.
+    actions = [s.tool for s in plan.steps if s.tool and not is_read_only(s.tool) and not is_generic(s.tool)]
     main = next((s for s in reversed(plan.steps) if s.tool in actions), plan.steps[-1])
-    title = title_from(task.request, values, names, actions, fallback_title(main.tool or main.action, main.arguments))
+    fallback = (
+        fallback_title(main.tool or main.action, main.arguments)
+        if actions
+        else (request_title(task.request, values, names) or fallback_title(main.tool or main.action, main.arguments))
+    )
+    title = title_from(task.request, values, names, actions, fallback)
     sentence = request_sentence(task.request)
     draft = Draft(
         title=title,

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from deftly.tools.extract.tools_kind import is_scratchpad, words
-from deftly.tools.generalize import ValueBinder, canonical_json
+from deftly.tools.generalize import ValueBinder, canonical_json, command_head
 from deftly.tools.models import Step
 from deftly.tools.trace import ToolCall
 from deftly.tools.values import redact_patterns, replace_values
@@ -52,10 +52,11 @@ def plan_steps(calls: list[ToolCall], binder: ValueBinder) -> StepPlan:
         succeeds_later = {c.tool for c in calls[index:] if c.status == "ok"}
         decision = _resolve_failures(pending, call.tool, succeeds_later, binder, plan)
         pending = []
-        previous = plan.steps[-1] if plan.steps else None
-        if previous is not None and previous.tool == call.tool and not decision:
-            _repeat(previous, call, plan.first_arguments[len(plan.steps) - 1], binder, len(plan.steps))
-            continue
+        if plan.steps and not decision:
+            previous, previous_arguments = plan.steps[-1], plan.first_arguments[len(plan.steps) - 1]
+            if _same_step(previous, call, previous_arguments):
+                _repeat(previous, call, previous_arguments, binder, len(plan.steps))
+                continue
         plan.first_arguments[len(plan.steps)] = call.arguments
         arguments = binder.generalize(call.tool, call.arguments)
         plan.steps.append(Step(action=describe(call.tool), tool=call.tool, arguments=arguments, decision=decision))
@@ -64,6 +65,11 @@ def plan_steps(calls: list[ToolCall], binder: ValueBinder) -> StepPlan:
         plan.pitfalls.append(_pitfall(failure, binder))
     _link_outputs(plan.steps, binder)
     return plan
+
+
+def _same_step(previous: Step, call: ToolCall, previous_arguments: dict[str, Any]) -> bool:
+    """One tool called again is the same step repeated, unless it runs a different command (git log, git tag)."""
+    return previous.tool == call.tool and command_head(previous_arguments) == command_head(call.arguments)
 
 
 def _resolve_failures(

@@ -189,13 +189,35 @@ def title_from(
     return title[0].upper() + title[1:]
 
 
+def request_title(request: str, values: Mapping[str, str], names: Iterable[str]) -> str | None:
+    """The request's first sentence as a title, when nothing better says what the task was."""
+    text = _GREETING.sub("", _plain_quotes(request.strip()))
+    sentences = [s for s in _SENTENCE_END.split(text) if s.strip() and not _THANKS.match(s)]
+    if not sentences:
+        return None
+    first = _CLAUSE_BREAK.split(sentences[0].strip(), maxsplit=1)[0].rstrip(".!?:")
+    first = " ".join(first.split()[:_MAX_TITLE_WORDS])
+    if len(first.split()) < 2:
+        return None
+    title = generalize_words(first, values, names)
+    return title[0].upper() + title[1:]
+
+
 def when_to_use(request: str, values: Mapping[str, str], names: Iterable[str]) -> str:
     """One line saying when to use the procedure, in the user's own (generalized) words."""
     sentence = request_sentence(request)
     if sentence and len(sentence.split()) >= 2 and not is_vague(sentence):
-        return f"{ASKS_TO}{generalize_words(sentence, values, names)}."
+        return f"{ASKS_TO}{_lower_first(generalize_words(sentence, values, names))}."
     text = " ".join(_GREETING.sub("", request.strip()).split()[:_MAX_WHEN_WORDS])
     return f'The user says: "{generalize_words(text, values, names)}"'
+
+
+def _lower_first(text: str) -> str:
+    """ "Release version 2" -> "release version 2"; "GitHub", "API" and "I" keep their capitals."""
+    first = text.split(" ", 1)[0]
+    if len(first) > 1 and first[0].isupper() and first[1:].islower():
+        return text[0].lower() + text[1:]
+    return text
 
 
 def action_title(text: str, tools: list[str]) -> bool:

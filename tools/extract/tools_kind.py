@@ -75,3 +75,17 @@ def is_handoff(tool: str) -> bool:
     """A tool that passes the task to a person (``transfer_to_human_agents``): the agent did not finish it."""
     tokens = set(words(tool))
     return bool(tokens & _HANDOFF_VERBS) and bool(tokens & _HANDOFF_TARGETS)
+
+
+_GENERIC = frozenset(
+    {
+        "bash", "shell", "sh", "exec", "execute", "run", "run_command", "run_shell_command", "terminal", "python",
+        "edit", "multiedit", "write", "write_file", "edit_file", "apply_patch", "str_replace_editor",
+        "str_replace_based_edit_tool", "notebookedit", "computer", "task", "agent", "read", "read_file",
+    }
+)  # fmt: skip
+
+
+def is_generic(tool: str) -> bool:
+    """A general-purpose tool (a shell, a file editor): its name says nothing about the task."""
+    return tool.split("__")[-1].lower().replace("-", "_") in _GENERIC

@@ -1,0 +1,158 @@
+"""Coding-agent sessions: shell commands stay readable, the instance values inside them do not."""
+
+from __future__ import annotations
+
+from tracebuilders import assistant, call, trace_of, user
+
+from deftly.tools.extract.base import Draft
+from deftly.tools.extract.heuristic import HeuristicExtractor
+from deftly.tools.generalize import ValueBinder
+from deftly.tools.render import render_call
+from deftly.tools.values import kind_of
+
+PROJECT = "/home/lee/acme-cli"
+
+
+def _release_session() -> tuple:  # type: ignore[type-arg]
+    return (
+        user("Release version 2.4.0: add a changelog entry for it and tag the release."),
+        call("Read", {"file_path": f"{PROJECT}/CHANGELOG.md"}, "# Changelog\n\n## 2.3.1\n- Fix --json output\n"),
+        call(
+            "Bash",
+            {"command": "git log --oneline v2.3.1..HEAD", "description": "Commits since the last release"},
+            "a41c9e2 Add --since filter\n7d03b51 Retry uploads on 503",
+        ),
+        call(
+            "Edit",
+            {"file_path": f"{PROJECT}/CHANGELOG.md", "old_string": "# Changelog\n", "new_string": "## 2.4.0\n"},
+            "The file has been updated.",
+        ),
+        call("Bash", {"command": "git commit -am 'Release 2.4.0'"}, "[main 9f2e1aa] Release 2.4.0"),
+        call("Bash", {"command": "git tag -a v2.4.0 -m 'Release 2.4.0'"}, ""),
+        assistant("Tagged v2.4.0."),
+    )
+
+
+def _draft(*parts, cwd: str | None = PROJECT) -> Draft:  # type: ignore[no-untyped-def]
+    trace = trace_of(*parts)
+    trace.cwd = cwd
+    extraction = HeuristicExtractor().extract(trace)
+    assert len(extraction.drafts) == 1, extraction.skipped
+    return extraction.drafts[0]
+
+
+def test_commands_keep_their_words_and_lose_their_values() -> None:
+    draft = _draft(*_release_session())
+    commands = [step.arguments.get("command") for step in draft.steps if step.tool == "Bash"]
+
+    assert commands == [
+        "git log --oneline v{current_version}..HEAD",
+        "git commit -am 'Release {version}'",
+        "git tag -a v{version} -m 'Release {version}'",
+    ]
+    assert draft.steps[1].arguments["description"] == "Commits since the last release"
+
+
+def test_a_shell_session_is_titled_by_its_request_not_its_shell() -> None:
+    draft = _draft(*_release_session())
+
+    assert draft.title == "Release version {version}"
+    assert draft.when_to_use == "The user asks to release version {version}."
+    assert "Bash" not in draft.title
+
+
+def test_paths_inside_the_project_read_relative_to_a_project_placeholder() -> None:
+    draft = _draft(*_release_session())
+
+    assert draft.steps[0].arguments["file_path"] == "{project_dir}/CHANGELOG.md"
+    project = next(p for p in draft.parameters if p.name == "project_dir")
+    assert project.kind == "path"
+    assert "/home/lee" not in project.example
+    assert "lee" not in "\n".join(str(step.arguments) for step in draft.steps)
+
+
+def test_without_a_working_directory_the_path_is_one_placeholder() -> None:
+    draft = _draft(*_release_session(), cwd=None)
+
+    assert draft.steps[0].arguments["file_path"] == "{file_path}"
+
+
+def test_different_commands_of_one_shell_are_separate_steps_and_a_loop_stays_one() -> None:
+    draft = _draft(
+        user("Delete the build artifacts out-1.log and out-2.log, then run the tests."),
+        call("bash", {"command": "rm out-1.log"}, ""),
+        call("bash", {"command": "rm out-2.log"}, ""),
+        call("bash", {"command": "pytest -q"}, "58 passed"),
+    )
+
+    assert [step.arguments["command"] for step in draft.steps] == ["rm {file_name}", "pytest -q"]
+    assert draft.steps[0].decision is not None and draft.steps[0].decision.startswith("Repeat")
+    assert draft.requests == ["Delete the build artifacts {file_name} and {file_name}"]
+
+
+def test_another_iteration_of_a_command_binds_its_values_to_the_same_placeholders() -> None:
+    binder = ValueBinder(request="Tag releases 1.2.0 and 1.3.0.")
+    template = binder.generalize("bash", {"command": "git tag v1.2.0"})
+
+    binder.alias({"command": "git tag v1.3.0"}, template)
+
+    assert template == {"command": "git tag v{version}"}
+    assert binder.value_map() == {"1.2.0": "version", "1.3.0": "version"}
+
+
+def test_tool_names_flags_and_system_paths_inside_commands_stay_literal() -> None:
+    binder = ValueBinder(request="Convert the notes to UTF-8.", cwd=PROJECT)
+
+    arguments = binder.generalize(
+        "bash", {"command": "python3 -m iconv --to utf-8 notes.txt > /dev/null && head -n 20 manage.py"}
+    )
+
+    assert arguments["command"] == "python3 -m iconv --to utf-8 notes.txt > /dev/null && head -n 20 manage.py"
+
+
+def test_identifying_values_inside_commands_become_placeholders() -> None:
+    binder = ValueBinder(request="Send the report for 2026-03-01 to dana@acme.com.", cwd=PROJECT)
+
+    arguments = binder.generalize(
+        "bash",
+        {"command": "report --date 2026-03-01 --commit 9f2e1aa0 --out /srv/reports/q1/march.pdf | mail dana@acme.com"},
+    )
+
+    assert arguments["command"] == "report --date {date} --commit {commit} --out {path} | mail {email}"
+    assert {p.name: p.source for p in binder.parameters()}["date"] == "request"
+
+
+def test_argv_lists_are_generalized_element_by_element() -> None:
+    binder = ValueBinder(request="Bump requests to 2.32.3 in requirements.txt.")
+
+    arguments = binder.generalize("shell", {"command": ["pip", "install", "-r", "requirements.txt"]})
+
+    assert arguments["command"] == ["pip", "install", "-r", "{file_name}"]
+
+
+def test_a_heredoc_keeps_its_first_line_only() -> None:
+    binder = ValueBinder(request="Write the config.")
+    script = "cat > settings.toml <<'EOF'\n[server]\npassword_file = '/home/lee/.pw'\nEOF"
+
+    arguments = binder.generalize("bash", {"command": script})
+
+    assert arguments["command"] == "cat > settings.toml <<'EOF' …"
+
+
+def test_commands_render_whole_where_other_arguments_are_abbreviated() -> None:
+    draft = _draft(
+        user("Run the full test suite with coverage for the api package."),
+        call("bash", {"command": "pytest -q --cov=api --cov-report=term-missing tests/api tests/integration"}, "ok"),
+        call("bash", {"command": "coverage report --fail-under=90"}, "ok"),
+    )
+
+    rendered = render_call(draft.steps[0])
+
+    assert "pytest -q --cov=api --cov-report=term-missing tests/api tests/integration" in rendered
+
+
+def test_versions_are_their_own_kind() -> None:
+    assert kind_of("2.31.3") == "version"
+    assert kind_of("v1.4") == "version"
+    assert kind_of("2026-03-01") == "date"
+    assert kind_of("out-2.log") == "file"
