@@ -37,6 +37,7 @@ from deftly.server.embedding import FastEmbedder
 from deftly.server.ingest import RECORD_BATCH
 from deftly.server.store import LanceStore
 from deftly.server.worker import ExtractionWorker
+from deftly.tools import secrets
 from deftly.tools.extract.heuristic import HeuristicExtractor
 from deftly.tools.extract.tools_kind import is_read_only
 from deftly.tools.models import Procedure
@@ -102,6 +103,7 @@ def main() -> int:
 
     embedder = FastEmbedder()
     embedder.embed_query("warm up")
+    secrets.warm()  # as a serving process does when it opens (deftly.server.runtime)
     with tempfile.TemporaryDirectory() as home:
         db = Database(Path(home) / "lancedb", dimensions=embedder.dimensions, embedding_model=embedder.model_name)
         store = LanceStore(db, "default")

@@ -100,8 +100,15 @@ class Runtime:
             log.error("could not open deftly's store: %s", exc)
         finally:
             self._ready.set()
+        if self._error is None:
+            self._warm_secret_scanner()
         if self._error is None and self.run_worker:
             self._warm_cache()
+
+    def _warm_secret_scanner(self) -> None:
+        from deftly.tools import secrets
+
+        secrets.warm()
 
     def _warm_cache(self) -> None:
         """A serving process loads its namespace's procedures once, so searches rarely fetch rows."""

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from deftly.server.embedding import CachedEmbedder
 from deftly.server.filelock import FileLock
 from deftly.server.store import LanceStore
 from deftly.tools.extract.base import ExtractionDeferred, Extractor
@@ -31,7 +32,7 @@ log = logging.getLogger(__name__)
 # Fragment counts are cheap to read (~0.3 ms a table), so the lock holder looks often: ratings and
 # recordings from every process add fragments, and searches slow down with each one.
 MAINTENANCE_EVERY_SECONDS = 5.0
-BATCH_SIZE = 32
+BATCH_SIZE = 32  # for extractors that do not say (their batch_size attribute)
 MAX_SETTLE_SECONDS = 5.0
 DEFER_SECONDS = 120.0
 
@@ -57,7 +58,7 @@ class ExtractionWorker:
         from deftly.server.rows import utcnow
 
         self._db = db
-        self._embedder = embedder
+        self._embedder = CachedEmbedder(embedder)
         self._make_extractor = extractor
         self._extractor: Extractor | None = None
         self._lock = FileLock(lock_path)
@@ -137,7 +138,8 @@ class ExtractionWorker:
         """Process every pending trace, in batches; returns how many were processed."""
         count = 0
         while not self._stopping.is_set():
-            claimed = self._db.claim_pending(BATCH_SIZE, exclude=self._deferred_ids())
+            batch_size = int(getattr(self.extractor, "batch_size", BATCH_SIZE))
+            claimed = self._db.claim_pending(batch_size, exclude=self._deferred_ids())
             if not claimed:
                 return count
             by_namespace: dict[str, list[LearnItem]] = defaultdict(list)

@@ -147,3 +147,43 @@ def test_several_changes_in_one_batch_make_one_new_version(store: Any, embedder:
     assert after.version == 2 and store.list_versions(after.id) == [1]
     kept = store.get_version(after.id, 1)
     assert kept is not None and kept.steps == before.steps
+
+
+def _cancel_requests() -> list[list[dict[str, Any]]]:
+    wordings = (
+        "Ugh, plans changed. Get rid of booking {rid} for me, I need to cancel it.",
+        "Please cancel reservation {rid}.",
+        "Cancel my reservation {rid}, please.",
+        "Could you cancel reservation {rid} for me?",
+    )
+    return [
+        chat(
+            user(wording.format(rid=rid)),
+            call("get_reservation_details", {"reservation_id": rid}, {"reservation_id": rid, "insurance": "yes"}),
+            call("cancel_reservation", {"reservation_id": rid, "reason": "change_of_plan"}, {"status": "cancelled"}),
+            assistant("Cancelled."),
+        )
+        for wording, rid in zip(wordings, ("B7CD2E", "Q9ZT4M", "K1NW8N", "ZFA04Y"), strict=True)
+    ]
+
+
+def test_what_is_learned_does_not_depend_on_how_sessions_were_batched(tmp_path: Any, embedder: Any) -> None:
+    from deftly.server.db import Database
+    from deftly.server.store import LanceStore
+
+    def fresh(name: str) -> Any:
+        db = Database(tmp_path / name, dimensions=embedder.dimensions, embedding_model=embedder.model_name)
+        return LanceStore(db, "default")
+
+    one_by_one, together = fresh("one"), fresh("together")
+    items = []
+    for number, history in enumerate(_cancel_requests()):
+        record_and_learn(one_by_one, embedder, history, f"s{number}")
+        recorded = record_trace(together, history, now=NOW, session_id=f"s{number}")
+        items.append(LearnItem(together.get_trace(recorded.resource_id), together.load_trace(recorded.resource_id)))
+    learn_batch(items, extractor=HeuristicExtractor(), store=together, embedder=embedder, now=NOW)
+
+    [sequential], [batched] = one_by_one.list_procedures(10), together.list_procedures(10)
+    assert batched.title == sequential.title
+    assert not batched.title.startswith("Ugh")  # the most typical request titles it, not the first one
+    assert batched.sources == sequential.sources == ["s0", "s1", "s2", "s3"]

@@ -205,7 +205,15 @@ class _Batch:
 
     def flush(self) -> None:
         # One model call for every example the retitling below compares (the memo keeps them).
-        self.embedder.embed_documents([e for p in self.changed.values() for e in p.examples])
+        touched = [*self.created.values(), *self.changed.values()]
+        self.embedder.embed_documents(
+            [e for p in touched if len(p.examples) >= MIN_EXAMPLES_TO_RETITLE for e in p.examples]
+        )
+        for procedure_id, procedure in list(self.created.items()):
+            retitled = self._retitled(procedure)
+            if retitled is not procedure:  # learned from several sessions of this batch already
+                self.created[procedure_id] = retitled
+                self.vectors.pop(procedure_id, None)
         updates = [self._versioned(self._retitled(p)) for p in self.changed.values()]
         procedures = [*self.created.values(), *(p for p, _ in updates)]
         embeddings = embed_procedures(procedures, self.embedder, known=self.vectors)

@@ -183,6 +183,12 @@ def _patterns() -> tuple[re.Pattern[str], ...]:
     return _EXTRA_PATTERNS + plugin_patterns
 
 
+def warm() -> None:
+    """Compile the detectors now (about 0.1 s), so the first recorded trace does not wait for them."""
+    _patterns()
+    _value_plugins()
+
+
 def scrub_value(value: Any, key: str | None = None) -> Any:
     """Scrub a JSON-like value; values under secret-named keys are replaced whole."""
     if key is not None and is_sensitive_key(key) and isinstance(value, str | int) and value not in ("", 0):

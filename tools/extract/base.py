@@ -83,6 +83,9 @@ class ExtractionDeferred(DeftlyError, RuntimeError):
 
 
 class Extractor(Protocol):
+    """Turns a trace into procedure drafts. An extractor may also set ``batch_size``: how many traces
+    the worker hands to one learning pass (the worker's default otherwise)."""
+
     name: str
 
     def extract(self, trace: Trace, outcome: Outcome | None = None) -> Extraction: ...

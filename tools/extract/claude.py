@@ -81,6 +81,8 @@ def client_from_key(api_key: str, *, max_retries: int = 4, timeout: float = 120.
 
 class ClaudeExtractor:
     name = "claude"
+    # Each trace is a model request of several seconds: small batches store what is learned sooner.
+    batch_size = 4
 
     def __init__(self, client: anthropic.Anthropic, *, model: str, fallback: Extractor) -> None:
         self.client = client

@@ -44,6 +44,8 @@ _PLACEHOLDER_KINDS = {
 
 class HeuristicExtractor:
     name = "heuristic"
+    # Traces the worker learns from together: fewer, larger model calls and table writes.
+    batch_size = 64
 
     def extract(self, trace: Trace, outcome: Outcome | None = None) -> Extraction:
         names = known_names(trace)
