@@ -18,8 +18,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from deftly.server.db import Database
-from deftly.server.store import LanceStore
+from deftly.server.storage.db import Database
+from deftly.server.storage.store import LanceStore
 from deftly.tools.models import Procedure, Step
 from deftly.tools.ports import Embedding, Phrase
 from deftly.tools.rate_procedure import rate_procedure

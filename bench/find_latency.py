@@ -27,9 +27,9 @@ from pathlib import Path
 
 import numpy as np
 
-from deftly.server.db import Database
 from deftly.server.embedding import FastEmbedder
-from deftly.server.store import LanceStore
+from deftly.server.storage.db import Database
+from deftly.server.storage.store import LanceStore
 from deftly.tools.find_procedure import find_procedures
 from deftly.tools.models import Procedure, Step
 from deftly.tools.ports import Embedding, Phrase, SearchFilters

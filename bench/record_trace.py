@@ -64,7 +64,7 @@ def phase_breakdown(home: Path, calls: int, messages: int) -> dict[str, list[flo
     import deftly.tools.record_trace as module
     from deftly.server.runtime import Runtime
     from deftly.server.settings import Settings
-    from deftly.server.store import LanceStore
+    from deftly.server.storage.store import LanceStore
 
     phases: dict[str, list[float]] = {}
 

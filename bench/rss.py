@@ -31,7 +31,7 @@ WITHOUT_MODEL = textwrap.dedent(
     import sys, time
     from pathlib import Path
     from deftly.server.app import build_server
-    from deftly.server.db import Database
+    from deftly.server.storage.db import Database
     from deftly.server.embedding import BUILTIN_DIM, BUILTIN_NAME
     from deftly.server.settings import Settings
     settings = Settings(home=Path(sys.argv[1]))

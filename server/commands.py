@@ -235,8 +235,8 @@ def _version() -> str:
 def forget(args: argparse.Namespace, settings: Settings) -> int:
     """Delete a procedure (or, with --all, everything of a namespace) for good, after confirmation."""
     from deftly.server import inbox
-    from deftly.server.forget import forget_namespace, forget_procedure
-    from deftly.server.import_log import ImportLog
+    from deftly.server.storage.forget import forget_namespace, forget_procedure
+    from deftly.server.storage.import_log import ImportLog
     from deftly.tools.errors import ProcedureNotFound
 
     require(bool(args.id) != bool(args.all), "give a procedure ID, or --all --namespace N to forget a namespace.")

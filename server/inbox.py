@@ -16,12 +16,12 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from deftly.server.filelock import FileLock
+from deftly.server.storage.filelock import FileLock
 from deftly.tools.models import TraceRecord
 from deftly.tools.trace import Trace
 
 if TYPE_CHECKING:
-    from deftly.server.db import Database
+    from deftly.server.storage.db import Database
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +99,7 @@ def _claim(path: Path) -> Path | None:
 
 
 def _store(db: Database, path: Path) -> TraceRecord | None:
-    from deftly.server.store import LanceStore
+    from deftly.server.storage.store import LanceStore
 
     try:
         data = json.loads(path.read_text(encoding="utf-8"))

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import TypeVar
 
 from deftly.server.agent_homes import PLAIN_FILES, TraceFile, read_bounded, session_name
-from deftly.server.import_log import ImportLog
 from deftly.server.runtime import Runtime
+from deftly.server.storage.import_log import ImportLog
 from deftly.server.worker import ExtractionWorker
 from deftly.tools.errors import DeftlyError
 from deftly.tools.models import Outcome, TraceRecord

@@ -15,9 +15,9 @@ from deftly.server.settings import Settings
 from deftly.tools.errors import DeftlyError
 
 if TYPE_CHECKING:
-    from deftly.server.db import Database
     from deftly.server.embedding import FastEmbedder
-    from deftly.server.store import LanceStore
+    from deftly.server.storage.db import Database
+    from deftly.server.storage.store import LanceStore
     from deftly.server.worker import ExtractionWorker
     from deftly.tools.extract.base import Extractor
 
@@ -75,8 +75,8 @@ class Runtime:
 
     def _open(self) -> None:
         try:
-            from deftly.server.db import Database
             from deftly.server.embedding import FastEmbedder
+            from deftly.server.storage.db import Database
 
             settings = self.settings
             embedder = FastEmbedder(
@@ -154,7 +154,7 @@ class Runtime:
         return self._worker
 
     def store(self, namespace: str | None = None) -> LanceStore:
-        from deftly.server.store import LanceStore
+        from deftly.server.storage.store import LanceStore
 
         return LanceStore(self.db, namespace or self.settings.namespace)
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from deftly.server.store import LanceStore
+from deftly.server.storage.store import LanceStore
 from deftly.tools.errors import DeftlyError
 from deftly.tools.get_procedure import get_procedure
 from deftly.tools.learn import embed_procedures

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from deftly.server.filelock import FileLock
-from deftly.server.store import LanceStore
+from deftly.server.storage.filelock import FileLock
+from deftly.server.storage.store import LanceStore
 from deftly.tools.embedding_cache import CachedEmbedder
 from deftly.tools.extract.base import ExtractionDeferred, Extractor
 from deftly.tools.learn import LearnItem, learn_batch
@@ -55,7 +55,7 @@ class ExtractionWorker:
         poll_seconds: float = 1.0,
         clock: Callable[[], Any] | None = None,
     ) -> None:
-        from deftly.server.rows import utcnow
+        from deftly.server.storage.rows import utcnow
 
         self._db = db
         self._embedder = CachedEmbedder(embedder)

@@ -12,8 +12,8 @@ from typing import Any
 
 from deftly_support import open_db, wait_until
 
-from deftly.server.filelock import FileLock
-from deftly.server.store import LanceStore
+from deftly.server.storage.filelock import FileLock
+from deftly.server.storage.store import LanceStore
 from deftly.tools.models import TraceRecord
 from deftly.tools.record_trace import trace_resource_id
 

@@ -38,8 +38,8 @@ def embedder() -> Any:
 @pytest.fixture
 def store(tmp_path: Path, embedder: Any) -> Any:
     """A namespace-scoped LanceStore on a real LanceDB in a temporary directory."""
-    from deftly.server.db import Database
-    from deftly.server.store import LanceStore
+    from deftly.server.storage.db import Database
+    from deftly.server.storage.store import LanceStore
 
     db = Database(tmp_path / "db", dimensions=embedder.dimensions, embedding_model=embedder.model_name)
     return LanceStore(db, "default")

@@ -19,8 +19,8 @@ from typing import Any
 from mcp import Client
 
 from deftly.server.app import DeftlyServer
-from deftly.server.db import Database
 from deftly.server.embedding import BUILTIN_DIM, BUILTIN_NAME
+from deftly.server.storage.db import Database
 
 Message = dict[str, Any]
 ToolStep = tuple[str, dict[str, Any], dict[str, Any]]

@@ -167,8 +167,8 @@ def test_a_well_rated_procedure_outranks_a_poorly_rated_similar_one(store: Any, 
 def test_ratings_from_another_process_reach_a_warmed_cache(
     store: Any, embedder: Any, two_procedures: Any, tmp_path: Any
 ) -> None:
-    from deftly.server.db import Database
-    from deftly.server.store import LanceStore
+    from deftly.server.storage.db import Database
+    from deftly.server.storage.store import LanceStore
 
     assert store.warm_cache() == 2
     pid = two_procedures["cancel"]

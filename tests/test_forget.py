@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from deftly_support import address_trace, cancel_trace, deftly_command, open_db, server_env
 
-from deftly.server.store import LanceStore
+from deftly.server.storage.store import LanceStore
 from deftly.tools.rate_procedure import rate_procedure
 
 pytestmark = pytest.mark.slow

@@ -28,7 +28,7 @@ from claude_code_sessions import (
 )
 from deftly_support import RawStdioServer, deftly_command, open_db, server_env, wait_until
 
-from deftly.server.store import LanceStore
+from deftly.server.storage.store import LanceStore
 from deftly.tools.models import TraceRecord
 
 pytestmark = pytest.mark.slow

@@ -23,7 +23,7 @@ from claude_code_sessions import (
 from deftly_support import deftly_command, open_db, server_env
 
 from deftly.server.agent_homes import agent_sessions, session_name, trace_files
-from deftly.server.store import LanceStore
+from deftly.server.storage.store import LanceStore
 
 FIXTURES = Path(__file__).parent / "formats" / "fixtures"
 RELEASE_SESSION = "11111111-2222-4333-8444-555555555555"

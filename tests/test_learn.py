@@ -169,8 +169,8 @@ def _cancel_requests() -> list[list[dict[str, Any]]]:
 
 
 def test_what_is_learned_does_not_depend_on_how_sessions_were_batched(tmp_path: Any, embedder: Any) -> None:
-    from deftly.server.db import Database
-    from deftly.server.store import LanceStore
+    from deftly.server.storage.db import Database
+    from deftly.server.storage.store import LanceStore
 
     def fresh(name: str) -> Any:
         db = Database(tmp_path / name, dimensions=embedder.dimensions, embedding_model=embedder.model_name)
@@ -206,7 +206,7 @@ def test_a_session_resent_while_it_is_extracted_is_extracted_again(store: Any, e
 
 
 def test_updating_a_procedure_forgotten_meanwhile_does_not_bring_it_back(store: Any, embedder: Any) -> None:
-    from deftly.server.forget import forget_procedure
+    from deftly.server.storage.forget import forget_procedure
     from deftly.tools.learn import embed_procedures
 
     record_and_learn(store, embedder, cancel_session(), "s1")

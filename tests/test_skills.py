@@ -14,7 +14,7 @@ from deftly_support import address_trace, cancel_trace, deftly_command, open_db,
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from deftly.server.store import LanceStore
+from deftly.server.storage.store import LanceStore
 from deftly.tools.instantiate import instantiate
 from deftly.tools.merge import merge_parameters
 from deftly.tools.models import Parameter, Procedure, Step

@@ -20,7 +20,7 @@ from deftly_support import (
 )
 from mcp import Client, StdioServerParameters
 
-from deftly.server.filelock import FileLock
+from deftly.server.storage.filelock import FileLock
 
 pytestmark = pytest.mark.slow
 

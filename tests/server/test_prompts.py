@@ -7,7 +7,7 @@ import pytest
 from deftly_support import Connected, cancel_trace, learn
 from mcp.shared.exceptions import MCPError
 
-from deftly.server.forget import forget_procedure
+from deftly.server.storage.forget import forget_procedure
 
 pytestmark = pytest.mark.anyio
 

@@ -23,9 +23,9 @@ import lancedb
 import pyarrow as pa
 from lancedb.index import FTS, Bitmap, BTree, HnswSq
 
-from deftly.server import schema
-from deftly.server.rows import row_to_trace_record
-from deftly.server.search import AsyncReader
+from deftly.server.storage import schema
+from deftly.server.storage.rows import row_to_trace_record
+from deftly.server.storage.search import AsyncReader
 from deftly.tools.errors import DeftlyError
 from deftly.tools.models import Procedure, Ratings, TraceRecord
 

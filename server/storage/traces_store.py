@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from deftly.server.db import Database
-from deftly.server.rows import row_to_trace_record, trace_to_row, utcnow
-from deftly.server.schema import sql_str
+from deftly.server.storage.db import Database
+from deftly.server.storage.rows import row_to_trace_record, trace_to_row, utcnow
+from deftly.server.storage.schema import sql_str
 from deftly.tools.errors import TraceNotFound
 from deftly.tools.models import TraceRecord
 from deftly.tools.ports import TraceChange, TraceUpdate
@@ -127,7 +127,7 @@ class LanceTraceStore:
 def _status_table(rows: list[dict[str, Any]]) -> Any:
     import pyarrow as pa
 
-    from deftly.server.schema import TRACES
+    from deftly.server.storage.schema import TRACES
 
     fields = [TRACES.field(name) for name in rows[0]]
     return pa.Table.from_pylist(rows, schema=pa.schema(fields))

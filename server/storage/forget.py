@@ -16,8 +16,8 @@ from typing import Any
 
 from lancedb.index import FTS, BTree
 
-from deftly.server.db import Database
-from deftly.server.schema import sql_str
+from deftly.server.storage.db import Database
+from deftly.server.storage.schema import sql_str
 from deftly.tools.errors import ProcedureNotFound
 
 NO_VERSIONS_KEPT = timedelta(0)

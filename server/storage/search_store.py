@@ -6,9 +6,9 @@ import asyncio
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from deftly.server.db import Database
-from deftly.server.rows import as_utc, metadata_tokens, row_to_procedure
-from deftly.server.schema import sql_in, sql_list
+from deftly.server.storage.db import Database
+from deftly.server.storage.rows import as_utc, metadata_tokens, row_to_procedure
+from deftly.server.storage.schema import sql_in, sql_list
 from deftly.tools.models import Procedure, Ratings
 from deftly.tools.ports import Candidate, SearchFilters, SearchHit, Vector
 

@@ -6,10 +6,10 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from deftly.server.rows import metadata_tokens, procedure_to_row, row_to_procedure, utcnow
-from deftly.server.schema import sql_in, sql_str, sql_timestamp
-from deftly.server.search_store import PROCEDURE_COLUMNS, LanceSearch
-from deftly.server.traces_store import LanceTraceStore
+from deftly.server.storage.rows import metadata_tokens, procedure_to_row, row_to_procedure, utcnow
+from deftly.server.storage.schema import sql_in, sql_str, sql_timestamp
+from deftly.server.storage.search_store import PROCEDURE_COLUMNS, LanceSearch
+from deftly.server.storage.traces_store import LanceTraceStore
 from deftly.tools.models import FeedbackEvent, Procedure
 from deftly.tools.ports import Embedding, Vector
 
