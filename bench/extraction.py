@@ -32,11 +32,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from deftly.server.embedding import FastEmbedder
+from deftly.server.background.embedding import FastEmbedder
+from deftly.server.background.worker import ExtractionWorker
 from deftly.server.ingest import RECORD_BATCH
 from deftly.server.storage.db import Database
 from deftly.server.storage.store import LanceStore
-from deftly.server.worker import ExtractionWorker
 from deftly.tools import secrets
 from deftly.tools.extract.heuristic import HeuristicExtractor
 from deftly.tools.extract.tools_kind import is_read_only

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from deftly.server.embedding import FastEmbedder
+from deftly.server.background.embedding import FastEmbedder
 from deftly.server.storage.db import Database
 from deftly.server.storage.store import LanceStore
 from deftly.tools.find_procedure import find_procedures

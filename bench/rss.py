@@ -32,7 +32,7 @@ WITHOUT_MODEL = textwrap.dedent(
     from pathlib import Path
     from deftly.server.app import build_server
     from deftly.server.storage.db import Database
-    from deftly.server.embedding import BUILTIN_DIM, BUILTIN_NAME
+    from deftly.server.background.embedding import BUILTIN_DIM, BUILTIN_NAME
     from deftly.server.settings import Settings
     settings = Settings(home=Path(sys.argv[1]))
     server = build_server(settings)

@@ -20,10 +20,10 @@ from pathlib import Path
 
 from find_latency import fill, phrase_pool, pool_vectors, queries
 
-from deftly.server.embedding import FastEmbedder
+from deftly.server.background.embedding import FastEmbedder
+from deftly.server.background.worker import ExtractionWorker
 from deftly.server.storage.db import Database
 from deftly.server.storage.store import LanceStore
-from deftly.server.worker import ExtractionWorker
 from deftly.tools.extract.heuristic import HeuristicExtractor
 from deftly.tools.find_procedure import find_procedures
 from deftly.tools.rate_procedure import rate_procedure

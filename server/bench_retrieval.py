@@ -21,11 +21,11 @@ from pathlib import Path
 
 import numpy as np
 
+from deftly.server.background.embedding import FastEmbedder
+from deftly.server.background.worker import ExtractionWorker
 from deftly.server.bench_data import Dataset
-from deftly.server.embedding import FastEmbedder
 from deftly.server.storage.db import Database
 from deftly.server.storage.store import LanceStore
-from deftly.server.worker import ExtractionWorker
 from deftly.tools.extract.base import Extractor
 from deftly.tools.extract.heuristic import HeuristicExtractor
 from deftly.tools.find_procedure import find_procedures

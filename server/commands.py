@@ -234,7 +234,7 @@ def _version() -> str:
 
 def forget(args: argparse.Namespace, settings: Settings) -> int:
     """Delete a procedure (or, with --all, everything of a namespace) for good, after confirmation."""
-    from deftly.server import inbox
+    from deftly.server.background import inbox
     from deftly.server.storage.forget import forget_namespace, forget_procedure
     from deftly.server.storage.import_log import ImportLog
     from deftly.tools.errors import ProcedureNotFound

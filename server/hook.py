@@ -71,7 +71,7 @@ def record_from_hook(payload: HookPayload, settings: Settings) -> str | None:
         InvalidInput (incl. FormatError, TraceTooLarge): the transcript cannot be recorded.
     """
     from deftly.server.agent_homes import read_bounded
-    from deftly.server.inbox import enqueue
+    from deftly.server.background.inbox import enqueue
     from deftly.tools.record_trace import RecordRequest, prepare
 
     path = payload.transcript_path

@@ -32,7 +32,7 @@ def hook(args: argparse.Namespace, settings: Settings) -> int:
 
 def drain(args: argparse.Namespace, settings: Settings) -> int:
     """Store the traces hooks queued, then extract them (or wait while the worker-lock holder does)."""
-    from deftly.server.inbox import store_queued
+    from deftly.server.background.inbox import store_queued
     from deftly.server.ingest import wait_for_extraction
     from deftly.server.runtime import Runtime
     from deftly.tools.models import TraceRecord

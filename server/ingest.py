@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import TypeVar
 
 from deftly.server.agent_homes import PLAIN_FILES, TraceFile, read_bounded, session_name
+from deftly.server.background.worker import ExtractionWorker
 from deftly.server.runtime import Runtime
 from deftly.server.storage.import_log import ImportLog
-from deftly.server.worker import ExtractionWorker
 from deftly.tools.errors import DeftlyError
 from deftly.tools.models import Outcome, TraceRecord
 from deftly.tools.record_trace import RecordRequest, record_many

@@ -15,10 +15,10 @@ from deftly.server.settings import Settings
 from deftly.tools.errors import DeftlyError
 
 if TYPE_CHECKING:
-    from deftly.server.embedding import FastEmbedder
+    from deftly.server.background.embedding import FastEmbedder
+    from deftly.server.background.worker import ExtractionWorker
     from deftly.server.storage.db import Database
     from deftly.server.storage.store import LanceStore
-    from deftly.server.worker import ExtractionWorker
     from deftly.tools.extract.base import Extractor
 
 log = logging.getLogger(__name__)
@@ -75,7 +75,7 @@ class Runtime:
 
     def _open(self) -> None:
         try:
-            from deftly.server.embedding import FastEmbedder
+            from deftly.server.background.embedding import FastEmbedder
             from deftly.server.storage.db import Database
 
             settings = self.settings
@@ -120,7 +120,7 @@ class Runtime:
             log.debug("procedure cache warmed with %d procedures", loaded)
 
     def _new_worker(self) -> ExtractionWorker:
-        from deftly.server.worker import ExtractionWorker
+        from deftly.server.background.worker import ExtractionWorker
 
         assert self._db is not None and self._embedder is not None
         return ExtractionWorker(
@@ -132,7 +132,7 @@ class Runtime:
         )
 
     def make_extractor(self) -> Extractor:
-        from deftly.server.extractors import build_extractor
+        from deftly.server.background.extractors import build_extractor
 
         return build_extractor(self.settings)
 

@@ -28,7 +28,7 @@ def anyio_backend() -> str:
 @pytest.fixture(scope="session")
 def embedder() -> Any:
     """The real built-in embedding model, loaded once per test session."""
-    from deftly.server.embedding import FastEmbedder
+    from deftly.server.background.embedding import FastEmbedder
 
     model = FastEmbedder()
     model.embed_query("warm up")

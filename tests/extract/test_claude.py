@@ -163,7 +163,7 @@ def test_a_model_that_stays_unavailable_defers_the_trace_instead_of_failing_it()
 
 
 def test_the_worker_keeps_a_deferred_trace_pending(store: Any, embedder: Any, tmp_path: Path) -> None:
-    from deftly.server.worker import ExtractionWorker
+    from deftly.server.background.worker import ExtractionWorker
     from deftly.tools.record_trace import record_trace
 
     recorded = record_trace(store, cancel_session(), now=datetime.now(UTC), session_id="s1")
