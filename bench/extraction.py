@@ -34,7 +34,7 @@ from typing import Any
 
 from deftly.server.background.embedding import FastEmbedder
 from deftly.server.background.worker import ExtractionWorker
-from deftly.server.ingest import RECORD_BATCH
+from deftly.server.hosts.ingest import RECORD_BATCH
 from deftly.server.storage.db import Database
 from deftly.server.storage.store import LanceStore
 from deftly.tools import secrets

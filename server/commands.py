@@ -18,8 +18,8 @@ from deftly.server.runtime import open_for_command
 from deftly.server.settings import Settings
 
 if TYPE_CHECKING:
-    from deftly.server.agent_homes import TraceFile
-    from deftly.server.ingest import FileOutcome, ImportSummary
+    from deftly.server.hosts.agent_homes import TraceFile
+    from deftly.server.hosts.ingest import FileOutcome, ImportSummary
 
 
 def serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -37,7 +37,7 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def import_(args: argparse.Namespace, settings: Settings) -> int:
-    from deftly.server.agent_homes import trace_files
+    from deftly.server.hosts.agent_homes import trace_files
 
     if args.skills is not None:
         from deftly.server.skill_commands import import_skills
@@ -73,7 +73,7 @@ MAX_LISTED_FILES = 25
 
 
 def _import(files: list[TraceFile], args: argparse.Namespace, settings: Settings) -> ImportSummary:
-    from deftly.server.ingest import import_files
+    from deftly.server.hosts.ingest import import_files
 
     runtime = open_for_command(settings)
     console = Console(stderr=True)

@@ -62,8 +62,8 @@ def demo_traces(into: Path) -> list[Path]:
 
 
 def _run(console: Console, settings: Settings) -> bool:
-    from deftly.server.agent_homes import TraceFile
-    from deftly.server.ingest import import_files
+    from deftly.server.hosts.agent_homes import TraceFile
+    from deftly.server.hosts.ingest import import_files
     from deftly.server.runtime import Runtime
     from deftly.tools.find_procedure import find_procedures
     from deftly.tools.render import render_markdown

@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 
 def hook(args: argparse.Namespace, settings: Settings) -> int:
     """Queue the session a Claude Code hook payload names and start storing it; quiet on stdout."""
-    from deftly.server.hook import read_payload, record_from_hook, start_drain
+    from deftly.server.hosts.hook import read_payload, record_from_hook, start_drain
 
     try:
         payload = read_payload(sys.stdin.read())
@@ -33,7 +33,7 @@ def hook(args: argparse.Namespace, settings: Settings) -> int:
 def drain(args: argparse.Namespace, settings: Settings) -> int:
     """Store the traces hooks queued, then extract them (or wait while the worker-lock holder does)."""
     from deftly.server.background.inbox import store_queued
-    from deftly.server.ingest import wait_for_extraction
+    from deftly.server.hosts.ingest import wait_for_extraction
     from deftly.server.runtime import Runtime
     from deftly.tools.models import TraceRecord
 
@@ -53,7 +53,13 @@ def drain(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def install(args: argparse.Namespace, settings: Settings) -> int:
-    from deftly.server.install import hook_command, read_settings, settings_path, with_deftly_hooks, write_settings
+    from deftly.server.hosts.install import (
+        hook_command,
+        read_settings,
+        settings_path,
+        with_deftly_hooks,
+        write_settings,
+    )
 
     path = settings_path(project=args.project, user=args.user)
     current = read_settings(path)

@@ -16,11 +16,11 @@ from deftly.server.settings import Settings
 
 if TYPE_CHECKING:
     # Imported lazily: it loads LanceDB, and `deftly hook` builds this parser within a hook's time budget.
-    from deftly.server.skills_io import SkillOutcome
+    from deftly.server.hosts.skills_io import SkillOutcome
 
 
 def export(args: argparse.Namespace, settings: Settings) -> int:
-    from deftly.server.skills_io import export_skills
+    from deftly.server.hosts.skills_io import export_skills
 
     require(not args.skills.is_file(), f"{args.skills} is a file; give a folder to write the skills into.")
     runtime = open_for_command(settings)
@@ -33,8 +33,8 @@ def export(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def import_skills(args: argparse.Namespace, settings: Settings) -> int:
-    from deftly.server.skills_io import import_skills as import_folder
-    from deftly.server.skills_io import skill_files
+    from deftly.server.hosts.skills_io import import_skills as import_folder
+    from deftly.server.hosts.skills_io import skill_files
 
     folder = args.skills
     require(folder.is_dir(), f"no such folder: {folder}; give a skill folder or a folder of skill folders.")

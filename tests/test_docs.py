@@ -67,7 +67,7 @@ def test_the_quickstart_runs_the_demo_first() -> None:
 
 
 def test_the_hook_snippet_is_what_install_writes() -> None:
-    from deftly.server.install import with_deftly_hooks
+    from deftly.server.hosts.install import with_deftly_hooks
 
     [snippet] = [block for block in json_blocks() if "hooks" in block]
 

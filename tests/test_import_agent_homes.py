@@ -22,7 +22,7 @@ from claude_code_sessions import (
 )
 from deftly_support import deftly_command, open_db, server_env
 
-from deftly.server.agent_homes import agent_sessions, session_name, trace_files
+from deftly.server.hosts.agent_homes import agent_sessions, session_name, trace_files
 from deftly.server.storage.store import LanceStore
 
 FIXTURES = Path(__file__).parent / "formats" / "fixtures"

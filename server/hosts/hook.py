@@ -70,8 +70,8 @@ def record_from_hook(payload: HookPayload, settings: Settings) -> str | None:
     Raises:
         InvalidInput (incl. FormatError, TraceTooLarge): the transcript cannot be recorded.
     """
-    from deftly.server.agent_homes import read_bounded
     from deftly.server.background.inbox import enqueue
+    from deftly.server.hosts.agent_homes import read_bounded
     from deftly.tools.record_trace import RecordRequest, prepare
 
     path = payload.transcript_path

@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
-from deftly.server.agent_homes import PLAIN_FILES, TraceFile, read_bounded, session_name
 from deftly.server.background.worker import ExtractionWorker
+from deftly.server.hosts.agent_homes import PLAIN_FILES, TraceFile, read_bounded, session_name
 from deftly.server.runtime import Runtime
 from deftly.server.storage.import_log import ImportLog
 from deftly.tools.errors import DeftlyError
