@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from deftly.server.cli import main as _main
+from deftly.server.cli.main import main as _main
 
 
 def main(argv: Sequence[str] | None = None) -> int:

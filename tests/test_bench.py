@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from tracebuilders import assistant, call, cancel_session, chat, user
 
-from deftly.server import bench_data, bench_retrieval
+from deftly.server.cli import bench_data, bench_retrieval
 from deftly.tools.errors import InvalidInput
 
 

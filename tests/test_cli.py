@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 from deftly_support import address_trace, cancel_trace, deftly_command, open_db, server_env, snapshot
 
-from deftly.server.cli import EXIT_BAD_INPUT, EXIT_OK, build_parser, main, settings_from
+from deftly.server.cli.main import build_parser, main, settings_from
+from deftly.server.cli.output import EXIT_BAD_INPUT, EXIT_OK
 from deftly.server.storage.store import LanceStore
 
 COMMANDS = ("serve", "import", "search", "show", "stats", "export", "forget", "demo", "hook", "install")

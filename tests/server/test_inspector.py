@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from deftly_support import cancel_trace, deftly_command, server_env
 
-from deftly.server.cli import main
+from deftly.server.cli.main import main
 
 pytestmark = pytest.mark.slow
 

@@ -13,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 from rich.text import Text
 
-from deftly.server.cli import EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, confirm, now, print_json, require
+from deftly.server.cli.output import EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, confirm, now, print_json, require
 from deftly.server.runtime import open_for_command
 from deftly.server.settings import Settings
 
@@ -40,7 +40,7 @@ def import_(args: argparse.Namespace, settings: Settings) -> int:
     from deftly.server.hosts.agent_homes import trace_files
 
     if args.skills is not None:
-        from deftly.server.skill_commands import import_skills
+        from deftly.server.cli.skill_commands import import_skills
 
         require(not args.paths, "give either trace paths or --skills DIR, not both.")
         return import_skills(args, settings)
@@ -203,7 +203,7 @@ def stats(args: argparse.Namespace, settings: Settings) -> int:
 def bench(args: argparse.Namespace, settings: Settings) -> int:
     from dataclasses import asdict
 
-    from deftly.server import bench_data, bench_retrieval
+    from deftly.server.cli import bench_data, bench_retrieval
 
     path = args.tau_bench or args.jsonl
     require(path.exists(), f"no such path: {path}")

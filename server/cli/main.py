@@ -7,23 +7,21 @@ Exit codes: 0 success, 1 unexpected failure, 2 bad input (a message says what to
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
+from deftly.server.cli.output import EXIT_BAD_INPUT, EXIT_FAILURE
 from deftly.server.settings import Settings
 from deftly.server.version import __version__
 from deftly.tools.errors import DeftlyError, InvalidInput, NotFound
 
 _FLAGS = ("home", "namespace", "log_level", "transport", "host", "port", "extractor")  # settings with a flag
 
-EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
 Command = Callable[[argparse.Namespace, Settings], int]
 
 
@@ -56,8 +54,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from deftly.server import commands, hook_commands, skill_commands
-    from deftly.server.demo import demo
+    from deftly.server.cli import commands, hook_commands, skill_commands
+    from deftly.server.cli.demo import demo
 
     parser = argparse.ArgumentParser(prog="deftly", description="Procedural memory for AI agents, served over MCP.")
     parser.add_argument("--version", action="version", version=f"deftly {__version__}")
@@ -173,25 +171,3 @@ def setup_logging(level: str) -> None:
     logging.basicConfig(stream=sys.stderr, level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for noisy in ("httpx", "httpx2", "uvicorn.access"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-
-
-def print_json(value: Any) -> None:
-    print(json.dumps(value, indent=2, default=str, ensure_ascii=False))
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
-def require(condition: bool, message: str) -> None:
-    if not condition:
-        raise InvalidInput(message)
-
-
-def confirm(question: str) -> bool:
-    """Ask on the terminal; anything but yes (or no input at all) is no."""
-    try:
-        answer = input(question)
-    except EOFError:
-        return False
-    return answer.strip().lower() in ("y", "yes")

@@ -1,6 +1,6 @@
 """``deftly demo``: a first run on built-in example sessions, in a temporary home, offline.
 
-It imports the sessions shipped in ``server/demo_traces/`` (four tasks, four formats), shows
+It imports the sessions shipped in ``server/cli/demo_traces/`` (four tasks, four formats), shows
 the procedures deftly learned and what a search returns, then how to connect a client.
 The user's own ``DEFTLY_HOME`` is never touched, and the extraction is always the
 offline one, whatever the environment says.
@@ -16,7 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from deftly.server.cli import EXIT_FAILURE, EXIT_OK, now
+from deftly.server.cli.output import EXIT_FAILURE, EXIT_OK, now
 from deftly.server.settings import Settings
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ def demo_traces(into: Path) -> list[Path]:
     """Copies of the example sessions shipped with deftly (readable from any install)."""
     into.mkdir(parents=True, exist_ok=True)
     copies = []
-    for item in sorted(resources.files("deftly.server").joinpath("demo_traces").iterdir(), key=lambda i: i.name):
+    for item in sorted(resources.files("deftly.server.cli").joinpath("demo_traces").iterdir(), key=lambda i: i.name):
         if item.name.endswith((".json", ".jsonl")):
             copy = into / item.name
             copy.write_text(item.read_text(encoding="utf-8"), encoding="utf-8")

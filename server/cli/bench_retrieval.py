@@ -23,7 +23,7 @@ import numpy as np
 
 from deftly.server.background.embedding import FastEmbedder
 from deftly.server.background.worker import ExtractionWorker
-from deftly.server.bench_data import Dataset
+from deftly.server.cli.bench_data import Dataset
 from deftly.server.storage.db import Database
 from deftly.server.storage.store import LanceStore
 from deftly.tools.extract.base import Extractor

@@ -8,7 +8,7 @@ import logging
 import sys
 from pathlib import Path
 
-from deftly.server.cli import EXIT_FAILURE, EXIT_OK, confirm, now
+from deftly.server.cli.output import EXIT_FAILURE, EXIT_OK, confirm, now
 from deftly.server.settings import Settings
 from deftly.tools.errors import DeftlyError
 

@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from deftly.server.cli import EXIT_BAD_INPUT, EXIT_OK, now, print_json, require
+from deftly.server.cli.output import EXIT_BAD_INPUT, EXIT_OK, now, print_json, require
 from deftly.server.runtime import open_for_command
 from deftly.server.settings import Settings
 
