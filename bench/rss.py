@@ -30,7 +30,7 @@ WITHOUT_MODEL = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from deftly.server.app import build_server
+    from deftly.server.app.server import build_server
     from deftly.server.storage.db import Database
     from deftly.server.background.embedding import BUILTIN_DIM, BUILTIN_NAME
     from deftly.server.settings import Settings

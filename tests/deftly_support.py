@@ -18,7 +18,7 @@ from typing import Any
 
 from mcp import Client
 
-from deftly.server.app import DeftlyServer
+from deftly.server.app.server import DeftlyServer
 from deftly.server.background.embedding import BUILTIN_DIM, BUILTIN_NAME
 from deftly.server.storage.db import Database
 

@@ -23,13 +23,13 @@ if TYPE_CHECKING:
 
 
 def serve(args: argparse.Namespace, settings: Settings) -> int:
-    from deftly.server.app import build_server
+    from deftly.server.app.server import build_server
 
     server = build_server(settings)
     if settings.transport == "stdio":
         server.run("stdio")
     else:
-        from deftly.server.http import check_bind, serve_http
+        from deftly.server.app.http import check_bind, serve_http
 
         check_bind(settings)
         serve_http(server, settings)

@@ -9,7 +9,7 @@ import pytest
 from deftly_support import Connected
 from mcp import Client
 
-from deftly.server.app import build_server
+from deftly.server.app.server import build_server
 from deftly.server.settings import Settings
 
 

@@ -18,7 +18,7 @@ from deftly_support import Connected, cancel_trace, error_text, learn, snapshot,
 from mcp import Client
 from mcp.shared.exceptions import MCPError
 
-from deftly.server.app import build_server
+from deftly.server.app.server import build_server
 from deftly.server.settings import Settings
 
 pytestmark = pytest.mark.anyio

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated
 
+from mcp.server.mcpserver import MCPServer
 from mcp.shared.exceptions import MCPError
 from mcp.types import INVALID_PARAMS, GetPromptResult, PromptMessage, TextContent
 from mcp.types import Prompt as MCPPrompt
@@ -20,7 +21,6 @@ from deftly.tools.errors import DeftlyError
 from deftly.tools.instantiate import procedure_prompt
 
 if TYPE_CHECKING:
-    from deftly.server.app import DeftlyServer
     from deftly.server.runtime import Runtime
     from deftly.tools.models import Procedure
 
@@ -42,7 +42,7 @@ GUIDE = """You have deftly, a procedural memory, as MCP tools. Use it on every m
 """
 
 
-def register_prompts(server: DeftlyServer) -> None:
+def register_prompts(server: MCPServer[Runtime]) -> None:
     @server.prompt(
         name=USE_PROCEDURAL_MEMORY,
         title="Use procedural memory",

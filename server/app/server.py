@@ -20,8 +20,8 @@ from mcp.types import Prompt as MCPPrompt
 from mcp.types import Resource as MCPResource
 from pydantic import Field
 
-from deftly.server.instructions import INSTRUCTIONS
-from deftly.server.prompts import MAX_LISTED_PROCEDURES, register_prompts
+from deftly.server.app.instructions import INSTRUCTIONS
+from deftly.server.app.prompts import MAX_LISTED_PROCEDURES, get_procedure_prompt, procedure_prompts, register_prompts
 from deftly.server.runtime import Runtime
 from deftly.server.settings import Settings
 from deftly.server.version import __version__
@@ -67,8 +67,6 @@ class DeftlyServer(MCPServer[Runtime]):
     async def list_prompts(self) -> list[MCPPrompt]:
         import anyio.to_thread
 
-        from deftly.server.prompts import procedure_prompts
-
         listed = await super().list_prompts()
         return listed + await anyio.to_thread.run_sync(procedure_prompts, self.runtime)
 
@@ -78,8 +76,6 @@ class DeftlyServer(MCPServer[Runtime]):
         if self._prompt_manager.get_prompt(name) is not None:
             return await super().get_prompt(name, arguments, context)
         import anyio.to_thread
-
-        from deftly.server.prompts import get_procedure_prompt
 
         return await anyio.to_thread.run_sync(get_procedure_prompt, self.runtime, name, arguments)
 

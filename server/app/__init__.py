@@ -1,0 +1,8 @@
+"""The MCP face: the server agents talk to.
+
+``build_server`` and the four tools (``record_trace``, ``find_procedure``, ``get_procedure``,
+``rate_procedure``), the ``procedure://`` and ``trace://`` resources, the prompts, the
+instructions sent at initialize, and the HTTP transports' guards (bearer token, Origin).
+A change to what an MCP client sees starts here. It may import the runtime, settings,
+``deftly.tools`` and the MCP SDK; never the CLI or the hosts.
+"""
