@@ -17,7 +17,8 @@ import numpy as np
 from deftly.tools.embedding_cache import CachedEmbedder
 from deftly.tools.extract.base import Draft, Extraction, Extractor, Skipped
 from deftly.tools.extract.steps import signature
-from deftly.tools.extract.titles import action_title, mentioned_actions, tool_actions
+from deftly.tools.extract.titles import action_title
+from deftly.tools.extract.vocabulary import mentioned_actions, tool_actions
 from deftly.tools.match_index import MatchIndex
 from deftly.tools.merge import MergePolicy, Origin, acting_tools, add_pitfall, merge, new_procedure, same_steps
 from deftly.tools.models import Procedure, TraceRecord, TraceStatus

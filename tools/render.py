@@ -6,12 +6,12 @@ import json
 import re
 from typing import Any
 
+from deftly.tools.extract.vocabulary import ASKS_TO, action_synonyms
 from deftly.tools.models import Procedure, Stats, Step
 from deftly.tools.values import COMMAND_KEYS, PLACEHOLDER
 
 _MAX_ARG_CHARS = 60
 _MAX_COMMAND_CHARS = 160
-ASKS_TO = "The user asks to "
 MAX_RENDERED_PITFALLS = 3
 _STEP_FAILURE_MARK_MIN_RUNS = 3
 
@@ -131,7 +131,6 @@ def _is_placeholder(value: str) -> bool:
 def action_summary(procedure: Procedure) -> str:
     """What the procedure does, in the everyday verbs a request would use:
     "change, update, modify, edit reservation flights"."""
-    from deftly.tools.extract.titles import action_synonyms
     from deftly.tools.extract.tools_kind import is_read_only, words
 
     acting = [t for t in procedure.tools if not is_read_only(t)] or procedure.tools[-1:]

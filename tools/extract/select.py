@@ -6,8 +6,9 @@ import re
 
 from deftly.tools.extract.base import Task
 from deftly.tools.extract.steps import StepPlan
-from deftly.tools.extract.titles import requested_actions, tool_actions
+from deftly.tools.extract.titles import requested_actions
 from deftly.tools.extract.tools_kind import is_handoff, is_read_only, is_scratchpad
+from deftly.tools.extract.vocabulary import tool_actions
 from deftly.tools.models import Outcome
 
 _COULD_NOT = re.compile(

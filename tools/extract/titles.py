@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from functools import lru_cache
 
 from deftly.tools.extract.tools_kind import words
-from deftly.tools.render import ASKS_TO
+from deftly.tools.extract.vocabulary import (
+    ASKS_TO,
+    READ_GROUP,
+    VERB_GROUPS,
+    group_of,
+    mentioned_actions,
+    overlap,
+)
 from deftly.tools.values import PLACEHOLDER, redact_patterns, replace_values
 
 _MARKER = re.compile(
@@ -120,17 +126,6 @@ _SMALL_TALK = frozenset({
 })  # fmt: skip
 _MAX_TITLE_WORDS = 14
 _MAX_WHEN_WORDS = 30
-_READ_GROUP = "check"
-# Each group's words, most common first; a group is named by its alphabetically first word.
-_VERB_LISTS = [
-    ("cancel", "delete", "remove", "refund", "drop", "terminate", "void", "revoke", "abort"),
-    ("change", "update", "modify", "edit", "move", "switch", "rebook", "reschedule", "upgrade", "downgrade", "set"),
-    ("book", "create", "add", "reserve", "purchase", "buy"),
-    ("send", "email", "share", "notify", "mail", "message", "post", "reply", "forward"),
-    ("transfer", "escalate", "handoff"),
-    ("find", "check", "look", "search", "get", "show", "list", "fetch", "read", "lookup", "see", "know", "tell"),
-]
-_VERB_GROUPS = [set(words_) for words_ in _VERB_LISTS]
 
 
 def request_sentence(request: str) -> str | None:
@@ -262,9 +257,9 @@ def _mentions_action(title: str, tools: list[str]) -> bool:
     title_words = _meaningful(re.findall(r"[a-z]+", title.lower()))
     for tool in tools:
         tool_words = _meaningful(words(tool))
-        if _overlap(title_words, tool_words):
+        if overlap(title_words, tool_words):
             return True
-        if any(_overlap(group, tool_words) and _overlap(group, title_words) for group in _VERB_GROUPS):
+        if any(overlap(group, tool_words) and overlap(group, title_words) for group in VERB_GROUPS):
             return True
     return False
 
@@ -276,26 +271,6 @@ def _meaningful(found: Iterable[str]) -> set[str]:
     return {w for w in found if len(w) > 2 and w not in _FILLER}
 
 
-def same_word(a: str, b: str) -> bool:
-    """Equal, or one is the other plus a short inflection (change/changes/changing, cancel/cancelled)."""
-    if a == b:
-        return True
-    short, long = sorted((a, b), key=len)
-    stem = short[:-1] if short.endswith("e") else short
-    return len(short) >= 4 and long.startswith(stem) and len(long) - len(stem) <= 4 and len(long) - len(short) <= 3
-
-
-def _overlap(left: set[str], right: set[str]) -> bool:
-    return any(same_word(a, b) for a in left for b in right)
-
-
-@lru_cache(maxsize=4096)
-def mentioned_actions(text: str) -> frozenset[str]:
-    """Which verb groups a request mentions, by the group's first verb (cancel, change, book, ...)."""
-    found = {_group_of(word) for word in set(re.findall(r"[a-z]+", text.lower()))}
-    return frozenset(g for g in found if g is not None and g != _READ_GROUP)
-
-
 def requested_actions(text: str) -> frozenset[str]:
     """The changes a message asks for: verbs in its request sentences ("can you cancel ...",
     "please move it ...", "Cancel it."), not in narration ("I booked two flights")."""
@@ -304,7 +279,7 @@ def requested_actions(text: str) -> frozenset[str]:
         match = _MARKER.search(sentence)
         if match:
             found |= mentioned_actions(sentence[match.end() :])
-        elif _group_of(_first_word(sentence)) not in (None, _READ_GROUP):
+        elif group_of(_first_word(sentence)) not in (None, READ_GROUP):
             found |= mentioned_actions(sentence)
     return frozenset(found)
 
@@ -312,30 +287,6 @@ def requested_actions(text: str) -> frozenset[str]:
 def _first_word(sentence: str) -> str:
     words_found = re.findall(r"[a-z]+", _GREETING.sub("", sentence).lower())
     return words_found[0] if words_found else ""
-
-
-@lru_cache(maxsize=16384)
-def _group_of(word: str) -> str | None:
-    for group in _VERB_GROUPS:
-        if any(same_word(verb, word) for verb in group):
-            return min(group)
-    return None
-
-
-@lru_cache(maxsize=4096)
-def tool_actions(tool: str) -> frozenset[str]:
-    """The verb groups of a tool's verb (its first word; any exact verb when the first is a noun)."""
-    tool_words = words(tool)
-    if not tool_words:
-        return frozenset()
-    first = {min(group) for group in _VERB_GROUPS if _overlap(group, {tool_words[0]})}
-    return frozenset(first or {min(group) for group in _VERB_GROUPS if group & set(tool_words)})
-
-
-def action_synonyms(tool: str, limit: int = 4) -> list[str]:
-    """Everyday verbs for what a tool does (update_reservation_flights -> change, update, modify, edit)."""
-    groups = tool_actions(tool)
-    return [w for verbs in _VERB_LISTS if min(verbs) in groups for w in verbs[:limit]]
 
 
 def fallback_title(tool: str, arguments: Mapping[str, object]) -> str:
@@ -346,6 +297,6 @@ def fallback_title(tool: str, arguments: Mapping[str, object]) -> str:
     if not placeholders:
         return head
     first = placeholders[0]
-    if len(tool_words) > 1 and _overlap(set(first[1:-1].split("_")), {tool_words[-1]}):  # names its object
+    if len(tool_words) > 1 and overlap(set(first[1:-1].split("_")), {tool_words[-1]}):  # names its object
         return f"{head} {first}"
     return f"{head} for {first}"

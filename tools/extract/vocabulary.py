@@ -1,0 +1,69 @@
+"""The verbs requests and tools use for the same action, in groups: cancel/delete/remove, change/update/edit, ...
+
+Shared by titles (what a request asks for), selection (whether a run did it) and rendering (the
+everyday words a search for a procedure would use).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from deftly.tools.extract.tools_kind import words
+
+ASKS_TO = "The user asks to "
+READ_GROUP = "check"
+# Each group's words, most common first; a group is named by its alphabetically first word.
+VERB_LISTS = [
+    ("cancel", "delete", "remove", "refund", "drop", "terminate", "void", "revoke", "abort"),
+    ("change", "update", "modify", "edit", "move", "switch", "rebook", "reschedule", "upgrade", "downgrade", "set"),
+    ("book", "create", "add", "reserve", "purchase", "buy"),
+    ("send", "email", "share", "notify", "mail", "message", "post", "reply", "forward"),
+    ("transfer", "escalate", "handoff"),
+    ("find", "check", "look", "search", "get", "show", "list", "fetch", "read", "lookup", "see", "know", "tell"),
+]
+VERB_GROUPS = [set(words_) for words_ in VERB_LISTS]
+
+
+def same_word(a: str, b: str) -> bool:
+    """Equal, or one is the other plus a short inflection (change/changes/changing, cancel/cancelled)."""
+    if a == b:
+        return True
+    short, long = sorted((a, b), key=len)
+    stem = short[:-1] if short.endswith("e") else short
+    return len(short) >= 4 and long.startswith(stem) and len(long) - len(stem) <= 4 and len(long) - len(short) <= 3
+
+
+def overlap(left: set[str], right: set[str]) -> bool:
+    return any(same_word(a, b) for a in left for b in right)
+
+
+@lru_cache(maxsize=4096)
+def mentioned_actions(text: str) -> frozenset[str]:
+    """Which verb groups a request mentions, by the group's first verb (cancel, change, book, ...)."""
+    found = {group_of(word) for word in set(re.findall(r"[a-z]+", text.lower()))}
+    return frozenset(g for g in found if g is not None and g != READ_GROUP)
+
+
+@lru_cache(maxsize=16384)
+def group_of(word: str) -> str | None:
+    for group in VERB_GROUPS:
+        if any(same_word(verb, word) for verb in group):
+            return min(group)
+    return None
+
+
+@lru_cache(maxsize=4096)
+def tool_actions(tool: str) -> frozenset[str]:
+    """The verb groups of a tool's verb (its first word; any exact verb when the first is a noun)."""
+    tool_words = words(tool)
+    if not tool_words:
+        return frozenset()
+    first = {min(group) for group in VERB_GROUPS if overlap(group, {tool_words[0]})}
+    return frozenset(first or {min(group) for group in VERB_GROUPS if group & set(tool_words)})
+
+
+def action_synonyms(tool: str, limit: int = 4) -> list[str]:
+    """Everyday verbs for what a tool does (update_reservation_flights -> change, update, modify, edit)."""
+    groups = tool_actions(tool)
+    return [w for verbs in VERB_LISTS if min(verbs) in groups for w in verbs[:limit]]
