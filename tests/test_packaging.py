@@ -61,7 +61,9 @@ def test_model_data_and_type_markers_ship(wheel: zipfile.ZipFile) -> None:
     names = set(wheel.namelist())
     model_files = [installed for _, installed in source_files("*") if "/model/" in installed]
 
-    assert {"deftly/server/background/model/tokenizer.json", "deftly/server/background/model/NOTICE"} <= set(model_files)
+    assert {"deftly/server/background/model/tokenizer.json", "deftly/server/background/model/NOTICE"} <= set(
+        model_files
+    )
     assert set(model_files) <= names
     assert {"deftly/server/py.typed", "deftly/tools/py.typed"} <= names
     demo_traces = {installed for _, installed in source_files("*") if "/demo_traces/" in installed}

@@ -1,0 +1,123 @@
+"""``ValueBinder``: walks one task's call arguments, step by step, and gives instance values placeholders."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from deftly.tools.extract.tools_kind import words
+from deftly.tools.generalize.bindings import BindingTable, number_text
+from deftly.tools.generalize.commands import CommandGeneralizer
+from deftly.tools.generalize.provenance import AGENT, REQUEST, ValueSources
+from deftly.tools.models import Parameter
+from deftly.tools.values import COMMAND_KEYS, kind_of
+
+_GENERIC_KEYS = {"id", "name", "value", "input", "data", "arg", "args", "key", "item"}
+_OPTION_KEYS = re.compile(r"^(?:limit|max\w*|min\w*|top_?k|page|per_page|offset|timeout|retries|depth|n|k|size)$")
+_AMOUNT_KEYS = re.compile(r"amount|price|cost|total|fee|balance|quantity|qty|count|number|baggages?|bags?|seats?")
+
+
+@dataclass
+class ValueBinder:
+    """Assigns placeholders to the argument values of one task, step by step."""
+
+    request: str
+    cwd: str | None = None
+    table: BindingTable = field(default_factory=BindingTable)
+
+    def __post_init__(self) -> None:
+        self.sources = ValueSources(self.request)
+        self.commands = CommandGeneralizer(self.table, self.sources, self.cwd)
+
+    def add_result(self, step_number: int, content: str) -> None:
+        self.sources.add_result(step_number, content)
+
+    def generalize(self, tool: str, arguments: dict[str, Any]) -> dict[str, Any]:
+        return {key: self._value(tool, key, value) for key, value in arguments.items()}
+
+    def alias(self, value: Any, placeholder: Any) -> None:
+        self.table.alias(value, placeholder)
+
+    def parameters(self) -> list[Parameter]:
+        return self.table.parameters()
+
+    def value_map(self) -> dict[str, str]:
+        return self.table.value_map()
+
+    def _value(self, tool: str, key: str, value: Any) -> Any:
+        if key.lower() in COMMAND_KEYS:
+            if isinstance(value, str):
+                return self.commands.command(value)
+            if isinstance(value, list) and all(isinstance(item, str) for item in value):
+                return [self.commands.command(item) for item in value]
+        if isinstance(value, dict):
+            return {k: self._value(tool, str(k), v) for k, v in value.items()}
+        if isinstance(value, list):
+            return self._list(tool, key, value)
+        if value is None or isinstance(value, bool):
+            return value
+        if isinstance(value, int | float):
+            return self._number(tool, key, value)
+        if isinstance(value, str):
+            return self._string(tool, key, value)
+        return value
+
+    def _list(self, tool: str, key: str, items: list[Any]) -> list[Any]:
+        item_key = _singular(key)
+        same_shape = len(items) > 1 and all(isinstance(i, dict) for i in items)
+        if same_shape and len({tuple(sorted(i)) for i in items}) == 1:
+            template = self._value(tool, item_key, items[0])
+            for item in items[1:]:
+                self.alias(item, template)
+            return [template, "…"]
+        return [self._value(tool, item_key, item) for item in items]
+
+    def _number(self, tool: str, key: str, value: float) -> Any:
+        if _OPTION_KEYS.match(key.lower()):
+            return value
+        text = number_text(value)
+        known = self.table.get(text)
+        if known:
+            return "{" + known.name + "}"
+        source = self.sources.source_of(text)
+        is_amount = bool(_AMOUNT_KEYS.search(key.lower()))
+        if source == AGENT and not is_amount:
+            return value
+        return self.table.bind(_name_for(tool, key), text, "amount" if is_amount else "number", source)
+
+    def _string(self, tool: str, key: str, value: str) -> Any:
+        text = value.strip()
+        known = self.table.get(text)
+        if known:
+            return "{" + known.name + "}"
+        if self.commands.in_project(text):
+            return self.commands.project_paths(text)
+        kind = kind_of(text, key)
+        source = self.sources.source_of(text)
+        if kind is None:
+            if source != REQUEST or len(text) < 3:
+                return value
+            kind = "option"
+        return self.table.bind(_name_for(tool, key), text, kind, source)
+
+
+def _name_for(tool: str, key: str) -> str:
+    base = _snake(key) or "value"
+    if base in _GENERIC_KEYS:
+        noun = [w for w in words(tool)[1:] if w not in ("details", "info", "data")]
+        base = f"{noun[0]}_{base}" if noun else base
+    return base
+
+
+def _snake(key: str) -> str:
+    key = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", key)
+    return re.sub(r"[^a-z0-9]+", "_", key.lower()).strip("_")
+
+
+def _singular(key: str) -> str:
+    if key.endswith("ies"):
+        return key[:-3] + "y"
+    if key.endswith("s") and not key.endswith("ss"):
+        return key[:-1]
+    return key

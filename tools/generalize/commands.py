@@ -1,0 +1,97 @@
+"""Command lines stay readable; the instance values inside them (emails, URLs, paths, versions) become placeholders."""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from deftly.tools.generalize.bindings import READABLE_KINDS, BindingTable
+from deftly.tools.generalize.provenance import AGENT, ValueSources
+from deftly.tools.values import COMMAND_KEYS, EMAIL, FILE_NAME, ISO_DATE, PATH, URL, UUID, VERSION, replace_values
+
+_MAX_COMMAND_CHARS = 240
+_COMMIT = re.compile(r"(?<![\w{])(?=[0-9a-f]*[a-f])(?=[0-9a-f]*\d)[0-9a-f]{7,40}(?![\w}])")
+# Inside a command only unmistakable shapes count: "python3", "utf-8" or a bare number must stay as written.
+_COMMAND_SHAPES = (
+    (EMAIL, "email", "email"),
+    (URL, "url", "url"),
+    (UUID, "id", "id"),
+    (ISO_DATE, "date", "date"),
+    (VERSION, "version", "version"),
+    (PATH, "path", "path"),
+    (FILE_NAME, "file", "file_name"),
+    (_COMMIT, "id", "commit"),
+)
+_SUBCOMMAND = re.compile(r"[a-z][a-z_\-]*")
+_SYSTEM_PATH = re.compile(r"^/(?:dev|usr|bin|sbin|etc|proc|sys|lib|lib64|opt)(?:/|$)")
+
+
+@dataclass
+class CommandGeneralizer:
+    """Generalizes command lines and workspace paths into the task's shared binding table."""
+
+    table: BindingTable
+    sources: ValueSources
+    cwd: str | None = None
+
+    def command(self, value: str) -> str:
+        text = _shorten(value.strip())
+        known = self.table.get(text)
+        if known and known.kind not in READABLE_KINDS:
+            return "{" + known.name + "}"
+        text = replace_values(self.project_paths(text), self.table.value_map())
+        for pattern, kind, name in _COMMAND_SHAPES:
+            text = pattern.sub(functools.partial(self._embedded, kind=kind, name=name), text)
+        return text
+
+    def in_project(self, text: str) -> bool:
+        return bool(self.cwd) and (text == self.cwd or text.startswith(f"{self.cwd}/"))
+
+    def project_paths(self, text: str) -> str:
+        """Paths inside the session's working directory read ``{project_dir}/relative/path``."""
+        cwd = (self.cwd or "").rstrip("/")
+        if len(cwd) < 2 or cwd not in text:
+            return text
+        pattern = re.compile(rf"(?<![\w/.\-]){re.escape(cwd)}(?=/|\b|$)")
+        if not pattern.search(text):
+            return text
+        known = self.table.get(cwd)
+        placeholder = "{" + known.name + "}" if known else self.table.bind("project_dir", cwd, "path", "workspace")
+        return pattern.sub(lambda _: placeholder, text)
+
+    def _embedded(self, match: re.Match[str], kind: str, name: str) -> str:
+        prefix, value = "", match.group(0)
+        if kind == "version" and value[:1] in "vV" and value[1:2].isdigit():
+            prefix, value = value[0], value[1:]  # v2.4.0 is the version 2.4.0
+        known = self.table.get(value)
+        if known:
+            return prefix + "{" + known.name + "}"
+        source = self.sources.source_of(value)
+        if kind == "path" and _SYSTEM_PATH.match(value):
+            return value
+        # manage.py or package.json belong to the procedure; a file the user named or a dated one does not.
+        if kind == "file" and source == AGENT and not any(c.isdigit() for c in value):
+            return value
+        if kind == "version" and source.startswith("step "):
+            name = "current_version"
+        return prefix + self.table.bind(name, value, kind, source)
+
+
+def command_head(arguments: dict[str, Any]) -> tuple[str, ...]:
+    """The program and subcommand of a call's command line (``("git", "commit")``, ``("rm",)``); empty if none."""
+    for key, value in arguments.items():
+        if key.lower() in COMMAND_KEYS and key.lower() != "description":
+            tokens = [str(t) for t in (value if isinstance(value, list) else str(value).split())]
+            return tuple(tokens[:2]) if len(tokens) > 1 and _SUBCOMMAND.fullmatch(tokens[1]) else tuple(tokens[:1])
+    return ()
+
+
+def _shorten(command: str) -> str:
+    """A long or multi-line command (a heredoc, a script) keeps its first line: that is the how."""
+    lines = command.splitlines() or [""]
+    first = lines[0]
+    if len(first) > _MAX_COMMAND_CHARS:
+        return first[: _MAX_COMMAND_CHARS - 2].rstrip() + " …"
+    return first + (" …" if len(lines) > 1 else "")

@@ -1,0 +1,69 @@
+"""Where a value in a call came from: the user's request, an earlier step's result, or the agent itself."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from deftly.tools.values import ISO_DATE, WORD_DATE, whole_word
+
+REQUEST, AGENT = "request", "agent"
+_MONTH_NUMBERS = {
+    name: number
+    for number, names in enumerate(
+        (
+            "jan january",
+            "feb february",
+            "mar march",
+            "apr april",
+            "may",
+            "jun june",
+            "jul july",
+            "aug august",
+            "sep sept september",
+            "oct october",
+            "nov november",
+            "dec december",
+        ),
+        start=1,
+    )
+    for name in names.split()
+}
+
+
+@dataclass
+class ValueSources:
+    """The request and the results seen so far, to tell where a value was taken from."""
+
+    request: str
+    results: list[tuple[int, str]] = field(default_factory=list)
+
+    def add_result(self, step_number: int, content: str) -> None:
+        self.results.append((step_number, content))
+
+    def source_of(self, value: str) -> str:
+        """``"request"``, ``"step N"`` (the first result holding it as a whole word) or ``"agent"``."""
+        if mentioned(value, self.request):
+            return REQUEST
+        for step_number, content in self.results:
+            if value in content and whole_word(value, ignore_case=False).search(content):
+                return f"step {step_number}"
+        return AGENT
+
+
+def mentioned(value: str, text: str) -> bool:
+    """``value`` appears in ``text`` as a whole word, or (an ISO date) written in words ("May 3")."""
+    if len(value) >= 2 and value.lower() in text.lower() and whole_word(value).search(text):
+        return True
+    return bool(ISO_DATE.fullmatch(value) and _date_in_words(value, text))
+
+
+def _date_in_words(iso: str, text: str) -> bool:
+    month, day = int(iso[5:7]), int(iso[8:10])
+    for match in WORD_DATE.finditer(text):
+        parts = re.findall(r"[a-z]+|\d+", match.group(0).lower())
+        months = [_MONTH_NUMBERS[p] for p in parts if p in _MONTH_NUMBERS]
+        days = [int(p) for p in parts if p.isdigit() and int(p) <= 31]
+        if months and days and months[0] == month and days[0] == day:
+            return True
+    return False
