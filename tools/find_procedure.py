@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -25,6 +26,11 @@ class ProcedureHit(BaseModel):
     title: str
     text: str = Field(description="Title and numbered steps, ready to follow; get_procedure has the rest.")
     score: float = Field(description="Relevance x track record, 0-1.")
+    similarity: float = Field(description="Meaning: cosine similarity of the request and the closest phrase, 0-1.")
+    keywords: float = Field(description="Keyword match, relative to the best keyword match of this search, 0-1.")
+    confidence: Literal["high", "low"] = Field(
+        description="high: a request it was learned from says the same thing; low: related, check it fits first."
+    )
     why: str = Field(description="Why it matched, and its success record.")
     success_rate: float = Field(description="Posterior mean success probability.")
     evidence: int = Field(description="Sessions it was learned from.")
@@ -75,7 +81,8 @@ def find_procedures(
     hits.sort(key=lambda s: s.score, reverse=True)
     hits = hits[:max_results]
     _add_step_failures(store, hits)
-    return FindResult(procedures=[_hit(s) for s in hits], message=_message(hits, text))
+    found = [_hit(s, policy) for s in hits]
+    return FindResult(procedures=found, message=_message(found, text))
 
 
 @dataclass(frozen=True)
@@ -146,12 +153,15 @@ def _add_step_failures(store: ProcedureStore, hits: list[Scored]) -> None:
             hit.stats.step_failures = store.step_failures(hit.procedure.id)
 
 
-def _hit(scored: Scored) -> ProcedureHit:
+def _hit(scored: Scored, policy: RankingPolicy) -> ProcedureHit:
     return ProcedureHit(
         id=scored.procedure.id,
         title=scored.procedure.title,
         text=render_compact(scored.procedure, scored.stats),
         score=scored.score,
+        similarity=round(scored.similarity, 4),
+        keywords=round(scored.text_score, 4),
+        confidence="high" if scored.similarity >= policy.confident_similarity else "low",
         why=scored.why(),
         success_rate=scored.stats.success_rate,
         evidence=scored.stats.evidence,
@@ -160,11 +170,17 @@ def _hit(scored: Scored) -> ProcedureHit:
     )
 
 
-def _message(hits: list[Scored], query: str) -> str:
+def _message(hits: list[ProcedureHit], query: str) -> str:
     if not hits:
         return (
             f"No stored procedure fits {query[:80]!r} closely enough. Proceed normally; when the task is done, "
             "call record_trace with the session so deftly can learn it."
+        )
+    if all(hit.confidence == "low" for hit in hits):
+        return (
+            f"No stored procedure was learned from a request like {query[:80]!r}; {len(hits)} related one(s) below "
+            "(confidence low). Use one only if its steps clearly fit this task; otherwise proceed normally and "
+            "call record_trace afterwards."
         )
     return (
         f"Found {len(hits)} procedure(s). Follow the best fit, adapting placeholders to this task; call "

@@ -16,14 +16,13 @@ import numpy as np
 
 from deftly.tools.embedding_cache import CachedEmbedder
 from deftly.tools.extract.base import Draft, Extraction, Extractor, Skipped
-from deftly.tools.extract.steps import signature
-from deftly.tools.extract.titles import action_title
+from deftly.tools.extract.titles import action_title, request_sentence
 from deftly.tools.extract.vocabulary import mentioned_actions, tool_actions
 from deftly.tools.match_index import MatchIndex
-from deftly.tools.merge import MergePolicy, Origin, acting_tools, add_pitfall, merge, new_procedure, same_steps
+from deftly.tools.merge import MergePolicy, Origin, add_pitfall, merge, new_procedure, same_steps
 from deftly.tools.models import Procedure, TraceRecord, TraceStatus
 from deftly.tools.ports import Embedder, Embedding, Phrase, Store, TraceUpdate, Vector
-from deftly.tools.render import embedding_text, search_phrases
+from deftly.tools.render import goal_text, search_phrases
 from deftly.tools.trace import Trace
 
 MIN_EXAMPLES_TO_RETITLE = 3
@@ -101,7 +100,7 @@ class _Batch:
 
     def add_drafts(self, drafts: list[tuple[LearnResult, Origin, Draft]]) -> None:
         provisional = [new_procedure(d, origin, self.store.namespace, self.now) for _, origin, d in drafts]
-        vectors = self.embedder.embed_documents([embedding_text(p) for p in provisional])
+        vectors = self.embedder.embed_documents([goal_text(p) for p in provisional])
         for (result, origin, draft), procedure, vector in zip(drafts, provisional, vectors, strict=True):
             existing = self._match(draft, vector)
             if existing is None:
@@ -116,16 +115,13 @@ class _Batch:
             result.merged += 1
             result.procedure_ids.append(merged.id)
 
-    def _match(self, draft: Draft, vector: list[float]) -> Procedure | None:
-        same_sequence = self.index.by_signature(signature(draft.steps))
-        if same_sequence is not None:
-            return same_sequence
-        actions = acting_tools(draft.steps)
-        threshold = self.policy.threshold(actions)
-        for procedure, similarity in self.index.nearest(vector, self.policy.candidates):
-            if similarity < threshold:
-                break
-            if acting_tools(procedure.steps) == actions:
+    def _match(self, draft: Draft, goal: list[float]) -> Procedure | None:
+        """The stored procedure this draft is another run of (``MergePolicy.same_task``), nearest goal first."""
+        floor = min(self.policy.same_goal_similarity, self.policy.same_steps_similarity)
+        for procedure, similarity in self.index.nearest(goal, self.policy.candidates):
+            if similarity < floor:
+                return None
+            if self.policy.same_task(draft, procedure, similarity):
                 return procedure
         return None
 
@@ -193,12 +189,15 @@ class _Batch:
         The first session's wording ("Downgrade all the business flights to {cabin}") is rarely how
         the next user asks; the request closest to all the others is the most general form.
         """
-        candidates = [e for e in procedure.examples if action_title(e, procedure.tools)]
-        if len(procedure.examples) < MIN_EXAMPLES_TO_RETITLE or not candidates:
+        if len(procedure.examples) < MIN_EXAMPLES_TO_RETITLE:
+            return procedure
+        sentences = {e: request_sentence(e) for e in procedure.examples}
+        candidates = [e for e, s in sentences.items() if s and action_title(s, procedure.tools)]
+        if not candidates:
             return procedure
         vectors = np.asarray(self.embedder.embed_documents(procedure.examples), dtype=np.float32)
         centrality = (vectors @ vectors.T).sum(axis=1)
-        best = max(candidates, key=lambda e: float(centrality[procedure.examples.index(e)]))
+        best = sentences[max(candidates, key=lambda e: float(centrality[procedure.examples.index(e)]))] or ""
         title = best[0].upper() + best[1:]
         return procedure if title == procedure.title else procedure.model_copy(update={"title": title})
 
@@ -206,12 +205,12 @@ class _Batch:
 def embed_procedures(
     procedures: list[Procedure], embedder: Embedder, known: dict[str, Vector] | None = None
 ) -> dict[str, Embedding]:
-    """Every procedure's whole-text vector (unless ``known``) and phrase vectors, in one model call."""
+    """Every procedure's goal vector (unless ``known``) and phrase vectors, in one model call."""
     known = known or {}
     texts: list[str] = []
     for procedure in procedures:
         if procedure.id not in known:
-            texts.append(embedding_text(procedure))
+            texts.append(goal_text(procedure))
         texts += [text for _, text in search_phrases(procedure)]
     vectors = iter(embedder.embed_documents(texts))
     embeddings = {}

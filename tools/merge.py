@@ -1,8 +1,8 @@
 """Merging a new draft into a procedure already known, instead of storing a duplicate.
 
-A draft matches a stored procedure when it has the same generalized tool
-sequence, or when its embedding is near-identical and it acts through the same
-tools. Merging adds the session to ``sources`` (so evidence rises once per
+A draft matches a stored procedure when it is another run of the same task: its
+goal is a near-paraphrase of the procedure's and it changes the same things
+(``MergePolicy``, ``side_effects``). Merging adds the session to ``sources`` (so evidence rises once per
 session, never twice), keeps the most general form of each step, and bumps
 ``version`` (keeping the old one) only when the steps really changed.
 """
@@ -17,12 +17,12 @@ from typing import Any
 
 from deftly.tools.extract.base import Draft
 from deftly.tools.extract.steps import signature
-from deftly.tools.extract.tools_kind import is_read_only, words
+from deftly.tools.extract.tools_kind import is_read_only
 from deftly.tools.generalize import canonical_json
 from deftly.tools.models import MetadataValue, Parameter, Procedure, Step
 from deftly.tools.values import COMMAND_KEYS, PLACEHOLDER
 
-MAX_EXAMPLES = 5
+MAX_EXAMPLES = 30
 MAX_PITFALLS = 8
 _LESSON_STOP = {"cannot", "with", "without", "that", "this", "there", "under", "current", "the", "user", "only"}
 MAX_STEPS = 12
@@ -30,26 +30,28 @@ MAX_STEPS = 12
 
 @dataclass(frozen=True)
 class MergePolicy:
-    """When a draft is the same procedure as a stored one that acts through the same tools.
+    """When a draft is another run of a stored procedure's task.
 
-    Specific acting tools (``update_reservation_flights``) say a lot about the task, so a moderate
-    similarity suffices; generic ones (``Bash``, ``Edit``) say little, so the intent must match closely.
+    Runs of the same task ask for the same thing (their goals, generalized, are near-paraphrases) and
+    change the same things (the same side-effect tools). Similar words with other side effects, or the
+    same tools for another goal, are different procedures.
     """
 
-    specific_similarity: float = 0.55
-    generic_similarity: float = 0.8
+    same_goal_similarity: float = 0.8
+    same_steps_similarity: float = 0.7  # when the whole tool sequence is the same, the goal may be worded further off
     lesson_similarity: float = 0.55
     candidates: int = 5
 
-    def threshold(self, acting: frozenset[str]) -> float:
-        specific = all(len(words(tool)) >= 2 for tool in acting)
-        return self.specific_similarity if specific else self.generic_similarity
+    def same_task(self, draft: Draft, procedure: Procedure, similarity: float) -> bool:
+        if side_effects(draft.steps) != side_effects(procedure.steps):
+            return False
+        same_steps = signature(draft.steps) in procedure.signatures
+        return similarity >= (self.same_steps_similarity if same_steps else self.same_goal_similarity)
 
 
-def acting_tools(steps: list[Step]) -> frozenset[str]:
-    """The tools that change something; procedures acting through different tools never merge."""
-    acting = {s.tool for s in steps if s.tool and not is_read_only(s.tool)}
-    return frozenset(acting or {s.tool for s in steps if s.tool})
+def side_effects(steps: list[Step]) -> frozenset[str]:
+    """The tools that change something (hand-offs included); empty for a read-only task."""
+    return frozenset(s.tool for s in steps if s.tool and not is_read_only(s.tool))
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,7 @@ def new_procedure(draft: Draft, origin: Origin, namespace: str, now: datetime) -
         tags=list(origin.tags),
         title=draft.title,
         when_to_use=draft.when_to_use,
+        goal=draft.goal,
         parameters=draft.parameters,
         steps=draft.steps,
         pitfalls=draft.pitfalls[:MAX_PITFALLS],

@@ -70,8 +70,12 @@ class Procedure(BaseModel):
     tags: list[str] = Field(default_factory=list)
     tools: list[str] = Field(default_factory=list, description="Tools the steps call, in order of first use.")
     metadata: dict[str, MetadataValue] = Field(default_factory=dict)
+    goal: str = Field(
+        default="",
+        description="What the user wanted (generalized), as its first source asked it: recognises the same task.",
+    )
     examples: list[str] = Field(
-        default_factory=list, description="Generalized requests this procedure answered (for search)."
+        default_factory=list, description="Generalized requests of every source run, whole (for search)."
     )
     sources: list[str] = Field(default_factory=list, description="Session ids the procedure was learned from.")
     signatures: list[str] = Field(

@@ -81,6 +81,9 @@ class RankingPolicy:
     text_weight: float = 0.25
     min_similarity: float = 0.38
     min_similarity_with_terms: float = 0.28
+    # A request this close to one the procedure was learned from (or its title) is the same task reworded;
+    # below it the procedure is related at best, and results say so.
+    confident_similarity: float = 0.8
     track_record_weight: float = 0.3
     review_penalty: float = 0.5
     stale_after_days: float = 90.0

@@ -10,6 +10,8 @@ from deftly.tools.extract.vocabulary import ASKS_TO, action_synonyms
 from deftly.tools.models import Procedure, Stats, Step
 from deftly.tools.values import COMMAND_KEYS, PLACEHOLDER
 
+MAX_EMBEDDED_EXAMPLES = 8  # each past request is a search phrase of its own; more add little
+
 _MAX_ARG_CHARS = 60
 _MAX_COMMAND_CHARS = 160
 MAX_RENDERED_PITFALLS = 3
@@ -161,7 +163,7 @@ def search_phrases(procedure: Procedure) -> list[tuple[str, str]]:
     candidates = [
         ("title", readable(procedure.title, procedure)),
         *([] if asks_to or not when else [("when", readable(when, procedure))]),
-        *(("example", readable(e, procedure)) for e in procedure.examples[:3]),
+        *(("example", readable(e, procedure)) for e in procedure.examples[:MAX_EMBEDDED_EXAMPLES]),
         ("action", embedding_text(procedure)),
     ]
     seen: set[str] = set()
@@ -172,6 +174,11 @@ def search_phrases(procedure: Procedure) -> list[tuple[str, str]]:
             seen.add(key)
             phrases.append((kind, text.strip()))
     return phrases
+
+
+def goal_text(procedure: Procedure) -> str:
+    """What the procedure's task asks for, readable: the vector that recognises another run of it."""
+    return readable(procedure.goal or next(iter(procedure.examples), "") or procedure.title, procedure)
 
 
 def embedding_text(procedure: Procedure) -> str:

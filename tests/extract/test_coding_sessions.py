@@ -90,7 +90,7 @@ def test_different_commands_of_one_shell_are_separate_steps_and_a_loop_stays_one
 
     assert [step.arguments["command"] for step in draft.steps] == ["rm {file_name}", "pytest -q"]
     assert draft.steps[0].decision is not None and draft.steps[0].decision.startswith("Repeat")
-    assert draft.requests == ["Delete the build artifacts {file_name}"]
+    assert draft.requests == ["Delete the build artifacts {file_name}, then run the tests."]
 
 
 def test_another_iteration_of_a_command_binds_its_values_to_the_same_placeholders() -> None:

@@ -113,16 +113,18 @@ def test_a_short_name_inside_another_word_does_not_cost_the_lesson() -> None:
     assert skipped.lesson == "Basic economy reservations cannot be cancelled for a change of plans."
 
 
-def test_asking_for_a_change_and_only_looking_things_up_is_not_a_procedure_for_that_change() -> None:
+def test_checking_and_finding_nothing_to_do_is_a_procedure_that_does_not_claim_the_change() -> None:
+    # The request's words do not decide: the lookups ran and the answer was reported, so the task is learned,
+    # but its title says what the steps did, not the change that never happened.
     trace = trace_of(
         user("I want to change my flight on reservation ZFA04Y."),
         call("get_reservation_details", {"reservation_id": "ZFA04Y"}, {"flights": ["HAT001"]}),
         call("search_direct_flight", {"origin": "JFK", "destination": "SEA", "date": "2024-05-20"}, []),
         assistant("There are no other flights that day. Let me know if you want another date."),
     )
-    extraction = EXTRACT(trace)
-    assert extraction.drafts == []
-    assert "requested action (change) was not carried out" in extraction.skipped[0].reason
+    [draft] = EXTRACT(trace).drafts
+    assert [s.tool for s in draft.steps] == ["get_reservation_details", "search_direct_flight"]
+    assert "change" not in draft.title.lower()
 
 
 def test_a_one_action_follow_up_on_the_same_values_joins_the_previous_task() -> None:

@@ -49,6 +49,7 @@ class Draft:
     pitfalls: list[str] = field(default_factory=list)
     requests: list[str] = field(default_factory=list)
     task_index: int = 0
+    goal: str = ""  # everything the user asked for in this task, generalized: recognises the same task
 
     @property
     def tools(self) -> list[str]:

@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field, ValidationError
 
-from deftly.tools.extract.base import Draft, Extraction, ExtractionDeferred, Extractor, Skipped, Task
+from deftly.tools.extract.base import Draft, Extraction, ExtractionDeferred, Extractor, Skipped
 from deftly.tools.extract.heuristic import known_names, used_parameters
 from deftly.tools.extract.prompt import SYSTEM_PROMPT, compact_trace
-from deftly.tools.extract.validate import leaks, sensitive_literals, without_leaks
+from deftly.tools.extract.validate import leaks, trace_literals, without_leaks
 from deftly.tools.models import Outcome, Parameter, Step
 from deftly.tools.trace import Trace
 
@@ -173,6 +173,7 @@ def _draft(procedure: ClaudeProcedure, index: int = 0) -> Draft:
         pitfalls=[p.strip() for p in procedure.pitfalls if p.strip()],
         requests=[procedure.request.strip()] if procedure.request.strip() else [],
         task_index=index,
+        goal=procedure.request.strip(),
     )
     declared = [Parameter(**p.model_dump()) for p in procedure.parameters]
     draft.parameters = used_parameters(draft, declared)
@@ -180,5 +181,4 @@ def _draft(procedure: ClaudeProcedure, index: int = 0) -> Draft:
 
 
 def _trace_literals(trace: Trace) -> set[str]:
-    whole = Task(index=0, request="", turns=list(trace.turns))
-    return sensitive_literals(whole, known_names(trace))
+    return trace_literals(trace, known_names(trace))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from deftly.tools.extract.base import Draft, Extraction, Skipped, Task
-from deftly.tools.extract.segment import split_tasks
+from deftly.tools.extract.segment import is_substantive, split_tasks
 from deftly.tools.extract.select import lesson_from, skip_reason
 from deftly.tools.extract.steps import StepPlan, generalize_text, plan_steps
 from deftly.tools.extract.titles import (
@@ -16,12 +16,13 @@ from deftly.tools.extract.titles import (
     title_from,
     when_to_use,
 )
-from deftly.tools.extract.tools_kind import is_generic, is_read_only
-from deftly.tools.extract.validate import placeholder_names, sensitive_literals, without_leaks
+from deftly.tools.extract.tools_kind import is_generic, is_read_only, words
+from deftly.tools.extract.validate import placeholder_names, sensitive_literals, trace_literals, without_leaks
+from deftly.tools.extract.vocabulary import mentioned_actions
 from deftly.tools.generalize import ValueBinder
-from deftly.tools.models import Outcome, Parameter
+from deftly.tools.models import Outcome, Parameter, Step
 from deftly.tools.trace import ToolCall, Trace
-from deftly.tools.values import example_for, literal_leaks
+from deftly.tools.values import PLACEHOLDER, example_for, literal_leaks
 
 _NAME_FIELD = re.compile(r'"(?:first_name|last_name|full_name|name|given_name|surname|username)"\s*:\s*"([^"]{2,60})"')
 _PLACEHOLDER_KINDS = {
@@ -43,6 +44,10 @@ _PLACEHOLDER_KINDS = {
 }
 
 
+MAX_REQUEST_WORDS = 60
+MAX_GOAL_WORDS = 120
+
+
 class HeuristicExtractor:
     name = "heuristic"
     # Traces the worker learns from together: fewer, larger model calls and table writes.
@@ -50,6 +55,7 @@ class HeuristicExtractor:
 
     def extract(self, trace: Trace, outcome: Outcome | None = None) -> Extraction:
         names = known_names(trace)
+        literals = trace_literals(trace, names)
         extraction = Extraction(extractor=self.name)
         for task in split_tasks(trace):
             binder = ValueBinder(request="\n".join(task.user_texts), cwd=trace.cwd)
@@ -57,7 +63,7 @@ class HeuristicExtractor:
             reason = skip_reason(task, plan, outcome)
             if reason is None:
                 draft = build_draft(task, plan, binder, names)
-                extraction.drafts.append(without_leaks(draft, sensitive_literals(task, names)))
+                extraction.drafts.append(without_leaks(draft, literals))
             else:
                 extraction.skipped.append(skipped_task(task, reason, binder, names))
         return extraction
@@ -74,17 +80,40 @@ def build_draft(task: Task, plan: StepPlan, binder: ValueBinder, names: set[str]
         else (request_title(task.request, values, names) or fallback_title(main.tool or main.action, main.arguments))
     )
     title = title_from(task.request, values, names, actions, fallback)
-    sentence = request_sentence(task.request)
+    if not any(not is_read_only(s.tool) for s in plan.steps if s.tool) and mentioned_actions(title):
+        title = lookup_title(plan.steps)  # it asked for a change that never happened: say what was done
     draft = Draft(
         title=title,
         when_to_use=when_to_use(task.request, values, names),
         steps=plan.steps,
         pitfalls=list(dict.fromkeys(plan.pitfalls)),
-        requests=[generalize_words(sentence, values, names)] if sentence else [],
+        requests=[whole_request(task.request, values, names)],
         task_index=task.index,
+        goal=goal_of(task, values, names),
     )
     draft.parameters = used_parameters(draft, binder.parameters())
     return draft
+
+
+def lookup_title(steps: list[Step]) -> str:
+    """ "Look up reservation details and direct flights for {reservation_id}": what read-only steps did."""
+    objects = list(dict.fromkeys(" ".join(words(s.tool)[1:]) or s.tool for s in steps if s.tool))[:2]
+    first = next(
+        (v for s in steps for v in s.arguments.values() if isinstance(v, str) and PLACEHOLDER.fullmatch(v)), ""
+    )
+    return f"Look up {' and '.join(objects)}" + (f" for {first}" if first else "")
+
+
+def whole_request(text: str, values: dict[str, str], names: set[str]) -> str:
+    """The request as the user wrote it, generalized and clipped: what a later request for the same task resembles."""
+    return generalize_words(" ".join(text.split()[:MAX_REQUEST_WORDS]), values, names)
+
+
+def goal_of(task: Task, values: dict[str, str], names: set[str]) -> str:
+    """Everything the user asked for in this task (not the yes/no answers), generalized: two runs of the same
+    task agree on it even when their first messages differ."""
+    asked = " ".join(text for text in task.user_texts if is_substantive(text))
+    return generalize_words(" ".join(asked.split()[:MAX_GOAL_WORDS]), values, names)
 
 
 def used_parameters(draft: Draft, bound: list[Parameter]) -> list[Parameter]:

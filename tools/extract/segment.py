@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from deftly.tools.extract.base import Task
-from deftly.tools.extract.titles import requested_actions
 from deftly.tools.extract.tools_kind import is_read_only, is_scratchpad
 from deftly.tools.trace import Message, ToolCall, Trace
 
@@ -39,6 +38,14 @@ _CLOSING_QUESTION = re.compile(
     r"|other questions|else i can (?:do|help)",
     re.IGNORECASE,
 )
+# Words that say the user moves on to something else, whatever the domain.
+_SWITCH = re.compile(
+    r"\b(?:also|one more|as well|in addition|additionally|separately|something else|other thing"
+    r"|besides|on top of that|while you're at it|and then)\b",
+    re.IGNORECASE,
+)
+# A message that opens by pointing back ("it", "that one", "those") continues the task it points to.
+_REFERS_BACK = re.compile(r"^\W*(?:\w+\s+){0,2}?(?:it|that|this|them|those|these|they|the same)\b", re.IGNORECASE)
 _WORDS_IN_ACK = 8
 
 
@@ -123,20 +130,23 @@ def _starts_new_task(task: Task, text: str, last_assistant: str) -> bool:
         return False
     if not _task_done(task, last_assistant):
         return False
-    if _REFINEMENT.match(text) and not _NEW_REQUEST.search(text):
+    switches = bool(_SWITCH.search(text))
+    if not switches and (_REFINEMENT.match(text) or _REFERS_BACK.match(text)):
         return False
-    return bool(_NEW_REQUEST.search(text) or _IMPERATIVE_START.match(text) or text.rstrip().endswith("?"))
+    if not _acted(task):
+        # Only lookups so far: an answer often leads to the change the user came for, so only a
+        # message that says it moves on starts another task.
+        return switches
+    return bool(switches or _NEW_REQUEST.search(text) or _IMPERATIVE_START.match(text) or text.rstrip().endswith("?"))
+
+
+def _acted(task: Task) -> bool:
+    return any(c.status == "ok" and not is_scratchpad(c.tool) and not is_read_only(c.tool) for c in task.calls)
 
 
 def _task_done(task: Task, last_assistant: str) -> bool:
-    """The task did what was asked and the assistant reported back without asking for more input.
-
-    A request to change something is done only once a call that acts (not a lookup) succeeded;
-    a question is done once any call succeeded.
-    """
+    """Something worked and the assistant reported back without asking for more input."""
     worked = [c for c in task.calls if c.status == "ok" and not is_scratchpad(c.tool)]
-    if any(requested_actions(text) for text in task.user_texts):
-        worked = [c for c in worked if not is_read_only(c.tool)]
     if not worked or not last_assistant:
         return False
     asks = last_assistant.rstrip().endswith("?")

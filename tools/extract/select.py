@@ -6,22 +6,38 @@ import re
 
 from deftly.tools.extract.base import Task
 from deftly.tools.extract.steps import StepPlan
-from deftly.tools.extract.titles import requested_actions
-from deftly.tools.extract.tools_kind import is_handoff, is_read_only, is_scratchpad
-from deftly.tools.extract.vocabulary import tool_actions
+from deftly.tools.extract.tools_kind import is_read_only, is_scratchpad
+from deftly.tools.generalize import canonical_json
 from deftly.tools.models import Outcome
+from deftly.tools.trace import Message, ToolCall
+from deftly.tools.values import PLACEHOLDER
 
 _COULD_NOT = re.compile(
     r"\b(?:i(?:'m| am) (?:sorry|afraid)|unfortunately|i (?:can(?:no|')t|could(?:n't| not)|was(?:n't| not) able)"
     r"|i(?:'m| am) (?:not |un)able|(?:is|are|was|were) not (?:possible|allowed|eligible|permitted)"
-    r"|cannot be|can't be|non-?refundable|failed to|was unable|unable to|not able to)\b",
+    r"|cannot be|can't be|failed to|was unable|unable to|not able to)\b",
     re.IGNORECASE,
 )
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
+# What a user says when the result is wrong: about the outcome, in any domain.
+_USER_SAYS_FAILED = re.compile(
+    r"\b(?:(?:it|that|this)(?: still)? (?:did(?:n't| not)|does(?:n't| not)|is(?:n't| not))"
+    r" (?:work|working|fix|help|right|correct)"
+    r"|(?:still|again) (?:(?:not |doesn't |isn't )?(?:work(?:ing)?|broken|failing|fails|wrong|the same)|getting)"
+    r"|(?:that|this|it)(?:'s| is| was) (?:wrong|incorrect|not what i (?:asked|wanted))|not what i (?:asked|wanted)"
+    r"|(?:it|that) (?:failed|broke)|you (?:broke|deleted the wrong|messed)|same error|didn't do anything)\b",
+    re.IGNORECASE,
+)
+_USER_DROPS_IT = re.compile(r"^\W*(?:never ?mind|forget (?:it|about it)|don't bother|leave it)\b", re.IGNORECASE)
 
 
 def skip_reason(task: Task, plan: StepPlan, outcome: Outcome | None) -> str | None:
-    """Why this task should not become a procedure, or None to keep it."""
+    """Why this task should not become a procedure, or None to keep it.
+
+    Only what the trace shows counts: a reported failure, nothing done, an attempt that failed last,
+    the user saying it did not work, or a task that was dropped. Which words the request used, or how
+    many steps it took, do not: "check, then do nothing" and read-only tasks are tasks too.
+    """
     if outcome == "failure":
         return "the session's outcome was reported as failure"
     worked = [c for c in task.calls if c.status == "ok" and not is_scratchpad(c.tool)]
@@ -29,29 +45,51 @@ def skip_reason(task: Task, plan: StepPlan, outcome: Outcome | None) -> str | No
         if task.calls:
             return "no tool call succeeded (attempted, not completed)"
         return "no tool was called (discussed, not executed)"
-    acted = [c for c in worked if not is_read_only(c.tool)]
-    if acted and all(is_handoff(c.tool) for c in acted):
-        return f"handed off to a person ({acted[-1].tool}); the agent did not complete it"
-    if not acted and _COULD_NOT.search(task.final_answer):
+    failed_last = unrecovered_failure(task.calls)
+    if failed_last is not None:
+        return f"the last attempt failed ({failed_last.tool}) and was not recovered"
+    after_last_call = _texts_after_last_call(task)
+    if any(_USER_SAYS_FAILED.search(text) for text in after_last_call):
+        return "the user said it did not work"
+    read_only = all(is_read_only(c.tool) for c in worked)
+    if read_only and any(_USER_DROPS_IT.match(text) for text in after_last_call):
+        return "the user dropped the request before anything was done"
+    if read_only and _COULD_NOT.search(task.final_answer):
         return "the final answer says the request could not be done"
-    requested = frozenset().union(*(requested_actions(text) for text in task.user_texts))
-    done = {action for call in acted for action in tool_actions(call.tool)}
-    # A tool whose verb we do not know (void_booking) may well be what was asked for.
-    known_verbs = all(tool_actions(call.tool) for call in acted)
-    if requested and acted and known_verbs and not requested & done:
-        return f"the requested action ({', '.join(sorted(requested))}) was not carried out"
-    if requested and not acted:
-        return f"the requested action ({', '.join(sorted(requested))}) was not carried out; only lookups ran"
-    if len(plan.steps) < 2:
+    if read_only and len(plan.steps) < 2:
         only = plan.steps[0].tool if plan.steps else "?"
-        kind = "read-only lookup" if all(is_read_only(c.tool) for c in worked) else "action"
-        return f"trivial: a single {kind} ({only}), not a multi-step procedure"
+        return f"trivial: a single read-only lookup ({only}), nothing to generalize"
+    if len(plan.steps) < 2 and not _has_placeholder(plan):
+        return f"trivial: a single action ({plan.steps[0].tool}) with nothing to generalize"
     return None
+
+
+def unrecovered_failure(calls: list[ToolCall]) -> ToolCall | None:
+    """The failed call that ended an attempt: the last real call failed, or a call that changes something
+    failed and no later call of the same tool worked."""
+    real = [c for c in calls if not is_scratchpad(c.tool)]
+    if real and real[-1].status != "ok":
+        return real[-1]
+    for index, call in enumerate(real):
+        if call.status == "ok" or is_read_only(call.tool):
+            continue
+        if not any(later.tool == call.tool and later.status == "ok" for later in real[index + 1 :]):
+            return call
+    return None
+
+
+def _texts_after_last_call(task: Task) -> list[str]:
+    last_call = max((i for i, t in enumerate(task.turns) if isinstance(t, ToolCall)), default=-1)
+    return [t.text for t in task.turns[last_call + 1 :] if isinstance(t, Message) and t.role == "user"]
+
+
+def _has_placeholder(plan: StepPlan) -> bool:
+    return any(PLACEHOLDER.search(canonical_json(step.arguments)) for step in plan.steps)
 
 
 _REASON = re.compile(
     r"\b(?:because|since|due to|without|unless|only|policy|not (?:permitted|allowed|eligible|possible)"
-    r"|non-?refundable|cannot be|can't be|within|after|before|expired|limit)\b",
+    r"|cannot be|can't be|within|after|before|expired|limit)\b",
     re.IGNORECASE,
 )
 _HEDGE = re.compile(

@@ -56,6 +56,11 @@ _VAGUE = {
     "request",
     "one",
 }
+_POINTERS = {"them", "those", "these", "they", "everything", "stuff", "all", "for", "to", "of", "up", "now", "again"}
+_DANGLING = {
+    "the", "a", "an", "to", "for", "of", "and", "or", "with", "on", "in", "at", "by", "from", "that", "which", "my",
+    "your", "their", "is", "are", "be", "so", "but", "if", "as", "into", "about", "this", "it's", "its",
+}  # fmt: skip
 _GERUND_BASES = {
     "chang": "change",
     "mak": "make",
@@ -161,7 +166,7 @@ def _clean(text: str) -> str:
     text = _TRAILING.sub("", text)
     for pattern, replacement in _PRONOUNS:
         text = pattern.sub(replacement, text)
-    return " ".join(text.split()[:_MAX_TITLE_WORDS])
+    return _whole_phrase(" ".join(text.split()[:_MAX_TITLE_WORDS]))
 
 
 def _imperative(text: str) -> str:
@@ -182,8 +187,17 @@ def is_small_talk(text: str) -> bool:
 
 
 def is_vague(sentence: str) -> bool:
-    """True for requests that say nothing about the task, like "help me with it"."""
-    return set(re.findall(r"[a-z']+", sentence.lower())) <= _VAGUE
+    """True for requests that say nothing about the task, like "help me with it", "return them", "tell the user"."""
+    found = re.findall(r"[a-z']+", sentence.lower())
+    return set(found) <= _VAGUE or set(found[1:]) <= _VAGUE | _POINTERS
+
+
+def _whole_phrase(text: str) -> str:
+    """Without a dangling end ("... get a refund back to the"): a title stops where a phrase stops."""
+    words_ = text.split()
+    while len(words_) > 2 and words_[-1].lower().strip(",;:") in _DANGLING:
+        words_.pop()
+    return " ".join(words_).rstrip(",;:")
 
 
 def generalize_words(text: str, values: Mapping[str, str], names: Iterable[str]) -> str:

@@ -50,14 +50,20 @@ _READ_VERBS = (
 _WRITE_WORDS = ("write", "edit", "update", "create", "delete", "remove", "send", "post", "put", "book", "cancel")
 
 
+def base_name(tool: str) -> str:
+    """The tool's own name without its server or namespace: ``mcp__crm__lookup``, ``crm.lookup``,
+    ``crm/lookup`` and ``crm:lookup`` are all ``lookup``."""
+    return re.split(r"__|[./:]", tool.strip(" ./:_"))[-1] or tool
+
+
 def words(tool: str) -> list[str]:
-    """``get_reservation_details`` / ``getReservation`` / ``mcp__crm__lookup`` -> lower-case words."""
-    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", tool.split("__")[-1])
+    """``get_reservation_details`` / ``getReservation`` / ``calendar.search_events`` -> lower-case words."""
+    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", base_name(tool))
     return [w for w in re.split(r"[^A-Za-z0-9]+", spaced.lower()) if w]
 
 
 def is_scratchpad(tool: str) -> bool:
-    return bool(_SCRATCHPAD.match(tool.split("__")[-1]))
+    return bool(_SCRATCHPAD.match(base_name(tool)))
 
 
 def is_read_only(tool: str) -> bool:
@@ -88,4 +94,4 @@ _GENERIC = frozenset(
 
 def is_generic(tool: str) -> bool:
     """A general-purpose tool (a shell, a file editor): its name says nothing about the task."""
-    return tool.split("__")[-1].lower().replace("-", "_") in _GENERIC
+    return base_name(tool).lower().replace("-", "_") in _GENERIC

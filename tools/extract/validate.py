@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from deftly.tools.extract.base import Draft, Task
-from deftly.tools.trace import Message
+from deftly.tools.trace import Message, Trace
 from deftly.tools.values import (
     EMAIL,
     ID_TOKEN,
@@ -36,6 +36,11 @@ def sensitive_literals(task: Task, names: Iterable[str] = ()) -> set[str]:
     return {literal for literal in literals if not PLACEHOLDER.fullmatch(literal)}
 
 
+def trace_literals(trace: Trace, names: Iterable[str] = ()) -> set[str]:
+    """Instance values anywhere in the trace: a task's procedure must not carry another task's values either."""
+    return sensitive_literals(Task(index=0, request="", turns=list(trace.turns)), names)
+
+
 def _collect_argument_values(value: Any, key: str, into: set[str]) -> None:
     if isinstance(value, dict):
         for k, v in value.items():
@@ -57,7 +62,7 @@ def placeholder_names(draft: Draft) -> list[str]:
 
 
 def _texts(draft: Draft) -> list[str]:
-    texts = [draft.title, draft.when_to_use, *draft.pitfalls, *draft.requests]
+    texts = [draft.title, draft.when_to_use, draft.goal, *draft.pitfalls, *draft.requests]
     for step in draft.steps:
         texts += [step.action, step.decision or "", *_strings(step.arguments)]
     return texts
@@ -93,6 +98,7 @@ def without_leaks(draft: Draft, literals: Iterable[str]) -> Draft:
     draft.when_to_use = fix(draft.when_to_use)
     draft.pitfalls = [fix(p) for p in draft.pitfalls]
     draft.requests = [fix(r) for r in draft.requests]
+    draft.goal = fix(draft.goal)
     for step in draft.steps:
         step.action = fix(step.action)
         step.decision = fix(step.decision) if step.decision else None
