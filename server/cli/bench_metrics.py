@@ -94,14 +94,24 @@ def _mixed(procedure: Procedure, sources: list[Run]) -> str:
 
 
 def _leak(procedure: Procedure, sources: list[Run]) -> str:
-    literals = set().union(*(run.literals for run in sources)) if sources else set()
-    found = literal_leaks(procedure_text(procedure), sorted(literals))
-    return f"{procedure.title!r}: {', '.join(repr(v) for v in found[:5])}" if found else ""
+    literals = sorted(set().union(*(run.literals for run in sources))) if sources else []
+    where: dict[str, list[str]] = {}
+    for part, text in procedure_parts(procedure).items():
+        for value in literal_leaks(text, literals):
+            if f"#{value}" not in literals or not literal_leaks(text, [f"#{value}"]):
+                where.setdefault(value, []).append(part)
+    found = [f"{value!r} in {'/'.join(parts)}" for value, parts in list(where.items())[:5]]
+    return f"{procedure.title!r}: {', '.join(found)}" if found else ""
 
 
-def procedure_text(procedure: Procedure) -> str:
+def procedure_parts(procedure: Procedure) -> dict[str, str]:
     """The parts of a procedure an agent reads as instructions: title, when to use, examples, steps."""
-    parts = [procedure.title, procedure.when_to_use, *procedure.examples]
+    steps = []
     for step in procedure.steps:
-        parts += [step.action, step.decision or "", json.dumps(step.arguments, default=str, ensure_ascii=False)]
-    return "\n".join(parts)
+        steps += [step.action, step.decision or "", json.dumps(step.arguments, default=str, ensure_ascii=False)]
+    return {
+        "title": procedure.title,
+        "when_to_use": procedure.when_to_use,
+        "examples": "\n".join(procedure.examples),
+        "steps": "\n".join(steps),
+    }

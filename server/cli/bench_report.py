@@ -90,8 +90,21 @@ def _split_header(report: BenchReport) -> str:
 
 
 def _split_cell(report: BenchReport, arm: ArmScore) -> str:
+    with_, without = _subset_hits(report, arm)
+    return f"{_or_na(with_)} / {_or_na(without)}"
+
+
+def _subset_hits(report: BenchReport, arm: ArmScore) -> tuple[float | None, float | None]:
+    """Hit@3 over the queries whose task has a successful ingested run, and over the others (None: no query)."""
     without = [not s for s in report.with_success]
-    return f"{arm.hit_at(3, report.with_success):5.3f} / {arm.hit_at(3, without):5.3f}"
+    return (
+        arm.hit_at(3, report.with_success) if any(report.with_success) else None,
+        arm.hit_at(3, without) if any(without) else None,
+    )
+
+
+def _or_na(value: float | None) -> str:
+    return "  n/a" if value is None else f"{value:5.3f}"
 
 
 def _runs(report: BenchReport) -> str:
@@ -109,7 +122,6 @@ def as_json(reports: list[BenchReport]) -> list[dict[str, Any]]:
 
 def _json(report: BenchReport) -> dict[str, Any]:
     quality = report.quality
-    without = [not s for s in report.with_success]
     return {
         "dataset": report.dataset,
         "runs": report.runs,
@@ -122,13 +134,13 @@ def _json(report: BenchReport) -> dict[str, Any]:
         "identical_queries": report.identical_queries,
         "arms": {
             arm.name: {
-                "hit@1": arm.hit_at(1),
-                "hit@3": arm.hit_at(3),
-                f"mrr@{TOP_K}": arm.mrr(),
-                "hit@3_task_with_success": arm.hit_at(3, report.with_success),
-                "hit@3_task_without_success": arm.hit_at(3, without),
-                "p50_ms": arm.latency(0.5),
-                "p95_ms": arm.latency(0.95),
+                "hit@1": round(arm.hit_at(1), 4),
+                "hit@3": round(arm.hit_at(3), 4),
+                f"mrr@{TOP_K}": round(arm.mrr(), 4),
+                "hit@3_task_with_success": _subset_hits(report, arm)[0],
+                "hit@3_task_without_success": _subset_hits(report, arm)[1],
+                "p50_ms": round(arm.latency(0.5), 2),
+                "p95_ms": round(arm.latency(0.95), 2),
             }
             for arm in report.arms
         },
