@@ -13,6 +13,7 @@ temporary home, without their outcome. Every query of an ingested task is asked 
 
 An answer is a hit when it was learned from (or, for the raw arms, is) an ingested run of the query's
 task. Queries of never-ingested tasks are asked of deftly only: there the right answer is nothing.
+Latencies of the arms that embed the query (deftly's, its vector arm, raw embeddings) include embedding it.
 """
 
 from __future__ import annotations
