@@ -1,17 +1,23 @@
-"""``deftly bench``: does find_procedure return the right procedure for a held-out request?
+"""``deftly bench``: ingest a data set's runs as a user would, then ask the held-out requests.
 
-Ingests a labelled dataset into a fresh temporary home (record -> extract ->
-embed -> store, the same path as the server), asks every held-out query through
-``find_procedures`` and scores the ranking: Hit@1, Hit@3, MRR and latency. Two
-baselines over the same traces run in the same process for comparison: BM25
-(LanceDB full-text) over the raw trace text, and embeddings of the raw traces.
-A returned item is a hit when it was learned from (or is) a trace of the
-query's group.
+The ingested runs go through the server's path (record -> extract -> embed -> store) into a fresh
+temporary home, without their outcome. Every query of an ingested task is asked of five arms:
+
+- deftly ``find_procedures`` as served (hybrid, thresholds, track record), 5 results;
+- deftly's vector arm alone: the store's nearest search phrases (``vector_hits``), best phrase per
+  procedure, no threshold;
+- deftly's keyword arm alone: the store's full-text search over procedure documents (the text half of
+  ``LanceSearch.search``), no threshold;
+- BM25 (LanceDB full-text) over the raw ingested traces;
+- embeddings of the raw ingested traces (cosine).
+
+An answer is a hit when it was learned from (or, for the raw arms, is) an ingested run of the query's
+task. Queries of never-ingested tasks are asked of deftly only: there the right answer is nothing.
+Latencies of the arms that embed the query (deftly's, its vector arm, raw embeddings) include embedding it.
 """
 
 from __future__ import annotations
 
-import statistics
 import tempfile
 import time
 from collections.abc import Callable, Sequence
@@ -23,19 +29,20 @@ import numpy as np
 
 from deftly.server.background.embedding import FastEmbedder
 from deftly.server.background.worker import ExtractionWorker
-from deftly.server.cli.bench_data import Dataset
+from deftly.server.cli.bench_data import Dataset, Query
+from deftly.server.cli.bench_metrics import Quality, Share, quality
 from deftly.server.storage.db import Database
 from deftly.server.storage.store import LanceStore
 from deftly.tools.extract.base import Extractor
 from deftly.tools.extract.heuristic import HeuristicExtractor
-from deftly.tools.find_procedure import find_procedures
+from deftly.tools.find_procedure import MAX_QUERY_CHARS, FindResult, find_procedures
 from deftly.tools.formats import parse_history
+from deftly.tools.ports import SearchFilters
 from deftly.tools.ranking import RankingPolicy, query_terms
-from deftly.tools.record_trace import RecordRequest, record_many
 from deftly.tools.trace import Message, Trace
 
-TOP_K = 10
-Ranker = Callable[[str], list[set[str]]]  # query -> the groups of each ranked item, best first
+TOP_K = 5
+Ranker = Callable[[str], list[set[str]]]  # query -> the tasks behind each ranked answer, best first
 
 
 @dataclass
@@ -44,29 +51,41 @@ class ArmScore:
     ranks: list[int | None] = field(default_factory=list)  # 1-based rank of the first hit, None = miss
     latencies_ms: list[float] = field(default_factory=list)
 
-    def hit_at(self, k: int) -> float:
-        return sum(1 for r in self.ranks if r is not None and r <= k) / len(self.ranks)
+    def hit_at(self, k: int, subset: Sequence[bool] | None = None) -> float:
+        ranks = self._ranks(subset)
+        return sum(1 for r in ranks if r is not None and r <= k) / len(ranks) if ranks else 0.0
 
-    @property
-    def mrr(self) -> float:
-        return sum(1 / r for r in self.ranks if r is not None) / len(self.ranks)
+    def mrr(self, k: int = TOP_K) -> float:
+        return sum(1 / r for r in self.ranks if r is not None and r <= k) / len(self.ranks) if self.ranks else 0.0
 
     def latency(self, quantile: float) -> float:
         ordered = sorted(self.latencies_ms)
         return ordered[min(len(ordered) - 1, int(quantile * len(ordered)))] if ordered else 0.0
 
+    def _ranks(self, subset: Sequence[bool] | None) -> list[int | None]:
+        return self.ranks if subset is None else [r for r, keep in zip(self.ranks, subset, strict=True) if keep]
+
 
 @dataclass
 class BenchReport:
     dataset: str
-    traces: int
-    queries: int
-    procedures: int
+    runs: int
+    queries: int  # of ingested tasks
+    novel_queries: int
     ingest_seconds: float
+    trace_statuses: dict[str, int]
     arms: list[ArmScore]
-    per_group: dict[str, tuple[int, int]] = field(default_factory=dict)  # group -> (hits@3, queries)
+    with_success: list[bool]  # per query: its task has a successful ingested run
+    quality: Quality
+    novel_unanswered: Share  # novel queries answered with nothing (or only low-confidence procedures)
+    identical_queries: int  # queries whose text is an ingested run's first request, word for word
     notes: list[str] = field(default_factory=list)
-    misses: list[str] = field(default_factory=list)  # queries deftly missed at 3, with what it returned
+    misses: list[str] = field(default_factory=list)  # queries deftly missed at 3, with what came back
+    novel_answered: list[str] = field(default_factory=list)
+
+    @property
+    def runs_per_second(self) -> float:
+        return self.runs / self.ingest_seconds if self.ingest_seconds else 0.0
 
 
 def run(
@@ -78,36 +97,61 @@ def run(
 ) -> BenchReport:
     embedder = embedder or FastEmbedder()
     embedder.embed_query("warm up")
+    queries = [q for q in dataset.queries if not q.novel]
+    novel = [q for q in dataset.queries if q.novel]
     with tempfile.TemporaryDirectory(prefix="deftly-bench-") as home:
         db = Database(Path(home) / "lancedb", dimensions=embedder.dimensions, embedding_model=embedder.model_name)
         store = LanceStore(db, "bench")
         started = time.perf_counter()
         _ingest(dataset, store, db, embedder, extractor, Path(home))
         ingest_seconds = time.perf_counter() - started
-        groups_of = {t.session_id: {t.group} for t in dataset.traces}
         procedures = store.list_procedures(100_000)
-        misses: list[str] = []
-        deftly = _score_deftly(dataset, store, embedder, groups_of, policy or RankingPolicy(), misses)
-        traces = [parse_history(t.history) for t in dataset.traces]
-        texts = [raw_text(trace) for trace in traces]
-        labels = [{t.group} for t in dataset.traces]
-        bm25 = _score("BM25 over raw traces", dataset, _bm25_ranker(db, texts, labels))
-        dense = _score("embeddings of raw traces", dataset, _dense_ranker(embedder, texts, labels))
-    per_group: dict[str, tuple[int, int]] = {}
-    for query, rank in zip(dataset.queries, deftly.ranks, strict=True):
-        hits, total = per_group.get(query.group, (0, 0))
-        per_group[query.group] = (hits + (rank is not None and rank <= 3), total + 1)
+        tasks = _tasks_of({p.id: p.sources for p in procedures}, {run.run_id: run.task for run in dataset.runs})
+        deftly = _Deftly(store, embedder, policy or RankingPolicy(), tasks)
+        traces = [parse_history(run.history) for run in dataset.runs]
+        arms = _arms(dataset, queries, traces, deftly, db, store, embedder)
+        misses = [deftly.describe(q, rank) for q, rank in zip(queries, arms[0].ranks, strict=True) if _missed(rank)]
+        answered = [deftly.describe(q, None) for q in novel if not _unanswered(deftly.answer(q.text))]
+        statuses = store.trace_counts()
+        learned = quality(dataset, procedures)
+    successful_tasks = {run.task for run in dataset.runs if run.success}
+    requests = {_first_request(trace) for trace in traces}
     return BenchReport(
-        dataset.name,
-        len(dataset.traces),
-        len(dataset.queries),
-        len(procedures),
-        ingest_seconds,
-        [deftly, bm25, dense],
-        per_group,
-        dataset.notes,
-        misses,
+        dataset=dataset.name,
+        runs=len(dataset.runs),
+        queries=len(queries),
+        novel_queries=len(novel),
+        ingest_seconds=ingest_seconds,
+        trace_statuses=statuses,
+        arms=arms,
+        with_success=[q.task in successful_tasks for q in queries],
+        quality=learned,
+        novel_unanswered=Share(len(novel) - len(answered), len(novel)),
+        identical_queries=sum(" ".join(q.text.split()) in requests for q in dataset.queries),
+        notes=dataset.notes,
+        misses=misses,
+        novel_answered=answered,
     )
+
+
+def _arms(
+    dataset: Dataset,
+    queries: list[Query],
+    traces: list[Trace],
+    deftly: _Deftly,
+    db: Database,
+    store: LanceStore,
+    embedder: FastEmbedder,
+) -> list[ArmScore]:
+    texts = [raw_text(trace) for trace in traces]
+    labels = [{run.task} for run in dataset.runs]
+    return [
+        _score("deftly find_procedures", queries, deftly.rank),
+        _score("deftly vector arm", queries, _vector_ranker(store, embedder, deftly.tasks)),
+        _score("deftly keyword arm", queries, _keyword_ranker(store, deftly.tasks)),
+        _score("BM25 over raw traces", queries, _bm25_ranker(db, texts, labels)),
+        _score("embeddings of raw traces", queries, _dense_ranker(embedder, texts, labels)),
+    ]
 
 
 def _ingest(
@@ -118,8 +162,11 @@ def _ingest(
     extractor: Callable[[], Extractor],
     home: Path,
 ) -> None:
+    from deftly.tools.record_trace import RecordRequest, record_many
+
     now = datetime.now(UTC)
-    requests = [RecordRequest(t.history, session_id=t.session_id) for t in dataset.traces]
+    # No outcome: a user importing their agent's logs rarely knows it, and deftly must not be told.
+    requests = [RecordRequest(run.history, session_id=run.run_id) for run in dataset.runs]
     for start in range(0, len(requests), 64):
         record_many(store, requests[start : start + 64], now=now)
     worker = ExtractionWorker(db, embedder, extractor, lock_path=home / "worker.lock")
@@ -128,49 +175,73 @@ def _ingest(
     db.maintain(force=True)
 
 
-def _score_deftly(
-    dataset: Dataset,
-    store: LanceStore,
-    embedder: FastEmbedder,
-    groups_of: dict[str, set[str]],
-    policy: RankingPolicy,
-    misses: list[str],
-) -> ArmScore:
-    now = datetime.now(UTC)
-    find_procedures(store, embedder, "warm up the query path", now=now)
-    arm = ArmScore("deftly find_procedure")
-    for query in dataset.queries:
-        started = time.perf_counter()
-        result = find_procedures(store, embedder, query.text, now=now, max_results=TOP_K, policy=policy)
-        arm.latencies_ms.append((time.perf_counter() - started) * 1000)
-        ranked = [set().union(*(groups_of.get(s, set()) for s in _sources(store, hit.id))) for hit in result.procedures]
-        rank = _first_hit(ranked, query.group)
-        arm.ranks.append(rank)
-        if rank is None or rank > 3:
-            returned = "; ".join(
-                f"{h.title} ({h.score:.2f}) {sorted(g)}" for h, g in zip(result.procedures[:3], ranked, strict=False)
-            )
-            misses.append(f"[{query.group}] {query.text[:90]!r} -> {returned or 'nothing'}")
-    return arm
+class _Deftly:
+    """find_procedures as served, and the tasks each answer was learned from."""
+
+    def __init__(
+        self, store: LanceStore, embedder: FastEmbedder, policy: RankingPolicy, tasks: Callable[[str], set[str]]
+    ) -> None:
+        self.store, self.embedder, self.policy, self.tasks = store, embedder, policy, tasks
+        self.now = datetime.now(UTC)
+
+    def answer(self, text: str) -> FindResult:
+        return find_procedures(self.store, self.embedder, text, now=self.now, max_results=TOP_K, policy=self.policy)
+
+    def rank(self, text: str) -> list[set[str]]:
+        return [self.tasks(hit.id) for hit in self.answer(text).procedures]
+
+    def describe(self, query: Query, rank: int | None) -> str:
+        hits = self.answer(query.text).procedures[:3]
+        returned = "; ".join(f"{h.title!r} ({h.score:.2f}, tasks {sorted(self.tasks(h.id))})" for h in hits)
+        kind = f" ({query.task_type})" if query.task_type else ""
+        place = f", rank {rank}" if rank else ""
+        return f"[task {query.task}{kind}{place}] {query.text[:100]!r} -> {returned or 'nothing'}"
 
 
-def _sources(store: LanceStore, procedure_id: str) -> list[str]:
-    procedure = store.get_procedure(procedure_id)
-    return procedure.sources if procedure else []
+def _missed(rank: int | None) -> bool:
+    return rank is None or rank > 3
 
 
-def _score(name: str, dataset: Dataset, ranker: Ranker) -> ArmScore:
+def _unanswered(result: FindResult) -> bool:
+    # ``confidence`` is not on ProcedureHit yet; until it is, only an empty answer counts.
+    return all(getattr(hit, "confidence", "high") == "low" for hit in result.procedures)
+
+
+def _score(name: str, queries: list[Query], ranker: Ranker) -> ArmScore:
     arm = ArmScore(name)
-    for query in dataset.queries:
+    ranker("warm up")
+    for query in queries:
         started = time.perf_counter()
         ranked = ranker(query.text)
         arm.latencies_ms.append((time.perf_counter() - started) * 1000)
-        arm.ranks.append(_first_hit(ranked, query.group))
+        arm.ranks.append(next((n for n, tasks in enumerate(ranked, start=1) if query.task in tasks), None))
     return arm
 
 
-def _first_hit(ranked: Sequence[set[str]], group: str) -> int | None:
-    return next((rank for rank, groups in enumerate(ranked, start=1) if group in groups), None)
+def _tasks_of(sources: dict[str, list[str]], task_of: dict[str, str]) -> Callable[[str], set[str]]:
+    return lambda procedure_id: {task_of[s] for s in sources.get(procedure_id, []) if s in task_of}
+
+
+def _vector_ranker(store: LanceStore, embedder: FastEmbedder, tasks: Callable[[str], set[str]]) -> Ranker:
+    def rank(query: str) -> list[set[str]]:
+        hits = store.vector_hits(embedder.embed_query(_normal(query)), TOP_K, SearchFilters())
+        return [tasks(hit.procedure_id) for hit in hits]
+
+    return rank
+
+
+def _keyword_ranker(store: LanceStore, tasks: Callable[[str], set[str]]) -> Ranker:
+    def rank(query: str) -> list[set[str]]:
+        # The text half of LanceSearch.search, alone (search() would also run the vector arm).
+        hits = store.db.reader.run(store._text_hits(query_terms(_normal(query)), TOP_K, SearchFilters()))
+        return [tasks(hit.procedure_id) for hit in hits]
+
+    return rank
+
+
+def _normal(query: str) -> str:
+    """The query as find_procedures reads it."""
+    return " ".join(query.split())[:MAX_QUERY_CHARS]
 
 
 def raw_text(trace: Trace) -> str:
@@ -183,6 +254,11 @@ def raw_text(trace: Trace) -> str:
         else:
             lines.append(f"{turn.tool} {turn.arguments}")
     return "\n".join(lines)
+
+
+def _first_request(trace: Trace) -> str:
+    first = next((t.text for t in trace.turns if isinstance(t, Message) and t.role == "user"), "")
+    return " ".join(first.split())
 
 
 def _bm25_ranker(db: Database, texts: list[str], labels: list[set[str]]) -> Ranker:
@@ -210,24 +286,3 @@ def _dense_ranker(embedder: FastEmbedder, texts: list[str], labels: list[set[str
         return [labels[i] for i in np.argsort(-scores)[:TOP_K]]
 
     return rank
-
-
-def format_report(report: BenchReport, verbose: bool = False) -> str:
-    lines = [
-        f"dataset: {report.dataset}: {report.traces} traces ingested -> {report.procedures} procedures "
-        f"in {report.ingest_seconds:.1f} s; {report.queries} held-out queries",
-        "",
-        f"{'':28} {'Hit@1':>6} {'Hit@3':>6} {'MRR':>6} {'p50 ms':>7} {'p95 ms':>7}",
-    ]
-    lines += [
-        f"{arm.name:28} {arm.hit_at(1):6.3f} {arm.hit_at(3):6.3f} {arm.mrr:6.3f} "
-        f"{statistics.median(arm.latencies_ms):7.1f} {arm.latency(0.95):7.1f}"
-        for arm in report.arms
-    ]
-    lines += ["", "deftly Hit@3 by group:"]
-    lines += [f"  {hits}/{total}  {group}" for group, (hits, total) in sorted(report.per_group.items())]
-    if report.notes:
-        lines += ["", "split:", *(f"  {note}" for note in report.notes)]
-    if verbose and report.misses:
-        lines += ["", "deftly misses at 3:", *(f"  {miss}" for miss in report.misses)]
-    return "\n".join(lines)

@@ -201,28 +201,27 @@ def stats(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def bench(args: argparse.Namespace, settings: Settings) -> int:
-    from dataclasses import asdict
+    """Ingest each data set into a temporary home and print its figures, one column per data set."""
+    from deftly.server.cli import bench_data, bench_report, bench_retrieval
 
-    from deftly.server.cli import bench_data, bench_retrieval
+    datasets = []
+    if args.datasets:
+        datasets += bench_data.find(args.datasets)
+    if args.airline:
+        datasets.append(bench_data.airline(args.airline))
+    if args.retail:
+        datasets.append(bench_data.retail(args.retail))
+    if args.jsonl:
+        datasets.append(bench_data.jsonl(args.jsonl))
+    require(bool(datasets), "name a data set: --datasets DIR, --airline DIR, --retail DIR or --jsonl FILE")
+    from deftly.server.background.embedding import FastEmbedder
 
-    path = args.tau_bench or args.jsonl
-    require(path.exists(), f"no such path: {path}")
-    dataset = bench_data.tau_bench(path) if args.tau_bench else bench_data.jsonl(path)
-    report = bench_retrieval.run(dataset)
+    embedder = FastEmbedder()
+    reports = [bench_retrieval.run(dataset, embedder=embedder) for dataset in datasets]
     if args.json:
-        summary = {
-            arm.name: {
-                "hit@1": arm.hit_at(1),
-                "hit@3": arm.hit_at(3),
-                "mrr": arm.mrr,
-                "p50_ms": arm.latency(0.5),
-                "p95_ms": arm.latency(0.95),
-            }
-            for arm in report.arms
-        }
-        print_json({**{k: v for k, v in asdict(report).items() if k != "arms"}, "arms": summary})
+        print_json(bench_report.as_json(reports))
     else:
-        print(bench_retrieval.format_report(report, verbose=args.verbose))
+        print(bench_report.format_reports(reports, verbose=args.verbose))
     return EXIT_OK
 
 

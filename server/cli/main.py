@@ -99,12 +99,17 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--json", action="store_true")
     show.set_defaults(handler=commands.show)
 
-    bench = sub.add_parser("bench", parents=[common], help="measure retrieval quality on a labelled dataset")
-    source = bench.add_mutually_exclusive_group(required=True)
-    source.add_argument("--tau-bench", type=Path, metavar="DIR", help="the tau-bench airline folder")
-    source.add_argument("--jsonl", type=Path, metavar="FILE", help="lines of {trace_file, query, expected_group}")
+    bench = sub.add_parser(
+        "bench", parents=[common], help="measure what deftly learns and finds on labelled data sets (leave-runs-out)"
+    )
+    bench.add_argument("--datasets", type=Path, metavar="DIR", help="a folder holding both dev data sets' folders")
+    bench.add_argument("--airline", "--tau-bench", type=Path, metavar="DIR", help="the tau-bench airline folder")
+    bench.add_argument("--retail", type=Path, metavar="DIR", help="the tau2 retail folder")
+    bench.add_argument("--jsonl", type=Path, metavar="FILE", help="lines of {trace_file, query, task, success}")
     bench.add_argument("--json", action="store_true")
-    bench.add_argument("--verbose", action="store_true", help="also list the queries deftly missed")
+    bench.add_argument(
+        "--verbose", action="store_true", help="also list misses, mixed and leaking procedures, failed runs learned"
+    )
     bench.set_defaults(handler=commands.bench)
 
     stats = sub.add_parser("stats", parents=[common], help="counts of traces and procedures")
