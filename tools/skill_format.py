@@ -7,10 +7,13 @@ not the abbreviated rendering ``find_procedure`` returns.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import unicodedata
 from typing import Any
+
+import yaml
 
 from deftly.tools.models import Procedure, Stats, Step
 
@@ -22,6 +25,8 @@ INPUTS_HEADING = "## Inputs"
 PITFALLS_HEADING = "## Pitfalls"
 EXAMPLES_HEADING = "## Example requests"
 _PLACEHOLDER = re.compile(r"\{[^{}\s]*\}")
+# A safe loader: libyaml's when PyYAML was built with it, in a tenth of the pure-Python one's time.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def skill_name(title: str) -> str:
@@ -32,6 +37,16 @@ def skill_name(title: str) -> str:
         whole_words = slug[: MAX_NAME_CHARS + 1].rsplit("-", 1)[0]
         slug = whole_words if "-" in slug[: MAX_NAME_CHARS + 1] else slug[:MAX_NAME_CHARS]
     return slug.strip("-") or FALLBACK_NAME
+
+
+def stable_skill_name(key: str) -> str:
+    """A valid skill name that only ``key`` (a procedure id) maps to: the key itself when it is already a
+    valid name, else its slug with a short hash of the key, so two keys never share a name."""
+    name = skill_name(key)
+    if name == key:
+        return name
+    suffix = "-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:6]
+    return name[: MAX_NAME_CHARS - len(suffix)].rstrip("-") + suffix
 
 
 def describe(procedure: Procedure, stats: Stats | None) -> str:
@@ -84,6 +99,13 @@ def front_matter(procedure: Procedure, name: str, stats: Stats | None) -> str:
     lines = ["---", f"name: {_yaml_str(name)}", f"description: {_yaml_str(describe(procedure, stats))}", "metadata:"]
     lines += [f"  {key}: {_yaml_str(value)}" for key, value in metadata.items()]
     return "\n".join([*lines, "---"])
+
+
+def front_matter_fields(skill_text: str) -> dict[str, Any]:
+    """The front matter of a SKILL.md ``render_skill`` wrote, as the mapping a YAML reader gets from it."""
+    head = skill_text.split("\n---", 1)[0].removeprefix("---\n")
+    fields: dict[str, Any] = yaml.load(head, Loader=_YAML_LOADER)
+    return fields
 
 
 def _yaml_str(value: str) -> str:

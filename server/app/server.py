@@ -22,6 +22,13 @@ from pydantic import Field
 
 from deftly.server.app.instructions import INSTRUCTIONS
 from deftly.server.app.prompts import MAX_LISTED_PROCEDURES, get_procedure_prompt, procedure_prompts, register_prompts
+from deftly.server.app.skills import (
+    SkillChanges,
+    SkillsExtension,
+    declare_in_handshake,
+    register_skills,
+    skill_resources,
+)
 from deftly.server.runtime import Runtime
 from deftly.server.settings import Settings
 from deftly.server.version import __version__
@@ -62,7 +69,7 @@ class DeftlyServer(MCPServer[Runtime]):
 
     async def list_resources(self) -> list[MCPResource]:
         listed = await super().list_resources()
-        return listed + await _procedure_resources(self.runtime)
+        return listed + await _procedure_resources(self.runtime) + await skill_resources(self.runtime)
 
     async def list_prompts(self) -> list[MCPPrompt]:
         import anyio.to_thread
@@ -105,12 +112,14 @@ async def _procedure_resources(runtime: Runtime) -> list[MCPResource]:
 def build_server(settings: Settings, runtime: Runtime | None = None) -> DeftlyServer:
     """A ready-to-run deftly MCP server for ``settings``."""
     runtime = runtime or Runtime(settings)
+    skill_changes = SkillChanges(runtime, poll_seconds=settings.worker_poll_seconds)
 
     @asynccontextmanager
     async def lifespan(server: MCPServer[Runtime]) -> AsyncIterator[Runtime]:
         runtime.start()
         try:
-            yield runtime
+            async with skill_changes.watching():
+                yield runtime
         finally:
             runtime.stop()
 
@@ -122,9 +131,13 @@ def build_server(settings: Settings, runtime: Runtime | None = None) -> DeftlySe
         version=__version__,
         lifespan=lifespan,
         log_level=settings.log_level,
+        extensions=[SkillsExtension(runtime)],
+        subscriptions=skill_changes.bus,
+        middleware=[declare_in_handshake, skill_changes.track],
     )
     _register_tools(server)
     _register_resources(server)
+    register_skills(server, runtime)
     register_prompts(server)
     return server
 

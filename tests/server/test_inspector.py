@@ -97,3 +97,22 @@ def test_inspector_sees_bad_arguments_as_a_tool_error(deftly_home: Path, tmp_pat
     assert done.returncode == EXIT_TOOL_IS_ERROR
     assert '"isError": true' in done.stdout
     assert "less than or equal to 10" in done.stdout
+
+
+def test_inspector_verifies_the_served_skills(
+    deftly_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The inspector's own SEP-2640 checks: the extension declared, each entry conformant, every digest and size
+    matching the bytes ``resources/read`` returns, and the front matter matching the entry."""
+    trace_file = tmp_path / "cancel.json"
+    trace_file.write_text(json.dumps(cancel_trace()))
+    assert main(["import", str(trace_file), "--json"]) == 0
+    [procedure_id] = json.loads(capsys.readouterr().out)["results"][0]["procedure_ids"]
+
+    done = inspector(deftly_home, tmp_path, "--method", "skills/list", "--verify", "--require-digests")
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    [report] = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
+    assert report["uri"] == f"skill://{procedure_id}/SKILL.md"
+    assert (report["ok"], report["outcome"], report["conformance"], report["frontmatter"]) == (True, "verified", [], [])
+    assert [file["status"] for file in report["files"]] == ["verified"]

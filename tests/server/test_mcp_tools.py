@@ -122,7 +122,7 @@ async def test_procedure_resources_are_listed_and_read_as_markdown(connected: Co
     assert "cancel_reservation" in markdown
 
     templates = {t.uri_template: t for t in (await client.list_resource_templates()).resource_templates}
-    assert set(templates) == {"procedure://{id}", "trace://{resource_id}"}
+    assert set(templates) == {"procedure://{id}", "trace://{resource_id}", "skill://{name}/SKILL.md"}
     assert templates["trace://{resource_id}"].mime_type == "application/json"
 
 
