@@ -141,7 +141,7 @@ def test_failure_signs_follow_three_rules_and_ignore_helpers() -> None:
         "last call book returned an error"
     ]
     assert signs(call("book", {}, "no seats", error=True), call("book", {}, {"ok": True})) == []
-    assert signs(call("transfer_to_human_agents", {"summary": "x"}, "ok")) == ["last call hands off to a human"]
+    assert signs(call("transfer_to_human_agents", {"summary": "x"}, "ok")) == []  # a hand-off can be the right outcome
     assert signs(assistant("I can't change a basic economy flight.")) == ["last assistant message says it cannot"]
     assert signs(assistant("Done, your flight is changed.")) == []
 
@@ -190,11 +190,12 @@ def test_quality_counts_coverage_mixing_leaks_and_learned_runs() -> None:
 
 def test_a_novel_request_counts_as_unanswered_when_nothing_or_only_low_confidence_comes_back() -> None:
     hit = ProcedureHit(
-        id="p", title="t", text="", score=0.5, why="", success_rate=0.5, evidence=1, needs_review=False, version=1
-    )
+        id="p", title="t", text="", score=0.5, similarity=0.9, keywords=1.0, confidence="high", why="",
+        success_rate=0.5, evidence=1, needs_review=False, version=1,
+    )  # fmt: skip
     assert bench_retrieval._unanswered(FindResult(procedures=[], message=""))
     assert not bench_retrieval._unanswered(FindResult(procedures=[hit], message=""))
-    low = hit.model_copy(update={"confidence": "low"})  # the field ProcedureHit may soon have
+    low = hit.model_copy(update={"confidence": "low"})
     assert bench_retrieval._unanswered(FindResult(procedures=[low], message=""))
 
 

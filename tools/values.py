@@ -68,6 +68,9 @@ _SLUG_KEYS = re.compile(r"(?:^|_)(?:repo|repository|project|org|organization|own
 _SLUG = re.compile(r"[A-Za-z0-9][\w.-]*(?:/[\w.-]+)?")
 
 
+_ID_KEYS = re.compile(r"(?:^|_)(?:id|ids|uuid|guid)$")
+
+
 def kind_of(value: str, key: str = "") -> str | None:
     """The kind of instance value ``value`` is, or None when it reads as a literal (an enum, a flag)."""
     text = value.strip()
@@ -86,7 +89,9 @@ def kind_of(value: str, key: str = "") -> str | None:
         return "name"
     if _SLUG_KEYS.search(key.lower()) and _SLUG.fullmatch(text):
         return "id"
-    if ID_TOKEN.fullmatch(text) or CODE.fullmatch(text):
+    if ID_TOKEN.fullmatch(text.lstrip("#")) or CODE.fullmatch(text.lstrip("#")):
+        return "id"  # "#W2378156" is an order number as much as "W2378156"
+    if _ID_KEYS.search(key.lower()) and " " not in text:
         return "id"
     if " " in text:
         return "text"

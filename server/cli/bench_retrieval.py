@@ -204,7 +204,7 @@ def _missed(rank: int | None) -> bool:
 
 def _unanswered(result: FindResult) -> bool:
     # ``confidence`` is not on ProcedureHit yet; until it is, only an empty answer counts.
-    return all(getattr(hit, "confidence", "high") == "low" for hit in result.procedures)
+    return all(hit.confidence == "low" for hit in result.procedures)
 
 
 def _score(name: str, queries: list[Query], ranker: Ranker) -> ArmScore:

@@ -20,7 +20,6 @@ from deftly.tools.values import EMAIL, kind_of
 MIN_LITERAL_CHARS = 3
 # Tools that reason or compute rather than act on the world: they never decide how a run ended.
 HELPER_TOOLS = frozenset({"think", "calculate"})
-HAND_OFF_TOOL = "transfer_to_human_agents"
 CANNOT = re.compile(r"\b(?:cannot|can ?not|can[’']t|could ?not|couldn[’']t|unable to|not able to)\b", re.IGNORECASE)
 # Fields of a data set's own record that name the task's user or its orders and reservations.
 RECORD_ID_KEYS = frozenset({"user_id", "email", "order_id", "reservation_id"})
@@ -151,15 +150,14 @@ def _values_under(value: Any, keys: frozenset[str], key: str = "") -> Iterator[s
 
 
 def failure_signs(transcript: Transcript) -> list[str]:
-    """Why the trace itself shows the run failed, by three rules: its last acting call (not think/calculate)
-    returned an error (``Error...``), or handed off to a human, or the assistant's last message says it
-    cannot or could not do it. Empty when none applies."""
+    """Why the trace itself shows the run failed, by two rules: its last acting call (not think/calculate)
+    returned an error (``Error...``), or the assistant's last message says it cannot or could not do it.
+    Empty when none applies. A hand-off is not one: for some tasks it is the right outcome (most runs of
+    tau-bench's transfer tasks succeed)."""
     signs = []
     acting = [c for c in transcript.calls if c.tool not in HELPER_TOOLS]
     if acting and (acting[-1].result or "").lstrip().startswith("Error"):
         signs.append(f"last call {acting[-1].tool} returned an error")
-    if acting and acting[-1].tool == HAND_OFF_TOOL:
-        signs.append("last call hands off to a human")
     if transcript.assistant_texts and CANNOT.search(transcript.assistant_texts[-1]):
         signs.append("last assistant message says it cannot")
     return signs
