@@ -13,18 +13,19 @@ from deftly.tools.extract.titles import (
     generalize_words,
     request_sentence,
     request_title,
+    requested_actions,
     title_from,
     when_to_use,
 )
 from deftly.tools.extract.tools_kind import is_generic, is_read_only, words
 from deftly.tools.extract.validate import placeholder_names, sensitive_literals, trace_literals, without_leaks
-from deftly.tools.extract.vocabulary import mentioned_actions
-from deftly.tools.generalize import ValueBinder
+from deftly.tools.generalize import ValueBinder, command_head
 from deftly.tools.models import Outcome, Parameter, Step
 from deftly.tools.trace import ToolCall, Trace
 from deftly.tools.values import PLACEHOLDER, example_for, literal_leaks
 
-_NAME_FIELD = re.compile(r'"(?:first_name|last_name|full_name|name|given_name|surname|username)"\s*:\s*"([^"]{2,60})"')
+# A bare "name" is as often a product's or a file's as a person's, so only these keys say "person".
+_NAME_FIELD = re.compile(r'"(?:first_name|last_name|full_name|given_name|surname|username)"\s*:\s*"([^"]{2,60})"')
 _PLACEHOLDER_KINDS = {
     "date": "date",
     "time": "time",
@@ -80,8 +81,10 @@ def build_draft(task: Task, plan: StepPlan, binder: ValueBinder, names: set[str]
         else (request_title(task.request, values, names) or fallback_title(main.tool or main.action, main.arguments))
     )
     title = title_from(task.request, values, names, actions, fallback)
-    if not any(not is_read_only(s.tool) for s in plan.steps if s.tool) and mentioned_actions(title):
+    if not any(not is_read_only(s.tool) for s in plan.steps if s.tool) and requested_actions(title):
         title = lookup_title(plan.steps)  # it asked for a change that never happened: say what was done
+    elif is_generic(main.tool or "") and title == fallback_title(main.tool or main.action, main.arguments):
+        title = command_title(plan.steps) or title  # "Bash" says nothing; the commands say what was done
     draft = Draft(
         title=title,
         when_to_use=when_to_use(task.request, values, names),
@@ -93,6 +96,12 @@ def build_draft(task: Task, plan: StepPlan, binder: ValueBinder, names: set[str]
     )
     draft.parameters = used_parameters(draft, binder.parameters())
     return draft
+
+
+def command_title(steps: list[Step]) -> str | None:
+    """ "Run ruff check and pytest": the programs a shell session ran, when nothing else says what it did."""
+    heads = list(dict.fromkeys(" ".join(command_head(s.arguments)) for s in steps if command_head(s.arguments)))
+    return f"Run {' and '.join(heads[:3])}" if heads else None
 
 
 def lookup_title(steps: list[Step]) -> str:

@@ -86,7 +86,7 @@ def _join_continuations(tasks: list[Task]) -> list[Task]:
     joined: list[Task] = []
     for task in tasks:
         previous = joined[-1] if joined else None
-        if previous is not None and _is_continuation(previous, task):
+        if previous is not None and (_is_continuation(previous, task) or _acts_on_lookups(previous, task)):
             previous.turns.extend(task.turns)
         else:
             joined.append(task)
@@ -102,6 +102,17 @@ def _is_continuation(previous: Task, task: Task) -> bool:
     earlier = "\n".join([*previous.user_texts, *(c.result.content for c in previous.calls if c.result is not None)])
     values = [v for v in _leaf_strings(worked[0].arguments) if len(v) >= 3]
     return any(v in earlier for v in values)
+
+
+def _acts_on_lookups(previous: Task, task: Task) -> bool:
+    """A task of lookups only, whose results the next task acts on ("list my orders" ... "change that one"):
+    the lookups were the first steps of that change, whatever was said in between."""
+    if _acted(previous) or not _acted(task):
+        return False
+    found = "\n".join(c.result.content for c in previous.calls if c.result is not None and c.status == "ok")
+    said = "\n".join(task.user_texts)
+    used = {v for c in task.calls for v in _leaf_strings(c.arguments) if len(v) >= 4}
+    return any(v in found and v not in said for v in used)
 
 
 def _leaf_strings(value: object) -> list[str]:

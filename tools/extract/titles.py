@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
-from deftly.tools.extract.tools_kind import words
+from deftly.tools.extract.tools_kind import all_words, words
 from deftly.tools.extract.vocabulary import (
     ASKS_TO,
     READ_GROUP,
@@ -189,7 +189,8 @@ def is_small_talk(text: str) -> bool:
 def is_vague(sentence: str) -> bool:
     """True for requests that say nothing about the task, like "help me with it", "return them", "tell the user"."""
     found = re.findall(r"[a-z']+", sentence.lower())
-    return set(found) <= _VAGUE or set(found[1:]) <= _VAGUE | _POINTERS
+    ends_pointing = bool(found) and found[-1] in {"it", "them", "that", "this", "those", "these"}
+    return set(found) <= _VAGUE or set(found[1:]) <= _VAGUE | _POINTERS | {"and"} or ends_pointing
 
 
 def _whole_phrase(text: str) -> str:
@@ -235,8 +236,8 @@ def request_title(request: str, values: Mapping[str, str], names: Iterable[str])
     if not sentences:
         return None
     first = _CLAUSE_BREAK.split(sentences[0].strip(), maxsplit=1)[0].rstrip(".!?:")
-    first = " ".join(first.split()[:_MAX_TITLE_WORDS])
-    if len(first.split()) < 2 or is_small_talk(first):
+    first = _whole_phrase(" ".join(first.split()[:_MAX_TITLE_WORDS]))
+    if len(first.split()) < 2 or is_small_talk(first) or is_vague(first):
         return None
     title = generalize_words(first, values, names)
     return title[0].upper() + title[1:]
@@ -270,7 +271,7 @@ def action_title(text: str, tools: list[str]) -> bool:
 def _mentions_action(title: str, tools: list[str]) -> bool:
     title_words = _meaningful(re.findall(r"[a-z]+", title.lower()))
     for tool in tools:
-        tool_words = _meaningful(words(tool))
+        tool_words = _meaningful(all_words(tool))
         if overlap(title_words, tool_words):
             return True
         if any(overlap(group, tool_words) and overlap(group, title_words) for group in VERB_GROUPS):

@@ -62,6 +62,12 @@ def words(tool: str) -> list[str]:
     return [w for w in re.split(r"[^A-Za-z0-9]+", spaced.lower()) if w]
 
 
+def all_words(tool: str) -> list[str]:
+    """Every word of the name, its namespace included: ``sync.create_rule`` -> sync, create, rule."""
+    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", tool.replace("__", " "))
+    return [w for w in re.split(r"[^A-Za-z0-9]+", spaced.lower()) if w and w != "mcp"]
+
+
 def is_scratchpad(tool: str) -> bool:
     return bool(_SCRATCHPAD.match(base_name(tool)))
 

@@ -1,0 +1,230 @@
+"""Extraction decided by what the trace shows, on small sessions of coding, devops, office and data work.
+
+Each rule of the generalization issue has a case here: read-only tasks are tasks; only a failed last
+attempt, the user saying it did not work, a refusal or a dropped request is skipped; a session with two
+goals gives two procedures; runs merge only when they are the same task; titles are short abstractions;
+no instance value survives.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from test_learn import record_and_learn
+from tracebuilders import assistant, call, chat, trace_of, user
+
+from deftly.tools.extract.heuristic import HeuristicExtractor
+from deftly.tools.extract.tools_kind import is_read_only
+
+EXTRACT = HeuristicExtractor().extract
+
+
+def summarize_emails(
+    sender: str, person: str, request: str = "Find the emails from {} about the budget and summarize them for me."
+) -> list[dict[str, Any]]:
+    """Office, read-only: find a person's emails and summarize them."""
+    return chat(
+        user(request.format(sender)),
+        call("mail.search_messages", {"from": sender, "query": "budget"}, {"ids": ["m_812", "m_813"]}),
+        call("mail.get_message", {"id": "m_812"}, {"subject": "Budget", "body": f"{person} proposes 40k."}),
+        call("mail.get_message", {"id": "m_813"}, {"subject": "Re: Budget", "body": "Approved."}),
+        assistant(f"{person} proposed 40k for the budget and it was approved."),
+    )
+
+
+def disk_check(host: str) -> list[dict[str, Any]]:
+    """Devops, check then do nothing: the condition is false, so nothing needs cleaning."""
+    return chat(
+        user(f"Check whether {host} is running out of disk and clean old logs if it is."),
+        call("ssh.run", {"host": host, "command": "df -h /var"}, "/dev/sda1  50G  12G  38G  24% /var"),
+        call("ssh.run", {"host": host, "command": "du -sh /var/log"}, "1.1G /var/log"),
+        assistant(f"{host} uses 24% of /var; no cleanup needed."),
+    )
+
+
+def deploy(service: str, version: str, *, fails_last: bool = False) -> list[dict[str, Any]]:
+    """Devops, acting: build, push and roll out; the rollout may fail at the end."""
+    rollout = f"kubectl set image deployment/{service} {service}=registry.acme.io/{service}:{version}"
+    return chat(
+        user(f"Deploy {service} version {version} to staging."),
+        call("bash", {"command": f"docker build -t registry.acme.io/{service}:{version} ."}, "Successfully built"),
+        call("bash", {"command": f"docker push registry.acme.io/{service}:{version}"}, "pushed"),
+        call(
+            "bash",
+            {"command": rollout},
+            "error: deployment not found" if fails_last else "image updated",
+            error=fails_last,
+        ),
+        assistant("The rollout failed." if fails_last else f"{service} {version} is rolling out on staging."),
+    )
+
+
+def test_a_read_only_task_of_several_steps_is_learned() -> None:
+    [draft] = EXTRACT(trace_of(summarize_emails("dana@acme.com", "Dana Whitfield"))).drafts
+
+    assert [s.tool for s in draft.steps] == ["mail.search_messages", "mail.get_message"]
+    assert is_read_only("mail.search_messages") and is_read_only("calendar.search_events")
+
+
+def test_checking_and_finding_nothing_to_do_is_learned() -> None:
+    [draft] = EXTRACT(trace_of(disk_check("db-7.prod.acme.io"))).drafts
+
+    assert len(draft.steps) == 2
+    assert "db-7" not in json.dumps([draft.title, draft.goal, draft.requests, [s.arguments for s in draft.steps]])
+
+
+def test_a_failed_last_attempt_is_not_learned() -> None:
+    extraction = EXTRACT(trace_of(deploy("billing", "2.4.1", fails_last=True)))
+
+    assert extraction.drafts == []
+    assert "last attempt failed" in extraction.skipped[0].reason
+
+
+def test_a_failure_the_agent_recovered_from_is_learned() -> None:
+    trace = trace_of(
+        user("Export the March sales table to CSV."),
+        call("sql.query", {"sql": "SELECT * FROM sales_march"}, "relation does not exist", error=True),
+        call("sql.list_tables", {}, ["sales_2026_03", "customers"]),
+        call("sql.export_csv", {"table": "sales_2026_03", "path": "/tmp/exports/sales.csv"}, "wrote 1204 rows"),
+        assistant("Exported 1,204 rows."),
+    )
+    [draft] = EXTRACT(trace).drafts
+
+    assert "sql.export_csv" in [s.tool for s in draft.steps]
+    assert all(s.tool != "sql.query" or s.decision for s in draft.steps)  # the failed call is no plain step
+
+
+def test_the_user_saying_it_did_not_work_is_not_learned() -> None:
+    trace = trace_of(
+        user("Fix the flaky login test in tests/test_auth.py."),
+        call("read_file", {"path": "tests/test_auth.py"}, "def test_login(): ..."),
+        call("edit_file", {"path": "tests/test_auth.py", "old": "sleep(1)", "new": "wait_for(login)"}, "ok"),
+        assistant("I replaced the sleep with an explicit wait."),
+        user("That didn't fix it, it still fails on CI."),
+    )
+    extraction = EXTRACT(trace)
+
+    assert extraction.drafts == []
+    assert extraction.skipped[0].reason == "the user said it did not work"
+
+
+def test_a_task_only_talked_about_is_not_learned() -> None:
+    trace = trace_of(user("How would I set up a cron job to rotate logs?"), assistant("Use logrotate with ..."))
+
+    assert EXTRACT(trace).drafts == []
+
+
+def test_two_goals_in_one_session_become_two_procedures_each_with_its_own_steps() -> None:
+    trace = trace_of(
+        user("Schedule a 30 minute sync with priya@acme.com next Tuesday at 10."),
+        call("calendar.find_free_slots", {"attendees": ["priya@acme.com"], "date": "2026-12-15"}, ["10:00"]),
+        call("calendar.create_event", {"attendees": ["priya@acme.com"], "start": "2026-12-15T10:00"}, {"id": "ev_9"}),
+        assistant("Booked for Tuesday 10:00."),
+        user("Thanks. Also, send the Q3 report to finance@acme.com."),
+        call("drive.search_files", {"query": "Q3 report"}, {"files": [{"id": "f_31"}]}),
+        call("mail.send", {"to": "finance@acme.com", "attachment_id": "f_31"}, {"sent": True}),
+        assistant("Sent."),
+    )
+    drafts = EXTRACT(trace).drafts
+
+    assert [[s.tool for s in d.steps] for d in drafts] == [
+        ["calendar.find_free_slots", "calendar.create_event"],
+        ["drive.search_files", "mail.send"],
+    ]
+
+
+def test_setting_something_up_is_a_change_worth_learning() -> None:
+    trace = trace_of(
+        user("Set up a sync between the marketing drive folder and the shared Dropbox."),
+        call("drive.get_folder", {"name": "marketing"}, {"id": "fold_12"}),
+        call("sync.create_rule", {"source": "fold_12", "target": "dropbox:/shared"}, {"rule": "r_4"}),
+        assistant("The sync is set up."),
+    )
+
+    [draft] = EXTRACT(trace).drafts
+    assert draft.title.lower().startswith("set up a sync")
+
+
+def test_runs_of_the_same_task_with_other_people_and_values_merge_into_one(store: Any, embedder: Any) -> None:
+    first = record_and_learn(store, embedder, summarize_emails("dana@acme.com", "Dana Whitfield"), "s1")
+    reworded = "Could you summarize the budget emails {} sent me?"
+    second = record_and_learn(store, embedder, summarize_emails("omar@globex.com", "Omar Haddad", reworded), "s2")
+
+    assert (first.created, second.merged) == (1, 1)
+    [procedure] = store.list_procedures(10)
+    assert procedure.sources == ["s1", "s2"] and len(procedure.examples) == 2
+    text = procedure.model_dump_json()
+    assert not any(v in text for v in ("dana@acme.com", "omar@globex.com", "Dana", "Omar", "m_812"))
+
+
+def test_the_same_tools_for_another_goal_stay_apart(store: Any, embedder: Any) -> None:
+    def api_session(request: str, path: str) -> list[dict[str, Any]]:
+        return chat(
+            user(request),
+            call("http.request", {"method": "GET", "url": f"https://api.acme.io{path}"}, {"id": "x_1"}),
+            call("http.request", {"method": "DELETE", "url": f"https://api.acme.io{path}"}, {"deleted": True}),
+            assistant("Done."),
+        )
+
+    record_and_learn(store, embedder, api_session("Cancel my dentist appointment on Friday.", "/appointments/51"), "a")
+    record_and_learn(store, embedder, api_session("Delete the draft blog post about pricing.", "/posts/77"), "b")
+
+    assert len(store.list_procedures(10)) == 2
+
+
+def test_similar_words_with_other_side_effects_stay_apart(store: Any, embedder: Any) -> None:
+    def order_session(tool: str) -> list[dict[str, Any]]:
+        return chat(
+            user("I need to do something about order #W4417 that arrived broken."),
+            call("get_order_details", {"order_id": "#W4417"}, {"status": "delivered"}),
+            call(tool, {"order_id": "#W4417", "item_ids": ["9921"]}, {"status": "requested"}),
+            assistant("Done."),
+        )
+
+    record_and_learn(store, embedder, order_session("return_delivered_order_items"), "r")
+    record_and_learn(store, embedder, order_session("exchange_delivered_order_items"), "e")
+
+    assert sorted(p.tools[-1] for p in store.list_procedures(10)) == [
+        "exchange_delivered_order_items",
+        "return_delivered_order_items",
+    ]
+
+
+def test_titles_are_never_a_pronoun_a_dangling_phrase_or_a_tool_with_an_id() -> None:
+    vague = trace_of(
+        user("Fix them."),
+        call("bash", {"command": "ruff check --fix src/"}, "Found 3 errors (3 fixed)"),
+        call("bash", {"command": "pytest -q"}, "58 passed"),
+        assistant("Fixed the lint errors; tests pass."),
+    )
+    long = trace_of(
+        user("Run the unit tests and then rebuild the docs site so the new API pages show up on the"),
+        call("bash", {"command": "pytest -q"}, "58 passed"),
+        call("bash", {"command": "mkdocs build"}, "Documentation built"),
+        assistant("Done."),
+    )
+    [vague_draft] = EXTRACT(vague).drafts
+    [long_draft] = EXTRACT(long).drafts
+
+    assert vague_draft.title.lower() not in {"fix them", "fix it"} and "them" not in vague_draft.title.lower().split()
+    assert long_draft.title.split()[-1].lower() not in {"the", "on", "to", "and", "of"}
+
+
+def test_no_instance_value_survives_in_what_is_stored_of_a_data_analysis_task() -> None:
+    trace = trace_of(
+        user(
+            "Load /data/exports/churn_2026-11-30.csv, count customers who left in November and email it to lee@acme.com"
+        ),
+        call("python", {"code": "pd.read_csv('/data/exports/churn_2026-11-30.csv')"}, "12034 rows"),
+        call("python", {"code": "df[df.left_on.str.startswith('2026-11')].shape[0]"}, "412"),
+        call("mail.send", {"to": "lee@acme.com", "body": "412 customers left in November."}, {"sent": True}),
+        assistant("412 customers left in November; I emailed Lee."),
+    )
+    [draft] = EXTRACT(trace).drafts
+    stored = json.dumps(
+        [draft.title, draft.when_to_use, draft.goal, draft.requests, [s.model_dump() for s in draft.steps]]
+    )
+
+    for literal in ("churn_2026-11-30", "lee@acme.com", "2026-11-30"):
+        assert literal not in stored
