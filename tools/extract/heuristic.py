@@ -22,10 +22,11 @@ from deftly.tools.extract.validate import placeholder_names, sensitive_literals,
 from deftly.tools.generalize import ValueBinder, command_head
 from deftly.tools.models import Outcome, Parameter, Step
 from deftly.tools.trace import ToolCall, Trace
-from deftly.tools.values import PLACEHOLDER, example_for, literal_leaks
+from deftly.tools.values import NAME_KEYS, PLACEHOLDER, example_for, literal_leaks
 
 # A bare "name" is as often a product's or a file's as a person's, so only these keys say "person".
 _NAME_FIELD = re.compile(r'"(?:first_name|last_name|full_name|given_name|surname|username)"\s*:\s*"([^"]{2,60})"')
+_BARE_NAME_FIELD = re.compile(r'"name"\s*:\s*"([^"]{2,60})"')
 _PLACEHOLDER_KINDS = {
     "date": "date",
     "time": "time",
@@ -70,7 +71,7 @@ class HeuristicExtractor:
         return extraction
 
 
-def build_draft(task: Task, plan: StepPlan, binder: ValueBinder, names: set[str]) -> Draft:
+def build_draft(task: Task, plan: StepPlan, binder: ValueBinder, names: dict[str, str]) -> Draft:
     values = binder.value_map()
     # A shell or an editor says nothing about the task, so it cannot confirm or contradict the title.
     actions = [s.tool for s in plan.steps if s.tool and not is_read_only(s.tool) and not is_generic(s.tool)]
@@ -113,12 +114,12 @@ def lookup_title(steps: list[Step]) -> str:
     return f"Look up {' and '.join(objects)}" + (f" for {first}" if first else "")
 
 
-def whole_request(text: str, values: dict[str, str], names: set[str]) -> str:
+def whole_request(text: str, values: dict[str, str], names: dict[str, str]) -> str:
     """The request as the user wrote it, generalized and clipped: what a later request for the same task resembles."""
     return generalize_words(" ".join(text.split()[:MAX_REQUEST_WORDS]), values, names)
 
 
-def goal_of(task: Task, values: dict[str, str], names: set[str]) -> str:
+def goal_of(task: Task, values: dict[str, str], names: dict[str, str]) -> str:
     """Everything the user asked for in this task (not the yes/no answers), generalized: two runs of the same
     task agree on it even when their first messages differ."""
     asked = " ".join(text for text in task.user_texts if is_substantive(text))
@@ -150,7 +151,7 @@ def used_parameters(draft: Draft, bound: list[Parameter]) -> list[Parameter]:
     return parameters
 
 
-def skipped_task(task: Task, reason: str, binder: ValueBinder, names: set[str]) -> Skipped:
+def skipped_task(task: Task, reason: str, binder: ValueBinder, names: dict[str, str]) -> Skipped:
     lesson = lesson_from(task)
     literals = sensitive_literals(task, names)
     generalized_lesson = None
@@ -168,13 +169,17 @@ def skipped_task(task: Task, reason: str, binder: ValueBinder, names: set[str]) 
     )
 
 
-def known_names(trace: Trace) -> set[str]:
-    """Person names seen in tool results (name fields), so titles and pitfalls never carry them."""
-    names: set[str] = set()
+def known_names(trace: Trace) -> dict[str, str]:
+    """Names seen in tool results and arguments, each with its placeholder, so titles and requests never carry
+    them: a person's (``first_name``, ``username``, ...) becomes ``{name}``, a bare ``name`` field -- as often a
+    product's, a file's or a team's -- becomes ``{item}``."""
+    names: dict[str, str] = {}
     for call in trace.tool_calls:
         if call.result is not None:
-            names.update(m.group(1) for m in _NAME_FIELD.finditer(call.result.content))
+            for match in _BARE_NAME_FIELD.finditer(call.result.content):
+                names.setdefault(match.group(1), "item")
+            names.update((m.group(1), "name") for m in _NAME_FIELD.finditer(call.result.content))
         for key, value in call.arguments.items():
             if isinstance(value, str) and re.search(r"name$", key.lower()) and len(value) < 60:
-                names.add(value)
-    return {name for name in names if any(ch.isalpha() for ch in name)}
+                names[value] = "name" if NAME_KEYS.search(key.lower()) and key.lower() != "name" else "item"
+    return {name: kind for name, kind in names.items() if any(ch.isalpha() for ch in name)}

@@ -105,9 +105,9 @@ def _is_continuation(previous: Task, task: Task) -> bool:
 
 
 def _acts_on_lookups(previous: Task, task: Task) -> bool:
-    """A task of lookups only, whose results the next task acts on ("list my orders" ... "change that one"):
-    the lookups were the first steps of that change, whatever was said in between."""
-    if _acted(previous) or not _acted(task):
+    """A task of lookups only, whose results the next task uses ("list my orders" ... "change that one"):
+    the lookups were the first steps of what follows, whatever was said in between."""
+    if _acted(previous):
         return False
     found = "\n".join(c.result.content for c in previous.calls if c.result is not None and c.status == "ok")
     said = "\n".join(task.user_texts)

@@ -203,7 +203,8 @@ def _whole_phrase(text: str) -> str:
 
 def generalize_words(text: str, values: Mapping[str, str], names: Iterable[str]) -> str:
     text = _ROUTE.sub("from {origin} to {destination}", text)
-    text = replace_values(text, {**dict.fromkeys(names, "name"), **values})
+    named = dict(names) if isinstance(names, Mapping) else dict.fromkeys(names, "name")
+    text = replace_values(text, {**named, **values})
     return _without_counts(redact_patterns(text))
 
 
