@@ -158,6 +158,7 @@ def redact_patterns(text: str) -> str:
     for pattern, _, name in (*_SHAPES, (PATH, "path", "path")):
         text = pattern.sub("{" + name + "}", text)
     text = _NOUN_ID.sub(_named_id, text)
+    text = _NOUN_CODE.sub(_named_id, text)
     text = ID_TOKEN.sub(lambda m: m.group(0) if _is_placeholder_word(text, m) else "{id}", text)
     text = TIME.sub("{time}", text)
     return NUMBER.sub("{number}", text)
@@ -167,7 +168,14 @@ _ID_NOUNS = (
     "user|account|customer|order|reservation|booking|ticket|invoice|issue|project|file|document|flight|payment"
     "|transaction|card|certificate|session|request|job|build|commit|branch|container|instance|device|member"
 )
-_NOUN_ID = re.compile(rf"\b({_ID_NOUNS})(\s+(?:id|number|#)?\s*)({ID_TOKEN.pattern})", re.IGNORECASE)
+_NOUN_ID = re.compile(rf"\b({_ID_NOUNS})(\s+(?:id|number|code|#)?\s*)({ID_TOKEN.pattern})", re.IGNORECASE)
+# After the nouns that usually carry a code, an all-capitals one counts too: "reservation HXDUBJ" (ID_TOKEN
+# needs a digit). Not after "project" or "file", where capitals are a name ("README").
+_NOUN_CODE = re.compile(
+    r"\b(reservation|booking|ticket|order|confirmation|invoice|case|tracking)(\s+(?:id|number|code|#)?\s*)"
+    r"((?-i:\b[A-Z0-9]{5,12}\b))",
+    re.IGNORECASE,
+)
 
 
 def _named_id(match: re.Match[str]) -> str:
