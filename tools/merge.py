@@ -37,8 +37,8 @@ class MergePolicy:
     same tools for another goal, are different procedures.
     """
 
-    same_goal_similarity: float = 0.8
-    same_steps_similarity: float = 0.7  # when the whole tool sequence is the same, the goal may be worded further off
+    same_goal_similarity: float = 0.85
+    same_steps_similarity: float = 0.75  # when the whole tool sequence is the same, the goal may be worded further off
     lesson_similarity: float = 0.55
     candidates: int = 5
 
