@@ -118,6 +118,18 @@ def test_an_answer_that_keeps_a_literal_value_falls_back_to_the_offline_extracto
     assert "ZFA04Y" not in json.dumps([d.title for d in extraction.drafts])
 
 
+def test_claude_drafts_pass_the_same_evidence_checks_as_the_offline_extractor() -> None:
+    # The user said it did not work: whatever Claude concluded, no procedure is learned from the session.
+    session = [*cancel_session()[:-1], {"role": "user", "content": "That didn't work, it is still booked."}]
+    answer = httpx2.Response(200, json=message({"procedures": [GOOD_PROCEDURE], "skipped": []}))
+
+    extraction = extractor(Recorder(answer)).extract(trace_of(session))
+    reported_failed = extractor(Recorder(answer)).extract(trace_of(cancel_session()), "failure")
+
+    assert extraction.drafts == [] and extraction.skipped[-1].reason == "the user said it did not work"
+    assert reported_failed.drafts == [] and "reported as failure" in reported_failed.skipped[-1].reason
+
+
 def test_an_answer_naming_a_tool_the_trace_never_used_falls_back() -> None:
     invented = json.loads(json.dumps(GOOD_PROCEDURE))
     invented["steps"][2]["tool"] = "refund_payment"

@@ -19,6 +19,7 @@ from pydantic import BaseModel, Field, ValidationError
 from deftly.tools.extract.base import Draft, Extraction, ExtractionDeferred, Extractor, Skipped
 from deftly.tools.extract.heuristic import known_names, used_parameters
 from deftly.tools.extract.prompt import SYSTEM_PROMPT, compact_trace
+from deftly.tools.extract.select import failure_shown
 from deftly.tools.extract.validate import leaks, trace_literals, without_leaks
 from deftly.tools.models import Outcome, Parameter, Step
 from deftly.tools.trace import Trace
@@ -96,7 +97,7 @@ class ClaudeExtractor:
         problem = self._problem(output, trace)
         if problem:
             return self._fall_back(trace, outcome, problem)
-        return self._extraction(output, trace)
+        return self._extraction(output, trace, outcome)
 
     def _ask(self, trace: Trace, outcome: Outcome | None) -> ClaudeOutput:
         import anthropic
@@ -147,14 +148,21 @@ class ClaudeExtractor:
                 return f"Claude's procedure {procedure.title!r} kept {len(leaked)} literal value(s) from the trace"
         return None
 
-    def _extraction(self, output: ClaudeOutput, trace: Trace) -> Extraction:
+    def _extraction(self, output: ClaudeOutput, trace: Trace, outcome: Outcome | None = None) -> Extraction:
         literals = _trace_literals(trace)
         drafts = [without_leaks(_draft(p, index), literals) for index, p in enumerate(output.procedures)]
         skipped = [
             Skipped(task_index=i, reason=s.reason, request=s.request, lesson=s.lesson)
             for i, s in enumerate(output.skipped)
         ]
-        return Extraction(drafts=drafts, skipped=skipped, extractor=self.name)
+        kept = []
+        for draft in drafts:
+            failed = failure_shown(trace, outcome, draft.tools)
+            if failed is None:
+                kept.append(draft)
+            else:  # the same evidence rules as the offline extractor, whatever Claude concluded
+                skipped.append(Skipped(task_index=draft.task_index, reason=failed, request=draft.goal))
+        return Extraction(drafts=kept, skipped=skipped, extractor=self.name)
 
     def _fall_back(self, trace: Trace, outcome: Outcome | None, why: str) -> Extraction:
         log.warning("falling back to the offline extractor: %s", why)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 
 from deftly.tools.extract.base import Task
-from deftly.tools.extract.steps import StepPlan
+from deftly.tools.extract.segment import split_tasks
+from deftly.tools.extract.steps import StepPlan, plan_steps
 from deftly.tools.extract.tools_kind import is_read_only, is_scratchpad
-from deftly.tools.generalize import canonical_json
+from deftly.tools.generalize import ValueBinder, canonical_json
 from deftly.tools.models import Outcome
-from deftly.tools.trace import Message, ToolCall
+from deftly.tools.trace import Message, ToolCall, Trace
 from deftly.tools.values import PLACEHOLDER
 
 _COULD_NOT = re.compile(
@@ -62,6 +63,23 @@ def skip_reason(task: Task, plan: StepPlan, outcome: Outcome | None) -> str | No
     if len(plan.steps) < 2 and not _has_placeholder(plan):
         return f"trivial: a single action ({plan.steps[0].tool}) with nothing to generalize"
     return None
+
+
+_NOT_EVIDENCE = ("trivial", "no tool was called")  # reasons about size, not about how the task went
+
+
+def failure_shown(trace: Trace, outcome: Outcome | None, tools: list[str]) -> str | None:
+    """Why the trace shows that the task done through ``tools`` failed or was refused, or None: the evidence
+    rules of ``skip_reason`` applied to the offline split's task that used those tools most."""
+    wanted = set(tools)
+    tasks = [t for t in split_tasks(trace) if wanted & {c.tool for c in t.calls}]
+    if outcome == "failure":
+        return "the session's outcome was reported as failure"
+    if not tasks:
+        return None
+    task = max(tasks, key=lambda t: len(wanted & {c.tool for c in t.calls}))
+    reason = skip_reason(task, plan_steps(task.calls, ValueBinder(request=task.request)), outcome)
+    return None if reason is None or reason.startswith(_NOT_EVIDENCE) else reason
 
 
 def unrecovered_failure(calls: list[ToolCall]) -> ToolCall | None:
