@@ -26,7 +26,11 @@ class ProcedureHit(BaseModel):
     text: str = Field(description="Title and numbered steps, ready to follow; get_procedure has the rest.")
     score: float = Field(description="Relevance x track record, 0-1.")
     why: str = Field(description="Why it matched, and its success record.")
-    success_rate: float = Field(description="Posterior mean success probability.")
+    success_rate: float | None = Field(
+        description="Posterior mean success probability from agents' ratings; null while it was never rated."
+    )
+    successes: int = Field(description="Rated runs that succeeded.")
+    failures: int = Field(description="Rated runs that failed.")
     evidence: int = Field(description="Sessions it was learned from.")
     needs_review: bool
     version: int
@@ -153,7 +157,10 @@ def _hit(scored: Scored) -> ProcedureHit:
         text=render_compact(scored.procedure, scored.stats),
         score=scored.score,
         why=scored.why(),
-        success_rate=scored.stats.success_rate,
+        # Before any rating the posterior mean is only the prior; a figure would claim a record nobody saw.
+        success_rate=scored.stats.success_rate if scored.stats.successes + scored.stats.failures else None,
+        successes=scored.stats.successes,
+        failures=scored.stats.failures,
         evidence=scored.stats.evidence,
         needs_review=scored.stats.needs_review,
         version=scored.procedure.version,
