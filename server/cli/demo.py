@@ -9,6 +9,7 @@ offline one, whatever the environment says.
 from __future__ import annotations
 
 import argparse
+import shlex
 import shutil
 import sys
 import tempfile
@@ -107,7 +108,7 @@ def _print_connect(console: Console, settings: Settings) -> None:
         "",
         "4. Use it for real (your memory lives in " + str(home) + "):",
         "",
-        "   Claude Code:    claude mcp add --scope user --env DEFTLY_HOME=" + f"{home} deftly -- {program} serve",
+        f"   Claude Code:    {claude_code_command(program, home)}",
         f"   and record every session automatically:  {program} install claude-code --user",
         "   Claude Desktop: add to claude_desktop_config.json (Settings > Developer > Edit Config):",
         '     {"mcpServers": {"deftly": {"command": "' + program + '", "args": ["serve"],',
@@ -117,3 +118,10 @@ def _print_connect(console: Console, settings: Settings) -> None:
     ]
     for line in lines:
         console.print(line, markup=False, highlight=False)
+
+
+def claude_code_command(program: str, home: Path) -> str:
+    """``claude mcp add`` for deftly. The name comes first: ``--env`` takes several values and would take it."""
+    return (
+        f"claude mcp add deftly --scope user --env DEFTLY_HOME={shlex.quote(str(home))} -- {shlex.quote(program)} serve"
+    )
