@@ -39,6 +39,7 @@ def test_demo_learns_from_the_examples_searches_and_says_how_to_connect(tmp_path
     assert positional[0] == "deftly" and positional[-1] == "serve", "the name first: --env would swallow it"
     assert options["--env"] == [f"DEFTLY_HOME={users_home}"]
     assert str(users_home) in out, "connect instructions point at the user's own home"
+    assert "install claude-code --user --init" in out and " import --init " in out, "that home does not exist yet"
     assert not users_home.exists(), "the demo never writes into the user's DEFTLY_HOME"
     assert "anthropic" not in done.stderr.lower(), "the demo extracts offline even when a key is set"
 
