@@ -82,6 +82,11 @@ class Settings(BaseSettings):
         return value.expanduser()
 
     @property
+    def home_is_default(self) -> bool:
+        """True when ``home`` is the platform's default, not a path someone typed (and could have misspelled)."""
+        return self.home.resolve() == default_home().resolve()
+
+    @property
     def db_path(self) -> Path:
         return self.home / "lancedb"
 

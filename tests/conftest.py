@@ -12,6 +12,7 @@ import pytest
 @pytest.fixture(autouse=True)
 def deftly_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     home = tmp_path / "deftly-home"
+    home.mkdir()  # an explicit DEFTLY_HOME must exist: deftly refuses to create a misspelled one
     monkeypatch.setenv("DEFTLY_HOME", str(home))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")  # the built-in model is local; nothing may try a download
     for name in ("DEFTLY_NAMESPACE", "DEFTLY_EXTRACTOR", "DEFTLY_AUTH_TOKEN", "DEFTLY_EMBEDDING_MODEL"):

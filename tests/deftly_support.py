@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import queue
+import shlex
 import socket
 import subprocess
 import sys
@@ -63,6 +64,40 @@ def cancel_trace() -> list[Message]:
 
 def address_trace() -> list[Message]:
     return chat_trace(ADDRESS_REQUEST, ADDRESS_STEPS, "The address is updated.")
+
+
+# --- claude mcp add --------------------------------------------------------------------------------
+
+CLAUDE_VARIADIC = frozenset({"-e", "--env", "-H", "--header"})
+CLAUDE_WITH_VALUE = frozenset({"-s", "--scope", "-t", "--transport", "--client-id", "--callback-port"})
+
+
+def claude_mcp_add(command: str) -> tuple[list[str], dict[str, list[str]]]:
+    """The positional words (name, command or URL, its arguments) and the options of ``claude mcp add``.
+
+    Parsed as Claude Code's parser (commander) does: a variadic option (``--env``, ``--header``) takes
+    every following word up to the next option or ``--``, so a name written after one becomes its value.
+    """
+    words = shlex.split(command)
+    assert words[:3] == ["claude", "mcp", "add"], command
+    positional: list[str] = []
+    options: dict[str, list[str]] = {}
+    rest = words[3:]
+    while rest:
+        word = rest.pop(0)
+        if word == "--":
+            positional += rest
+            break
+        if word in CLAUDE_VARIADIC:
+            while rest and not rest[0].startswith("-"):
+                options.setdefault(word, []).append(rest.pop(0))
+        elif word in CLAUDE_WITH_VALUE:
+            options[word] = [rest.pop(0)]
+        elif word.startswith("-"):
+            options[word] = []
+        else:
+            positional.append(word)
+    return positional, options
 
 
 # --- subprocesses ----------------------------------------------------------------------------------

@@ -11,10 +11,10 @@ import pytest
 from deftly_support import address_trace, cancel_trace, deftly_command, open_db, server_env, snapshot
 
 from deftly.server.cli.main import build_parser, main, settings_from
-from deftly.server.cli.output import EXIT_BAD_INPUT, EXIT_OK
+from deftly.server.cli.output import EXIT_BAD_INPUT, EXIT_OK, EXIT_PARTIAL
 from deftly.server.storage.store import LanceStore
 
-COMMANDS = ("serve", "import", "search", "show", "stats", "export", "forget", "demo", "hook", "install")
+COMMANDS = ("serve", "import", "list", "search", "show", "stats", "export", "forget", "demo", "hook", "install")
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -23,9 +23,9 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> Any:
+def run_json(capsys: pytest.CaptureFixture[str], *argv: str, exit_code: int = EXIT_OK) -> Any:
     code, out, err = run(capsys, *argv, "--json")
-    assert code == EXIT_OK, err
+    assert code == exit_code, err
     return json.loads(out)
 
 
@@ -108,7 +108,7 @@ def test_import_reports_bad_files_and_keeps_the_good(
     broken = tmp_path / "broken.json"
     broken.write_text('[{"role": "user", "content": ')
 
-    summary = run_json(capsys, "import", str(cancel_file), str(broken))
+    summary = run_json(capsys, "import", str(cancel_file), str(broken), exit_code=EXIT_PARTIAL)
 
     assert (summary["files"], summary["completed"], summary["error"]) == (2, 1, 1)
     bad = next(r for r in summary["results"] if r["path"] == str(broken))
@@ -144,6 +144,7 @@ def test_search_finds_the_imported_procedure(capsys: pytest.CaptureFixture[str],
     code, out, _ = run(capsys, "search", "cancel my reservation")
     assert code == EXIT_OK
     assert imported in out and "1. " in out
+    assert "never rated" in out and "%" not in out
 
 
 def test_search_with_nothing_stored_says_so(capsys: pytest.CaptureFixture[str]) -> None:
@@ -162,6 +163,7 @@ def test_show_prints_the_procedure(capsys: pytest.CaptureFixture[str], imported:
     code, out, _ = run(capsys, "show", imported)
     assert code == EXIT_OK
     assert out.startswith("## ") and f"id {imported} · version 1" in out
+    assert "never rated" in out and "%" not in out, "the prior mean is no success record"
 
 
 def test_stats_counts_what_is_stored(capsys: pytest.CaptureFixture[str], imported: str, deftly_home: Path) -> None:
@@ -193,6 +195,8 @@ def bad_invocations(tmp_path: Path, cancel_file: Path) -> dict[str, tuple[list[s
         "missing path": (["import", str(tmp_path / "missing.json")], "no such file or directory"),
         "directory without traces": (["import", str(tmp_path / "no-traces")], "no trace files"),
         "unknown procedure id": (["show", "no-such-procedure"], "No procedure with id 'no-such-procedure'"),
+        "unknown procedure id, said for a shell": (["show", "no-such-procedure"], "`deftly list` shows the ids"),
+        "list limit out of range": (["list", "--limit", "0"], "--limit must be between 1 and"),
         "unknown version": (["show", "{id}", "--version", "9"], "has no version 9"),
         "limit out of range": (["search", "cancel", "--limit", "50"], "--limit must be between 1 and 10"),
         "blank query": (["search", "   "], "query is empty"),
@@ -213,6 +217,8 @@ def bad_invocations(tmp_path: Path, cancel_file: Path) -> dict[str, tuple[list[s
         "missing path",
         "directory without traces",
         "unknown procedure id",
+        "unknown procedure id, said for a shell",
+        "list limit out of range",
         "unknown version",
         "limit out of range",
         "blank query",
@@ -268,11 +274,13 @@ def test_namespace_flag_beats_environment(
 def test_home_flag_beats_environment(capsys: pytest.CaptureFixture[str], tmp_path: Path, deftly_home: Path) -> None:
     elsewhere = tmp_path / "elsewhere"
 
+    elsewhere.mkdir()
+
     stats = run_json(capsys, "stats", "--home", str(elsewhere))
 
     assert stats["home"] == str(elsewhere)
     assert (elsewhere / "lancedb").is_dir()
-    assert not deftly_home.exists()
+    assert not (deftly_home / "lancedb").exists()
 
 
 def test_search_prints_the_query_verbatim(capsys: pytest.CaptureFixture[str]) -> None:
@@ -281,3 +289,75 @@ def test_search_prints_the_query_verbatim(capsys: pytest.CaptureFixture[str]) ->
 
     assert code == EXIT_OK
     assert "restart [bold] nginx" in out
+
+
+# --- exit codes and errors -------------------------------------------------------------------------
+
+
+def test_help_documents_the_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+
+    out = capsys.readouterr().out
+    for line in ("0    success", "1    unexpected failure", "2    bad input", "3    partial", "130  interrupted"):
+        assert line in out
+
+
+def test_an_import_where_every_file_was_rejected_exits_2(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json")
+
+    summary = run_json(capsys, "import", str(broken), exit_code=EXIT_BAD_INPUT)
+
+    assert (summary["files"], summary["error"]) == (1, 1)
+
+
+def test_a_setting_that_is_not_json_is_one_line_saying_what_to_set(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DEFTLY_ALLOWED_ORIGINS", "https://app.example.com")
+
+    code, _, err = run(capsys, "stats")
+
+    assert code == EXIT_BAD_INPUT
+    assert err.strip().splitlines() == [
+        """deftly: DEFTLY_ALLOWED_ORIGINS is not valid JSON; give a JSON list, e.g. """
+        """DEFTLY_ALLOWED_ORIGINS='["first", "second"]'."""
+    ]
+
+
+def test_a_validation_error_from_a_command_is_one_line(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pydantic import BaseModel, Field
+
+    class Limited(BaseModel):
+        session_id: str = Field(max_length=3)
+
+    def stats(*_: Any) -> int:
+        Limited(session_id="too long")
+        return EXIT_OK
+
+    monkeypatch.setattr("deftly.server.cli.commands.stats", stats)
+
+    code, _, err = run(capsys, "stats")
+
+    assert code == EXIT_BAD_INPUT
+    assert err.strip() == "deftly: invalid input: session_id: String should have at most 3 characters"
+    assert "pydantic" not in err and "errors.pydantic.dev" not in err
+
+
+def test_an_unexpected_error_is_one_line_and_its_traceback_is_logged(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, deftly_home: Path
+) -> None:
+    def stats(*_: Any) -> int:
+        raise RuntimeError("the disk went away")
+
+    monkeypatch.setattr("deftly.server.cli.commands.stats", stats)
+
+    code, _, err = run(capsys, "stats")
+
+    assert code == 1
+    log_file = deftly_home / "logs" / "deftly.log"
+    assert err.strip() == f"deftly: unexpected error: RuntimeError: the disk went away; the traceback is in {log_file}"
+    assert "Traceback" in log_file.read_text(encoding="utf-8")

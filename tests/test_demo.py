@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
-from deftly_support import deftly_command, server_env
+from deftly_support import claude_mcp_add, deftly_command, server_env
 
 pytestmark = pytest.mark.slow
 
@@ -34,7 +34,12 @@ def test_demo_learns_from_the_examples_searches_and_says_how_to_connect(tmp_path
     search = out.split("What an agent gets from find_procedure")[1]
     assert "cancel_reservation" in search.split("4. Use it for real")[0]
     assert "claude mcp add" in out and "claude_desktop_config.json" in out and "install claude-code" in out
+    [claude] = [line.split("Claude Code:", 1)[1].strip() for line in out.splitlines() if "claude mcp add" in line]
+    positional, options = claude_mcp_add(claude)
+    assert positional[0] == "deftly" and positional[-1] == "serve", "the name first: --env would swallow it"
+    assert options["--env"] == [f"DEFTLY_HOME={users_home}"]
     assert str(users_home) in out, "connect instructions point at the user's own home"
+    assert "install claude-code --user --init" in out and " import --init " in out, "that home does not exist yet"
     assert not users_home.exists(), "the demo never writes into the user's DEFTLY_HOME"
     assert "anthropic" not in done.stderr.lower(), "the demo extracts offline even when a key is set"
 

@@ -32,7 +32,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Iterator[zipfile.ZipFile]
     build = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "--wheel-dir", str(out), str(source)]
     done = subprocess.run(build, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
-    [built] = out.glob("deftly-*.whl")
+    [built] = out.glob("deftly_mcp-*.whl")
     with zipfile.ZipFile(built) as archive:
         yield archive
 
@@ -77,3 +77,13 @@ def test_no_bare_top_level_packages_and_the_console_script(wheel: zipfile.ZipFil
 
     assert {name for name in top_level if not name.endswith(".dist-info")} == {"deftly"}
     assert "deftly = deftly.server.__main__:main" in wheel.read(entry_points).decode()
+
+
+@pytest.mark.slow
+def test_the_distribution_is_deftly_mcp_with_its_project_urls(wheel: zipfile.ZipFile) -> None:
+    [metadata] = [n for n in wheel.namelist() if n.endswith(".dist-info/METADATA")]
+    headers = wheel.read(metadata).decode()
+
+    assert "\nName: deftly-mcp\n" in headers, "`deftly` is taken on PyPI"
+    urls = {line.split(": ", 1)[1].split(", ")[0] for line in headers.splitlines() if line.startswith("Project-URL")}
+    assert urls == {"Homepage", "Repository", "Issues", "Documentation"}

@@ -63,7 +63,7 @@ def test_exported_skills_are_valid_and_round_trip(learned_home: Path, tmp_path: 
     original = procedures(learned_home)
 
     fresh = tmp_path / "other-home"
-    created = json.loads(deftly(fresh, "import", "--skills", str(skills), "--json"))["skills"]
+    created = json.loads(deftly(fresh, "import", "--init", "--skills", str(skills), "--json"))["skills"]
 
     assert sorted(s["status"] for s in created) == ["created", "created"]
     copied = procedures(fresh)

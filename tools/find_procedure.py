@@ -32,7 +32,11 @@ class ProcedureHit(BaseModel):
         description="high: a request it was learned from says the same thing; low: related, check it fits first."
     )
     why: str = Field(description="Why it matched, and its success record.")
-    success_rate: float = Field(description="Posterior mean success probability.")
+    success_rate: float | None = Field(
+        description="Posterior mean success probability from agents' ratings; null while it was never rated."
+    )
+    successes: int = Field(description="Rated runs that succeeded.")
+    failures: int = Field(description="Rated runs that failed.")
     evidence: int = Field(description="Sessions it was learned from.")
     needs_review: bool
     version: int
@@ -163,7 +167,10 @@ def _hit(scored: Scored, policy: RankingPolicy) -> ProcedureHit:
         keywords=round(scored.text_score, 4),
         confidence="high" if scored.similarity >= policy.confident_similarity else "low",
         why=scored.why(),
-        success_rate=scored.stats.success_rate,
+        # Before any rating the posterior mean is only the prior; a figure would claim a record nobody saw.
+        success_rate=scored.stats.success_rate if scored.stats.successes + scored.stats.failures else None,
+        successes=scored.stats.successes,
+        failures=scored.stats.failures,
         evidence=scored.stats.evidence,
         needs_review=scored.stats.needs_review,
         version=scored.procedure.version,

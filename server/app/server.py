@@ -14,11 +14,11 @@ from datetime import UTC, datetime
 from typing import Annotated, Any, ParamSpec, TypeVar
 
 from mcp.server.mcpserver import Context, MCPServer
-from mcp.server.mcpserver.exceptions import ResourceError, ToolError
+from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError, ToolError
 from mcp.types import GetPromptResult, InputRequiredResult, ToolAnnotations
 from mcp.types import Prompt as MCPPrompt
 from mcp.types import Resource as MCPResource
-from pydantic import Field
+from pydantic import Field, WithJsonSchema
 
 from deftly.server.app.instructions import INSTRUCTIONS
 from deftly.server.app.prompts import MAX_LISTED_PROCEDURES, get_procedure_prompt, procedure_prompts, register_prompts
@@ -32,7 +32,7 @@ from deftly.server.app.skills import (
 from deftly.server.runtime import Runtime
 from deftly.server.settings import Settings
 from deftly.server.version import __version__
-from deftly.tools.errors import DeftlyError
+from deftly.tools.errors import DeftlyError, NotFound
 from deftly.tools.find_procedure import FindResult, find_procedures
 from deftly.tools.formats import format_names
 from deftly.tools.get_procedure import ProcedureDetail, get_procedure
@@ -174,6 +174,10 @@ def _register_tools(server: DeftlyServer) -> None:
     )
 
 
+# Strict clients reject an array schema without a typed `items`. The items are declared as the message
+# objects they are, but not validated here: the trace readers say better what is wrong with a bad one.
+MessageList = Annotated[list[Any], WithJsonSchema({"type": "array", "items": {"type": "object"}})]
+
 RECORD_DESCRIPTION = """Record a finished session so deftly can learn reusable procedures from it.
 
 Call this after completing a multi-step task (or at the end of a session), passing the conversation
@@ -187,7 +191,7 @@ def tool_record_trace(
     # An object is accepted too: {"messages": [...]} containers are common, and the SDK decodes a JSON
     # string argument before validation, so a JSON-object string arrives here as a dict.
     history: Annotated[
-        str | list[Any] | dict[str, Any],
+        str | MessageList | dict[str, Any],
         Field(
             description='The session: a list of message objects, a {"messages": [...]} object, '
             "or the same as a JSON or JSONL string."
@@ -308,7 +312,7 @@ def _register_resources(server: DeftlyServer) -> None:
         try:
             return get_procedure(runtime.store(), id).text
         except DeftlyError as exc:
-            raise ResourceError(str(exc)) from exc
+            raise resource_error(exc) from exc
 
     @server.resource(
         "trace://{resource_id}",
@@ -321,9 +325,14 @@ def _register_resources(server: DeftlyServer) -> None:
         try:
             return trace_status(runtime.store(), resource_id).model_dump_json(indent=2)
         except DeftlyError as exc:
-            raise ResourceError(str(exc)) from exc
+            raise resource_error(exc) from exc
 
     _ = (procedure_resource, trace_resource)
+
+
+def resource_error(error: DeftlyError) -> ResourceError:
+    """An unknown id is the SDK's resource-not-found (-32602, SEP-2164); anything else stays a ResourceError."""
+    return ResourceNotFoundError(str(error)) if isinstance(error, NotFound) else ResourceError(str(error))
 
 
 def _now() -> datetime:

@@ -13,27 +13,22 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 from rich.text import Text
 
-from deftly.server.cli.output import EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, confirm, now, print_json, require
+from deftly.server.cli.output import (
+    EXIT_FAILURE,
+    EXIT_OK,
+    confirm,
+    exit_code_for,
+    now,
+    print_json,
+    require,
+    success_record,
+)
 from deftly.server.runtime import open_for_command
 from deftly.server.settings import Settings
 
 if TYPE_CHECKING:
     from deftly.server.hosts.agent_homes import TraceFile
     from deftly.server.hosts.ingest import FileOutcome, ImportSummary
-
-
-def serve(args: argparse.Namespace, settings: Settings) -> int:
-    from deftly.server.app.server import build_server
-
-    server = build_server(settings)
-    if settings.transport == "stdio":
-        server.run("stdio")
-    else:
-        from deftly.server.app.http import check_bind, serve_http
-
-        check_bind(settings)
-        serve_http(server, settings)
-    return EXIT_OK
 
 
 def import_(args: argparse.Namespace, settings: Settings) -> int:
@@ -65,7 +60,7 @@ def import_(args: argparse.Namespace, settings: Settings) -> int:
         )
     else:
         _print_import(summary.files, counts, summary.procedures)
-    return EXIT_BAD_INPUT if counts["error"] == len(summary.files) else EXIT_OK
+    return exit_code_for(len(summary.files), rejected=counts["error"], failed=counts["failed"])
 
 
 IMPORT_STATUSES = ("completed", "skipped", "unchanged", "failed", "error")
@@ -153,7 +148,9 @@ def search(args: argparse.Namespace, settings: Settings) -> int:
     if not result.procedures:
         console.print(result.message, markup=False, highlight=False)
     for hit in result.procedures:
-        console.print(f"[bold]{escape(hit.id)}[/bold]  score {hit.score:.2f}  ({escape(hit.why)})", highlight=False)
+        record = success_record(hit.successes, hit.failures)
+        console.print(f"[bold]{escape(hit.id)}[/bold]  score {hit.score:.2f} · {record}", highlight=False)
+        console.print(f"why: {hit.why}", markup=False, highlight=False, style="dim")
         console.print(hit.text, markup=False, highlight=False)
         console.print()
     return EXIT_OK
@@ -171,9 +168,14 @@ def show(args: argparse.Namespace, settings: Settings) -> int:
         Console().print(detail.text, markup=False, highlight=False)
         print(
             f"\nid {detail.id} · version {detail.version} · learned from {len(detail.sources)} session(s) · "
-            f"success rate {detail.stats.success_rate:.0%}"
+            + _record(detail.stats.successes, detail.stats.failures, detail.stats.success_rate)
         )
     return EXIT_OK
+
+
+def _record(successes: int, failures: int, success_rate: float) -> str:
+    record = success_record(successes, failures)
+    return f"{record} (success rate {success_rate:.0%})" if successes + failures else record
 
 
 def stats(args: argparse.Namespace, settings: Settings) -> int:

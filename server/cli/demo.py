@@ -9,6 +9,7 @@ offline one, whatever the environment says.
 from __future__ import annotations
 
 import argparse
+import shlex
 import shutil
 import sys
 import tempfile
@@ -103,17 +104,25 @@ def _print_connect(console: Console, settings: Settings) -> None:
     script = Path(sys.executable).with_name("deftly.exe" if sys.platform == "win32" else "deftly")
     program = str(script) if script.exists() else "deftly"
     home = settings.home
+    init = "" if home.exists() or settings.home_is_default else " --init"  # a home named but not created yet
     lines = [
         "",
         "4. Use it for real (your memory lives in " + str(home) + "):",
         "",
-        "   Claude Code:    claude mcp add --scope user --env DEFTLY_HOME=" + f"{home} deftly -- {program} serve",
-        f"   and record every session automatically:  {program} install claude-code --user",
+        f"   Claude Code:    {claude_code_command(program, home)}",
+        f"   and record every session automatically:  {program} install claude-code --user{init}",
         "   Claude Desktop: add to claude_desktop_config.json (Settings > Developer > Edit Config):",
         '     {"mcpServers": {"deftly": {"command": "' + program + '", "args": ["serve"],',
         '                                "env": {"DEFTLY_HOME": "' + str(home) + '"}}}}',
         f"   Any MCP client: {program} serve   (stdio; --transport streamable-http for HTTP)",
-        f"   Import what your agents already did:  {program} import ~/.claude/projects ~/.codex/sessions",
+        f"   Import what your agents already did:  {program} import{init} ~/.claude/projects ~/.codex/sessions",
     ]
     for line in lines:
         console.print(line, markup=False, highlight=False)
+
+
+def claude_code_command(program: str, home: Path) -> str:
+    """``claude mcp add`` for deftly. The name comes first: ``--env`` takes several values and would take it."""
+    return (
+        f"claude mcp add deftly --scope user --env DEFTLY_HOME={shlex.quote(str(home))} -- {shlex.quote(program)} serve"
+    )

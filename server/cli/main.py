@@ -1,26 +1,35 @@
-"""The ``deftly`` command line: serve, import, search, show, stats, export, forget, hook, install, demo.
+"""The ``deftly`` command line: serve, import, list, search, show, stats, export, forget, hook, install, demo.
 
-Exit codes: 0 success, 1 unexpected failure, 2 bad input (a message says what to send instead).
-``deftly hook`` never exits 2: Claude Code reads 2 as "block" (it would stop a compaction).
+Exit codes (``output.EXIT_CODES_HELP``, printed by ``deftly --help``): 0 success, 1 unexpected failure,
+2 bad input (a message says what to send instead), 3 partial (some files rejected or failed), 130
+interrupted. ``deftly hook`` never exits 2: Claude Code reads 2 as "block" (it would stop a compaction).
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
+from pydantic_settings import SettingsError
 
-from deftly.server.cli.output import EXIT_BAD_INPUT, EXIT_FAILURE
+from deftly.server.cli.logs import FILE_ONLY, command_logging, log_path
+from deftly.server.cli.output import EXIT_BAD_INPUT, EXIT_CODES_HELP, EXIT_FAILURE, EXIT_INTERRUPTED
 from deftly.server.settings import Settings
 from deftly.server.version import __version__
-from deftly.tools.errors import DeftlyError, InvalidInput, NotFound
+from deftly.tools.errors import DeftlyError, InvalidInput, NotFound, ProcedureNotFound
+
+log = logging.getLogger(__name__)
 
 _FLAGS = ("home", "namespace", "log_level", "transport", "host", "port", "extractor")  # settings with a flag
+_INIT_COMMANDS = ("serve", "import", "install")  # may create a missing home, with --init
+_NO_HOME = ("demo", "bench")  # work in a temporary home; never read or create the user's
+_STDERR_IS_A_LOG = ("drain",)  # started by the hook with stderr on DEFTLY_HOME/logs/drain.log
 
 Command = Callable[[argparse.Namespace, Settings], int]
 
@@ -39,40 +48,114 @@ def main(argv: Sequence[str] | None = None) -> int:
         for line in invalid_settings(exc):
             print(f"  {line}", file=sys.stderr)
         return bad_input
-    setup_logging(settings.log_level)
+    except SettingsError as exc:
+        print(f"deftly: {unreadable_setting(exc)}", file=sys.stderr)
+        return bad_input
+    problem = check_home(args, settings)
+    if problem:
+        print(f"deftly: {problem}", file=sys.stderr)
+        return bad_input
+    home = None if args.command in _NO_HOME else settings.home
+    verbose = getattr(args, "log_verbose", False) or args.command in _STDERR_IS_A_LOG
+    with command_logging(home, settings.log_level, verbose=verbose):
+        return _run(args, settings, bad_input)
+
+
+def _run(args: argparse.Namespace, settings: Settings, bad_input: int) -> int:
     command: Command = args.handler
     try:
         return command(args, settings)
+    except ProcedureNotFound as exc:
+        print(
+            f"deftly: No procedure with id {exc.procedure_id!r} in namespace {settings.namespace!r}; "
+            "`deftly list` shows the ids (`deftly search QUERY` finds one for a task).",
+            file=sys.stderr,
+        )
+        return bad_input
     except (InvalidInput, NotFound) as exc:
         print(f"deftly: {exc}", file=sys.stderr)
         return bad_input
     except DeftlyError as exc:
         print(f"deftly: {exc}", file=sys.stderr)
         return EXIT_FAILURE
+    except ValidationError as exc:
+        print(f"deftly: invalid input: {'; '.join(validation_problems(exc))}", file=sys.stderr)
+        return bad_input
     except KeyboardInterrupt:
+        print("deftly: interrupted.", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as exc:
+        log.exception("deftly %s failed", args.command, extra=FILE_ONLY)
+        where = "" if args.command in _NO_HOME else f"; the traceback is in {log_path(settings.home)}"
+        print(f"deftly: unexpected error: {type(exc).__name__}: {exc}{where}", file=sys.stderr)
         return EXIT_FAILURE
 
 
+def check_home(args: argparse.Namespace, settings: Settings) -> str | None:
+    """Why the command must not run on this home (None: it may), so a misspelled home is never created.
+
+    The platform's default home is created silently, and so is any home with ``--init``. ``serve`` creates a
+    missing home and warns: an MCP client's config names a home that does not exist yet on its first start.
+    """
+    home = settings.home
+    if args.command in _NO_HOME or home.exists() or settings.home_is_default or getattr(args, "init", False):
+        return None
+    named = f"{'--home' if getattr(args, 'home', None) is not None else 'DEFTLY_HOME'} {home}"
+    if args.command == "serve":
+        print(
+            f"deftly: warning: {named} does not exist; creating an empty memory there "
+            "(pass --init to do this without a warning; if you meant an existing memory, fix the path).",
+            file=sys.stderr,
+        )
+        return None
+    if args.command in _INIT_COMMANDS:
+        return f"{named} does not exist; pass --init to create it, or fix the path if it is misspelled."
+    return (
+        f"{named} does not exist, so nothing is stored there; fix the path if it is misspelled, "
+        "or create it with `deftly import --init PATH...` or `deftly serve --init`."
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
-    from deftly.server.cli import commands, hook_commands, skill_commands
+    from deftly.server.cli import commands, hook_commands, listing, serving, skill_commands
     from deftly.server.cli.demo import demo
 
-    parser = argparse.ArgumentParser(prog="deftly", description="Procedural memory for AI agents, served over MCP.")
+    parser = argparse.ArgumentParser(
+        prog="deftly",
+        description="Procedural memory for AI agents, served over MCP.",
+        epilog=EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--version", action="version", version=f"deftly {__version__}")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--home", type=Path, help="state directory (env DEFTLY_HOME)")
     common.add_argument("--namespace", help="namespace to use (env DEFTLY_NAMESPACE, default 'default')")
-    common.add_argument("--log-level", choices=["DEBUG", "INFO", "WARNING", "ERROR"], help="stderr log level")
+    common.add_argument(
+        "--log-level",
+        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+        help="level of DEFTLY_HOME/logs/deftly.log (and of stderr with -v); default INFO",
+    )
+    verbose = argparse.ArgumentParser(add_help=False)
+    verbose.add_argument(
+        "-v",
+        "--verbose",
+        dest="log_verbose",
+        action="store_true",
+        help="log to stderr too (otherwise it gets only warnings and errors; the log file gets everything)",
+    )
+    init = argparse.ArgumentParser(add_help=False)
+    init.add_argument("--init", action="store_true", help="create the home (DEFTLY_HOME or --home) if it is missing")
+    logged = [common, verbose]
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    serve = sub.add_parser("serve", parents=[common], help="run the MCP server (stdio by default)")
+    serve = sub.add_parser("serve", parents=[*logged, init], help="run the MCP server (stdio by default)")
     serve.add_argument("--transport", choices=["stdio", "streamable-http", "sse"])
     serve.add_argument("--host", help="HTTP bind address (default 127.0.0.1)")
     serve.add_argument("--port", type=int, help="HTTP port (default 8765)")
     serve.add_argument("--extractor", choices=["auto", "heuristic", "claude"])
-    serve.set_defaults(handler=commands.serve)
+    serve.set_defaults(handler=serving.serve)
 
-    imp = sub.add_parser("import", parents=[common], help="record trace files and extract procedures")
+    imp = sub.add_parser("import", parents=[*logged, init], help="record trace files and extract procedures")
     imp.add_argument(
         "paths",
         nargs="*",
@@ -87,13 +170,20 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--json", action="store_true", help="print a JSON summary")
     imp.set_defaults(handler=commands.import_)
 
-    search = sub.add_parser("search", parents=[common], help="find procedures for a task")
+    lst = sub.add_parser("list", parents=logged, help="list the stored procedures, most recently updated first")
+    lst.add_argument("--limit", type=int, default=50, help="at most N procedures (default 50)")
+    lst.add_argument("--tag", action="append", metavar="TAG", help="only procedures with this tag (repeatable)")
+    lst.add_argument("--tool", action="append", metavar="TOOL", help="only procedures calling this tool (repeatable)")
+    lst.add_argument("--json", action="store_true")
+    lst.set_defaults(handler=listing.list_procedures)
+
+    search = sub.add_parser("search", parents=logged, help="find procedures for a task")
     search.add_argument("query", help="the task, in words")
     search.add_argument("--limit", type=int, default=3, help="results at most (1-10)")
     search.add_argument("--json", action="store_true")
     search.set_defaults(handler=commands.search)
 
-    show = sub.add_parser("show", parents=[common], help="show one procedure in full")
+    show = sub.add_parser("show", parents=logged, help="show one procedure in full")
     show.add_argument("id")
     show.add_argument("--version", dest="procedure_version", type=int, help="an earlier version")
     show.add_argument("--json", action="store_true")
@@ -112,32 +202,34 @@ def build_parser() -> argparse.ArgumentParser:
     )
     bench.set_defaults(handler=commands.bench)
 
-    stats = sub.add_parser("stats", parents=[common], help="counts of traces and procedures")
+    stats = sub.add_parser("stats", parents=logged, help="counts of traces and procedures")
     stats.add_argument("--json", action="store_true")
     stats.set_defaults(handler=commands.stats)
 
-    export = sub.add_parser("export", parents=[common], help="write every procedure as an Agent Skill")
+    export = sub.add_parser("export", parents=logged, help="write every procedure as an Agent Skill")
     export.add_argument(
         "--skills", type=Path, metavar="DIR", required=True, help="folder to write <name>/SKILL.md into"
     )
     export.add_argument("--json", action="store_true")
     export.set_defaults(handler=skill_commands.export)
 
-    forget = sub.add_parser("forget", parents=[common], help="delete a procedure, or a whole namespace, for good")
+    forget = sub.add_parser("forget", parents=logged, help="delete a procedure, or a whole namespace, for good")
     forget.add_argument("id", nargs="?", help="the procedure to forget")
     forget.add_argument("--all", action="store_true", help="forget every procedure and trace of --namespace")
     forget.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     forget.set_defaults(handler=commands.forget)
 
-    demo_parser = sub.add_parser("demo", help="try deftly on built-in example sessions (a temporary home, offline)")
+    demo_parser = sub.add_parser(
+        "demo", parents=[verbose], help="try deftly on built-in example sessions (a temporary home, offline)"
+    )
     demo_parser.add_argument("--keep", action="store_true", help="keep the temporary home to explore it")
     demo_parser.set_defaults(handler=demo)
 
-    hook = sub.add_parser("hook", parents=[common], help="record the session of an agent's hook (stdin payload)")
+    hook = sub.add_parser("hook", parents=logged, help="record the session of an agent's hook (stdin payload)")
     hook.add_argument("agent", choices=["claude-code"], help="the agent running the hook")
     hook.set_defaults(handler=hook_commands.hook, bad_input_exit=EXIT_FAILURE)
 
-    install = sub.add_parser("install", parents=[common], help="add deftly's hooks to an agent's settings")
+    install = sub.add_parser("install", parents=[*logged, init], help="add deftly's hooks to an agent's settings")
     install.add_argument("agent", choices=["claude-code"])
     where = install.add_mutually_exclusive_group(required=True)
     where.add_argument("--project", type=Path, metavar="DIR", help="DIR/.claude/settings.json (that project only)")
@@ -146,7 +238,7 @@ def build_parser() -> argparse.ArgumentParser:
     install.set_defaults(handler=hook_commands.install)
 
     # Started by `deftly hook` in the background; not for people.
-    drain = sub.add_parser("drain", parents=[common])
+    drain = sub.add_parser("drain", parents=logged)
     drain.set_defaults(handler=hook_commands.drain)
     return parser
 
@@ -171,8 +263,18 @@ def settings_from(args: argparse.Namespace) -> Settings:
     return Settings(**overrides)
 
 
-def setup_logging(level: str) -> None:
-    # Always stderr: in stdio mode stdout carries the MCP protocol.
-    logging.basicConfig(stream=sys.stderr, level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("httpx", "httpx2", "uvicorn.access"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+def unreadable_setting(error: SettingsError) -> str:
+    """pydantic-settings' "error parsing value for field ..." as what to set instead."""
+    found = re.search(r'field "(\w+)"', str(error))
+    if found is None:
+        return f"a DEFTLY_ setting could not be read: {error}"
+    name = f"DEFTLY_{found.group(1).upper()}"
+    return f'{name} is not valid JSON; give a JSON list, e.g. {name}=\'["first", "second"]\'.'
+
+
+def validation_problems(error: ValidationError) -> list[str]:
+    """One short phrase per problem ("session_id: String should have at most 200 characters"), values left out."""
+    return [
+        f"{'.'.join(str(part) for part in problem['loc']) or 'value'}: {problem['msg']}"
+        for problem in error.errors(include_url=False)
+    ]

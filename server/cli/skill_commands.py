@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from deftly.server.cli.output import EXIT_BAD_INPUT, EXIT_OK, now, print_json, require
+from deftly.server.cli.output import EXIT_OK, exit_code_for, now, print_json, require
 from deftly.server.runtime import open_for_command
 from deftly.server.settings import Settings
 
@@ -47,7 +47,7 @@ def import_skills(args: argparse.Namespace, settings: Settings) -> int:
     counts = {s: sum(o.status == s for o in outcomes) for s in ("created", "updated", "unchanged", "error")}
     summary = ", ".join(f"{n} {s}" for s, n in counts.items()) + f" of {len(outcomes)} skill(s)."
     _report(outcomes, args.json, summary.replace(" error", " rejected"))
-    return EXIT_BAD_INPUT if counts["error"] == len(outcomes) else EXIT_OK
+    return exit_code_for(len(outcomes), rejected=counts["error"], failed=0)
 
 
 def _report(outcomes: list[SkillOutcome], as_json: bool, summary: str) -> None:

@@ -1,6 +1,8 @@
 """The MCP Inspector CLI (npm, pinned in package.json) as an external client of ``deftly serve`` over stdio.
 
-Skipped when node/npx or the installed inspector is missing, unless DEFTLY_REQUIRE_INSPECTOR=1 (CI sets it).
+Needs Node.js >= 22.19 (the Inspector's declared minimum, repeated as ``engines`` in package.json). Skipped
+when node/npx or the installed inspector is missing, unless DEFTLY_REQUIRE_INSPECTOR=1 (CI sets it). An
+older Node is tried all the same (20.20 runs it); a failure then says which Node it needs.
 """
 
 from __future__ import annotations
@@ -21,18 +23,40 @@ pytestmark = pytest.mark.slow
 REPO_ROOT = Path(__file__).resolve().parents[2]
 INSPECTOR_PACKAGE = REPO_ROOT / "node_modules" / "@modelcontextprotocol" / "inspector"
 EXIT_TOOL_IS_ERROR = 5
+NODE_NEEDED = (22, 19)
+
+
+def node_version() -> tuple[int, ...] | None:
+    node = shutil.which("node")
+    if node is None:
+        return None
+    done = subprocess.run([node, "--version"], capture_output=True, text=True, timeout=30)
+    return tuple(int(part) for part in done.stdout.strip().lstrip("v").split(".")[:2] if part.isdigit())
+
+
+def node_requirement() -> str:
+    """The Node the Inspector needs, and what this machine has; said with any skip or failure."""
+    found = node_version()
+    have = "no node on PATH" if found is None else "node v" + ".".join(map(str, found))
+    needed = ".".join(map(str, NODE_NEEDED))
+    return f"the MCP Inspector needs Node.js >= {needed} (package.json engines); this machine has {have}"
+
+
+def node_is_supported() -> bool:
+    found = node_version()
+    return found is not None and found >= NODE_NEEDED
 
 
 @pytest.fixture(autouse=True)
 def require_inspector() -> None:
     missing = []
     if shutil.which("npx") is None:
-        missing.append("npx (install node and npm)")
+        missing.append(f"npx (install Node.js >= {'.'.join(map(str, NODE_NEEDED))} with npm)")
     if not INSPECTOR_PACKAGE.is_dir():
         missing.append(f"{INSPECTOR_PACKAGE} (run npm ci at the repo root)")
     if not missing:
         return
-    message = "MCP Inspector unavailable: " + ", ".join(missing)
+    message = "MCP Inspector unavailable: " + ", ".join(missing) + f" ({node_requirement()})"
     if os.environ.get("DEFTLY_REQUIRE_INSPECTOR") == "1":
         pytest.fail(message)
     pytest.skip(message)
@@ -44,7 +68,10 @@ def inspector(home: Path, tmp_path: Path, *method: str) -> subprocess.CompletedP
     server_vars = ["-e", f"DEFTLY_HOME={home}", "-e", "HF_HUB_OFFLINE=1"]
     args = ["npx", "--no-install", "mcp-inspector", "--cli", *server_vars, *deftly_command(), "serve", *method]
     env = {**server_env(home), "MCP_CATALOG_PATH": str(tmp_path / "inspector-catalog.json")}
-    return subprocess.run(args, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(args, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120)
+    if done.returncode not in (0, EXIT_TOOL_IS_ERROR) and not node_is_supported():
+        done.stderr += f"\n(this may be why: {node_requirement()}; upgrade Node.js)"
+    return done
 
 
 def test_inspector_lists_the_tools(deftly_home: Path, tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ import pytest
 from deftly_support import Connected, cancel_trace, error_text, learn, snapshot, structured
 from mcp import Client
 from mcp.shared.exceptions import MCPError
+from mcp.types import INVALID_PARAMS
 
 from deftly.server.app.server import build_server
 from deftly.server.settings import Settings
@@ -191,8 +192,18 @@ async def test_unknown_resource_is_a_protocol_error_naming_the_fix(primed: Prime
     with pytest.raises(MCPError) as raised:
         await primed.client.read_resource(uri)
 
+    # The SDK's resource-not-found (SEP-2164: -32602, invalid params), not -32603 (an internal error).
+    assert raised.value.error.code == INVALID_PARAMS
+    assert raised.value.error.data == {"uri": uri}
     assert "No " in str(raised.value) and "Use " in str(raised.value)
     assert snapshot(primed.server.runtime.db) == before
+
+
+async def test_an_unknown_resource_scheme_is_not_found_too(primed: Primed) -> None:
+    with pytest.raises(MCPError) as raised:
+        await primed.client.read_resource("nothing://here")
+
+    assert raised.value.error.code == INVALID_PARAMS
 
 
 async def test_the_primed_procedure_still_works_after_all_that(primed: Primed) -> None:

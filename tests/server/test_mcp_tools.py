@@ -78,6 +78,9 @@ async def test_record_then_find_get_and_rate(connected: Connected) -> None:
     assert 0 < hit["score"] <= 1
     assert "1. " in hit["text"] and "2. " in hit["text"]
     assert hit["evidence"] == 1 and hit["version"] == 1
+    # Never rated: no success figure (the posterior mean would only be the prior), and the counts say why.
+    assert (hit["success_rate"], hit["successes"], hit["failures"]) == (None, 0, 0)
+    assert "not rated yet" in hit["why"]
 
     detail = structured(await client.call_tool("get_procedure", {"id": procedure_id}))
     assert [step["tool"] for step in detail["steps"]] == ["get_reservation_details", "cancel_reservation"]
@@ -104,6 +107,11 @@ async def test_record_then_find_get_and_rate(connected: Connected) -> None:
     detail = structured(await client.call_tool("get_procedure", {"id": procedure_id}))
     assert (detail["stats"]["successes"], detail["stats"]["failures"]) == (1, 1)
     assert detail["reported_pitfalls"] == [note]
+
+    found = structured(await client.call_tool("find_procedure", {"query": "cancel my flight reservation"}))
+    hit = found["procedures"][0]
+    assert (hit["successes"], hit["failures"]) == (1, 1)
+    assert hit["success_rate"] == rated["stats"]["success_rate"]
 
 
 async def test_procedure_resources_are_listed_and_read_as_markdown(connected: Connected) -> None:

@@ -71,8 +71,9 @@ def test_stdout_carries_only_the_protocol(deftly_home: Path) -> None:
     assert exit_code == 0
     noise = [line for line in server.stdout_lines if not is_json_rpc(line)]
     assert noise == [], "stdout must carry nothing but JSON-RPC in stdio mode"
-    # The logs went somewhere: stderr.
-    assert "embedding model" in server.stderr_text
+    # The logs went to the log file; stderr (the client's log) only gets warnings and errors.
+    assert "embedding model" in (deftly_home / "logs" / "deftly.log").read_text(encoding="utf-8")
+    assert " INFO " not in server.stderr_text
 
 
 def test_initialize_and_tools_list_answer_quickly(deftly_home: Path) -> None:
