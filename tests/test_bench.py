@@ -11,9 +11,12 @@ from typing import Any
 import pytest
 from tracebuilders import assistant, call, chat, user
 
-from deftly.server.cli import bench_data, bench_report, bench_retrieval, bench_transcript
-from deftly.server.cli.bench_data import Dataset, Run
-from deftly.server.cli.bench_metrics import Share, quality
+from deftly.server.cli.bench import data as bench_data
+from deftly.server.cli.bench import report as bench_report
+from deftly.server.cli.bench import retrieval as bench_retrieval
+from deftly.server.cli.bench import transcript as bench_transcript
+from deftly.server.cli.bench.data import Dataset, Run
+from deftly.server.cli.bench.metrics import Share, quality
 from deftly.server.cli.main import main
 from deftly.tools.errors import InvalidInput
 from deftly.tools.find_procedure import FindResult, ProcedureHit

@@ -204,7 +204,9 @@ def stats(args: argparse.Namespace, settings: Settings) -> int:
 
 def bench(args: argparse.Namespace, settings: Settings) -> int:
     """Ingest each data set into a temporary home and print its figures, one column per data set."""
-    from deftly.server.cli import bench_data, bench_report, bench_retrieval
+    from deftly.server.cli.bench import data as bench_data
+    from deftly.server.cli.bench import report as bench_report
+    from deftly.server.cli.bench import retrieval as bench_retrieval
 
     datasets = []
     if args.datasets:

@@ -11,7 +11,7 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from deftly.server.cli.bench_data import Dataset, Run
+from deftly.server.cli.bench.data import Dataset, Run
 from deftly.tools.models import Procedure
 from deftly.tools.values import literal_leaks
 

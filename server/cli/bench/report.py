@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from deftly.server.cli.bench_metrics import Share
-from deftly.server.cli.bench_retrieval import TOP_K, ArmScore, BenchReport
+from deftly.server.cli.bench.metrics import Share
+from deftly.server.cli.bench.retrieval import TOP_K, ArmScore, BenchReport
 
 LABEL = 44
 CELL = 34

@@ -29,8 +29,8 @@ import numpy as np
 
 from deftly.server.background.embedding import FastEmbedder
 from deftly.server.background.worker import ExtractionWorker
-from deftly.server.cli.bench_data import Dataset, Query
-from deftly.server.cli.bench_metrics import Quality, Share, quality
+from deftly.server.cli.bench.data import Dataset, Query
+from deftly.server.cli.bench.metrics import Quality, Share, quality
 from deftly.server.storage.db import Database
 from deftly.server.storage.store import LanceStore
 from deftly.tools.extract.base import Extractor

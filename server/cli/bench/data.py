@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from deftly.server.cli.bench_transcript import (
+from deftly.server.cli.bench.transcript import (
     failure_signs,
     first_user_message,
     from_history,
