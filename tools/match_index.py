@@ -1,4 +1,4 @@
-"""Finding the stored procedure a new draft duplicates: by tool sequence, or by embedding similarity.
+"""Finding the stored procedures nearest a new draft's goal: candidates for merging, or for a lesson.
 
 Small namespaces are matched in memory (one read per batch); large ones query
 the store, with the batch's own new and changed procedures laid over it.
@@ -33,15 +33,6 @@ class MatchIndex:
         if vector is not None:
             array = np.asarray(vector, dtype=np.float32)
             self._vectors[procedure.id] = array / (np.linalg.norm(array) or 1.0)
-
-    def by_signature(self, signature: str) -> Procedure | None:
-        for procedure in self._procedures.values():
-            if signature in procedure.signatures:
-                return procedure
-        if self._complete:
-            return None
-        found = self._store.find_by_signature(signature)
-        return self._procedures.get(found.id, found) if found else None
 
     def nearest(self, vector: Vector, limit: int) -> list[tuple[Procedure, float]]:
         """Most similar procedures first, as (procedure, cosine similarity)."""

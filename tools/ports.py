@@ -114,8 +114,6 @@ class ProcedureStore(Protocol):
 
     def step_failures(self, procedure_id: str) -> dict[int, int]: ...
 
-    def find_by_signature(self, signature: str) -> Procedure | None: ...
-
     def search(
         self, embed: Callable[[], Vector], terms: Sequence[str], limit: int, filters: SearchFilters
     ) -> tuple[list[SearchHit], list[SearchHit]]:

@@ -25,10 +25,6 @@ class LanceStore(LanceSearch, LanceTraceStore):
         rows = self._procedure_rows(f"id = {sql_str(procedure_id)}", limit=1)
         return row_to_procedure(rows[0]) if rows else None
 
-    def find_by_signature(self, signature: str) -> Procedure | None:
-        rows = self._procedure_rows(f"array_has(signatures, {sql_str(signature)})", limit=1)
-        return row_to_procedure(rows[0]) if rows else None
-
     def list_procedures(self, limit: int, offset: int = 0) -> list[Procedure]:
         rows = self._procedure_rows("TRUE", limit=limit, offset=offset)
         return [row_to_procedure(row) for row in rows]
