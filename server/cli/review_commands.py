@@ -6,7 +6,7 @@ import argparse
 from typing import TYPE_CHECKING
 
 from rich.console import Console
-from rich.table import Table
+from rich.table import Column, Table
 
 from deftly.server.cli.output import EXIT_OK, now, print_json, require
 from deftly.server.runtime import open_for_command
@@ -39,7 +39,8 @@ def _list(args: argparse.Namespace, settings: Settings) -> int:
     if not listed:
         print("No retired procedures." if args.retired else "No procedures waiting for review.")
         return EXIT_OK
-    table = Table("id", "title", "sessions", "rated", "success", "reason" if args.retired else "learned")
+    table = Table("title", "sessions", "rated", "success", "reason" if args.retired else "learned")
+    table.columns.insert(0, Column("id", no_wrap=True))
     for procedure, ratings in listed:
         row = {key: str(value) for key, value in _row(procedure, ratings).items()}
         last = row["reason"] if args.retired else procedure.created_at.date().isoformat()

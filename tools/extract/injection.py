@@ -186,7 +186,7 @@ class Screening:
 
 def screen(text: str) -> Screening:
     """The injection signals in ``text`` (also in any base64 payload it carries)."""
-    text = text[:_MAX_SCAN_CHARS]
+    text = plain(text[:_MAX_SCAN_CHARS])
     strong = [name for name, pattern in STRONG.items() if pattern.search(text)]
     weak = [name for name, pattern in WEAK.items() if pattern.search(text)]
     for payload in _decoded_payloads(text):
@@ -195,6 +195,27 @@ def screen(text: str) -> Screening:
             strong.append("encoded_payload")
             break
     return Screening(tuple(dict.fromkeys(strong)), tuple(weak))
+
+
+def plain(text: str) -> str:
+    """The text a reader sees: a JSON result's strings (so escaped line breaks are line breaks again)."""
+    stripped = text.strip()
+    if stripped[:1] in '{["' and stripped:
+        try:
+            return "\n".join(_strings_of(json.loads(stripped)))
+        except ValueError:
+            pass
+    return text.replace("\\n", "\n")
+
+
+def _strings_of(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for key, item in value.items() for s in [str(key), *_strings_of(item)]]
+    if isinstance(value, list):
+        return [s for item in value for s in _strings_of(item)]
+    return [str(value)] if value is not None else []
 
 
 def looks_like_instruction(text: str) -> bool:
@@ -236,7 +257,8 @@ def obeyed_injections(calls: Sequence[ToolCall], user_texts: Sequence[str] = ())
     """Later calls that repeat something only an injected tool result asked for.
 
     A call follows injected text when it calls a tool the text names, or its arguments carry a URL, address,
-    host, path, identifier or quoted command from the text -- unless the user's own words named it too.
+    host, path, identifier, quoted command or encoded payload from the text -- unless the user's own words
+    named it too, or it is a tool the run had already called.
     """
     said_by_user = " ".join(user_texts).lower()
     found: list[Obeyed] = []
@@ -244,7 +266,10 @@ def obeyed_injections(calls: Sequence[ToolCall], user_texts: Sequence[str] = ())
         text = result_text(call)
         if not text or not looks_like_instruction(text):
             continue
-        markers = {m for m in distinctive_markers(text) if m.lower() not in said_by_user}
+        # Tools already called are the run's own (an error names the tool that failed); the user's words are
+        # the user's.
+        used = {c.tool.lower() for c in calls[: index + 1]}
+        markers = {m for m in distinctive_markers(text) if m.lower() not in said_by_user and m.lower() not in used}
         for later_index in range(index + 1, len(calls)):
             echo = _echo(calls[later_index], markers)
             if echo is not None:
@@ -288,8 +313,12 @@ def result_text(call: ToolCall) -> str:
 
 
 def distinctive_markers(text: str) -> set[str]:
-    """What injected text could make a call repeat: URLs, addresses, hosts, paths, identifiers, commands."""
-    markers: set[str] = set()
+    """What injected text could make a call repeat: URLs, addresses, hosts, paths, identifiers, commands,
+    encoded payloads and what they decode to."""
+    text = plain(text)
+    markers: set[str] = set(_BASE64_BLOB.findall(text))
+    for payload in _decoded_payloads(text):
+        text += "\n" + payload
     for pattern in (_URL, _EMAIL, _HOST, _PATH, _IDENTIFIER):
         markers.update(m.rstrip(".,;:") for m in pattern.findall(text))
     for backticked, quoted in _QUOTED.findall(text):
@@ -300,7 +329,7 @@ def distinctive_markers(text: str) -> set[str]:
 def _echo(call: ToolCall, markers: set[str]) -> str | None:
     tool = call.tool.lower()
     arguments = json.dumps(call.arguments, ensure_ascii=False, default=str).lower()
-    arguments_raw = _strings(call.arguments).lower()
+    arguments_raw = "\n".join(_strings_of(call.arguments)).lower()
     for marker in sorted(markers, key=len, reverse=True):
         low = marker.lower()
         if low == tool or low.endswith(("." + tool, "__" + tool)):
@@ -308,16 +337,6 @@ def _echo(call: ToolCall, markers: set[str]) -> str | None:
         if low in arguments or low in arguments_raw:
             return marker
     return None
-
-
-def _strings(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, dict):
-        return "\n".join(_strings(v) for v in value.values())
-    if isinstance(value, list):
-        return "\n".join(_strings(v) for v in value)
-    return ""
 
 
 # --- keeping untrusted text out of procedures ------------------------------------------------------------
