@@ -36,7 +36,7 @@ class ProcedureHit(BaseModel):
     success_rate: float = Field(description="Posterior mean success probability.")
     evidence: int = Field(description="Sessions it was learned from.")
     needs_review: bool
-    state: ProcedureState = Field(description="candidate (not reviewed yet) or approved.")
+    state: ProcedureState = Field(default="candidate", description="candidate (not reviewed yet) or approved.")
     version: int
 
 
