@@ -11,6 +11,7 @@ from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from deftly.tools.ranking import RankingPolicy
+from deftly.tools.review import ReviewMode
 
 Transport = Literal["stdio", "streamable-http", "sse"]
 ExtractorChoice = Literal["auto", "heuristic", "claude"]
@@ -72,6 +73,11 @@ class Settings(BaseSettings):
     )
     stale_half_life_days: float = Field(
         default=180.0, gt=0, description="Days over which a stale procedure loses half of the rank it can lose."
+    )
+    review: ReviewMode = Field(
+        default="off",
+        description="'off': new procedures are candidates but served; 'required': only approved ones are served "
+        "(deftly review approve ID); 'agents': as required, and agents may approve through review_procedure.",
     )
     worker_poll_seconds: float = Field(default=1.0, gt=0, le=60)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

@@ -15,7 +15,13 @@ def deftly_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pat
     home.mkdir()  # an explicit DEFTLY_HOME must exist: deftly refuses to create a misspelled one
     monkeypatch.setenv("DEFTLY_HOME", str(home))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")  # the built-in model is local; nothing may try a download
-    for name in ("DEFTLY_NAMESPACE", "DEFTLY_EXTRACTOR", "DEFTLY_AUTH_TOKEN", "DEFTLY_EMBEDDING_MODEL"):
+    for name in (
+        "DEFTLY_NAMESPACE",
+        "DEFTLY_EXTRACTOR",
+        "DEFTLY_AUTH_TOKEN",
+        "DEFTLY_EMBEDDING_MODEL",
+        "DEFTLY_REVIEW",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
     yield home

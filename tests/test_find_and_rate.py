@@ -13,7 +13,7 @@ from tracebuilders import assistant, call, cancel_session, chat, user
 from deftly.tools.errors import InvalidInput, ProcedureNotFound
 from deftly.tools.extract.heuristic import HeuristicExtractor
 from deftly.tools.find_procedure import find_procedures
-from deftly.tools.get_procedure import get_procedure
+from deftly.tools.get_procedure import FEEDBACK_HEADING, get_procedure
 from deftly.tools.learn import LearnItem, learn_batch
 from deftly.tools.ports import SearchFilters
 from deftly.tools.rate_procedure import rate_procedure
@@ -109,17 +109,21 @@ def test_filters_narrow_the_search(store: Any, embedder: Any, two_procedures: An
     assert found.procedures == []
 
 
-def test_ratings_update_stats_and_notes_become_reported_pitfalls(
+def test_ratings_update_stats_and_notes_are_quoted_feedback_not_pitfalls(
     store: Any, embedder: Any, two_procedures: Any
 ) -> None:
     pid = two_procedures["cancel"]
     first = rate_procedure(store, pid, True, now=NOW)
     assert first.stats.successes == 1 and first.stats.failures == 0
-    failed = rate_procedure(store, pid, False, now=NOW, notes="Step 3 needs reason=change_of_plan.", failed_step=3)
+    failed = rate_procedure(store, pid, False, now=NOW, notes="Step 3 timed out at the gateway.", failed_step=3)
     assert failed.stats.failures == 1 and failed.stats.step_failures == {3: 1}
     detail = get_procedure(store, pid)
-    assert detail.reported_pitfalls == ["Step 3 needs reason=change_of_plan."]
-    assert "Reported by agents" in detail.text
+    assert [n.quote for n in detail.feedback] == ['"Step 3 timed out at the gateway."']
+    assert detail.feedback[0].outcome == "failure at step 3"
+    assert "gateway" not in " ".join(detail.pitfalls)
+    body, _, feedback = detail.text.partition(FEEDBACK_HEADING)
+    assert "gateway" not in body
+    assert f'- rated failure at step 3 on {NOW.date().isoformat()}: "Step 3 timed out at the gateway."' in feedback
 
 
 def test_a_step_failing_in_most_runs_is_marked(store: Any, embedder: Any, two_procedures: Any) -> None:
@@ -155,7 +159,7 @@ def test_a_well_rated_procedure_outranks_a_poorly_rated_similar_one(store: Any, 
     )
     bad = learn(store, embedder, other, "s2")
     assert good != bad
-    for _ in range(6):
+    for _ in range(4):  # fewer than RetirePolicy.min_ratings: rated down, not retired
         rate_procedure(store, bad, False, now=NOW)
         rate_procedure(store, good, True, now=NOW)
     result = find_procedures(store, embedder, "cancel my booking", now=NOW)

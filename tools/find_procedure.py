@@ -10,10 +10,11 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from deftly.tools.errors import InvalidInput
-from deftly.tools.models import Procedure, Ratings
+from deftly.tools.models import Procedure, ProcedureState, Ratings
 from deftly.tools.ports import Embedder, ProcedureStore, SearchFilters, SearchHit
 from deftly.tools.ranking import RankingPolicy, Scored, matched_terms, query_terms, relevant, score, stats_for
 from deftly.tools.render import render_compact, search_document
+from deftly.tools.review import ReviewMode, servable_state
 
 MAX_QUERY_CHARS = 2000
 _DOCUMENT_CACHE_SIZE = 20_000
@@ -39,6 +40,7 @@ class ProcedureHit(BaseModel):
     failures: int = Field(description="Rated runs that failed.")
     evidence: int = Field(description="Sessions it was learned from.")
     needs_review: bool
+    state: ProcedureState = Field(default="candidate", description="candidate (not reviewed yet) or approved.")
     version: int
 
 
@@ -57,12 +59,15 @@ def find_procedures(
     filters: SearchFilters | None = None,
     min_success_rate: float | None = None,
     policy: RankingPolicy | None = None,
+    review: ReviewMode = "off",
 ) -> FindResult:
     """The few procedures that fit ``query``, best first; none when nothing is relevant enough.
 
     Meaning and keywords each nominate candidates; relevance (mostly similarity, some keyword
     score) picks a shortlist, and only the shortlist is loaded and re-ranked by track record --
     a procedure far down on relevance cannot climb into the top results on its record alone.
+    Procedures ``review`` does not allow (retired ones; unapproved ones when review is required) are
+    dropped before the shortlist is cut, so they never take an allowed one's place.
     """
     policy = policy or RankingPolicy()
     filters = filters or SearchFilters()
@@ -72,8 +77,13 @@ def find_procedures(
     pool = max(20, 4 * max_results)
     terms = query_terms(text)
     by_vector, by_text = store.search(lambda: embedder.embed_query(text), terms, pool, filters)
+    nominated = list(dict.fromkeys(h.procedure_id for h in [*by_vector, *by_text]))
+    ratings = store.get_ratings(nominated)
+    allowed = {p for p in nominated if servable_state(ratings[p].state if p in ratings else "candidate", review)}
+    by_vector = [h for h in by_vector if h.procedure_id in allowed]
+    by_text = [h for h in by_text if h.procedure_id in allowed]
     shortlist = _shortlist(by_vector, by_text, policy, limit=max(10, 3 * max_results))
-    procedures, ratings = store.ranking_data({h.procedure_id: h.updated_at for h in shortlist})
+    procedures = store.procedures_at({h.procedure_id: h.updated_at for h in shortlist})
     scored = [
         _scored(procedures[h.procedure_id], h, ratings, terms, now, policy)
         for h in shortlist
@@ -127,8 +137,9 @@ def _scored(
     now: datetime,
     policy: RankingPolicy,
 ) -> Scored:
+    state = ratings[procedure.id].state if procedure.id in ratings else procedure.state
     scored = Scored(
-        procedure=procedure,
+        procedure=procedure.model_copy(update={"state": state}),
         stats=stats_for(procedure, ratings.get(procedure.id)),
         similarity=entry.similarity,
         text_score=entry.text,
@@ -173,6 +184,7 @@ def _hit(scored: Scored, policy: RankingPolicy) -> ProcedureHit:
         failures=scored.stats.failures,
         evidence=scored.stats.evidence,
         needs_review=scored.stats.needs_review,
+        state=scored.procedure.state,
         version=scored.procedure.version,
     )
 

@@ -26,6 +26,7 @@ MAX_EXAMPLES = 30
 MAX_PITFALLS = 8
 _LESSON_STOP = {"cannot", "with", "without", "that", "this", "there", "under", "current", "the", "user", "only"}
 MAX_STEPS = 12
+MAX_STEP_SOURCES = 5  # calls recorded per step: enough to trace it back, bounded however often it merges
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ def new_procedure(draft: Draft, origin: Origin, namespace: str, now: datetime) -
         when_to_use=draft.when_to_use,
         goal=draft.goal,
         parameters=draft.parameters,
-        steps=draft.steps,
+        steps=with_provenance(draft.steps, origin),
         pitfalls=draft.pitfalls[:MAX_PITFALLS],
         tools=draft.tools,
         examples=draft.requests[:MAX_EXAMPLES],
@@ -84,13 +85,26 @@ def new_procedure(draft: Draft, origin: Origin, namespace: str, now: datetime) -
     )
 
 
+def with_provenance(steps: list[Step], origin: Origin) -> list[Step]:
+    """Steps whose call ids name their session: '<session id>#<call id>'."""
+    return [
+        step.model_copy(update={"sources": [s if "#" in s else f"{origin.session_id}#{s}" for s in step.sources]})
+        for step in steps
+    ]
+
+
 def same_steps(a: list[Step], b: list[Step]) -> bool:
-    return canonical_json([s.model_dump() for s in a]) == canonical_json([s.model_dump() for s in b])
+    """The same steps; where they were learned from is not part of them."""
+    return _steps_json(a) == _steps_json(b)
+
+
+def _steps_json(steps: list[Step]) -> str:
+    return canonical_json([s.model_dump(exclude={"sources"}) for s in steps])
 
 
 def merge(existing: Procedure, draft: Draft, origin: Origin, now: datetime) -> Procedure:
     """The merged procedure; the caller decides whether it is a new version (see ``same_steps``)."""
-    steps = used_outputs(merge_steps(existing.steps, draft.steps))
+    steps = used_outputs(merge_steps(existing.steps, with_provenance(draft.steps, origin)))
     merged = existing.model_copy(
         update={
             "steps": steps,
@@ -169,6 +183,7 @@ def _general_step(old: Step, new: Step) -> Step:
             "produces": list(dict.fromkeys([*old.produces, *new.produces])),
             "decision": old.decision or new.decision,
             "optional": old.optional or new.optional,
+            "sources": _union(old.sources, new.sources, MAX_STEP_SOURCES),
         }
     )
 

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 TraceStatus = Literal["pending", "processing", "completed", "failed", "skipped"]
 Outcome = Literal["success", "failure"]
+ProcedureState = Literal["candidate", "approved", "retired"]
 MetadataValue = str | int | float | bool
 
 
@@ -31,16 +32,26 @@ class Step(BaseModel):
     produces: list[str] = Field(default_factory=list, description="Placeholders later steps take from here.")
     decision: str | None = Field(default=None, description="A decision point: 'If ..., then ...'.")
     optional: bool = Field(default=False, description="Only some runs needed this step.")
+    sources: list[str] = Field(
+        default_factory=list,
+        description="The calls it was learned from, as '<session id>#<call id>' (a few, capped on merge).",
+    )
 
 
 class Ratings(BaseModel):
-    """The raw rating counters the store keeps per procedure (updated atomically)."""
+    """The per-procedure record the store updates with SQL only: rating counters and the review state."""
 
     successes: int = 0
     failures: int = 0
     recent_successes: float = Field(default=0.0, description="Exponentially decayed count of recent successes.")
     recent_failures: float = Field(default=0.0, description="Exponentially decayed count of recent failures.")
     last_rated_at: datetime | None = None
+    state: ProcedureState = "candidate"
+    state_reason: str = Field(default="", description="Why the procedure is in its state (a retirement's reason).")
+    state_changed_at: datetime | None = None
+    rated_at_state_change: int = Field(
+        default=0, description="Ratings (successes + failures) when the state last changed: auto-retirement counts on."
+    )
 
 
 class Stats(BaseModel):
@@ -82,6 +93,10 @@ class Procedure(BaseModel):
         default_factory=list, description="Generalized tool sequences seen for it, used to merge duplicates."
     )
     version: int = 1
+    state: ProcedureState = Field(
+        default="candidate",
+        description="Review state: candidate (learned, not reviewed), approved, or retired (hidden from search).",
+    )
     created_at: datetime
     updated_at: datetime
     text: str = Field(default="", description="Markdown rendering: title, parameters, steps, pitfalls.")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal, Protocol
 
-from deftly.tools.models import FeedbackEvent, Procedure, Ratings, TraceRecord, TraceStatus
+from deftly.tools.models import FeedbackEvent, Procedure, ProcedureState, Ratings, TraceRecord, TraceStatus
 from deftly.tools.trace import Trace
 
 Vector = list[float]
@@ -148,7 +148,26 @@ class ProcedureStore(Protocol):
 
     def record_feedback(self, event: FeedbackEvent) -> None: ...
 
-    def feedback_notes(self, procedure_id: str, limit: int) -> list[str]: ...
+    def feedback(self, procedure_id: str, limit: int) -> list[FeedbackEvent]:
+        """The latest rating events that carry notes, newest first (distinct notes)."""
+        ...
+
+    def set_state(
+        self,
+        procedure_id: str,
+        state: ProcedureState,
+        reason: str,
+        *,
+        now: datetime,
+        only_from: Sequence[ProcedureState] = ("candidate", "approved", "retired"),
+        min_rated_since_change: int = 0,
+    ) -> bool:
+        """Change the review state in one conditional update; whether it changed."""
+        ...
+
+    def procedures_in_state(self, states: Sequence[ProcedureState], limit: int) -> list[tuple[Procedure, Ratings]]:
+        """Procedures in any of ``states``, with their ratings and review record."""
+        ...
 
     def get_version(self, procedure_id: str, version: int) -> Procedure | None: ...
 

@@ -7,9 +7,10 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from deftly.tools.errors import InvalidInput, ProcedureNotFound
-from deftly.tools.models import FeedbackEvent, Stats
+from deftly.tools.models import FeedbackEvent, Ratings, Stats
 from deftly.tools.ports import ProcedureStore
 from deftly.tools.ranking import stats_for
+from deftly.tools.review import RetirePolicy
 from deftly.tools.secrets import scrub_text
 
 MAX_NOTES_CHARS = 2000
@@ -29,8 +30,12 @@ def rate_procedure(
     now: datetime,
     notes: str | None = None,
     failed_step: int | None = None,
+    retire: RetirePolicy | None = None,
 ) -> RateResult:
     """Record one run's outcome. Counters change atomically, so concurrent raters lose nothing.
+
+    Notes are kept as feedback, apart from the procedure (get_procedure quotes them); they never become
+    steps or pitfalls. A procedure whose ratings stay low is retired (``RetirePolicy``).
 
     Raises:
         ProcedureNotFound: no such id in this namespace.
@@ -59,9 +64,25 @@ def rate_procedure(
     ratings = store.get_ratings([procedure.id]).get(procedure.id)
     stats = stats_for(procedure, ratings, store.step_failures(procedure.id) if not success else None)
     outcome = "success" if success else "failure" + (f" at step {failed_step}" if failed_step else "")
-    return RateResult(
-        id=procedure.id,
-        stats=stats,
-        message=f"Recorded a {outcome}; success rate is now {stats.success_rate:.0%} over "
-        f"{stats.successes + stats.failures} rated run(s).",
+    message = (
+        f"Recorded a {outcome}; success rate is now {stats.success_rate:.0%} over "
+        f"{stats.successes + stats.failures} rated run(s)."
+    )
+    if ratings is not None and _retired(store, procedure.id, ratings, stats, retire or RetirePolicy(), now):
+        message += " It kept failing, so it was retired: find_procedure no longer offers it."
+    return RateResult(id=procedure.id, stats=stats, message=message)
+
+
+def _retired(
+    store: ProcedureStore, procedure_id: str, ratings: Ratings, stats: Stats, policy: RetirePolicy, now: datetime
+) -> bool:
+    if not policy.due(ratings, stats):
+        return False
+    return store.set_state(
+        procedure_id,
+        "retired",
+        policy.reason(stats),
+        now=now,
+        only_from=("candidate", "approved"),
+        min_rated_since_change=policy.min_ratings,
     )

@@ -19,6 +19,7 @@ from pydantic import Field
 
 from deftly.tools.errors import DeftlyError
 from deftly.tools.instantiate import procedure_prompt
+from deftly.tools.review import servable
 
 if TYPE_CHECKING:
     from deftly.server.runtime import Runtime
@@ -63,7 +64,7 @@ def procedure_prompts(runtime: Runtime) -> list[MCPPrompt]:
         procedures = runtime.store().list_procedures(MAX_LISTED_PROCEDURES)
     except DeftlyError:
         return []
-    return [_as_prompt(p) for p in procedures]
+    return [_as_prompt(p) for p in procedures if servable(p, runtime.settings)]
 
 
 def _as_prompt(procedure: Procedure) -> MCPPrompt:
@@ -90,7 +91,7 @@ def get_procedure_prompt(runtime: Runtime, name: str, arguments: dict[str, str] 
         MCPError (invalid params): no such prompt, or an argument the procedure does not take.
     """
     procedure = runtime.store().get_procedure(name)
-    if procedure is None:
+    if procedure is None or not servable(procedure, runtime.settings):
         raise MCPError(
             INVALID_PARAMS,
             f"No prompt named {name!r}. Use {USE_PROCEDURAL_MEMORY!r} or a procedure id from prompts/list "

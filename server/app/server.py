@@ -40,6 +40,7 @@ from deftly.tools.models import Outcome
 from deftly.tools.ports import SearchFilters
 from deftly.tools.rate_procedure import RateResult, rate_procedure
 from deftly.tools.record_trace import RecordResult, record_trace
+from deftly.tools.review import ReviewAction, ReviewResult, review_procedure, servable
 from deftly.tools.trace_status import trace_status
 
 P = ParamSpec("P")
@@ -101,6 +102,7 @@ async def _procedure_resources(runtime: Runtime) -> list[MCPResource]:
                 mime_type="text/markdown",
             )
             for p in procedures
+            if servable(p, runtime.settings)
         ]
 
     try:
@@ -136,6 +138,15 @@ def build_server(settings: Settings, runtime: Runtime | None = None) -> DeftlySe
         middleware=[declare_in_handshake, skill_changes.track],
     )
     _register_tools(server)
+    if settings.review == "agents":
+        server.add_tool(
+            tool_review_procedure,
+            name="review_procedure",
+            title="Approve, reject or restore a procedure",
+            annotations=ToolAnnotations(
+                readOnlyHint=False, destructiveHint=False, idempotentHint=True, openWorldHint=False
+            ),
+        )
     _register_resources(server)
     register_skills(server, runtime)
     register_prompts(server)
@@ -267,6 +278,7 @@ def tool_find_procedure(
         filters=filters,
         min_success_rate=min_success_rate,
         policy=runtime.settings.ranking_policy(),
+        review=runtime.settings.review,
     )
 
 
@@ -296,6 +308,24 @@ def tool_rate_procedure(
     """
     store = ctx.request_context.lifespan_context.store()
     return rate_procedure(store, id, success, now=_now(), notes=notes, failed_step=failed_step)
+
+
+@agent_errors
+def tool_review_procedure(
+    id: Annotated[str, Field(description="The procedure to review.", min_length=1, max_length=200)],
+    action: Annotated[
+        ReviewAction,
+        Field(description="approve: serve it; reject: retire it (say why); restore: make a retired one a candidate."),
+    ],
+    ctx: AppContext,
+    reason: Annotated[str, Field(description="Why (recorded with the new state).", max_length=300)] = "",
+) -> ReviewResult:
+    """Review a learned procedure: approve it so find_procedure serves it, or reject it with a reason.
+
+    Read it with get_procedure first: approve only steps that do what the user would want.
+    """
+    store = ctx.request_context.lifespan_context.store()
+    return review_procedure(store, id, action, now=_now(), reason=reason)
 
 
 def _register_resources(server: DeftlyServer) -> None:

@@ -60,12 +60,14 @@ from mcp.types import Resource as MCPResource
 from mcp_types.version import MODERN_PROTOCOL_VERSIONS
 
 from deftly.server.app.prompts import MAX_LISTED_PROCEDURES
+from deftly.tools import review
 from deftly.tools.errors import DeftlyError
 from deftly.tools.skill_format import front_matter_fields, render_skill, stable_skill_name
 
 if TYPE_CHECKING:
     from deftly.server.runtime import Runtime
     from deftly.tools.models import Procedure
+    from deftly.tools.review import ReviewSettings
 
 log = logging.getLogger(__name__)
 
@@ -79,9 +81,9 @@ READ_PAGE = 500
 CACHE_HINTS = {"ttlMs": 0, "cacheScope": "private"}
 
 
-def servable(procedure: Procedure) -> bool:
-    """Whether ``procedure`` is served as a skill: every one, until procedures are reviewed."""
-    return True
+def servable(procedure: Procedure, settings: ReviewSettings) -> bool:
+    """Whether ``procedure`` is served as a skill: as by find_procedure (``deftly.tools.review``)."""
+    return review.servable(procedure, settings)
 
 
 def skill_uri(name: str) -> str:
@@ -158,7 +160,7 @@ class SkillCatalog:
         if procedure is None or stable_skill_name(procedure.id) != name:
             # Only a procedure whose id is not itself a valid name (some imported skills) is named otherwise.
             procedure = next((p for named, p in self._named() if named == name), None)
-        return serve(procedure) if procedure is not None and servable(procedure) else None
+        return serve(procedure) if procedure is not None and servable(procedure, self.runtime.settings) else None
 
     def fingerprint(self) -> str:
         """Changes whenever a skill is added, removed or its SKILL.md changes."""
@@ -167,7 +169,7 @@ class SkillCatalog:
 
     def _named(self) -> list[tuple[str, Procedure]]:
         """The servable procedures with their skill names, by name; naming costs nothing, rendering does."""
-        named = [(stable_skill_name(p.id), p) for p in self._procedures() if servable(p)]
+        named = [(stable_skill_name(p.id), p) for p in self._procedures() if servable(p, self.runtime.settings)]
         return sorted(named, key=lambda pair: pair[0])
 
     def _procedures(self) -> Iterator[Procedure]:

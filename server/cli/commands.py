@@ -139,6 +139,7 @@ def search(args: argparse.Namespace, settings: Settings) -> int:
         now=now(),
         max_results=args.limit,
         policy=settings.ranking_policy(),
+        review=settings.review,
     )
     runtime.stop()
     if args.json:

@@ -1,4 +1,4 @@
-"""The ``deftly`` command line: serve, import, list, search, show, stats, export, forget, hook, install, demo.
+"""The ``deftly`` command line: serve, import, list, search, show, stats, export, forget, review, hook, install, demo.
 
 Exit codes (``output.EXIT_CODES_HELP``, printed by ``deftly --help``): 0 success, 1 unexpected failure,
 2 bad input (a message says what to send instead), 3 partial (some files rejected or failed), 130
@@ -117,7 +117,7 @@ def check_home(args: argparse.Namespace, settings: Settings) -> str | None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from deftly.server.cli import commands, hook_commands, listing, serving, skill_commands
+    from deftly.server.cli import commands, hook_commands, listing, review_commands, serving, skill_commands
     from deftly.server.cli.demo import demo
 
     parser = argparse.ArgumentParser(
@@ -218,6 +218,16 @@ def build_parser() -> argparse.ArgumentParser:
     forget.add_argument("--all", action="store_true", help="forget every procedure and trace of --namespace")
     forget.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     forget.set_defaults(handler=commands.forget)
+
+    review = sub.add_parser(
+        "review", parents=logged, help="list procedures waiting for review; approve, reject or restore one"
+    )
+    review.add_argument("action", nargs="?", choices=["approve", "reject", "restore"], help="omit to list")
+    review.add_argument("id", nargs="?", help="the procedure")
+    review.add_argument("--retired", action="store_true", help="list retired procedures (and why) instead")
+    review.add_argument("--reason", help="why (recorded with a rejection)")
+    review.add_argument("--json", action="store_true")
+    review.set_defaults(handler=review_commands.review)
 
     demo_parser = sub.add_parser(
         "demo", parents=[verbose], help="try deftly on built-in example sessions (a temporary home, offline)"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from deftly.server.storage.store import LanceStore
 from deftly.tools.errors import DeftlyError
@@ -116,6 +117,13 @@ def import_skills(store: LanceStore, embedder: Embedder, folder: Path, *, now: d
     return outcomes
 
 
+def _content(procedure: Procedure) -> dict[str, Any]:
+    """What a skill file says; where steps were learned (``Step.sources``) is not in it."""
+    content = procedure.model_dump(include=_CONTENT)
+    content["steps"] = [{k: v for k, v in step.items() if k != "sources"} for step in content["steps"]]
+    return content
+
+
 def _place(
     procedure: Procedure,
     existing: Procedure | None,
@@ -126,7 +134,7 @@ def _place(
     if existing is None:
         created.append(procedure)
         return "created"
-    if procedure.model_dump(include=_CONTENT) == existing.model_dump(include=_CONTENT):
+    if _content(procedure) == _content(existing):
         return "unchanged"
     update = procedure.model_dump(include=_CONTENT)
     merged = existing.model_copy(

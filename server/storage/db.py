@@ -148,6 +148,7 @@ class Database:
         self.feedback = self._open("feedback", schema.FEEDBACK)
         self.versions = self._open("procedure_versions", schema.PROCEDURE_VERSIONS)
         self.meta = self._open("meta", schema.META)
+        self._add_review_columns()
         self._check_meta()
         self._ensure_indexes()
 
@@ -160,6 +161,19 @@ class Database:
             except (OSError, ValueError):
                 # Another process created it between our open and create.
                 return self._conn.open_table(name)
+
+    def _add_review_columns(self) -> None:
+        """Stats tables written before procedures had a review state get its (nullable) columns."""
+        present = set(self.stats.schema.names)
+        missing = [f for f in schema.REVIEW_FIELDS if f.name not in present]
+        if not missing:
+            return
+        try:
+            self.stats.add_columns(missing)
+        except Exception as exc:  # another process may have added them first
+            if not set(self._conn.open_table("procedure_stats").schema.names) >= {f.name for f in missing}:
+                raise StoreMismatch(f"could not add the review columns to procedure_stats: {exc}") from exc
+            self.stats = self._conn.open_table("procedure_stats")
 
     def _check_meta(self) -> None:
         rows = {r["key"]: r["value"] for r in self.meta.search().limit(100).to_list()}

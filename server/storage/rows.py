@@ -6,7 +6,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from deftly.tools.models import MetadataValue, Procedure, TraceRecord
+from deftly.tools.models import MetadataValue, Procedure, Ratings, TraceRecord
 from deftly.tools.render import search_document
 
 _BODY_FIELDS = {"when_to_use", "parameters", "steps", "pitfalls", "metadata", "examples", "goal"}
@@ -58,6 +58,12 @@ def row_to_procedure(row: dict[str, Any]) -> Procedure:
         updated_at=as_utc(row["updated_at"]),
         **body,
     )
+
+
+def row_to_ratings(row: dict[str, Any]) -> Ratings:
+    """A stats row; the review columns are null on rows older than them (a candidate, never reviewed)."""
+    values = {k: v for k, v in row.items() if v is not None}
+    return Ratings.model_validate(values)
 
 
 def trace_to_row(record: TraceRecord, content: str) -> dict[str, Any]:

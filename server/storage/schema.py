@@ -71,6 +71,16 @@ def search_vectors_schema(dimensions: int) -> pa.Schema:
     )
 
 
+# A procedure's review state lives with its counters: both change only through SQL updates, and every
+# process's ratings cache is keyed by this table's version. Nullable (older tables get them on open): a
+# null state is a candidate.
+REVIEW_FIELDS = [
+    pa.field("state", pa.string()),
+    pa.field("state_reason", pa.string()),
+    pa.field("state_changed_at", TIMESTAMP),
+    pa.field("rated_at_state_change", pa.int64()),
+]
+
 PROCEDURE_STATS = pa.schema(
     [
         pa.field("id", pa.string(), nullable=False),
@@ -80,6 +90,7 @@ PROCEDURE_STATS = pa.schema(
         pa.field("recent_successes", pa.float64(), nullable=False),
         pa.field("recent_failures", pa.float64(), nullable=False),
         pa.field("last_rated_at", TIMESTAMP),
+        *REVIEW_FIELDS,
     ]
 )
 

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from deftly.server.storage.db import Database
-from deftly.server.storage.rows import as_utc, metadata_tokens, row_to_procedure
+from deftly.server.storage.rows import as_utc, metadata_tokens, row_to_procedure, row_to_ratings
 from deftly.server.storage.schema import sql_in, sql_list
 from deftly.tools.models import Procedure, Ratings
 from deftly.tools.ports import Candidate, SearchFilters, SearchHit, Vector
@@ -117,7 +117,7 @@ class LanceSearch:
         if missing:
             where = f"{self._ns} AND {sql_in('id', missing)}"
             rows = await self.db.reader.rows("procedure_stats", where, None, len(missing) * 2)
-            fetched = {row["id"]: Ratings.model_validate(row) for row in rows}
+            fetched = {row["id"]: row_to_ratings(row) for row in rows}
             for pid in missing:
                 cache.put(version, (self.namespace, pid), fetched.get(pid))
             found.update(fetched)
@@ -139,7 +139,7 @@ class LanceSearch:
         for row in rows:
             cache.put((self.namespace, row["id"]), row_to_procedure(row))
         ratings = reader.run(reader.rows("procedure_stats", self._ns, None, count + 1))
-        found = {row["id"]: Ratings.model_validate(row) for row in ratings}
+        found = {row["id"]: row_to_ratings(row) for row in ratings}
         self.db.ratings_cache.fill(version, [((self.namespace, row["id"]), found.get(row["id"])) for row in rows])
         return len(rows)
 

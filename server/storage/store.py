@@ -4,16 +4,25 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
-from deftly.server.storage.rows import metadata_tokens, procedure_to_row, row_to_procedure, utcnow
+from deftly.server.storage.rows import (
+    as_utc,
+    metadata_tokens,
+    procedure_to_row,
+    row_to_procedure,
+    row_to_ratings,
+    utcnow,
+)
 from deftly.server.storage.schema import sql_in, sql_str, sql_timestamp
 from deftly.server.storage.search_store import PROCEDURE_COLUMNS, LanceSearch
 from deftly.server.storage.traces_store import LanceTraceStore
-from deftly.tools.models import FeedbackEvent, Procedure
+from deftly.tools.models import FeedbackEvent, Procedure, ProcedureState, Ratings
 from deftly.tools.ports import Embedding, Vector
 
 RECENT_DECAY = 0.7
+_STATE_SQL = "COALESCE(state, 'candidate')"
 
 
 class LanceStore(LanceSearch, LanceTraceStore):
@@ -23,11 +32,67 @@ class LanceStore(LanceSearch, LanceTraceStore):
 
     def get_procedure(self, procedure_id: str) -> Procedure | None:
         rows = self._procedure_rows(f"id = {sql_str(procedure_id)}", limit=1)
-        return row_to_procedure(rows[0]) if rows else None
+        return self._with_states([row_to_procedure(rows[0])])[0] if rows else None
 
     def list_procedures(self, limit: int, offset: int = 0) -> list[Procedure]:
         rows = self._procedure_rows("TRUE", limit=limit, offset=offset)
-        return [row_to_procedure(row) for row in rows]
+        return self._with_states([row_to_procedure(row) for row in rows])
+
+    def _with_states(self, procedures: list[Procedure]) -> list[Procedure]:
+        """The procedures with their review state (kept in the stats table)."""
+        if not procedures:
+            return procedures
+        ratings = self._stats_rows([p.id for p in procedures])
+        return [p.model_copy(update={"state": ratings[p.id].state}) if p.id in ratings else p for p in procedures]
+
+    def _stats_rows(self, procedure_ids: Sequence[str]) -> dict[str, Ratings]:
+        where = f"{self._ns} AND {sql_in('id', procedure_ids)}"
+        rows = self.db.stats.search().where(where).limit(len(procedure_ids) * 2).to_list()
+        return {row["id"]: row_to_ratings(row) for row in rows}
+
+    # --- review -------------------------------------------------------------------------------
+
+    def set_state(
+        self,
+        procedure_id: str,
+        state: ProcedureState,
+        reason: str,
+        *,
+        now: datetime,
+        only_from: Sequence[ProcedureState] = ("candidate", "approved", "retired"),
+        min_rated_since_change: int = 0,
+    ) -> bool:
+        """Move a procedure to ``state`` if it is in one of ``only_from`` (and, for an automatic change, has
+        been rated ``min_rated_since_change`` times since its state last changed); one SQL update, so a
+        concurrent change is never overwritten by a stale read. Returns whether it changed."""
+        where = (
+            f"{self._ns} AND id = {sql_str(procedure_id)} AND {sql_in(_STATE_SQL, only_from)}"
+            f" AND successes + failures - COALESCE(rated_at_state_change, 0) >= {int(min_rated_since_change)}"
+        )
+        result = self.db.stats.update(
+            where=where,
+            values_sql={
+                "state": sql_str(state),
+                "state_reason": sql_str(reason),
+                "state_changed_at": sql_timestamp(now),
+                "rated_at_state_change": "successes + failures",
+            },
+        )
+        self.db.wrote("procedure_stats")
+        return int(result.rows_updated) > 0
+
+    def procedures_in_state(self, states: Sequence[ProcedureState], limit: int) -> list[tuple[Procedure, Ratings]]:
+        """Procedures in any of ``states`` with their stats row (reason, when), newest change first."""
+        where = f"{self._ns} AND {sql_in(_STATE_SQL, states)}"
+        ratings = {row["id"]: row_to_ratings(row) for row in self.db.stats.search().where(where).limit(limit).to_list()}
+        if not ratings:
+            return []
+        rows = self._procedure_rows(sql_in("id", list(ratings)), limit=len(ratings) * 2)
+        found = [row_to_procedure(row) for row in rows]
+        pairs = [(p.model_copy(update={"state": ratings[p.id].state}), ratings[p.id]) for p in found]
+        oldest = datetime.min.replace(tzinfo=UTC)
+        pairs.sort(key=lambda pair: pair[1].state_changed_at or pair[0].created_at or oldest, reverse=True)
+        return pairs
 
     def count_procedures(self) -> int:
         return int(self.db.procedures.count_rows(self._ns))
@@ -136,12 +201,16 @@ class LanceStore(LanceSearch, LanceTraceStore):
             counts[int(row["failed_step"])] = counts.get(int(row["failed_step"]), 0) + 1
         return counts
 
-    def feedback_notes(self, procedure_id: str, limit: int) -> list[str]:
-        """Distinct notes agents left when rating, newest first."""
+    def feedback(self, procedure_id: str, limit: int) -> list[FeedbackEvent]:
+        """The rating events that carry notes, newest first, one per distinct note."""
         where = f"{self._ns} AND procedure_id = {sql_str(procedure_id)} AND notes IS NOT NULL"
-        rows = self.db.feedback.search().where(where).select(["notes", "created_at"]).limit(10_000).to_list()
+        rows = self.db.feedback.search().where(where).limit(10_000).to_list()
         rows.sort(key=lambda row: row["created_at"], reverse=True)
-        return list(dict.fromkeys(row["notes"] for row in rows))[:limit]
+        events: dict[str, FeedbackEvent] = {}
+        for row in rows:
+            if row["notes"] not in events:
+                events[row["notes"]] = FeedbackEvent.model_validate({**row, "created_at": as_utc(row["created_at"])})
+        return list(events.values())[:limit]
 
     def record_feedback(self, event: FeedbackEvent) -> None:
         row = event.model_dump()
@@ -173,4 +242,8 @@ def _empty_ratings_row(procedure_id: str, namespace: str) -> dict[str, Any]:
         "recent_successes": 0.0,
         "recent_failures": 0.0,
         "last_rated_at": None,
+        "state": "candidate",
+        "state_reason": "",
+        "state_changed_at": None,
+        "rated_at_state_change": 0,
     }

@@ -106,7 +106,7 @@ async def test_record_then_find_get_and_rate(connected: Connected) -> None:
 
     detail = structured(await client.call_tool("get_procedure", {"id": procedure_id}))
     assert (detail["stats"]["successes"], detail["stats"]["failures"]) == (1, 1)
-    assert detail["reported_pitfalls"] == [note]
+    assert [n["quote"] for n in detail["feedback"]] == [f'"{note}"']
 
     found = structured(await client.call_tool("find_procedure", {"query": "cancel my flight reservation"}))
     hit = found["procedures"][0]

@@ -165,7 +165,7 @@ async def test_a_procedure_that_is_not_servable_is_no_skill(
     async with Client(build_server(settings), mode=mode) as client:
         kept = await learn(client, cancel_trace(), "s-1")
         held = await learn(client, address_trace(), "s-2")
-        monkeypatch.setattr(skills, "servable", lambda procedure: procedure.id != held)
+        monkeypatch.setattr(skills, "servable", lambda procedure, settings: procedure.id != held)
 
         assert [entry["frontmatter"]["name"] for entry in await all_skills(client)] == [kept]
         assert not [r for r in (await client.list_resources()).resources if str(r.uri).startswith(f"skill://{held}")]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from deftly.tools.extract.base import Draft, Extraction, Skipped, Task
+from deftly.tools.extract.injection import obeyed_in, obeyed_reason, screened
 from deftly.tools.extract.segment import is_substantive, split_tasks
 from deftly.tools.extract.select import lesson_from, skip_reason
 from deftly.tools.extract.steps import StepPlan, generalize_text, plan_steps
@@ -59,15 +60,16 @@ class HeuristicExtractor:
         names = known_names(trace)
         literals = trace_literals(trace, names)
         extraction = Extraction(extractor=self.name)
+        obeyed = obeyed_in(trace)
         for task in split_tasks(trace):
             binder = ValueBinder(request="\n".join(task.user_texts), cwd=trace.cwd)
             plan = plan_steps(task.calls, binder)
-            reason = skip_reason(task, plan, outcome)
+            reason = obeyed_reason(task.calls, obeyed) or skip_reason(task, plan, outcome)
             if reason is None:
                 draft = build_draft(task, plan, binder, names)
                 extraction.drafts.append(without_leaks(draft, literals))
             else:
-                extraction.skipped.append(skipped_task(task, reason, binder, names))
+                extraction.skipped.append(screened(skipped_task(task, reason, binder, names)))
         return extraction
 
 

@@ -4,6 +4,10 @@ Failed calls never become steps. A failure followed by a different tool that
 worked becomes a decision point on that step; a failure the agent fixed by
 retrying the same tool becomes a pitfall. Exact retries collapse, and
 consecutive calls of one tool on different values become one repeated step.
+
+Error text is data from a tool, not ours to repeat: a decision or pitfall quotes only the error's
+kind (its first clause, generalized and clipped, ``injection.error_kind``), and nothing of an error
+that reads as instructions. Each step records the call it came from (``Step.sources``).
 """
 
 from __future__ import annotations
@@ -11,13 +15,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from deftly.tools.extract.injection import error_kind
 from deftly.tools.extract.tools_kind import is_scratchpad, words
 from deftly.tools.generalize import ValueBinder, canonical_json, command_head
 from deftly.tools.models import Step
 from deftly.tools.trace import ToolCall
 from deftly.tools.values import redact_patterns, replace_values
-
-_MAX_ERROR_CHARS = 120
 
 
 @dataclass
@@ -31,7 +34,7 @@ class StepPlan:
 @dataclass
 class _Failure:
     tool: str
-    error: str
+    error: str | None  # the error's kind, None when none of its text may be kept
 
 
 def plan_steps(calls: list[ToolCall], binder: ValueBinder) -> StepPlan:
@@ -60,7 +63,10 @@ def plan_steps(calls: list[ToolCall], binder: ValueBinder) -> StepPlan:
                 continue
         plan.first_arguments[len(plan.steps)] = call.arguments
         arguments = binder.generalize(call.tool, call.arguments)
-        plan.steps.append(Step(action=describe(call.tool), tool=call.tool, arguments=arguments, decision=decision))
+        step = Step(
+            action=describe(call.tool), tool=call.tool, arguments=arguments, decision=decision, sources=[call.call_id]
+        )
+        plan.steps.append(step)
         binder.add_result(len(plan.steps), call.result.content if call.result else "")
     for failure in pending:
         plan.pitfalls.append(_pitfall(failure, binder))
@@ -82,8 +88,7 @@ def _resolve_failures(
         if failure.tool in succeeds_later:
             plan.pitfalls.append(_pitfall(failure, binder))
         elif decision is None:
-            error = generalize_text(failure.error, binder)
-            decision = f'If `{failure.tool}` fails with "{error}", call `{tool}` instead.'
+            decision = f"If `{failure.tool}` fails{_with_error(failure, binder)}, call `{tool}` instead."
         else:
             plan.pitfalls.append(_pitfall(failure, binder))
     return decision
@@ -101,13 +106,17 @@ def _repeat(step: Step, call: ToolCall, first: dict[str, Any], binder: ValueBind
 
 
 def _pitfall(failure: _Failure, binder: ValueBinder) -> str:
-    return f'`{failure.tool}` can fail with "{generalize_text(failure.error, binder)}"; check its arguments first.'
+    return f"`{failure.tool}` can fail{_with_error(failure, binder)}; check its arguments first."
 
 
-def _error_text(call: ToolCall) -> str:
-    error = (call.result.error if call.result and call.result.error else "") or "an error"
+def _with_error(failure: _Failure, binder: ValueBinder) -> str:
+    return f' with "{generalize_text(failure.error, binder)}"' if failure.error else ""
+
+
+def _error_text(call: ToolCall) -> str | None:
+    error = (call.result.error if call.result and call.result.error else "") or ""
     error = error.strip().removeprefix("Error:").strip()
-    return error if len(error) <= _MAX_ERROR_CHARS else error[: _MAX_ERROR_CHARS - 1] + "…"
+    return error_kind(error) if error else None
 
 
 def generalize_text(text: str, binder: ValueBinder) -> str:
