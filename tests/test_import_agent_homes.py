@@ -92,7 +92,10 @@ def test_imports_every_agent_home_then_skips_unchanged_files(user_home: Path, de
         "copilot": ["events.jsonl"],
     }, "sub-agent transcripts, notes and config files are not sessions"
     assert {r["format"] for r in first["results"]} == {"claude-code", "codex", "openclaw", "copilot"}
-    assert first["completed"] == 5 and first["procedures"] >= 5
+    # The Codex session ends with the tests still failing: read, imported, and rightly not learned.
+    [codex] = [r for r in first["results"] if r["source"] == "codex"]
+    assert codex["status"] == "skipped" and "last attempt failed" in codex["reason"]
+    assert first["completed"] == 4 and first["procedures"] >= 4
     claude = [r for r in first["results"] if r["source"] == "claude-code"]
     assert sorted(r["session_id"] for r in claude) == sorted([RELEASE_SESSION, FLAG_SESSION])
     [copilot] = [r for r in first["results"] if r["source"] == "copilot"]
