@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from deftly.tools.extract.base import Draft, Extraction, ExtractionDeferred, Extractor, Skipped
 from deftly.tools.extract.heuristic import known_names, used_parameters
+from deftly.tools.extract.injection import looks_like_instruction, obeyed_in, obeyed_reason
 from deftly.tools.extract.prompt import SYSTEM_PROMPT, compact_trace
 from deftly.tools.extract.select import failure_shown
 from deftly.tools.extract.validate import leaks, trace_literals, without_leaks
@@ -156,11 +157,14 @@ class ClaudeExtractor:
             for i, s in enumerate(output.skipped)
         ]
         kept = []
+        obeyed = obeyed_in(trace)
         for draft in drafts:
-            failed = failure_shown(trace, outcome, draft.tools)
+            # The same evidence and injection rules as the offline extractor, whatever Claude concluded.
+            used = [c for c in trace.tool_calls if c.tool in draft.tools]
+            failed = failure_shown(trace, outcome, draft.tools) or obeyed_reason(used, obeyed)
             if failed is None:
-                kept.append(draft)
-            else:  # the same evidence rules as the offline extractor, whatever Claude concluded
+                kept.append(_without_instructions(draft))
+            else:
                 skipped.append(Skipped(task_index=draft.task_index, reason=failed, request=draft.goal))
         return Extraction(drafts=kept, skipped=skipped, extractor=self.name)
 
@@ -185,6 +189,15 @@ def _draft(procedure: ClaudeProcedure, index: int = 0) -> Draft:
     )
     declared = [Parameter(**p.model_dump()) for p in procedure.parameters]
     draft.parameters = used_parameters(draft, declared)
+    return draft
+
+
+def _without_instructions(draft: Draft) -> Draft:
+    """Pitfalls and decision points are Claude's words, but may repeat a tool result's: none may instruct."""
+    draft.pitfalls = [p for p in draft.pitfalls if not looks_like_instruction(p)]
+    for step in draft.steps:
+        if step.decision and looks_like_instruction(step.decision):
+            step.decision = None
     return draft
 
 
