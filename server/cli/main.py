@@ -1,4 +1,4 @@
-"""The ``deftly`` command line: serve, import, search, show, stats, export, forget, hook, install, demo.
+"""The ``deftly`` command line: serve, import, search, show, stats, export, compact, forget, hook, install, demo.
 
 Exit codes: 0 success, 1 unexpected failure, 2 bad input (a message says what to send instead).
 ``deftly hook`` never exits 2: Claude Code reads 2 as "block" (it would stop a compaction).
@@ -54,7 +54,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from deftly.server.cli import commands, hook_commands, skill_commands
+    from deftly.server.cli import commands, hook_commands, maintenance_commands, skill_commands
     from deftly.server.cli.demo import demo
 
     parser = argparse.ArgumentParser(prog="deftly", description="Procedural memory for AI agents, served over MCP.")
@@ -122,6 +122,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--json", action="store_true")
     export.set_defaults(handler=skill_commands.export)
+
+    compact = sub.add_parser(
+        "compact", parents=[common], help="compact the database and delete old table versions (every namespace)"
+    )
+    compact.add_argument("--json", action="store_true")
+    compact.set_defaults(handler=maintenance_commands.compact)
 
     forget = sub.add_parser("forget", parents=[common], help="delete a procedure, or a whole namespace, for good")
     forget.add_argument("id", nargs="?", help="the procedure to forget")
