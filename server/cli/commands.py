@@ -27,7 +27,9 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
 
     server = build_server(settings)
     if settings.transport == "stdio":
-        server.run("stdio")
+        from deftly.server.app.stdio import run_stdio
+
+        run_stdio(server, settings.limits())
     else:
         from deftly.server.app.http import check_bind, serve_http
 
