@@ -126,3 +126,17 @@ def test_deftly_compact_keeps_recent_versions_while_a_server_holds_the_lock(
 
     assert result["exclusive"] is False
     assert versions(store.db) >= before  # all younger than keep_versions_minutes
+
+
+def test_the_command_line_parser_does_not_import_lancedb() -> None:
+    """`deftly serve` answers initialize before LanceDB is imported (it takes seconds): commands import it late."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from deftly.server.cli.main import build_parser; build_parser(); print('lancedb' in sys.modules)"
+    )
+
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+
+    assert done.stdout.strip() == "False"
