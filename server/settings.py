@@ -10,6 +10,7 @@ import platformdirs
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from deftly.tools.limits import DEFAULT_LIMITS, Limits
 from deftly.tools.ranking import RankingPolicy
 from deftly.tools.review import ReviewMode
 
@@ -60,10 +61,23 @@ class Settings(BaseSettings):
     allowed_hosts: list[str] = Field(
         default_factory=list, description="Host headers accepted when binding a non-loopback address."
     )
-    max_trace_bytes: int = Field(default=20 * 1024 * 1024, ge=1024, description="Largest history accepted.")
+    max_request_bytes: int = Field(
+        default=DEFAULT_LIMITS.request_bytes,
+        ge=4096,
+        description="Largest JSON-RPC message accepted: one stdio line, one HTTP request body.",
+    )
+    max_trace_bytes: int = Field(default=DEFAULT_LIMITS.trace_bytes, ge=1024, description="Largest history accepted.")
+    max_trace_turns: int = Field(
+        default=DEFAULT_LIMITS.trace_turns, ge=10, description="Most messages and tool calls in one history."
+    )
+    max_json_depth: int = Field(
+        default=DEFAULT_LIMITS.json_depth, ge=16, le=1000, description="Deepest nesting of a message or a history."
+    )
     compact_every: int = Field(default=64, ge=1, description="Compact a table after this many writes by this process.")
     keep_versions_minutes: float = Field(
-        default=10.0, ge=0, description="Table versions younger than this survive compaction."
+        default=1.0,
+        ge=0,
+        description="Table versions younger than this survive the background cleanup (other processes may read them).",
     )
     ann_min_rows: int = Field(
         default=20_000, ge=1, description="Build the ANN (HNSW) index once this many search phrases are stored."
@@ -107,6 +121,9 @@ class Settings(BaseSettings):
     @property
     def is_loopback(self) -> bool:
         return self.host in LOOPBACK_HOSTS
+
+    def limits(self) -> Limits:
+        return Limits(self.max_request_bytes, self.max_trace_bytes, self.max_trace_turns, self.max_json_depth)
 
     def ranking_policy(self) -> RankingPolicy:
         return RankingPolicy(stale_after_days=self.stale_after_days, stale_half_life_days=self.stale_half_life_days)

@@ -261,9 +261,16 @@ class RawStdioServer:
             sink(line)
 
     def _send(self, message: dict[str, Any]) -> None:
+        self.send_line(json.dumps(message).encode())
+
+    def send_line(self, raw: bytes) -> None:
+        """Write ``raw`` and a newline to the server's stdin, whatever it holds."""
         assert self.process.stdin is not None
-        self.process.stdin.write(json.dumps(message).encode() + b"\n")
+        self.process.stdin.write(raw + b"\n")
         self.process.stdin.flush()
+
+    def next_message(self, timeout: float = 60.0) -> dict[str, Any]:
+        return self._read(time.monotonic() + timeout)
 
     def _read(self, deadline: float) -> dict[str, Any]:
         try:

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 
 from deftly.tools.errors import InvalidInput, ProcedureNotFound
 from deftly.tools.extract.injection import quoted_note
+from deftly.tools.limits import PROCEDURE_ID_HINT, require_id
 from deftly.tools.models import FeedbackEvent, Procedure, Ratings, Stats
 from deftly.tools.ports import ProcedureStore
 from deftly.tools.ranking import stats_for
@@ -44,7 +45,7 @@ def get_procedure(store: ProcedureStore, procedure_id: str, version: int | None 
         ProcedureNotFound: no such id in this namespace.
         InvalidInput: the version does not exist.
     """
-    current = store.get_procedure(procedure_id.strip())
+    current = store.get_procedure(require_id(procedure_id, "the procedure id", PROCEDURE_ID_HINT))
     if current is None:
         raise ProcedureNotFound(procedure_id, store.namespace)
     versions = store.list_versions(current.id)

@@ -66,7 +66,8 @@ def learn_batch(
     extractions = [extractor.extract(item.trace, item.record.outcome) for item in items]
     results = [LearnResult(item.record.resource_id, item.record.content_hash) for item in items]
     batch = _Batch(store, embedder, policy, now)
-    batch.add_drafts([(results[i], origin_of(item), d) for i, item in enumerate(items) for d in extractions[i].drafts])
+    origins = [origin_of(item) for item in items]  # once per trace, not per task: it reads the whole trace
+    batch.add_drafts([(results[i], origins[i], d) for i in range(len(items)) for d in extractions[i].drafts])
     batch.add_lessons([(results[i], s) for i, e in enumerate(extractions) for s in e.skipped if s.lesson])
     batch.flush()
     for result, extraction in zip(results, extractions, strict=True):

@@ -7,6 +7,7 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from deftly.tools.errors import InvalidInput, ProcedureNotFound
+from deftly.tools.limits import PROCEDURE_ID_HINT, require_id
 from deftly.tools.models import FeedbackEvent, Ratings, Stats
 from deftly.tools.ports import ProcedureStore
 from deftly.tools.ranking import stats_for
@@ -41,7 +42,7 @@ def rate_procedure(
         ProcedureNotFound: no such id in this namespace.
         InvalidInput: ``failed_step`` is not a step of the procedure, or given with success=True.
     """
-    procedure = store.get_procedure(procedure_id.strip())
+    procedure = store.get_procedure(require_id(procedure_id, "the procedure id", PROCEDURE_ID_HINT))
     if procedure is None:
         raise ProcedureNotFound(procedure_id, store.namespace)
     if failed_step is not None:

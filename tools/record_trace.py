@@ -14,6 +14,7 @@ from deftly.tools.errors import DeftlyError, InvalidInput
 from deftly.tools.formats import parse_history
 from deftly.tools.formats.builder import to_datetime
 from deftly.tools.formats.document import History
+from deftly.tools.limits import DEFAULT_LIMITS, Limits, check_history_depth, check_turns
 from deftly.tools.models import MetadataValue, Outcome, TraceRecord, TraceStatus
 from deftly.tools.ports import TraceStore
 from deftly.tools.secrets import SECRET, is_sensitive_key, scrub_text, scrub_trace
@@ -60,26 +61,34 @@ def record_trace(
     metadata: dict[str, Any] | None = None,
     outcome: Outcome | None = None,
     date: str | datetime | None = None,
-    max_bytes: int = 20 * 1024 * 1024,
+    max_bytes: int = DEFAULT_LIMITS.trace_bytes,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> RecordResult:
     """Parse, scrub and store a trace as ``pending``; the caller's worker extracts it later.
+
+    ``max_bytes`` bounds the history's size; ``limits`` its turns and nesting (its ``trace_bytes`` is not read).
 
     Raises:
         FormatError, TraceTooLarge, InvalidInput: the input is unusable; nothing is stored.
     """
     request = RecordRequest(history, format, title, session_id, metadata, outcome, date)
-    record, trace = prepare(store.namespace, request, now=now, max_bytes=max_bytes)
+    record, trace = prepare(store.namespace, request, now=now, max_bytes=max_bytes, limits=limits)
     return _outcome(store, record, trace, store.put_trace(record, trace))
 
 
 def record_many(
-    store: TraceStore, requests: list[RecordRequest], *, now: datetime, max_bytes: int = 20 * 1024 * 1024
+    store: TraceStore,
+    requests: list[RecordRequest],
+    *,
+    now: datetime,
+    max_bytes: int = DEFAULT_LIMITS.trace_bytes,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> list[RecordResult | DeftlyError]:
     """Record several traces with one write; a request that is unusable yields its error, in place."""
     prepared: list[tuple[TraceRecord, Trace] | DeftlyError] = []
     for request in requests:
         try:
-            prepared.append(prepare(store.namespace, request, now=now, max_bytes=max_bytes))
+            prepared.append(prepare(store.namespace, request, now=now, max_bytes=max_bytes, limits=limits))
         except DeftlyError as exc:
             prepared.append(exc)
     valid = [p for p in prepared if not isinstance(p, DeftlyError)]
@@ -87,11 +96,17 @@ def record_many(
     return [p if isinstance(p, DeftlyError) else _outcome(store, *p, next(changes)) for p in prepared]
 
 
-def prepare(namespace: str, request: RecordRequest, *, now: datetime, max_bytes: int) -> tuple[TraceRecord, Trace]:
+def prepare(
+    namespace: str, request: RecordRequest, *, now: datetime, max_bytes: int, limits: Limits = DEFAULT_LIMITS
+) -> tuple[TraceRecord, Trace]:
     """Validate, parse and scrub one request into the record and trace to store."""
     clean_metadata = validate_metadata(request.metadata or {})
     when = _parse_date(request.date)
-    trace = scrub_trace(parse_history(request.history, request.format, max_bytes=max_bytes))
+    if not isinstance(request.history, str) or len(request.history) <= max_bytes:  # else parsing says it is too big
+        check_history_depth(request.history, limits.json_depth)
+    parsed = parse_history(request.history, request.format, max_bytes=max_bytes)
+    check_turns(len(parsed.turns) + sum(len(chain) for chain in parsed.sidechains), limits.trace_turns)
+    trace = scrub_trace(parsed)
     content = trace.model_dump_json(exclude_none=True)
     content_hash = hashlib.sha256(content.encode("utf-8")).hexdigest()
     session = (request.session_id or trace.session_id or f"sess_{content_hash[:16]}").strip()

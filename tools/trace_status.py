@@ -7,6 +7,7 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from deftly.tools.errors import TraceNotFound
+from deftly.tools.limits import require_id
 from deftly.tools.models import MetadataValue, Outcome, TraceStatus
 from deftly.tools.ports import TraceStore
 
@@ -26,7 +27,9 @@ class TraceStatusView(BaseModel):
 
 
 def trace_status(store: TraceStore, resource_id: str) -> TraceStatusView:
-    record = store.get_trace(resource_id.strip())
+    record = store.get_trace(
+        require_id(resource_id, "the trace resource id", "pass the resource_id record_trace returned.")
+    )
     if record is None:
         raise TraceNotFound(resource_id, store.namespace)
     return TraceStatusView.model_validate(record.model_dump())

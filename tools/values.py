@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
+from typing import Any
 
 EMAIL = re.compile(r"\b[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}\b")
 URL = re.compile(r"\bhttps?://[^\s\"'<>)\]]+")
@@ -189,13 +191,57 @@ def _is_placeholder_word(text: str, match: re.Match[str]) -> bool:
 
 
 def literal_leaks(text: str, literals: Iterable[str]) -> list[str]:
-    """The sensitive literals that still occur in ``text`` (case-insensitive, whole words)."""
+    """The sensitive literals that still occur in ``text`` (case-insensitive, whole words).
+
+    Called once per task with every literal of the whole trace, so the literals are indexed by their
+    first word (once per collection) and only those whose first word occurs in ``text`` are checked:
+    a long trace's extraction stays linear in its length.
+    """
     lowered = text.lower()
     found = []
-    for literal in literals:
-        needle = literal.lower().strip()
-        if len(needle) < 3 or needle not in lowered:
-            continue
-        if re.search(rf"(?<![\w]){re.escape(needle)}(?![\w])", lowered):
+    for _, literal, needle in _literal_index(literals).candidates(lowered):
+        if needle in lowered and re.search(rf"(?<![\w]){re.escape(needle)}(?![\w])", lowered):
             found.append(literal)
     return found
+
+
+_WORD = re.compile(r"\w+")
+
+
+class _LiteralIndex:
+    """Literals by the first run of word characters of their lowered form.
+
+    A whole-word match of a literal always contains that run as a whole word of the text, so a literal
+    whose first word is not a word of the text cannot match.
+    """
+
+    def __init__(self, literals: Iterable[str]) -> None:
+        self.by_word: dict[str, list[tuple[int, str, str]]] = {}
+        self.wordless: list[tuple[int, str, str]] = []
+        for position, literal in enumerate(literals):
+            needle = literal.lower().strip()
+            if len(needle) < 3:
+                continue
+            word = _WORD.search(needle)
+            bucket = self.by_word.setdefault(word.group(0), []) if word else self.wordless
+            bucket.append((position, literal, needle))
+
+    def candidates(self, lowered: str) -> list[tuple[int, str, str]]:
+        words = set(_WORD.findall(lowered)) & self.by_word.keys()
+        return sorted([*self.wordless, *(c for word in words for c in self.by_word[word])])
+
+
+_last_index: tuple[weakref.ref[Any], int, _LiteralIndex] | None = None
+
+
+def _literal_index(literals: Iterable[str]) -> _LiteralIndex:
+    """The index of ``literals``; the last set's is kept (extractors pass one trace's set for every task)."""
+    global _last_index
+    if not isinstance(literals, set | frozenset):
+        return _LiteralIndex(literals)
+    cached = _last_index
+    if cached is not None and cached[0]() is literals and cached[1] == len(literals):
+        return cached[2]
+    index = _LiteralIndex(literals)
+    _last_index = (weakref.ref(literals), len(literals), index)
+    return index

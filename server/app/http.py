@@ -4,20 +4,28 @@ Loopback binds are the default. Binding any other address requires
 ``DEFTLY_AUTH_TOKEN``; every request must then carry ``Authorization: Bearer
 <token>`` or gets 401. Browser requests from origins other than loopback (or
 ``DEFTLY_ALLOWED_ORIGINS``) get 403, which stops DNS-rebinding attacks.
+
+Every POSTed message then passes the same checks as a stdio line (``wire.check_message``, with
+``Settings.limits``): a body over ``DEFTLY_MAX_REQUEST_BYTES`` gets 413, a body that is not UTF-8 JSON,
+nests too deep or holds a lone surrogate or an integer beyond 64 bits gets 400; both carry a JSON-RPC
+error. The SDK checks the JSON-RPC envelope itself and answers over HTTP.
 """
 
 from __future__ import annotations
 
 import hmac
+import json
 import logging
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from deftly.server.app.wire import Rejected, check_message, too_large
 from deftly.server.settings import Settings
 from deftly.tools.errors import InvalidInput
+from deftly.tools.limits import DEFAULT_LIMITS, Limits
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +42,10 @@ class HttpGuard:
         token: str | None,
         allowed_origins: Iterable[str] = (),
         allowed_hosts: Iterable[str] | None = None,
+        limits: Limits = DEFAULT_LIMITS,
     ) -> None:
         self.app = app
+        self.limits = limits
         self.token = token
         self.allowed_origins = {o.rstrip("/").lower() for o in allowed_origins}
         self.allowed_hosts = None if allowed_hosts is None else {h.lower() for h in allowed_hosts}
@@ -55,7 +65,36 @@ class HttpGuard:
         if self.token is not None and not self._authorized(headers.get("authorization", "")):
             await _reject(send, 401, "Missing or wrong bearer token.", {"www-authenticate": 'Bearer realm="deftly"'})
             return
+        if scope["type"] == "http" and scope.get("method") == "POST":
+            await self._checked(scope, receive, send, headers)
+            return
         await self.app(scope, receive, send)
+
+    async def _checked(self, scope: Scope, receive: Receive, send: Send, headers: dict[str, str]) -> None:
+        """Read the body, check it as one JSON-RPC message, then hand it on (replayed) or answer the error."""
+        declared = headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > self.limits.request_bytes:
+            await _reject_message(send, 413, too_large(int(declared), b"", self.limits))
+            return
+        body, size, more = bytearray(), 0, True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size <= self.limits.request_bytes:
+                body += chunk
+            more = message.get("more_body", False)
+        if size > self.limits.request_bytes:
+            await _reject_message(send, 413, too_large(size, bytes(body), self.limits))
+            return
+        checked = check_message(bytes(body), self.limits)
+        if isinstance(checked, Rejected):
+            log.warning("answered a bad HTTP message with error %d: %s", checked.code, checked.message)
+            await _reject_message(send, 400, checked)
+            return
+        await self.app(scope, _replay(bytes(body), receive), send)
 
     def _origin_allowed(self, origin: str) -> bool:
         normalized = origin.rstrip("/").lower()
@@ -84,6 +123,26 @@ async def _reject(send: Send, status: int, message: str, extra: dict[str, str] |
     await send({"type": "http.response.body", "body": body})
 
 
+def _replay(body: bytes, receive: Receive) -> Receive:
+    sent = False
+
+    async def replayed() -> Message:
+        nonlocal sent
+        if sent:
+            return await receive()
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return replayed
+
+
+async def _reject_message(send: Send, status: int, rejected: Rejected) -> None:
+    body = json.dumps(rejected.reply()).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
 def check_bind(settings: Settings) -> None:
     """Refuse to expose deftly beyond loopback without a token."""
     if not settings.is_loopback and settings.auth_token is None:
@@ -99,13 +158,17 @@ def http_app(server: Any, settings: Settings) -> ASGIApp:
 
     # HttpGuard does the Host/Origin checks for every route, so the SDK's own check is off.
     security = TransportSecuritySettings(enable_dns_rebinding_protection=False)
+    # HttpGuard enforces the body limit first (with a JSON-RPC error); the SDK's own is set to the same value.
+    size = settings.max_request_bytes
     if settings.transport == "sse":
-        app = server.sse_app(transport_security=security, host=settings.host)
+        app = server.sse_app(transport_security=security, host=settings.host, max_request_body_size=size)
     else:
-        app = server.streamable_http_app(transport_security=security, host=settings.host)
+        app = server.streamable_http_app(transport_security=security, host=settings.host, max_request_body_size=size)
     hosts = allowed_hosts(settings)
     token = settings.auth_token.get_secret_value() if settings.auth_token else None
-    return HttpGuard(app, token=token, allowed_origins=settings.allowed_origins, allowed_hosts=hosts)
+    return HttpGuard(
+        app, token=token, allowed_origins=settings.allowed_origins, allowed_hosts=hosts, limits=settings.limits()
+    )
 
 
 def allowed_hosts(settings: Settings) -> list[str] | None:
@@ -114,13 +177,3 @@ def allowed_hosts(settings: Settings) -> list[str] | None:
     if settings.is_loopback:
         return list(LOOPBACK_NAMES)
     return None
-
-
-def serve_http(server: Any, settings: Settings) -> None:
-    import uvicorn
-
-    check_bind(settings)
-    app = http_app(server, settings)
-    path = "/sse" if settings.transport == "sse" else "/mcp"
-    log.info("deftly serving %s on http://%s:%d%s", settings.transport, settings.host, settings.port, path)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level.lower(), log_config=None)

@@ -233,6 +233,7 @@ def tool_record_trace(
         outcome=outcome,
         date=date,
         max_bytes=runtime.settings.max_trace_bytes,
+        limits=runtime.settings.limits(),
     )
     runtime.wake_worker()
     return result

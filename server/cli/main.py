@@ -1,4 +1,5 @@
-"""The ``deftly`` command line: serve, import, list, search, show, stats, export, forget, review, hook, install, demo.
+"""The ``deftly`` command line: serve, import, list, search, show, stats, export, compact, forget, review, hook,
+install, demo.
 
 Exit codes (``output.EXIT_CODES_HELP``, printed by ``deftly --help``): 0 success, 1 unexpected failure,
 2 bad input (a message says what to send instead), 3 partial (some files rejected or failed), 130
@@ -117,7 +118,15 @@ def check_home(args: argparse.Namespace, settings: Settings) -> str | None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from deftly.server.cli import commands, hook_commands, listing, review_commands, serving, skill_commands
+    from deftly.server.cli import (
+        commands,
+        hook_commands,
+        listing,
+        maintenance_commands,
+        review_commands,
+        serving,
+        skill_commands,
+    )
     from deftly.server.cli.demo import demo
 
     parser = argparse.ArgumentParser(
@@ -212,6 +221,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--json", action="store_true")
     export.set_defaults(handler=skill_commands.export)
+
+    compact = sub.add_parser(
+        "compact", parents=logged, help="compact the database and delete old table versions (every namespace)"
+    )
+    compact.add_argument("--json", action="store_true")
+    compact.set_defaults(handler=maintenance_commands.compact)
 
     forget = sub.add_parser("forget", parents=logged, help="delete a procedure, or a whole namespace, for good")
     forget.add_argument("id", nargs="?", help="the procedure to forget")

@@ -39,12 +39,13 @@ _EXIT_CODES = {signal.SIGINT: EXIT_INTERRUPTED, signal.SIGTERM: EXIT_OK}
 
 def serve(args: argparse.Namespace, settings: Settings) -> int:
     from deftly.server.app.server import build_server
+    from deftly.server.app.stdio import run_stdio
 
     server = build_server(settings)
     if settings.transport == "stdio":
         stop = SignalStop(cleanup=server.runtime.stop)
         with stop.installed():
-            server.run("stdio")
+            run_stdio(server, settings.limits())
     else:
         stop = _serve_http(server, settings)
     return EXIT_OK if stop.code is None else stop.code

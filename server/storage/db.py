@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+import warnings
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -33,6 +34,11 @@ log = logging.getLogger(__name__)
 
 
 PROCEDURE_CACHE_SIZE = 20_000
+# How often the worker deletes old table versions. Every write (a rating, a recorded trace) leaves a
+# version and its files behind, whichever process made it; a round optimizes only the tables that
+# changed since they were last left clean, so it costs a version check per table when nothing did.
+CLEANUP_EVERY_SECONDS = 30.0
+COMPACT_ROUNDS = 4
 # How stale a table handle may be before it checks for other processes' commits: zero, so a
 # procedure one client's server learned is found through another's at once (measured: the extra
 # manifest reads cost a search no more than noise).
@@ -64,6 +70,21 @@ class LruCache(Generic[K, V]):
             self._items.move_to_end(key)
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
+
+
+@dataclass
+class _Cleanliness:
+    """A table version as first seen by this process, and whether cleanup has left no older one."""
+
+    version: int
+    seen_at: float
+    clean: bool = False
+
+
+@dataclass(frozen=True)
+class DiskUsage:
+    bytes: int
+    files: int
 
 
 @dataclass(frozen=True)
@@ -121,7 +142,7 @@ class Database:
         dimensions: int,
         embedding_model: str,
         compact_every: int = 64,
-        keep_versions: timedelta = timedelta(minutes=10),
+        keep_versions: timedelta = timedelta(minutes=1),
         ann_min_rows: int = 20_000,
         ann_ef: int = 64,
     ) -> None:
@@ -141,6 +162,8 @@ class Database:
         self._ann_checked_at = -ANN_CHECK_SECONDS
         self._writes: dict[str, int] = {}
         self._writes_lock = threading.Lock()
+        self._cleanliness: dict[str, _Cleanliness] = {}
+        self._cleaned_at = time.monotonic()
         self.traces = self._open("traces", schema.TRACES)
         self.procedures = self._open("procedures", schema.procedures_schema(dimensions))
         self.phrases = self._open("search_vectors", schema.search_vectors_schema(dimensions))
@@ -225,20 +248,82 @@ class Database:
             self._writes[table_name] = self._writes.get(table_name, 0) + count
 
     def maintain(self, *, force: bool = False, max_fragments: int = 8) -> list[str]:
-        """Compact fragmented tables (whichever process wrote them) and build the ANN index when due.
+        """Optimize tables (whichever process wrote them): compact their fragments, update their indexes and
+        delete their versions older than ``keep_versions``; then build the ANN index when due.
 
-        Returns the names of the tables compacted.
+        A table is optimized when it has more than ``max_fragments`` fragments, or when a cleanup round is due
+        (every ``CLEANUP_EVERY_SECONDS``) and it changed since an optimization last left no old version behind.
+        The grace period protects other processes: a version is deleted only once it is that old, so a read or
+        update another process started on it has long finished (they all start from the latest version).
+        Files no version refers to (a write killed before it committed) are kept; ``compact`` deletes them.
+
+        Returns the names of the tables optimized.
         """
-        compacted = []
+        now = time.monotonic()
+        cleanup_due = force or now - self._cleaned_at >= CLEANUP_EVERY_SECONDS
+        if cleanup_due:
+            self._cleaned_at = now
+        optimized = []
         for name, table in self._tables().items():
             with self._writes_lock:
                 self._writes[name] = 0
             fragments = table.stats()["fragment_stats"]["num_fragments"]
-            if force or fragments > max_fragments:
-                table.optimize(cleanup_older_than=self.keep_versions)
-                compacted.append(name)
+            if force or fragments > max_fragments or (cleanup_due and not self._left_clean(name, table, now)):
+                try:
+                    table.optimize(cleanup_older_than=self.keep_versions)
+                except RuntimeError as exc:  # a write by another process won the commit; it is kept
+                    log.info("optimizing %s gave way to a concurrent write; the next round retries: %s", name, exc)
+                    continue
+                self._optimized(name, table, now)
+                optimized.append(name)
         self._maybe_build_ann_index()
-        return compacted
+        return optimized
+
+    def _left_clean(self, name: str, table: Any, now: float) -> bool:
+        version = int(table.version)
+        state = self._cleanliness.get(name)
+        if state is None or state.version != version:
+            self._cleanliness[name] = _Cleanliness(version, now)
+            return False
+        return state.clean
+
+    def _optimized(self, name: str, table: Any, now: float) -> None:
+        state = self._cleanliness.get(name)
+        version = int(table.version)
+        if state is None or state.version != version:  # optimizing committed a version of its own
+            self._cleanliness[name] = _Cleanliness(version, now)
+        else:  # every older version predates this one, which was current when first seen
+            state.clean = now - state.seen_at >= self.keep_versions.total_seconds()
+
+    def compact(self, *, exclusive: bool) -> None:
+        """Compact every table and delete every old version now (``deftly compact``).
+
+        ``exclusive``: no other deftly process is running (the caller holds the worker lock), so versions
+        are deleted whatever their age, and so are files no version refers to. Otherwise versions younger
+        than ``keep_versions`` are kept, as the background cleanup does.
+        """
+        older_than = timedelta(0) if exclusive else self.keep_versions
+        with warnings.catch_warnings():  # LanceDB warns that 0 fails other readers: exclusive means there are none
+            warnings.simplefilter("ignore", UserWarning)
+            for table in self._tables().values():
+                for _ in range(COMPACT_ROUNDS):  # updating the indexes commits after the cleanup: go again
+                    version = table.version
+                    table.optimize(cleanup_older_than=older_than, delete_unverified=exclusive)
+                    if table.version == version:
+                        break
+        self._cleanliness.clear()
+        self._maybe_build_ann_index()
+
+    def disk_usage(self) -> DiskUsage:
+        """Bytes and files under the database directory."""
+        sizes = []
+        for path in Path(self.path).rglob("*"):
+            try:
+                if path.is_file():
+                    sizes.append(path.stat().st_size)
+            except FileNotFoundError:  # deleted meanwhile by another process's cleanup
+                continue
+        return DiskUsage(sum(sizes), len(sizes))
 
     def maintenance_due(self) -> bool:
         with self._writes_lock:

@@ -25,6 +25,7 @@ from deftly.server.settings import Settings
 pytestmark = pytest.mark.anyio
 
 MAX_TRACE_BYTES = 64 * 1024
+MAX_TRACE_TURNS = 200
 
 
 @dataclass
@@ -40,7 +41,9 @@ def anyio_backend() -> str:
 @pytest.fixture(scope="module", params=["auto", "legacy"])
 async def primed(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Primed]:
     home = tmp_path_factory.mktemp("bad-input") / "home"
-    settings = Settings(home=home, worker_poll_seconds=0.2, max_trace_bytes=MAX_TRACE_BYTES)
+    settings = Settings(
+        home=home, worker_poll_seconds=0.2, max_trace_bytes=MAX_TRACE_BYTES, max_trace_turns=MAX_TRACE_TURNS
+    )
     server = build_server(settings)
     async with Client(server, mode=request.param) as client:
         procedure_id = await learn(client, cancel_trace(), "primed")
@@ -135,6 +138,27 @@ BAD_CALLS: dict[str, tuple[str, dict[str, Any], list[str]]] = {
         ["min_success_rate", "less than or equal to 1"],
     ),
     "missing required argument": ("rate_procedure", {"success": True}, ["id", "Field required"]),
+    "blank procedure id (get)": ("get_procedure", {"id": "   "}, ["the procedure id is blank", "find_procedure"]),
+    "blank procedure id (rate)": (
+        "rate_procedure",
+        {"id": "\t ", "success": False},
+        ["the procedure id is blank", "find_procedure"],
+    ),
+    "history over the turn limit": (
+        "record_trace",
+        {"history": [{"role": "user" if i % 2 == 0 else "assistant", "content": f"m{i}"} for i in range(201)]},
+        ["201 turns, over the limit of 200", "DEFTLY_MAX_TRACE_TURNS", "in parts"],
+    ),
+    "history string nested 5,000 deep": (
+        "record_trace",
+        {"history": "[" * 5000 + "]" * 5000},
+        ["nests 5000 levels deep", "DEFTLY_MAX_JSON_DEPTH"],
+    ),
+    "history list nested 200 deep": (
+        "record_trace",
+        {"history": [{"role": "user", "content": "hi", "extra": json.loads("[" * 198 + "]" * 198)}]},
+        ["nests 200 levels deep", "DEFTLY_MAX_JSON_DEPTH"],
+    ),
 }
 
 
