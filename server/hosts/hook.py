@@ -82,7 +82,13 @@ def record_from_hook(payload: HookPayload, settings: Settings) -> str | None:
     content = read_bounded(path, settings.max_trace_bytes, name=f"the transcript {path}", hint=hint)
     text = content.decode("utf-8", errors="replace")
     request = RecordRequest(text, format=CLAUDE_CODE_FORMAT, session_id=payload.session_id)
-    record, trace = prepare(settings.namespace, request, now=datetime.now(UTC), max_bytes=settings.max_trace_bytes)
+    record, trace = prepare(
+        settings.namespace,
+        request,
+        now=datetime.now(UTC),
+        max_bytes=settings.max_trace_bytes,
+        limits=settings.limits(),
+    )
     enqueue(settings.home, record, trace)
     return record.resource_id
 

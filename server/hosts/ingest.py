@@ -128,7 +128,11 @@ def _record(runtime: Runtime, reads: list[_Read]) -> None:
     if not reads:
         return
     results = record_many(
-        runtime.store(), [r.request for r in reads], now=datetime.now(UTC), max_bytes=runtime.settings.max_trace_bytes
+        runtime.store(),
+        [r.request for r in reads],
+        now=datetime.now(UTC),
+        max_bytes=runtime.settings.max_trace_bytes,
+        limits=runtime.settings.limits(),
     )
     for read, result in zip(reads, results, strict=True):
         item = read.outcome
