@@ -67,6 +67,8 @@ def _assignments(text: str) -> Iterator[Span]:
         if not strength or found is None:
             continue
         value, span = found
+        if text[span[1] : span[1] + 1] in ("(", "["):
+            continue  # token = get_token(): code, not a value
         if (strength == 2 and plausible_value(value)) or (strength == 1 and token_like(value)):
             yield span
 
@@ -161,7 +163,7 @@ def _urls(text: str) -> Iterator[Span]:
 _SAID = re.compile(
     r"(?i)\b(?P<what>password|passphrase|passcode|pwd|pw|pin(?:[ \t]?code)?|api[ \t_-]?key|access[ \t_-]?key"
     r"|secret(?:[ \t]?key)?|credentials?|(?:auth|access|api|bearer|github|slack|npm)?[ \t]?token|key)"
-    r"(?:[ \t]+(?:for|of|on|to)[ \t]+(?:the[ \t]+|my[ \t]+|our[ \t]+)?[\w.@:/-]+)?"
+    r"(?:[ \t]+(?:for|of|on|to)(?:[ \t]+[\w.@:/-]+){1,4}?)?"
     r"(?:[ \t]+(?:is|was|are|to|would[ \t]+be|will[ \t]+be|should[ \t]+be)[ \t]*:?|[ \t]*[:=])[ \t]*"
     r"(?:now[ \t]+|still[ \t]+|just[ \t]+|actually[ \t]+|set[ \t]+to[ \t]+)?[\"'“‘`]?(?P<v>[^\s\"'”’`]+)"
     r"|\b(?:with|using|use)[ \t]+(?:the[ \t]+)?(?P<what2>password|passphrase|pwd|token|api[ \t]?key)[ \t]+"
@@ -203,7 +205,7 @@ def _detect_secrets_keywords(line: str) -> Iterator[Span]:
     for filename in _KEYWORD_CONTEXTS:
         for found in _keyword_detector().analyze_line(filename=filename, line=unescaped, line_number=1):
             value = found.secret_value
-            if value and plausible_value(value):
+            if value and plausible_value(value) and not any(c.isspace() for c in value):
                 for form in {value, json.dumps(value, ensure_ascii=False)[1:-1]}:
                     at = line.find(form)
                     while at >= 0:

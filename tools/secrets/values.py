@@ -49,7 +49,7 @@ _REFERENCE = re.compile(
     re.IGNORECASE,
 )
 _TYPE_NAME = re.compile(r"(?:[A-Z][a-z]+){2,}")  # SecretStr, TokenType: an annotation, not a password
-_IDENTIFIER_PATH = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+")
+_IDENTIFIER_PATH = re.compile(r"[A-Za-z_][a-z0-9_]*(?:\.[A-Za-z_][a-z0-9_]*)+")  # self.password, os.environ
 TRAILING = ".,;:!?)]}'\""
 
 
