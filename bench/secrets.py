@@ -99,7 +99,7 @@ def plant_sessions(rng: random.Random, kinds: tuple[Kind, ...], secret: bool) ->
                 if position == "rating note" and not secret:
                     continue  # ratings are not part of a trace; the companion set is checked in traces
                 if position == "session id" and not secret:
-                    session.session_id = rng.choice(SESSION_IDS)(rng)
+                    session.session_id = unused_session_id(rng, number, sessions)
                     session.plants.append(Plant(path, "session_id", position, session.session_id, [], ""))
                     continue
                 value = kind.make(rng)
@@ -113,6 +113,14 @@ def plant_sessions(rng: random.Random, kinds: tuple[Kind, ...], secret: bool) ->
                 session.session_id = session.key
             sessions.append(session)
     return sessions
+
+
+def unused_session_id(rng: random.Random, number: int, sessions: list[Session]) -> str:
+    """An ordinary session id no other session has: re-sending a session id would update, not add, a trace."""
+    taken = {s.session_id for s in sessions}
+    while (session_id := SESSION_IDS[number % len(SESSION_IDS)](rng)) in taken:
+        pass
+    return session_id
 
 
 def openai_messages(session: Session) -> list[dict[str, Any]]:

@@ -204,7 +204,7 @@ def _detect_secrets_keywords(line: str) -> Iterator[Span]:
     unescaped = _json_unescaped(line)
     for filename in _KEYWORD_CONTEXTS:
         for found in _keyword_detector().analyze_line(filename=filename, line=unescaped, line_number=1):
-            value = found.secret_value
+            value = (found.secret_value or "").rstrip(TRAILING)
             if value and plausible_value(value) and not any(c.isspace() for c in value):
                 for form in {value, json.dumps(value, ensure_ascii=False)[1:-1]}:
                     at = line.find(form)

@@ -3,9 +3,8 @@
 A text is scanned in two passes. The shape pass runs the token patterns and the entropy test on each
 distinct long token (secrets are tokens; tokens repeat, so the verdicts are cached). The context pass runs
 the rules of :mod:`deftly.tools.secrets.context` (detect-secrets' keyword detector among them), each only on
-the lines holding one of its trigger words. A value a rule found that is
-distinctive enough is then masked everywhere else in the trace too (said once with its name, pasted
-later without it).
+the lines holding one of its trigger words. A value a rule found that is distinctive enough is then masked
+everywhere else in the trace too (said once with its name, pasted later without it).
 """
 
 from __future__ import annotations
@@ -50,12 +49,14 @@ class Scrubber:
         if that string (the command whose output this is) or the text talks of git or hashes."""
         if len(text) < MIN_TEXT or not self.scan:
             return self._known(text)
+        talks_of_hashes = True if hashes is True else None  # found out only when a hex string turns up
         for token in set(TOKEN.findall(text)):
             masked = mask_token(token, hashes is True)
-            hex_only = masked != token and hashes is not True and mask_token(token, True) != masked
-            if hex_only and (_talks_of_hashes(text, hashes) or named_as_id(text, token)):
-                hashes = True
-                masked = mask_token(token, True)
+            if masked != token and hashes is not True and mask_token(token, True) != masked:
+                if talks_of_hashes is None:
+                    talks_of_hashes = _talks_of_hashes(text, hashes)
+                if talks_of_hashes or named_as_id(text, token):
+                    masked = mask_token(token, True)
             if masked != token:
                 text = text.replace(token, masked)
         text = self._mask_spans(text)

@@ -47,7 +47,10 @@ _RANDOM_RUN = re.compile(r"[A-Za-z0-9+/_\-]{24,}={0,2}")
 _PLAIN = re.compile(r"[a-z]+")
 _HEX = re.compile(r"[0-9a-f]+|[0-9A-F]+")
 _PREFIXED_ID = re.compile(r"[a-z]{2,12}[_\-](?:[a-z0-9]{1,6}[_\-])?(?P<body>[A-Za-z0-9]+)")
+_SEPARATORS = re.compile(r"[-_/.]")
+_WORD = re.compile(r"(?:[A-Z]*(?:[A-Z][a-z]+)+|[a-z]+(?:[A-Z][a-z]+)*|[A-Z]+)\d{0,4}|\d+|v\d+")
 MIN_HEX = 32
+LONG_RUN = 32
 MIN_PREFIXED_TOKEN_BODY = 32
 
 _HASH_CONTEXT = re.compile(
@@ -119,10 +122,23 @@ def _random_hex(run: str) -> bool:
 
 def _random_base64(run: str) -> bool:
     has = (any(c.isupper() for c in run), any(c.islower() for c in run), any(c.isdigit() for c in run))
-    if not all(has):
-        return False  # words, paths and snake_case names; a random 24+ character key has all three
-    limit = min(4.5, 0.85 * math.log2(len(run)))  # detect-secrets' 4.5 needs ~32 characters to reach
-    return _entropy("base64", run) > limit and _class_changes(run) >= 0.45 and not _filters().is_sequential_string(run)
+    if not all(has) or _wordy(run):
+        return False  # words, paths and names; a random 24+ character key has all three kinds of character
+    # detect-secrets' 4.5 bits suits long strings; shorter random ones cannot reach it, so the bar follows length
+    # (missing ~1 in 1000 random 32-byte keys, and few names)
+    long = len(run) >= LONG_RUN
+    limit = 4.3 if long else 0.85 * math.log2(len(run))
+    changes = 0.35 if long else 0.45
+    return (
+        _entropy("base64", run) > limit and _class_changes(run) >= changes and not _filters().is_sequential_string(run)
+    )
+
+
+def _wordy(run: str) -> bool:
+    """Made of words and numbers joined by separators: ``ELBSecurityPolicy-TLS13-1-2-Ext1-PQ-2025-09``."""
+    parts = [part for part in _SEPARATORS.split(run) if part]
+    words = sum(part.isdigit() or (len(part) >= 2 and bool(_WORD.fullmatch(part))) for part in parts)
+    return len(parts) >= 3 and words >= 0.75 * len(parts)
 
 
 def _class_changes(run: str) -> float:

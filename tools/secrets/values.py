@@ -41,6 +41,7 @@ _NOT_VALUES = frozenset(
         "required", "secret", "password", "token", "redacted", "hidden", "masked", "changeme?", "env", "******",
         "expired", "invalid", "incorrect", "correct", "wrong", "missing", "empty", "set", "unset", "stored",
         "saved", "needed", "valid", "revoked", "rotated", "reset", "ok", "yes", "no", "not", "the", "a", "an",
+        "bearer", "basic", "digest", "negotiate",
     }
 )  # fmt: skip
 _REFERENCE = re.compile(
