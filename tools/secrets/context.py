@@ -1,7 +1,7 @@
 """Secrets only their surroundings reveal: ``DB_PASS=…``, ``--password …``, ``Authorization: Basic …``,
 cookies, ``user:password@`` in URLs, "my password is …", PEM blocks.
 
-Each rule runs only on texts that contain one of its trigger words (a cheap substring test), and yields
+Each rule runs only on the lines that hold one of its trigger words (found in one regex pass), and yields
 the span of the secret value, so a short or ordinary-looking value ("Password: hunter") is masked where it
 stands, not everywhere the word occurs.
 """
