@@ -11,7 +11,7 @@ import logging
 import threading
 from typing import TYPE_CHECKING
 
-from deftly.server.settings import Settings
+from deftly.server.settings import Settings, secure_home
 from deftly.tools.errors import DeftlyError
 
 if TYPE_CHECKING:
@@ -79,6 +79,7 @@ class Runtime:
             from deftly.server.storage.db import Database
 
             settings = self.settings
+            secure_home(settings.home)
             embedder = FastEmbedder(
                 settings.embedding_model, threads=settings.embedding_threads, cache_dir=settings.home / "models"
             )

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+import os
+import stat
 from datetime import timedelta
 from pathlib import Path
 from typing import Literal
@@ -20,8 +23,29 @@ BUILTIN_MODEL = "builtin"
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
+PRIVATE_UMASK = 0o077
+HOME_MODE = 0o700
+
+log = logging.getLogger(__name__)
+
+
 def default_home() -> Path:
     return Path(platformdirs.user_data_dir("deftly", appauthor=False))
+
+
+def secure_home(home: Path) -> None:
+    """Make ``home`` private before deftly writes into it: the process umask becomes 0o077, so every folder
+    created under it (by deftly or by LanceDB) is 0700 and every file 0600, and the home itself is created
+    0700, or narrowed to 0700 if it exists with wider modes (only the home: what it holds is then out of reach).
+    """
+    os.umask(PRIVATE_UMASK)
+    home.mkdir(mode=HOME_MODE, parents=True, exist_ok=True)
+    if os.name != "posix":
+        return
+    mode = stat.S_IMODE(home.stat().st_mode)
+    if mode & ~HOME_MODE:
+        os.chmod(home, HOME_MODE)
+        log.info("narrowed %s from mode %o to %o: it holds recorded traces", home, mode, HOME_MODE)
 
 
 class Settings(BaseSettings):

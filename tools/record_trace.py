@@ -17,7 +17,7 @@ from deftly.tools.formats.document import History
 from deftly.tools.limits import DEFAULT_LIMITS, Limits, check_history_depth, check_turns
 from deftly.tools.models import MetadataValue, Outcome, TraceRecord, TraceStatus
 from deftly.tools.ports import TraceStore
-from deftly.tools.secrets import SECRET, is_sensitive_key, scrub_text, scrub_trace
+from deftly.tools.secrets import SECRET, Scrubber, is_sensitive_key, safe_session_id, scrub_trace
 from deftly.tools.trace import Trace
 
 _METADATA_KEY = re.compile(r"^[A-Za-z0-9_]{1,64}$")
@@ -99,23 +99,32 @@ def record_many(
 def prepare(
     namespace: str, request: RecordRequest, *, now: datetime, max_bytes: int, limits: Limits = DEFAULT_LIMITS
 ) -> tuple[TraceRecord, Trace]:
-    """Validate, parse and scrub one request into the record and trace to store."""
-    clean_metadata = validate_metadata(request.metadata or {})
+    """Validate, parse and scrub one request into the record and trace to store.
+
+    Nothing unscrubbed leaves this function: metadata, title, every turn and the session id (which becomes
+    ``session-<hash>`` when it holds a secret, the same hash each time, so re-sending updates the same trace).
+    """
+    if request.session_id is not None and not request.session_id.strip():
+        raise InvalidInput("session_id is blank; send a non-empty id or omit it.")
+    scrubber = Scrubber()
+    clean_metadata = validate_metadata(request.metadata or {}, scrubber)
+    title = scrubber.text(request.title) if request.title else None
     when = _parse_date(request.date)
     if not isinstance(request.history, str) or len(request.history) <= max_bytes:  # else parsing says it is too big
         check_history_depth(request.history, limits.json_depth)
     parsed = parse_history(request.history, request.format, max_bytes=max_bytes)
     check_turns(len(parsed.turns) + sum(len(chain) for chain in parsed.sidechains), limits.trace_turns)
-    trace = scrub_trace(parsed)
+    trace = scrub_trace(parsed, known=scrubber.found)
     content = trace.model_dump_json(exclude_none=True)
     content_hash = hashlib.sha256(content.encode("utf-8")).hexdigest()
-    session = (request.session_id or trace.session_id or f"sess_{content_hash[:16]}").strip()
+    session = safe_session_id(request.session_id) if request.session_id else None
+    session = session or trace.session_id or f"sess_{content_hash[:16]}"
     record = TraceRecord(
         resource_id=trace_resource_id(namespace, session),
         namespace=namespace,
         session_id=session,
         format=trace.format,
-        title=scrub_text(request.title) if request.title else trace.title,
+        title=title or trace.title,
         metadata=clean_metadata,
         outcome=request.outcome,
         date=when or trace.started_at,
@@ -156,7 +165,10 @@ def trace_resource_id(namespace: str, session_id: str) -> str:
     return f"tr_{digest[:20]}"
 
 
-def validate_metadata(metadata: dict[str, Any]) -> dict[str, MetadataValue]:
+def validate_metadata(metadata: dict[str, Any], scrubber: Scrubber | None = None) -> dict[str, MetadataValue]:
+    """Checked and scrubbed metadata; secrets under secret-named keys are given to ``scrubber`` to mask in the
+    trace too."""
+    scrubber = scrubber or Scrubber()
     if len(metadata) > MAX_METADATA_KEYS:
         raise InvalidInput(f"metadata has {len(metadata)} keys; send at most {MAX_METADATA_KEYS}.")
     clean: dict[str, MetadataValue] = {}
@@ -169,9 +181,10 @@ def validate_metadata(metadata: dict[str, Any]) -> dict[str, MetadataValue]:
             raise InvalidInput(
                 f"metadata[{key!r}] is a {type(value).__name__}; values must be a string, number or boolean."
             )
-        if is_sensitive_key(key) and isinstance(value, str):
+        if is_sensitive_key(key) and isinstance(value, str) and value:
+            scrubber.remember(value)
             value = SECRET
-        clean[key] = scrub_text(value) if isinstance(value, str) else value
+        clean[key] = scrubber.text(value) if isinstance(value, str) else value
     return clean
 
 

@@ -37,12 +37,12 @@ def inbox_dir(home: Path) -> Path:
 def enqueue(home: Path, record: TraceRecord, trace: Trace) -> Path:
     """Queue a parsed, scrubbed trace; atomically replaces an earlier queued send of the same session."""
     folder = inbox_dir(home)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     content = json.dumps(
         {"record": record.model_dump(mode="json"), "trace": trace.model_dump(mode="json", exclude_none=True)},
         ensure_ascii=False,
     )
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")  # mode 0600
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(content)

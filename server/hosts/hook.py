@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from deftly.server.settings import Settings
+from deftly.server.settings import Settings, secure_home
 from deftly.tools.errors import InvalidInput
 
 log = logging.getLogger(__name__)
@@ -89,14 +89,16 @@ def record_from_hook(payload: HookPayload, settings: Settings) -> str | None:
         max_bytes=settings.max_trace_bytes,
         limits=settings.limits(),
     )
+    secure_home(settings.home)
     enqueue(settings.home, record, trace)
     return record.resource_id
 
 
 def start_drain(settings: Settings) -> subprocess.Popen[bytes]:
     """Start ``deftly drain`` detached from this process, so it outlives the hook (and Claude Code)."""
+    secure_home(settings.home)
     logs = settings.home / "logs"
-    logs.mkdir(parents=True, exist_ok=True)
+    logs.mkdir(mode=0o700, exist_ok=True)
     log_path = logs / "drain.log"
     if log_path.exists() and log_path.stat().st_size > DRAIN_LOG_MAX_BYTES:
         log_path.replace(log_path.with_suffix(".log.1"))
@@ -105,7 +107,7 @@ def start_drain(settings: Settings) -> subprocess.Popen[bytes]:
     detach: dict[str, Any] = {"start_new_session": True}
     if sys.platform == "win32":
         detach = {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP | subprocess.DETACHED_PROCESS}
-    with open(log_path, "ab") as log_file:
+    with open(os.open(log_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600), "ab") as log_file:
         return subprocess.Popen(
             command,
             stdin=subprocess.DEVNULL,

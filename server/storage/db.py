@@ -147,7 +147,7 @@ class Database:
         ann_ef: int = 64,
     ) -> None:
         self.path = str(path)
-        Path(self.path).mkdir(parents=True, exist_ok=True)
+        Path(self.path).mkdir(mode=0o700, parents=True, exist_ok=True)
         self.dimensions = dimensions
         self.embedding_model = embedding_model
         self.compact_every = compact_every

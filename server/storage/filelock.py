@@ -20,8 +20,9 @@ class FileLock:
     def acquire(self, blocking: bool = False) -> bool:
         if self._handle is not None:
             return True
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle = open(self.path, "a+b")  # noqa: SIM115 - kept open while the lock is held
+        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        descriptor = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
+        handle = open(descriptor, "a+b")  # noqa: SIM115 - kept open while the lock is held
         try:
             _lock(handle, blocking)
         except OSError:

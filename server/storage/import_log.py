@@ -7,6 +7,7 @@ without parsing. Only files whose extraction finished are listed, so a failed on
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -30,8 +31,8 @@ class ImportLog:
         new = [key for key in dict.fromkeys(keys) if key not in self._load()]
         if not new:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.path, "a", encoding="ascii") as out:
+        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with open(os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600), "a", encoding="ascii") as out:
             out.write("".join(f"{key}\n" for key in new))
         self._load().update(new)
 
