@@ -194,7 +194,7 @@ def test_quality_counts_coverage_mixing_leaks_and_learned_runs() -> None:
 def test_a_novel_request_counts_as_unanswered_when_nothing_or_only_low_confidence_comes_back() -> None:
     hit = ProcedureHit(
         id="p", title="t", text="", score=0.5, similarity=0.9, keywords=1.0, confidence="high", why="",
-        success_rate=0.5, evidence=1, needs_review=False, version=1,
+        success_rate=0.5, successes=1, failures=0, evidence=1, needs_review=False, version=1,
     )  # fmt: skip
     assert bench_retrieval._unanswered(FindResult(procedures=[], message=""))
     assert not bench_retrieval._unanswered(FindResult(procedures=[hit], message=""))

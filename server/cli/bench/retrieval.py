@@ -203,7 +203,6 @@ def _missed(rank: int | None) -> bool:
 
 
 def _unanswered(result: FindResult) -> bool:
-    # ``confidence`` is not on ProcedureHit yet; until it is, only an empty answer counts.
     return all(hit.confidence == "low" for hit in result.procedures)
 
 
