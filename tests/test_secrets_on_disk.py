@@ -56,6 +56,8 @@ def history() -> list[dict[str, Any]]:
             {"service": "billing-api"},
             f"Error: cannot reach postgres://app:{p['tool error']}@db:5432/app",
         ),
+        # Retried and deployed: the task is recovered, so it is learned and its procedure is checked too.
+        ("deploy_service", {"service": "billing-api", "retry": True}, '{"status": "deployed"}'),
     ]
     messages: list[dict[str, Any]] = [
         {"role": "system", "content": f"You are ACME's ops assistant. OpenAI key: {p['system prompt']}"},
@@ -134,7 +136,8 @@ def test_an_existing_home_with_wide_modes_is_narrowed_and_the_change_logged(
 ) -> None:
     from deftly.server.settings import secure_home
 
-    deftly_home.mkdir(mode=0o755)
+    deftly_home.mkdir(exist_ok=True)
+    deftly_home.chmod(0o755)
     os.chmod(deftly_home, 0o755)
     (deftly_home / "old.txt").write_text("kept as it was")
     os.chmod(deftly_home / "old.txt", 0o644)
