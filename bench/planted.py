@@ -1,4 +1,4 @@
-"""What ``bench/secrets.py`` plants: secrets of 36 kinds, each in the realistic surroundings it turns up in, and
+"""What ``bench/secrets_on_disk.py`` plants: secrets of 36 kinds, each in the realistic surroundings it turns up in, and
 the ids a procedure needs (which must survive scrubbing). Every value is freshly random, so any trace of it on
 disk is attributable.
 """

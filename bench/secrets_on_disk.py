@@ -12,31 +12,25 @@ A companion set of ids a procedure needs (order numbers, flight numbers, commit 
 product ids, dates, emails, …) is planted the same way; floor: at most 1 % of them scrubbed. The same disk scan
 must find them (a check that the scan can see strings at all).
 
-    python bench/secrets.py [--seed 13] [--scrub-cost-mb 10]
+    python bench/secrets_on_disk.py [--seed 13] [--scrub-cost-mb 10]
 """
 
 from __future__ import annotations
 
-import sys
+import argparse
+import json
+import random
+import subprocess
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-# This file is named like the standard library's ``secrets``: keep its folder from shadowing that module.
-_HERE = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE] + [str(_HERE)]
-
-import argparse  # noqa: E402
-import json  # noqa: E402
-import random  # noqa: E402
-import subprocess  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-from collections import Counter  # noqa: E402
-from dataclasses import dataclass, field  # noqa: E402
-from datetime import UTC, datetime  # noqa: E402
-from typing import Any  # noqa: E402
-
-from benchlib import deftly_command, git_commit, machine, server_env  # noqa: E402
-from planted import KINDS, NEEDED, SESSION_IDS, Kind  # noqa: E402
+from benchlib import deftly_command, git_commit, machine, server_env
+from planted import KINDS, NEEDED, SESSION_IDS, Kind
 
 POSITIONS = (
     "system prompt",
