@@ -114,6 +114,10 @@ class ProcedureStore(Protocol):
 
     def step_failures(self, procedure_id: str) -> dict[int, int]: ...
 
+    def step_failures_of(self, procedure_ids: Sequence[str]) -> dict[str, dict[int, int]]:
+        """``step_failures`` of several procedures at once; ids without failures may be left out."""
+        ...
+
     def find_by_signature(self, signature: str) -> Procedure | None: ...
 
     def search(
