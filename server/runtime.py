@@ -86,7 +86,7 @@ class Runtime:
                 settings.embedding_model, threads=settings.embedding_threads, cache_dir=settings.home / "models"
             )
             if self.run_worker:  # a server will embed; a one-shot command loads the model only if it needs it
-                embedder.start_loading()
+                self._load_model_first(embedder)
             self._db = Database(
                 settings.db_path,
                 dimensions=embedder.dimensions,
@@ -104,16 +104,25 @@ class Runtime:
         if self._error is None and self.run_worker:
             self._prepare_to_serve(self._embedder)
 
+    def _load_model_first(self, embedder: FastEmbedder) -> None:
+        """Load the model before LanceDB is imported and opened, then return what loading freed.
+
+        Building the ONNX session briefly needs about 220 MB more than the loaded model keeps; overlapping
+        it with LanceDB's import and tables put a serving process's peak at ~510 MB (issue 15), one after
+        the other keeps it near the larger of the two. Errors surface on the first embed call.
+        """
+        embedder.start_loading()
+        embedder.finish_loading(READY_TIMEOUT_SECONDS)
+        release_freed_memory()
+
     def _prepare_to_serve(self, embedder: FastEmbedder | None) -> None:
-        """What a server needs before its first find, while the model loads; then the rest, after it.
+        """What a server needs before its first find; then the rest.
 
         The worker starts last: its first cycle (re-queueing, draining, compacting) would compete with the
         first find_procedure for the two cores, and anything recorded meanwhile waits in the table.
         """
         self._warm_search()
         self._warm_cache()
-        if embedder is not None:
-            embedder.finish_loading(READY_TIMEOUT_SECONDS)
         release_freed_memory()
         if self._thread is None:  # stopped meanwhile
             return
