@@ -159,7 +159,7 @@ class LanceSearch:
 
     def warm_search(self) -> None:
         """Run each arm once (any vector, any word): opens the async tables and loads their indexes, which
-        a server does while its model loads, so its first find_procedure does not wait for them."""
+        a server does as it starts, so its first find_procedure does not wait for them."""
         probe = [0.0] * self.db.dimensions
         probe[0] = 1.0
         self.search(lambda: probe, ["procedure"], 1, SearchFilters())
