@@ -163,9 +163,12 @@ def _document(procedure: Procedure) -> str:
 
 
 def _add_step_failures(store: ProcedureStore, hits: list[Scored]) -> None:
-    for hit in hits:
-        if hit.stats.failures >= 2:
-            hit.stats.step_failures = store.step_failures(hit.procedure.id)
+    failing = [hit for hit in hits if hit.stats.failures >= 2]
+    if not failing:
+        return
+    counts = store.step_failures_of([hit.procedure.id for hit in failing])
+    for hit in failing:
+        hit.stats.step_failures = counts.get(hit.procedure.id, {})
 
 
 def _hit(scored: Scored, policy: RankingPolicy) -> ProcedureHit:

@@ -114,6 +114,10 @@ class ProcedureStore(Protocol):
 
     def step_failures(self, procedure_id: str) -> dict[int, int]: ...
 
+    def step_failures_of(self, procedure_ids: Sequence[str]) -> dict[str, dict[int, int]]:
+        """``step_failures`` of several procedures at once; ids without failures may be left out."""
+        ...
+
     def search(
         self, embed: Callable[[], Vector], terms: Sequence[str], limit: int, filters: SearchFilters
     ) -> tuple[list[SearchHit], list[SearchHit]]:

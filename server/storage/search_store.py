@@ -123,6 +123,20 @@ class LanceSearch:
             found.update(fetched)
         return found
 
+    def step_failures_of(self, procedure_ids: Sequence[str]) -> dict[str, dict[int, int]]:
+        """Failed-step counts of several procedures in one query (step number -> failed runs; ids without
+        failures are left out)."""
+        if not procedure_ids:
+            return {}
+        where = f"{self._ns} AND {sql_in('procedure_id', list(procedure_ids))} AND failed_step IS NOT NULL"
+        reader = self.db.reader
+        rows = reader.run(reader.rows("feedback", where, ["procedure_id", "failed_step"], 1_000_000))
+        counts: dict[str, dict[int, int]] = {}
+        for row in rows:
+            steps = counts.setdefault(row["procedure_id"], {})
+            steps[int(row["failed_step"])] = steps.get(int(row["failed_step"]), 0) + 1
+        return counts
+
     def warm_cache(self) -> int:
         """Load every procedure of the namespace, and its ratings, into the process caches if they all fit;
         returns how many procedures.
@@ -142,6 +156,14 @@ class LanceSearch:
         found = {row["id"]: row_to_ratings(row) for row in ratings}
         self.db.ratings_cache.fill(version, [((self.namespace, row["id"]), found.get(row["id"])) for row in rows])
         return len(rows)
+
+    def warm_search(self) -> None:
+        """Run each arm once (any vector, any word): opens the async tables and loads their indexes, which
+        a server does as it starts, so its first find_procedure does not wait for them."""
+        probe = [0.0] * self.db.dimensions
+        probe[0] = 1.0
+        self.search(lambda: probe, ["procedure"], 1, SearchFilters())
+        self.db.reader.run(self.db.reader.version("procedure_stats"))
 
     def vector_search(self, vector: Vector, limit: int, filters: SearchFilters) -> list[Candidate]:
         hits = self.vector_hits(vector, limit, filters)

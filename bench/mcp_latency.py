@@ -1,0 +1,214 @@
+"""What an agent waits for, measured through the official ``mcp`` client over stdio (issue 15).
+
+    python bench/mcp_latency.py find --sizes 1000 10000 100000 [--queries 200] [--rounds 3]
+    python bench/mcp_latency.py startup --home DIR [--rounds 5]
+
+``find``: for each size, fills a fresh home with that many synthetic procedures (``find_latency.fill``:
+real-model phrase vectors plus noise), builds the indexes the server would, measures the ANN index's
+recall@10 against exact search in-process, then spawns ``deftly serve`` and times ``find_procedure``
+round trips as the client sees them (JSON-RPC framing, validation, embedding, search, rendering),
+after 20 warm-up calls. It also reads the server's peak RSS (VmHWM) after the calls.
+
+``startup``: on an existing home (e.g. one filled by ``bench/import_rate.py --home``), spawn ->
+``tools/list`` answered and spawn -> first ``find_procedure`` answered, each from a fresh process,
+then the peak RSS of a server that answered 200 more finds.
+
+Every figure is the median of ``--rounds`` rounds; the 1-minute load average is printed with each.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import anyio
+from benchlib import deftly_command, git_commit, machine, server_env, summary, write_result
+from mcp import Client, StdioServerParameters
+
+WARMUP = 20
+STARTUP_QUERY = "cancel a reservation for a customer"
+FLOORS = {1_000: (10.0, 20.0), 10_000: (15.0, 30.0), 100_000: (35.0, 60.0)}
+
+
+def params(home: Path) -> StdioServerParameters:
+    command, *args = deftly_command()
+    return StdioServerParameters(command=command, args=[*args, "serve"], env=server_env(home))
+
+
+def server_pid() -> int:
+    """The ``deftly serve`` child of this process (the stdio client spawns exactly one)."""
+    me = os.getpid()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == me:
+            return int(entry.name)
+    raise RuntimeError("no server process found")
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmHWM")
+
+
+async def time_finds(home: Path, asked: list[str]) -> tuple[list[float], float]:
+    timings: list[float] = []
+    async with Client(params(home), mode="legacy") as client:
+        for n, query in enumerate(asked):
+            started = time.perf_counter()
+            result = await client.call_tool("find_procedure", {"query": query})
+            elapsed = (time.perf_counter() - started) * 1000
+            assert not result.is_error, result.content
+            if n >= WARMUP:
+                timings.append(elapsed)
+        peak = peak_rss_mb(server_pid())
+    return timings, peak
+
+
+def fill_home(home: Path, size: int) -> float:
+    """A home holding ``size`` synthetic procedures, indexed as the server would; returns ANN recall@10."""
+    from find_latency import fill, phrase_pool, pool_vectors, queries
+
+    from deftly.server.background.embedding import FastEmbedder
+    from deftly.server.settings import Settings
+    from deftly.server.storage.db import Database
+    from deftly.server.storage.store import LanceStore
+    from deftly.tools.ports import SearchFilters
+
+    settings = Settings(home=home)
+    embedder = FastEmbedder()
+    pool = phrase_pool()
+    db = Database(
+        settings.db_path,
+        dimensions=embedder.dimensions,
+        embedding_model=embedder.model_name,
+        ann_min_rows=settings.ann_min_rows,
+    )
+    store = LanceStore(db, settings.namespace)
+    fill(store, size, pool, pool_vectors(embedder, pool), datetime.now(UTC))
+    db.maintain(force=True)
+    found = total = 0
+    for query in queries(100):
+        vector = embedder.embed_query(query)
+        approx = {h.procedure_id for h in store.vector_hits(vector, 10, SearchFilters())}
+        exact = {h.procedure_id for h in store.vector_hits(vector, 10, SearchFilters(), exact=True)}
+        found += len(approx & exact)
+        total += len(exact)
+    return found / total
+
+
+def find_bench(sizes: list[int], n_queries: int, rounds: int) -> dict[str, Any]:
+    from find_latency import queries
+
+    results: dict[str, Any] = {}
+    for size in sizes:
+        with tempfile.TemporaryDirectory(prefix="deftly-mcp-") as tmp:
+            home = Path(tmp) / "home"
+            started = time.perf_counter()
+            recall = fill_home(home, size)
+            print(
+                f"\n{size} procedures: filled and indexed in {time.perf_counter() - started:.0f} s; "
+                f"ANN recall@10 vs exact {recall:.3f}",
+                flush=True,
+            )
+            medians, p95s, peaks = [], [], []
+            for r in range(rounds):
+                load = os.getloadavg()[0]
+                timings, peak = anyio.run(time_finds, home, queries(n_queries + WARMUP))
+                s = summary(timings)
+                medians.append(s["median"])
+                p95s.append(s["p95"])
+                peaks.append(peak)
+                print(
+                    f"  round {r + 1}: find_procedure over stdio median {s['median']:.1f} ms, p95 {s['p95']:.1f} ms "
+                    f"(n={s['n']}), server peak RSS {peak:.0f} MB, load {load:.2f}",
+                    flush=True,
+                )
+            floor = FLOORS.get(size)
+            verdict = ""
+            if floor:
+                ok = statistics.median(medians) <= floor[0] and statistics.median(p95s) <= floor[1]
+                verdict = f" floor {floor[0]:.0f}/{floor[1]:.0f} ms: {'meets' if ok else 'MISSES'}"
+            print(
+                f"  {size}: median of rounds {statistics.median(medians):.1f} ms, "
+                f"p95 {statistics.median(p95s):.1f} ms, peak RSS {statistics.median(peaks):.0f} MB, "
+                f"recall@10 {recall:.3f}{verdict}"
+            )
+            results[str(size)] = {"median_ms": medians, "p95_ms": p95s, "peak_rss_mb": peaks, "recall_at_10": recall}
+    return results
+
+
+async def startup_once(home: Path) -> tuple[float, float]:
+    """Seconds from spawn to the tools/list reply, in one process, and to the first find answer in another."""
+    started = time.perf_counter()
+    async with Client(params(home), mode="legacy") as client:
+        await client.list_tools()
+        listed = time.perf_counter() - started
+    started = time.perf_counter()
+    async with Client(params(home), mode="legacy") as client:
+        result = await client.call_tool("find_procedure", {"query": STARTUP_QUERY})
+        answered = time.perf_counter() - started
+        assert not result.is_error, result.content
+    return listed, answered
+
+
+def startup_bench(home: Path, rounds: int) -> dict[str, Any]:
+    from find_latency import queries
+
+    anyio.run(startup_once, home)  # warm the OS file cache, as any second launch is
+    listed, answered, loads = [], [], []
+    for _ in range(rounds):
+        loads.append(os.getloadavg()[0])
+        a, b = anyio.run(startup_once, home)
+        listed.append(a * 1000)
+        answered.append(b * 1000)
+    print(f"spawn -> tools/list: median {statistics.median(listed):.0f} ms {[round(x) for x in listed]}")
+    print(
+        f"spawn -> first find_procedure answer: median {statistics.median(answered):.0f} ms "
+        f"{[round(x) for x in answered]}  (load {[round(x, 2) for x in loads]})"
+    )
+    peaks = []
+    for _ in range(rounds):
+        timings, peak = anyio.run(time_finds, home, queries(200 + WARMUP))
+        peaks.append(peak)
+        print(
+            f"  serving 200 finds: median {statistics.median(timings):.1f} ms, p95 {summary(timings)['p95']:.1f} "
+            f"ms, peak RSS {peak:.0f} MB (load {os.getloadavg()[0]:.2f})"
+        )
+    print(f"peak RSS while serving: median {statistics.median(peaks):.0f} MB")
+    return {"tools_list_ms": listed, "first_find_ms": answered, "peak_rss_mb": peaks, "loads": loads}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("what", choices=["find", "startup"])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--home", type=Path, help="startup: an existing DEFTLY_HOME")
+    args = parser.parse_args()
+    print(f"machine: {machine()}; commit {git_commit()}; load average {os.getloadavg()}")
+    if args.what == "find":
+        write_result("mcp_find", find_bench(args.sizes, args.queries, args.rounds))
+    else:
+        if args.home is None:
+            parser.error("startup needs --home (a filled DEFTLY_HOME)")
+        write_result("mcp_startup", startup_bench(args.home, args.rounds))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,94 @@
+"""What a serving process spends per call and at start (issue 15): same answers, less waiting."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from tracebuilders import cancel_session
+
+from deftly.server.background.embedding import BUILTIN_NAME, FastEmbedder, builtin_model_file, tokenizer_dir
+from deftly.server.runtime import Runtime
+from deftly.server.settings import Settings
+from deftly.tools.extract.heuristic import HeuristicExtractor
+from deftly.tools.find_procedure import find_procedures
+from deftly.tools.learn import LearnItem, learn_batch
+from deftly.tools.rate_procedure import rate_procedure
+from deftly.tools.record_trace import record_trace
+
+NOW = datetime(2026, 5, 1, tzinfo=UTC)
+TEXTS = ["cancel my flight", "Rebook reservation ZFA04Y for user mia_li_3668 onto an earlier flight, please."]
+
+
+def test_the_model_session_does_not_spin_and_embeds_exactly_as_fastembed_does(embedder: Any) -> None:
+    from fastembed import TextEmbedding
+
+    session = embedder._ensure_loaded().model.model
+    config = session.get_session_options()
+    assert config.get_session_config_entry("session.intra_op.allow_spinning") == "0"
+    assert config.inter_op_num_threads == 1 and not config.enable_cpu_mem_arena
+
+    builtin_model_file()  # registered by the fixture's load
+    plain = TextEmbedding(BUILTIN_NAME, specific_model_path=str(tokenizer_dir()), threads=2)
+    assert np.array_equal(np.array(embedder.embed_documents(TEXTS)), np.array(list(plain.embed(TEXTS))))
+    assert np.array_equal(np.array(embedder.embed_query(TEXTS[0])), next(iter(plain.query_embed(TEXTS[0]))))
+
+
+def _learned(store: Any, embedder: Any, session: str) -> str:
+    recorded = record_trace(store, cancel_session(), now=NOW, session_id=session)
+    record = store.get_trace(recorded.resource_id)
+    [result] = learn_batch(
+        [LearnItem(record, store.load_trace(recorded.resource_id))],
+        extractor=HeuristicExtractor(),
+        store=store,
+        embedder=embedder,
+        now=NOW,
+    )
+    return result.procedure_ids[0]
+
+
+def test_step_failures_of_several_procedures_come_from_one_query(store: Any, embedder: Any) -> None:
+    pid = _learned(store, embedder, "s1")
+    for step in (2, 2, 2, 3):
+        rate_procedure(store, pid, False, now=NOW, failed_step=step)
+    assert store.step_failures_of([pid, "no-such-procedure"]) == {pid: store.step_failures(pid)} == {pid: {2: 3, 3: 1}}
+    assert store.step_failures_of([]) == {}
+
+    hit = find_procedures(store, embedder, "cancel a reservation", now=NOW).procedures[0]
+    assert hit.id == pid and "failed in 3 runs" in hit.text
+
+
+def test_a_server_runtime_starts_its_worker_once_the_model_is_loaded_and_search_is_warm(tmp_path: Path) -> None:
+    runtime = Runtime(Settings(home=tmp_path / "home"))
+    runtime.start()
+    try:
+        runtime.ready()
+        deadline = time.monotonic() + 60
+        while runtime._worker is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert runtime._worker is not None
+        assert runtime.embedder.loaded
+        assert {"search_vectors", "procedures", "procedure_stats"} <= set(runtime.db.reader._tables)
+    finally:
+        runtime.stop()
+    assert runtime._worker is None
+
+
+def test_a_command_runtime_neither_loads_the_model_nor_starts_a_worker(tmp_path: Path) -> None:
+    runtime = Runtime(Settings(home=tmp_path / "home"), run_worker=False)
+    runtime.start()
+    try:
+        runtime.ready()
+        time.sleep(0.2)
+        assert runtime._worker is None and not runtime.embedder.loaded
+    finally:
+        runtime.stop()
+
+
+def test_the_builtin_embedder_loads_lazily_built_fastembed_models_only_once() -> None:
+    embedder = FastEmbedder()
+    first = embedder._ensure_loaded()
+    assert embedder._ensure_loaded() is first and first.model.model is not None
