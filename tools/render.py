@@ -10,7 +10,7 @@ from deftly.tools.extract.vocabulary import ASKS_TO, action_synonyms
 from deftly.tools.models import Procedure, Stats, Step
 from deftly.tools.values import COMMAND_KEYS, PLACEHOLDER
 
-MAX_EMBEDDED_EXAMPLES = 8  # each past request is a search phrase of its own; more add little
+MAX_EMBEDDED_EXAMPLES = 4  # each past request is a search phrase of its own; more add little
 
 _MAX_ARG_CHARS = 60
 _MAX_COMMAND_CHARS = 160
