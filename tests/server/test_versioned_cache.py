@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from deftly.server.storage.db import VersionedCache
+from deftly.server.storage.caches import VersionedCache
 
 
 def test_entries_hold_for_their_version_only() -> None:
