@@ -29,7 +29,7 @@ VERSION = re.compile(
     r"|(?<=version )\d+(?:\.\d+)*\b|(?<=release )\d+(?:\.\d+)*\b",
     re.IGNORECASE,
 )
-TIME = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?\b|\b\d{1,2}\s*[ap]\.?m\.?\b", re.IGNORECASE)
+TIME = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?\b|\b\d{1,2}\s*[ap]\.?m\.?\b", re.IGNORECASE)
 MONEY = re.compile(r"(?:[$€£¥]\s?\d[\d,]*(?:\.\d+)?|\b\d[\d,]*(?:\.\d+)?\s?(?:usd|eur|gbp|dollars?|euros?)\b)", re.I)
 UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", re.IGNORECASE)
 # Mixed letters and digits (ZFA04Y, HAT136, mia_li_3668, credit_card_4421486, f_77), or long hex.
@@ -45,6 +45,12 @@ FILE_NAME = re.compile(
 )
 
 # Values recognisable by shape alone, most specific first: (pattern, kind, placeholder name).
+# The number of a measure (30ml, 2 TB, 4K, 10x): the unit stays, and the letters never make it an id.
+QUANTITY = re.compile(
+    r"\b\d+(?:\.\d+)?(?=\s?(?:ml|cl|oz|kg|mg|lbs?|mm|cm|km|inch(?:es)?|ft|kb|mb|gb|tb|kbps|mbps|gbps|hz|khz|mhz"
+    r"|ghz|kw|mah|mp|px|fps|rpm|gal)\b|(?:l|g|m|w|v|k|x)\b)",  # one-letter units only written close: "2 in", "5 k"
+    re.IGNORECASE,
+)
 _SHAPES = (
     (EMAIL, "email", "email"),
     (URL, "url", "url"),
@@ -159,10 +165,11 @@ def redact_patterns(text: str) -> str:
     """Replace values recognisable by shape alone with typed placeholders."""
     for pattern, _, name in (*_SHAPES, (PATH, "path", "path")):
         text = pattern.sub("{" + name + "}", text)
+    text = QUANTITY.sub("{number}", text)
+    text = TIME.sub("{time}", text)  # before ids: "10:15am" is a time, not an id "15am"
     text = _NOUN_ID.sub(_named_id, text)
     text = _NOUN_CODE.sub(_named_id, text)
     text = ID_TOKEN.sub(lambda m: m.group(0) if _is_placeholder_word(text, m) else "{id}", text)
-    text = TIME.sub("{time}", text)
     return NUMBER.sub("{number}", text)
 
 

@@ -42,3 +42,116 @@ def test_an_opener_that_says_nothing_does_not_become_the_title() -> None:
 
     assert draft.title == "Get reservation details for {reservation_id}"
     assert "reaching out" in draft.when_to_use, "the user's own words still say when to use it"
+
+
+def test_small_talk_first_leaves_the_title_to_the_request_the_tools_worked_on() -> None:
+    trace = trace_of(
+        user("Before we start, can you tell me a joke about compilers?"),
+        assistant("Why did the compiler break up with the linker? Too many unresolved references."),
+        user("Ha. OK, can you bump the requests dependency to 2.32.3 and run the test suite?"),
+        call("bash", {"command": "sed -i 's/requests==.*/requests==2.32.3/' requirements.txt"}, ""),
+        call("bash", {"command": "pip install -r requirements.txt"}, "Successfully installed requests-2.32.3"),
+        call("bash", {"command": "pytest -q"}, "212 passed"),
+        assistant("requests is at 2.32.3 and all 212 tests pass."),
+    )
+
+    [draft] = EXTRACT(trace).drafts
+
+    assert "joke" not in draft.title.lower()
+    assert draft.title.startswith("Bump the requests dependency")
+
+
+def test_a_pronoun_object_is_named_by_the_tool_that_acted_on_it() -> None:
+    trace = trace_of(
+        user("I just finished the Q3 planning doc in my drive."),
+        assistant("Great! What would you like to do with it?"),
+        user("Share it with the finance team, read-only."),
+        call("drive.search_files", {"query": "Q3 planning"}, {"files": [{"id": "f_9921", "title": "Q3 planning"}]}),
+        call("drive.share_file", {"file_id": "f_9921", "group": "finance", "role": "reader"}, {"shared": True}),
+        assistant("Shared with finance as read-only."),
+    )
+
+    [draft] = EXTRACT(trace).drafts
+
+    assert draft.title == "Share the file with the finance team"
+
+
+def test_a_vague_request_with_two_changes_is_titled_by_both() -> None:
+    trace = trace_of(
+        user("I need to make a few changes, can you help?"),
+        assistant("Sure, what should change?"),
+        user("Move the standup on 2026-12-08 to 10:00 and drop the retro on 2026-12-09."),
+        call("calendar.list_events", {"from": "2026-12-08", "to": "2026-12-09"}, {"events": ["ev_31", "ev_32"]}),
+        call("calendar.update_event", {"event_id": "ev_31", "start": "2026-12-08T10:00"}, {"updated": True}),
+        call("calendar.delete_event", {"event_id": "ev_32"}, {"deleted": True}),
+        assistant("Standup moved to 10:00; the retro is deleted."),
+    )
+    vague = trace_of(
+        user("I need to make some changes."),
+        call("calendar.update_event", {"event_id": "ev_31", "start": "2026-12-08T10:00"}, {"updated": True}),
+        call("calendar.delete_event", {"event_id": "ev_32"}, {"deleted": True}),
+        assistant("Done: one event moved, one deleted."),
+    )
+
+    [draft] = EXTRACT(trace).drafts
+    [vague_draft] = EXTRACT(vague).drafts
+
+    assert draft.title.startswith("Move the standup on {")
+    assert not any(literal in draft.title for literal in ("2026", "10:00", "ev_3"))
+    assert vague_draft.title.startswith("Update event and delete event")
+
+
+def test_a_request_handed_off_says_so_and_what_was_asked() -> None:
+    trace = trace_of(
+        user("Can you reset my SSO password? My employee id is E-20931."),
+        call("directory.get_user", {"employee_id": "E-20931"}, {"sso": "locked", "manager_approval": False}),
+        call("helpdesk.escalate_to_support", {"summary": "SSO reset needs manager approval"}, {"ticket": "T-88"}),
+        assistant("Resetting SSO needs your manager's approval, so I've passed this to the support desk (T-88)."),
+    )
+
+    [draft] = EXTRACT(trace).drafts
+
+    assert draft.title == "Hand off a request to reset the SSO password"
+
+
+def test_a_clause_that_is_not_a_request_never_becomes_the_title() -> None:
+    trace = trace_of(
+        user("My laptop can't reach the VPN."),
+        assistant("I can check. What's your ticket number?"),
+        user("But I don't have the ticket number. Unfortunately it expired yesterday."),
+        call("vpn.get_status", {"user": "dana"}, {"status": "cert_expired"}),
+        call("vpn.renew_certificate", {"user": "dana"}, {"renewed": True}),
+        assistant("Your VPN certificate had expired; I renewed it."),
+    )
+
+    [draft] = EXTRACT(trace).drafts
+
+    assert not draft.title.lower().startswith(("but", "unfortunately", "my"))
+    assert "certificate" in draft.title.lower()
+
+
+def test_sizes_and_times_are_placeholders_that_keep_their_unit_and_spacing() -> None:
+    trace = trace_of(
+        user("Please exchange my 30ml perfume for the 100ml one before 10:00 tomorrow."),
+        call("get_order", {"order_id": "#W7713001"}, {"items": [{"item": "perfume", "size": "30ml"}]}),
+        call("exchange_order_items", {"order_id": "#W7713001", "size": "100ml"}, {"status": "exchange requested"}),
+        assistant("Exchange requested."),
+    )
+
+    [draft] = EXTRACT(trace).drafts
+
+    assert draft.title == "Exchange the {number}ml perfume for the {size} one before {time} tomorrow"
+
+
+def test_go_ahead_phrasing_is_not_part_of_the_title() -> None:
+    trace = trace_of(
+        user("Proceed with archiving the stale feature branches in the api repo, please."),
+        call("git.list_branches", {"repo": "api", "merged": True}, {"branches": ["feat/old-login", "fix/typo"]}),
+        call("git.archive_branch", {"repo": "api", "branch": "feat/old-login"}, {"archived": True}),
+        call("git.archive_branch", {"repo": "api", "branch": "fix/typo"}, {"archived": True}),
+        assistant("Archived 2 stale branches."),
+    )
+
+    [draft] = EXTRACT(trace).drafts
+
+    assert draft.title == "Archive the stale feature branches in the {repo} repo"

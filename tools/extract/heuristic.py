@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from deftly.tools.extract.asked import combined_action, title_request
 from deftly.tools.extract.base import Draft, Extraction, Skipped, Task
 from deftly.tools.extract.injection import obeyed_in, obeyed_reason, screened
 from deftly.tools.extract.segment import is_substantive, split_tasks
@@ -78,19 +79,20 @@ def build_draft(task: Task, plan: StepPlan, binder: ValueBinder, names: dict[str
     # A shell or an editor says nothing about the task, so it cannot confirm or contradict the title.
     actions = [s.tool for s in plan.steps if s.tool and not is_read_only(s.tool) and not is_generic(s.tool)]
     main = next((s for s in reversed(plan.steps) if s.tool in actions), plan.steps[-1])
+    request = title_request(task, actions)
     fallback = (
-        fallback_title(main.tool or main.action, main.arguments)
+        steps_title(actions, main)
         if actions
-        else (request_title(task.request, values, names) or fallback_title(main.tool or main.action, main.arguments))
+        else (request_title(request, values, names) or fallback_title(main.tool or main.action, main.arguments))
     )
-    title = title_from(task.request, values, names, actions, fallback)
+    title = title_from(request, values, names, actions, fallback)
     if not any(not is_read_only(s.tool) for s in plan.steps if s.tool) and requested_actions(title):
         title = lookup_title(plan.steps)  # it asked for a change that never happened: say what was done
     elif is_generic(main.tool or "") and title == fallback_title(main.tool or main.action, main.arguments):
         title = command_title(plan.steps) or title  # "Bash" says nothing; the commands say what was done
     draft = Draft(
         title=title,
-        when_to_use=when_to_use(task.request, values, names),
+        when_to_use=when_to_use(request, values, names),
         steps=plan.steps,
         pitfalls=list(dict.fromkeys(plan.pitfalls)),
         requests=[whole_request(task.request, values, names)],
@@ -99,6 +101,13 @@ def build_draft(task: Task, plan: StepPlan, binder: ValueBinder, names: dict[str
     )
     draft.parameters = used_parameters(draft, binder.parameters())
     return draft
+
+
+def steps_title(actions: list[str], main: Step) -> str:
+    """What the steps did, when the request does not say: "Modify pending order address and items for
+    {order_id}" for two actions, "Cancel reservation {reservation_id}" for one."""
+    combined = combined_action(actions)
+    return fallback_title(combined or main.tool or main.action, main.arguments)
 
 
 def command_title(steps: list[Step]) -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
-from deftly.tools.extract.tools_kind import all_words, words
+from deftly.tools.extract.tools_kind import all_words, is_handoff, object_phrase, words
 from deftly.tools.extract.vocabulary import (
     ASKS_TO,
     READ_GROUP,
@@ -22,11 +22,14 @@ _MARKER = re.compile(
     r"|would you(?: please)?|will you|please|help me(?: (?:to|with))?|how (?:do|can|should) i|let's|i'd like)\s+",
     re.IGNORECASE,
 )
-_THANKS = re.compile(r"^\W*(?:thanks?|thank you|great|perfect|ok(?:ay)?|awesome|sure|yes)\b", re.IGNORECASE)
+_THANKS = re.compile(r"^\W*(?:thanks?|thank you|great|perfect|ok(?:ay)?|awesome|sure|yes|ha(?:ha)*)\b[\s,!.]*", re.I)
 _OWNER_CLAUSE = re.compile(r"\s+(?:that |which )?(?:i|we)(?:'ve| have| had| own| booked| made| got)\b.*$", re.I)
 _NOT_IMPERATIVE = re.compile(
     r"^\W*(?:i|i'm|i've|i'd|my|we|our|it|its|this|that|these|those|there|what|why|who|when|where|which|how"
-    r"|the|a|an|your|with|about|for|of|on|in|at|to|some|any|all|is|are|was|were)\b",
+    r"|the|a|an|your|with|about|for|of|on|in|at|to|some|any|all|is|are|was|were"
+    # openers of a clause, not of a request: "But I don't have the id", "As for the order", "Given that ..."
+    r"|but|and|or|so|as|because|since|given|if|unless|although|though|while|unfortunately|after|before|by|from"
+    r"|regarding|thanks|thank|sorry|not|hmm)\b",
     re.IGNORECASE,
 )
 _HELP_WITH = re.compile(
@@ -55,8 +58,22 @@ _VAGUE = {
     "questions",
     "request",
     "one",
+    "change",
+    "changes",
+    "modification",
+    "modifications",
+    "adjustment",
+    "adjustments",
+    "update",
+    "updates",
+    "help",
+    "hand",
+    "assistance",
 }
-_POINTERS = {"them", "those", "these", "they", "everything", "stuff", "all", "for", "to", "of", "up", "now", "again"}
+_POINTERS = {
+    "them", "those", "these", "they", "everything", "stuff", "all", "for", "to", "of", "up", "now", "again", "nothing",
+    "else",
+}  # fmt: skip
 _DANGLING = {
     "the", "a", "an", "to", "for", "of", "and", "or", "with", "on", "in", "at", "by", "from", "that", "which", "my",
     "your", "their", "is", "are", "be", "so", "but", "if", "as", "into", "about", "this", "it's", "its",
@@ -96,13 +113,20 @@ _GERUND_BASES = {
     "generat": "generate",
     "migrat": "migrate",
 }
+# Stems whose verb ends in a silent e: archiv(ing), summariz(ing), analyz(ing), produc(ing), rotat(ing).
+_DROPPED_E = re.compile(r"(?:v|[iy]z|[uro]c|[^aeioum]at)$")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 _GREETING = re.compile(r"^\W*(?:hi|hello|hey|good (?:morning|afternoon|evening))\b[\s,!.]*(?:there[\s,!.]*)?", re.I)
 _CLAUSE_BREAK = re.compile(
-    r"\s+(?:because|since|as|so that|so|but|though|although|which|who|if|when|while)\s+|[,;:(]|\s+-\s+", re.I
+    r"\s+(?:because|since|as|so that|so|but|though|although|which|who|if|when|while)\s+"
+    r"|[;(]|[,:](?!\d)|\s+-\s+",  # not the comma of 1,000 or the colon of 10:00
+    re.I,
 )
+_DASH = re.compile(r"\s*[\u2013\u2014]\s*")
 _TRAILING = re.compile(r"(?:\s+(?:please|for me|thanks?|thank you|asap|now|today))*[\s.!?]*$", re.IGNORECASE)
-_LEADING = re.compile(r"^(?:to|please|just|also|kindly)\s+", re.IGNORECASE)
+_LEADING = re.compile(
+    r"^(?:to|please|just|also|kindly|(?:go ahead|yes|ok(?:ay)?),? and|(?:proceed|go ahead|continue) with)\s+", re.I
+)
 _PRONOUNS = [
     (re.compile(r"\bmy\b", re.I), "the"),
     (re.compile(r"\bmine\b", re.I), "the user's"),
@@ -129,6 +153,7 @@ _SMALL_TALK = frozenset({
     "wonder", "wanted", "want", "need", "needed", "trying", "looking", "have", "had", "got", "quick", "question",
     "questions", "regarding", "about", "there", "you", "your",
 })  # fmt: skip
+_POINTED_OBJECT = re.compile(r"^(\w+)\s+(?:it|them|this|that|these|those)(?: ones?)?\b", re.IGNORECASE)
 _MAX_TITLE_WORDS = 14
 _MAX_WHEN_WORDS = 30
 
@@ -141,7 +166,7 @@ def request_sentence(request: str) -> str | None:
     """
     text = _GREETING.sub("", _plain_quotes(request.strip()))
     candidates = []
-    for sentence in (s for s in _SENTENCE_END.split(text) if s and not _THANKS.match(s)):
+    for sentence in _sentences(text):
         match = _MARKER.search(sentence)
         if match:
             candidates.append(_clean(sentence[match.end() :]))
@@ -151,6 +176,12 @@ def request_sentence(request: str) -> str | None:
     acting = [c for c in usable if mentioned_actions(c)]
     best = acting or usable
     return best[0] if best else None
+
+
+def _sentences(text: str) -> list[str]:
+    """The sentences of a message, each without an opening "OK," or "Thanks!": "OK, can you bump ..." asks."""
+    found = (_THANKS.sub("", s).strip() for s in _SENTENCE_END.split(text))
+    return [s for s in found if s]
 
 
 def _plain_quotes(text: str) -> str:
@@ -166,18 +197,21 @@ def _clean(text: str) -> str:
     text = _TRAILING.sub("", text)
     for pattern, replacement in _PRONOUNS:
         text = pattern.sub(replacement, text)
+    if len(text.split()) > _MAX_TITLE_WORDS:  # too long for a title: an aside after a dash goes first
+        text = _DASH.split(text, maxsplit=1)[0]
     return _whole_phrase(" ".join(text.split()[:_MAX_TITLE_WORDS]))
 
 
 def _imperative(text: str) -> str:
     """ "canceling a couple of reservations" -> "cancel a couple of reservations"."""
     first, _, rest = text.partition(" ")
-    if not first.lower().endswith("ing") or len(first) <= 5:
+    if not first.isalpha() or not first.lower().endswith("ing") or len(first) <= 5:
         return text
     stem = first[:-3].lower()
-    if (len(stem) > 3 and stem[-1] == stem[-2] and stem[-1] not in "lsz") or stem.endswith("ll"):
+    doubled = (len(stem) > 3 and stem[-1] == stem[-2] and stem[-1] not in "lsz") or stem.endswith("ll")
+    if doubled:  # runn(ing), cancell(ing)
         stem = stem[:-1]
-    base = _GERUND_BASES.get(stem, stem)
+    base = _GERUND_BASES.get(stem) or (stem + "e" if not doubled and _DROPPED_E.search(stem) else stem)
     return f"{base} {rest}".strip()
 
 
@@ -189,7 +223,11 @@ def is_small_talk(text: str) -> bool:
 def is_vague(sentence: str) -> bool:
     """True for requests that say nothing about the task, like "help me with it", "return them", "tell the user"."""
     found = re.findall(r"[a-z']+", sentence.lower())
-    ends_pointing = bool(found) and found[-1] in {"it", "them", "that", "this", "those", "these"}
+    pointers = {"it", "them", "that", "this", "those", "these"}
+    last_two = found[-2:]
+    ends_pointing = bool(found) and (
+        found[-1] in pointers or (len(last_two) == 2 and last_two[1] in {"one", "ones"} and last_two[0] in pointers)
+    )
     return set(found) <= _VAGUE or set(found[1:]) <= _VAGUE | _POINTERS | {"and"} or ends_pointing
 
 
@@ -225,20 +263,36 @@ def title_from(
     if not sentence or len(sentence.split()) < 2 or is_vague(sentence):
         return fallback
     title = generalize_words(sentence, values, names)
-    if action_tools and not _mentions_action(title, action_tools):
+    if action_tools and not mentions_action(title, action_tools):
+        if not all(is_handoff(tool) for tool in action_tools):
+            return fallback
+        title = f"hand off a request to {_lower_first(title)}"  # what was asked, and what was done with it
+    named = _named_object(title, action_tools)
+    if named is None:
         return fallback
-    return title[0].upper() + title[1:]
+    return named[0].upper() + named[1:]
+
+
+def _named_object(title: str, tools: list[str]) -> str | None:
+    """ "Exchange it for a medium" -> "Exchange the delivered order items for a medium": a pronoun object
+    says nothing without the message before it, so the tool that acted names it (None if none can)."""
+    match = _POINTED_OBJECT.match(title)
+    if match is None:
+        return title
+    acting = [t for t in tools if mentions_action(match.group(1), [t])] or tools
+    named = object_phrase(acting[-1]) if acting else ""
+    return f"{match.group(1)} {named}{title[match.end() :]}" if named else None
 
 
 def request_title(request: str, values: Mapping[str, str], names: Iterable[str]) -> str | None:
     """The request's first sentence as a title, when nothing better says what the task was."""
     text = _GREETING.sub("", _plain_quotes(request.strip()))
-    sentences = [s for s in _SENTENCE_END.split(text) if s.strip() and not _THANKS.match(s)]
+    sentences = _sentences(text)
     if not sentences:
         return None
     first = _CLAUSE_BREAK.split(sentences[0].strip(), maxsplit=1)[0].rstrip(".!?:")
     first = _whole_phrase(" ".join(first.split()[:_MAX_TITLE_WORDS]))
-    if len(first.split()) < 2 or is_small_talk(first) or is_vague(first):
+    if len(first.split()) < 2 or is_small_talk(first) or is_vague(first) or _NOT_IMPERATIVE.match(first):
         return None
     title = generalize_words(first, values, names)
     return title[0].upper() + title[1:]
@@ -266,10 +320,10 @@ def action_title(text: str, tools: list[str]) -> bool:
     from deftly.tools.extract.tools_kind import is_read_only
 
     acting = [t for t in tools if not is_read_only(t)]
-    return len(text.split()) >= 2 and not is_vague(text) and _mentions_action(text, acting or tools)
+    return len(text.split()) >= 2 and not is_vague(text) and mentions_action(text, acting or tools)
 
 
-def _mentions_action(title: str, tools: list[str]) -> bool:
+def mentions_action(title: str, tools: list[str]) -> bool:
     title_words = _meaningful(re.findall(r"[a-z]+", title.lower()))
     for tool in tools:
         tool_words = _meaningful(all_words(tool))

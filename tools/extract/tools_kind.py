@@ -101,3 +101,9 @@ _GENERIC = frozenset(
 def is_generic(tool: str) -> bool:
     """A general-purpose tool (a shell, a file editor): its name says nothing about the task."""
     return base_name(tool).lower().replace("-", "_") in _GENERIC
+
+
+def object_phrase(tool: str) -> str:
+    """ "exchange_delivered_order_items" -> "the delivered order items": what a tool acts on, or ""."""
+    tool_words = words(tool)
+    return "the " + " ".join(tool_words[1:]) if len(tool_words) >= 2 else ""

@@ -1,0 +1,67 @@
+"""Which of the user's messages says what a task was, and the object its steps acted on.
+
+A task's first message is often small talk ("can you guess the poem first?") or a greeting with a
+question; the message that says what was done is the one whose request names an action the steps
+took, or failing that, the one whose words the tools worked on.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from deftly.tools.extract.base import Task
+from deftly.tools.extract.segment import is_substantive
+from deftly.tools.extract.titles import mentions_action, request_sentence
+from deftly.tools.extract.tools_kind import all_words, is_handoff, words
+from deftly.tools.trace import ToolCall
+
+# Words every request and every tool share, which say nothing about what was asked.
+_COMMON = frozenset({"user", "users", "with", "from", "that", "this", "what", "have", "your", "please", "thanks"})
+_RESULT_CHARS = 4000
+_MIN_WORD = 4
+
+
+def title_request(task: Task, acting: Sequence[str]) -> str:
+    """The user message to title ``task`` from: the first whose request names an action of ``acting``,
+    else the first whose request is about something the tools touched, else the task's first request."""
+    asked = [(text, request_sentence(text)) for text in task.user_texts if is_substantive(text)]
+    sentences = [(text, sentence) for text, sentence in asked if sentence]
+    if acting:
+        for text, sentence in sentences:
+            if mentions_action(sentence, list(acting)):
+                return text
+    touched = _touched_words(task.calls)
+    for text, sentence in sentences:
+        if _content_words([sentence]) & touched:
+            return text
+    return task.request
+
+
+def combined_action(tools: Sequence[str]) -> str | None:
+    """ "modify pending order address and items": the first two distinct actions of a task, with the words
+    they share said once; None for fewer than two."""
+    distinct = list(dict.fromkeys(t for t in tools if not is_handoff(t)))
+    if len(distinct) < 2:
+        return None
+    first, second = words(distinct[0]), words(distinct[1])
+    shared = 0
+    while shared < min(len(first), len(second)) - 1 and first[shared] == second[shared]:
+        shared += 1
+    tail = second[shared:] if shared else second
+    return f"{' '.join(first)} and {' '.join(tail)}"
+
+
+def _touched_words(calls: Iterable[ToolCall]) -> set[str]:
+    found: set[str] = set()
+    for call in calls:
+        found.update(_content_words([" ".join(all_words(call.tool))]))
+        found.update(_content_words([str(v) for v in call.arguments.values()]))
+        if call.result is not None:
+            found.update(_content_words([call.result.content[:_RESULT_CHARS]]))
+    return found - _COMMON
+
+
+def _content_words(texts: Iterable[str]) -> set[str]:
+    found = {w for text in texts for w in re.findall(r"[a-z]+", text.lower()) if len(w) >= _MIN_WORD}
+    return {w[:-1] if w.endswith("s") and len(w) > _MIN_WORD else w for w in found} - _COMMON
