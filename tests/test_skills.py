@@ -119,6 +119,20 @@ def test_exporting_again_keeps_each_procedures_folder(learned_home: Path, tmp_pa
     assert {s["name"] for s in again} < set(before)
 
 
+@pytest.mark.slow
+def test_a_retired_procedure_is_exported_only_when_asked_for(learned_home: Path, tmp_path: Path) -> None:
+    retired_id, kept_id = sorted(procedures(learned_home))
+    deftly(learned_home, "review", "reject", retired_id, "--reason", "wrong order of steps")
+
+    served = json.loads(deftly(learned_home, "export", "--skills", str(tmp_path / "served"), "--json"))["skills"]
+    everything = json.loads(deftly(learned_home, "export", "--skills", str(tmp_path / "all"), "--all", "--json"))
+
+    assert {s["id"]: s["status"] for s in served} == {retired_id: "left out", kept_id: "exported"}
+    assert len(list((tmp_path / "served").glob("*/SKILL.md"))) == 1
+    assert {s["status"] for s in everything["skills"]} == {"exported"}
+    assert len(list((tmp_path / "all").glob("*/SKILL.md"))) == 2
+
+
 def test_a_hand_written_skill_becomes_a_procedure() -> None:
     text = """---
 name: rotate-logs

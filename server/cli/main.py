@@ -215,10 +215,11 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("--json", action="store_true")
     stats.set_defaults(handler=commands.stats)
 
-    export = sub.add_parser("export", parents=logged, help="write every procedure as an Agent Skill")
+    export = sub.add_parser("export", parents=logged, help="write every served procedure as an Agent Skill")
     export.add_argument(
         "--skills", type=Path, metavar="DIR", required=True, help="folder to write <name>/SKILL.md into"
     )
+    export.add_argument("--all", action="store_true", help="also export candidates and retired procedures")
     export.add_argument("--json", action="store_true")
     export.set_defaults(handler=skill_commands.export)
 

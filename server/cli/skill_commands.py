@@ -13,6 +13,7 @@ from rich.text import Text
 from deftly.server.cli.output import EXIT_OK, exit_code_for, now, print_json, require
 from deftly.server.runtime import open_for_command
 from deftly.server.settings import Settings
+from deftly.tools.review import servable
 
 if TYPE_CHECKING:
     # Imported lazily: it loads LanceDB, and `deftly hook` builds this parser within a hook's time budget.
@@ -25,10 +26,16 @@ def export(args: argparse.Namespace, settings: Settings) -> int:
     require(not args.skills.is_file(), f"{args.skills} is a file; give a folder to write the skills into.")
     runtime = open_for_command(settings)
     try:
-        outcomes = export_skills(runtime.store(), args.skills)
+        everything = bool(args.all)
+        outcomes = export_skills(runtime.store(), args.skills, lambda p: everything or servable(p, settings))
     finally:
         runtime.stop()
-    _report(outcomes, args.json, f"{len(outcomes)} skill(s) written under {args.skills}.")
+    written = sum(o.status == "exported" for o in outcomes)
+    left_out = len(outcomes) - written
+    summary = f"{written} skill(s) written under {args.skills}."
+    if left_out:
+        summary += f" {left_out} procedure(s) not served (candidates or retired) left out; --all exports them too."
+    _report(outcomes, args.json, summary)
     return EXIT_OK
 
 

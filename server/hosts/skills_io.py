@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -31,13 +32,20 @@ class SkillOutcome:
     reason: str = ""
 
 
-def export_skills(store: LanceStore, folder: Path) -> list[SkillOutcome]:
-    """Write each procedure as ``folder/<name>/SKILL.md``; a procedure exported before keeps its folder."""
+def export_skills(
+    store: LanceStore, folder: Path, include: Callable[[Procedure], bool] = lambda _: True
+) -> list[SkillOutcome]:
+    """Write each procedure ``include`` accepts as ``folder/<name>/SKILL.md``; a procedure exported before keeps
+    its folder. The others are reported as ``left out``, with their state."""
     folder.mkdir(parents=True, exist_ok=True)
     previous = _exported_names(folder)
     taken = set(previous.values())
     outcomes = []
     for procedure in sorted(_all_procedures(store), key=lambda p: (p.created_at, p.id)):
+        if not include(procedure):
+            reason = f"{procedure.state}: not served; --all exports it"
+            outcomes.append(SkillOutcome("", "left out", procedure.id, skill_name(procedure.title), reason))
+            continue
         name = previous.get(procedure.id) or _free_name(skill_name(procedure.title), taken, folder)
         taken.add(name)
         detail = get_procedure(store, procedure.id)
