@@ -16,7 +16,8 @@ import numpy as np
 
 from deftly.tools.embedding_cache import CachedEmbedder
 from deftly.tools.extract.base import Draft, Extraction, Extractor, Skipped
-from deftly.tools.extract.titles import action_title, request_sentence
+from deftly.tools.extract.titles import action_title, named_object, request_sentence
+from deftly.tools.extract.tools_kind import is_read_only
 from deftly.tools.extract.vocabulary import mentioned_actions, tool_actions
 from deftly.tools.match_index import MatchIndex
 from deftly.tools.merge import MergePolicy, Origin, add_pitfall, merge, new_procedure, same_steps
@@ -192,7 +193,7 @@ class _Batch:
         """
         if len(procedure.examples) < MIN_EXAMPLES_TO_RETITLE:
             return procedure
-        sentences = {e: request_sentence(e) for e in procedure.examples}
+        sentences = {e: _titled(request_sentence(e), procedure.tools) for e in procedure.examples}
         candidates = [e for e, s in sentences.items() if s and action_title(s, procedure.tools)]
         if not candidates:
             return procedure
@@ -201,6 +202,12 @@ class _Batch:
         best = sentences[max(candidates, key=lambda e: float(centrality[procedure.examples.index(e)]))] or ""
         title = best[0].upper() + best[1:]
         return procedure if title == procedure.title else procedure.model_copy(update={"title": title})
+
+
+def _titled(sentence: str | None, tools: list[str]) -> str | None:
+    """A request sentence as a title: a pronoun object ("exchange it for ...") named by the tools."""
+    acting = [t for t in tools if not is_read_only(t)] or tools
+    return named_object(sentence, acting) if sentence else None
 
 
 def embed_procedures(

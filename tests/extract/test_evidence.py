@@ -228,3 +228,26 @@ def test_no_instance_value_survives_in_what_is_stored_of_a_data_analysis_task() 
 
     for literal in ("churn_2026-11-30", "lee@acme.com", "2026-11-30"):
         assert literal not in stored
+
+
+def test_a_title_retold_from_several_runs_still_names_what_a_pronoun_pointed_at(store: Any, embedder: Any) -> None:
+    def share_session(request: str, file_id: str, email: str) -> list[dict[str, Any]]:
+        return chat(
+            user(request.format(email=email, file_id=file_id)),
+            call("drive.get_file", {"file_id": file_id}, {"id": file_id, "owner": "me"}),
+            call("drive.share_file", {"file_id": file_id, "email": email, "role": "reader"}, {"shared": True}),
+            assistant(f"Shared with {email} as read-only."),
+        )
+
+    requests = [
+        "Share it with {email}, read-only. It's the doc {file_id} in my drive.",
+        "Please share it with {email} as read-only, it's doc {file_id} in my drive.",
+        "Share it with {email}, read-only please. The doc is {file_id} in my drive.",
+    ]
+    emails = ["dana@acme.com", "li.wei@acme.com", "sam@partner.io"]
+    for n, (request, email) in enumerate(zip(requests, emails, strict=True)):
+        record_and_learn(store, embedder, share_session(request, f"f_{9921 + n}", email), f"s{n}")
+
+    [procedure] = store.list_procedures(10)
+    assert len(procedure.examples) == 3
+    assert procedure.title == "Share the file with {email}"

@@ -267,13 +267,13 @@ def title_from(
         if not all(is_handoff(tool) for tool in action_tools):
             return fallback
         title = f"hand off a request to {_lower_first(title)}"  # what was asked, and what was done with it
-    named = _named_object(title, action_tools)
+    named = named_object(title, action_tools)
     if named is None:
         return fallback
     return named[0].upper() + named[1:]
 
 
-def _named_object(title: str, tools: list[str]) -> str | None:
+def named_object(title: str, tools: list[str]) -> str | None:
     """ "Exchange it for a medium" -> "Exchange the delivered order items for a medium": a pronoun object
     says nothing without the message before it, so the tool that acted names it (None if none can)."""
     match = _POINTED_OBJECT.match(title)
