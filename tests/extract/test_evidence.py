@@ -251,3 +251,53 @@ def test_a_title_retold_from_several_runs_still_names_what_a_pronoun_pointed_at(
     [procedure] = store.list_procedures(10)
     assert len(procedure.examples) == 3
     assert procedure.title == "Share the file with {email}"
+
+
+def _stored_text(draft: Any) -> str:
+    return json.dumps(
+        [draft.title, draft.when_to_use, draft.goal, draft.requests, [s.model_dump() for s in draft.steps]]
+    )
+
+
+def test_people_the_tools_know_by_address_or_handle_are_placeholders() -> None:
+    invoice = trace_of(
+        user("Email Tom Baker the latest invoice and cc Maria."),
+        call("billing.latest_invoice", {"customer_id": "c_7781"}, {"id": "INV-2231", "pdf": "https://x.io/i.pdf"}),
+        call("mail.send", {"to": "tom.baker@client.com", "cc": "maria@acme.com", "attachment": "INV-2231"}, {"ok": 1}),
+        assistant("Sent the invoice to Tom, Maria in copy."),
+    )
+    review = trace_of(
+        user("Open a PR on acme/web from branch fix-login-redirect and ask Jordan Lee to review it."),
+        call("github.create_pull_request", {"repo": "acme/web", "head": "fix-login-redirect", "base": "main"}, 412),
+        call("github.request_review", {"repo": "acme/web", "number": 412, "reviewers": ["jlee"]}, {"ok": True}),
+        assistant("PR #412 is open and Jordan is asked to review."),
+    )
+
+    [invoice_draft] = EXTRACT(invoice).drafts
+    [review_draft] = EXTRACT(review).drafts
+
+    assert invoice_draft.title == "Email {name} the latest invoice and cc {name}"
+    for literal in ("Tom", "Baker", "Maria"):
+        assert literal not in _stored_text(invoice_draft)
+    for literal in ("Jordan", "Lee", "fix-login-redirect"):
+        assert literal not in _stored_text(review_draft)
+
+
+def test_a_first_and_last_name_where_only_a_person_fits_is_a_placeholder_but_a_product_is_not() -> None:
+    meeting = trace_of(
+        user("Schedule a meeting with Priya Sharma on 2026-12-08 at 15:00 about the budget."),
+        call("calendar.create_event", {"attendees": ["p_5521"], "start": "2026-12-08T15:00"}, {"id": "ev_1"}),
+        assistant("Booked."),
+    )
+    product = trace_of(
+        user("Please order two Bluetooth Speakers for the Berlin office."),
+        call("catalog.search", {"query": "bluetooth speaker"}, {"items": [{"sku": "BT-220"}]}),
+        call("orders.create_order", {"sku": "BT-220", "quantity": 2, "site": "berlin"}, {"order": "o_1"}),
+        assistant("Ordered."),
+    )
+
+    [meeting_draft] = EXTRACT(meeting).drafts
+    [product_draft] = EXTRACT(product).drafts
+
+    assert meeting_draft.title == "Schedule a meeting with {name} on {date} at {time} about the budget"
+    assert "Bluetooth Speakers" in product_draft.title

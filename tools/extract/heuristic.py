@@ -7,6 +7,7 @@ import re
 from deftly.tools.extract.asked import combined_action, title_request
 from deftly.tools.extract.base import Draft, Extraction, Skipped, Task
 from deftly.tools.extract.injection import obeyed_in, obeyed_reason, screened
+from deftly.tools.extract.people import request_names
 from deftly.tools.extract.segment import is_substantive, split_tasks
 from deftly.tools.extract.select import lesson_from, skip_reason
 from deftly.tools.extract.steps import StepPlan, generalize_text, plan_steps
@@ -193,4 +194,6 @@ def known_names(trace: Trace) -> dict[str, str]:
         for key, value in call.arguments.items():
             if isinstance(value, str) and re.search(r"name$", key.lower()) and len(value) < 60:
                 names[value] = "name" if NAME_KEYS.search(key.lower()) and key.lower() != "name" else "item"
+    for name in request_names(trace):
+        names.setdefault(name, "name")
     return {name: kind for name, kind in names.items() if any(ch.isalpha() for ch in name)}

@@ -17,7 +17,7 @@ READ_GROUP = "check"
 VERB_LISTS = [
     ("cancel", "delete", "remove", "refund", "drop", "terminate", "void", "revoke", "abort"),
     ("change", "update", "modify", "edit", "move", "switch", "rebook", "reschedule", "upgrade", "downgrade", "set"),
-    ("book", "create", "add", "reserve", "purchase", "buy"),
+    ("book", "create", "add", "reserve", "purchase", "buy", "schedule", "open", "launch", "register", "invite"),
     ("send", "email", "share", "notify", "mail", "message", "post", "reply", "forward"),
     ("transfer", "escalate", "handoff"),
     ("find", "check", "look", "search", "get", "show", "list", "fetch", "read", "lookup", "see", "know", "tell"),

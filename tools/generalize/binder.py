@@ -15,6 +15,9 @@ from deftly.tools.values import COMMAND_KEYS, kind_of
 
 _GENERIC_KEYS = {"id", "name", "value", "input", "data", "arg", "args", "key", "item"}
 _OPTION_KEYS = re.compile(r"^(?:limit|max\w*|min\w*|top_?k|page|per_page|offset|timeout|retries|depth|n|k|size)$")
+# A name made of three or more joined words (fix-login-redirect, q4_budget_v2) names one thing, unlike an
+# option ("economy", "read-only").
+_SLUG = re.compile(r"[a-z0-9]+(?:[-_/][a-z0-9]+){2,}", re.IGNORECASE)
 _AMOUNT_KEYS = re.compile(r"amount|price|cost|total|fee|balance|quantity|qty|count|number|baggages?|bags?|seats?")
 
 
@@ -98,7 +101,7 @@ class ValueBinder:
         if kind is None:
             if source != REQUEST or len(text) < 3:
                 return value
-            kind = "option"
+            kind = "id" if _SLUG.fullmatch(text) else "option"
         return self.table.bind(_name_for(tool, key), text, kind, source)
 
 

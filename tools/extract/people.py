@@ -1,0 +1,95 @@
+"""People's names in what the user wrote: the evidence that a capitalized phrase is a person.
+
+Names in tool results' name fields are known already (``heuristic.known_names``). A request also names
+people the tools only know by address or handle ("email Tom Baker" -> ``tom.baker@client.com``, "ask
+Jordan Lee" -> ``jlee``), or names them where only a person fits ("a meeting with Priya Sharma"). Those
+names are instance values: every run of the task names someone else.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from deftly.tools.trace import Message, Trace
+
+_WORD = r"[A-Z][a-z]+(?:['-][A-Za-z][a-z]+)?"
+_CAPITALIZED = re.compile(rf"(?<![\w.@/#-])({_WORD}(?: {_WORD}){{0,2}})(?![\w@/-])")
+# Words after which a capitalized pair is a person: "a meeting with Priya Sharma", "cc Dana Ross".
+_PERSON_CONTEXT = re.compile(
+    r"\b(?:meeting|call|sync|chat|1:1|one-on-one|interview|lunch) with\s+$|\b(?:cc|bcc|ask|email|invite|remind|ping"
+    r"|message|notify|assign(?: it)? to|introduce|thank|tell|call|text|dm)\s+$",
+    re.IGNORECASE,
+)
+_HANDLE = re.compile(r"\b([a-z][a-z0-9._-]{1,40})@[a-z0-9.-]+\.[a-z]{2,}\b|@([a-z][a-z0-9._-]{1,38})\b", re.I)
+_NOT_NAMES = frozenset({
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march",
+    "april", "may", "june", "july", "august", "september", "october", "november", "december", "today", "tomorrow",
+    "please", "thanks", "hi", "hello", "hey", "dear", "team", "the", "and",
+})  # fmt: skip
+_MAX_HANDLE_TEXT = 20_000
+
+
+def request_names(trace: Trace) -> set[str]:
+    """Capitalized phrases of the user's messages that name a person: the tools know them by an address or
+    handle made of the same words, or the phrase is a first and last name where only a person fits."""
+    handles = _handles(_tool_texts(trace))
+    found: set[str] = set()
+    for text in (t.text for t in trace.turns if isinstance(t, Message) and t.role == "user"):
+        for match in _CAPITALIZED.finditer(text):
+            phrase, start = match.group(1), match.start()
+            if _sentence_start(text, start):  # "Email Tom Baker ...": the first word is capitalized anyway
+                first, _, phrase = phrase.partition(" ")
+                start += len(first) + 1
+            parts = phrase.lower().split()
+            if not parts or any(p in _NOT_NAMES for p in parts):
+                continue
+            if _known_by_handle(parts, handles) or (len(parts) >= 2 and _PERSON_CONTEXT.search(text[:start])):
+                found.add(phrase)
+    return found
+
+
+def _sentence_start(text: str, position: int) -> bool:
+    before = text[:position].rstrip()
+    return not before or before[-1] in ".!?:\n\"'"
+
+
+def _known_by_handle(parts: list[str], handles: list[list[str]]) -> bool:
+    """ "Tom Baker" ~ tom.baker@…, "Maria" ~ maria@…, "Jordan Lee" ~ jlee / jordan_lee / lee.jordan."""
+    for handle in handles:
+        if all(p in handle for p in parts):
+            return True
+        joined = "".join(handle)
+        if len(parts) >= 2 and joined in {parts[0][0] + parts[-1], parts[0] + parts[-1][0], parts[0] + parts[-1]}:
+            return True
+    return False
+
+
+def _handles(texts: Iterable[str]) -> list[list[str]]:
+    handles = []
+    for text in texts:
+        for match in _HANDLE.finditer(text[:_MAX_HANDLE_TEXT]):
+            local = (match.group(1) or match.group(2)).lower()
+            handles.append([p for p in re.split(r"[._-]+", local) if p])
+    return handles
+
+
+def _tool_texts(trace: Trace) -> list[str]:
+    texts = []
+    for call in trace.tool_calls:
+        texts.append(str(call.arguments))
+        texts.extend(_leaf_handles(call.arguments))
+        if call.result is not None:
+            texts.append(call.result.content)
+    return texts
+
+
+def _leaf_handles(value: object) -> list[str]:
+    """Bare handles in arguments ("reviewers": ["jlee"]): written as @handle so one pattern reads them."""
+    if isinstance(value, dict):
+        return [h for v in value.values() for h in _leaf_handles(v)]
+    if isinstance(value, list):
+        return [h for v in value for h in _leaf_handles(v)]
+    if isinstance(value, str) and re.fullmatch(r"[a-z][a-z0-9._-]{1,38}", value):
+        return ["@" + value]
+    return []
