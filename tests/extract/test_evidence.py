@@ -301,3 +301,47 @@ def test_a_first_and_last_name_where_only_a_person_fits_is_a_placeholder_but_a_p
 
     assert meeting_draft.title == "Schedule a meeting with {name} on {date} at {time} about the budget"
     assert "Bluetooth Speakers" in product_draft.title
+
+
+def test_a_shell_investigation_keeps_each_command_and_is_titled_by_the_problem_it_fixed() -> None:
+    trace = trace_of(
+        user("The checkout-api pods in staging keep crashlooping since this morning, can you find out why and fix it?"),
+        call(
+            "bash", {"command": "kubectl -n staging get pods -l app=checkout-api"}, "checkout-api-7d9f8 0/1 CrashLoop"
+        ),
+        call("bash", {"command": "kubectl -n staging logs checkout-api-7d9f8 --previous"}, "panic: REDIS_URL not set"),
+        call(
+            "bash", {"command": "kubectl -n staging set env deployment/checkout-api REDIS_URL=redis://cache:6379"}, "ok"
+        ),
+        call(
+            "bash", {"command": "kubectl -n staging rollout status deployment/checkout-api"}, "successfully rolled out"
+        ),
+        assistant("REDIS_URL was missing; I set it and the rollout succeeded."),
+    )
+
+    [draft] = EXTRACT(trace).drafts
+
+    assert [s.arguments["command"].split()[3] for s in draft.steps] == ["get", "logs", "set", "rollout"]
+    assert draft.title == "Fix the checkout-api pods in staging crashlooping"
+
+
+def test_one_query_worth_writing_down_is_a_procedure_titled_by_the_question() -> None:
+    query = (
+        "SELECT count(*) FROM orders WHERE country = 'FR' AND created_at >= '2026-11-01' AND created_at < '2026-12-01'"
+    )
+    counted = trace_of(
+        user("How many orders did we get from France last month?"),
+        call("warehouse.run_sql", {"sql": query}, "[[1843]]"),
+        assistant("1,843 orders from France in November."),
+    )
+    glanced = trace_of(
+        user("What's in my home folder?"),
+        call("shell.exec", {"command": "ls ~"}, "notes.txt projects"),
+        assistant("notes.txt and projects."),
+    )
+
+    [draft] = EXTRACT(counted).drafts
+
+    assert draft.title == "Find out how many orders did we get from France last month"
+    assert draft.steps[0].arguments["sql"].endswith("created_at >= '{date}' AND created_at < '{date_2}'")
+    assert EXTRACT(glanced).drafts == [], "a one-word command is nothing to remember"

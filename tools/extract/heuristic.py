@@ -28,7 +28,11 @@ from deftly.tools.trace import ToolCall, Trace
 from deftly.tools.values import NAME_KEYS, PLACEHOLDER, example_for, literal_leaks
 
 # A bare "name" is as often a product's or a file's as a person's, so only these keys say "person".
-_NAME_FIELD = re.compile(r'"(?:first_name|last_name|full_name|given_name|surname|username)"\s*:\s*"([^"]{2,60})"')
+_NAME_FIELD = re.compile(
+    r'"(?:first_?name|last_?name|full_?name|given_?name|family_?name|surname|user_?name|display_?name|real_?name)"'
+    r'\s*:\s*"([^"]{2,60})"',
+    re.IGNORECASE,
+)
 _BARE_NAME_FIELD = re.compile(r'"name"\s*:\s*"([^"]{2,60})"')
 _PLACEHOLDER_KINDS = {
     "date": "date",

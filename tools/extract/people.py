@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from deftly.tools.trace import Message, Trace
 
-_WORD = r"[A-Z][a-z]+(?:['-][A-Za-z][a-z]+)?"
+_WORD = r"(?:[A-Z][a-z]+|[A-Z]'[A-Z][a-z]+)(?:-[A-Z][a-z]+)?"  # Ann, O'Brien, Smith-Jones
 _CAPITALIZED = re.compile(rf"(?<![\w.@/#-])({_WORD}(?: {_WORD}){{0,2}})(?![\w@/-])")
 # Words after which a capitalized pair is a person: "a meeting with Priya Sharma", "cc Dana Ross".
 _PERSON_CONTEXT = re.compile(

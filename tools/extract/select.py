@@ -11,7 +11,7 @@ from deftly.tools.extract.tools_kind import is_read_only, is_scratchpad
 from deftly.tools.generalize import ValueBinder, canonical_json
 from deftly.tools.models import Outcome
 from deftly.tools.trace import Message, ToolCall, Trace
-from deftly.tools.values import PLACEHOLDER
+from deftly.tools.values import COMMAND_KEYS, PLACEHOLDER
 
 _COULD_NOT = re.compile(
     r"\b(?:i(?:'m| am) (?:sorry|afraid)|unfortunately|i (?:can(?:no|')t|could(?:n't| not)|was(?:n't| not) able)"
@@ -29,6 +29,7 @@ _USER_SAYS_FAILED = re.compile(
     r"|(?:it|that) (?:failed|broke)|you (?:broke|deleted the wrong|messed)|same error|didn't do anything)\b",
     re.IGNORECASE,
 )
+_KNOW_HOW_WORDS = 6
 _USER_DROPS_IT = re.compile(r"^\W*(?:never ?mind|forget (?:it|about it)|don't bother|leave it)\b", re.IGNORECASE)
 
 
@@ -57,12 +58,24 @@ def skip_reason(task: Task, plan: StepPlan, outcome: Outcome | None) -> str | No
         return "the user dropped the request before anything was done"
     if read_only and _COULD_NOT.search(task.final_answer):
         return "the final answer says the request could not be done"
+    if len(plan.steps) < 2 and _carries_know_how(plan):
+        return None  # one call, but its query or script is what the next run would have to work out again
     if read_only and len(plan.steps) < 2:
         only = plan.steps[0].tool if plan.steps else "?"
         return f"trivial: a single read-only lookup ({only}), nothing to generalize"
     if len(plan.steps) < 2 and not _has_placeholder(plan):
         return f"trivial: a single action ({plan.steps[0].tool}) with nothing to generalize"
     return None
+
+
+def _carries_know_how(plan: StepPlan) -> bool:
+    """A step whose command, query or code is long enough to be worth writing down (a SQL query with its
+    filters, a script), unlike ``ls -la`` or ``git status``."""
+    for step in plan.steps:
+        for key, value in step.arguments.items():
+            if key.lower() in COMMAND_KEYS and isinstance(value, str) and len(value.split()) >= _KNOW_HOW_WORDS:
+                return True
+    return False
 
 
 _NOT_EVIDENCE = ("trivial", "no tool was called")  # reasons about size, not about how the task went

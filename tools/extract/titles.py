@@ -154,6 +154,21 @@ _SMALL_TALK = frozenset({
     "questions", "regarding", "about", "there", "you", "your",
 })  # fmt: skip
 _POINTED_OBJECT = re.compile(r"^(\w+)\s+(?:it|them|this|that|these|those)(?: ones?)?\b", re.IGNORECASE)
+_QUESTION = re.compile(
+    r"^\W*(?:how (?:many|much|long|often|old|big)|what|what's|which|who|whose|when|where|why)\b",
+    re.IGNORECASE,
+)
+_FIX_IT = re.compile(
+    r"\b(fix|repair|debug|resolve|solve|troubleshoot|investigate|sort out|look into)\s+(?:it|them|this|that|the"
+    r" (?:issue|problem|error|failure|bug))\b",
+    re.IGNORECASE,
+)
+_PROBLEM = re.compile(
+    r"^(?P<subject>(?:\S+\s+){0,7}?\S+)\s+(?P<verb>is|are|was|were|keeps?|kept|has been|have been|started|seems to be"
+    r"|can't|cannot|won't|doesn't|don't|isn't|aren't|fails?)\s+(?P<state>.+)$",
+    re.IGNORECASE,
+)
+_NEGATED = re.compile(r"can't|cannot|won't|doesn't|don't|isn't|aren't|fails?", re.IGNORECASE)
 _MAX_TITLE_WORDS = 14
 _MAX_WHEN_WORDS = 30
 
@@ -170,12 +185,29 @@ def request_sentence(request: str) -> str | None:
         match = _MARKER.search(sentence)
         if match:
             candidates.append(_clean(sentence[match.end() :]))
+        elif _QUESTION.match(sentence) and sentence.endswith("?"):
+            candidates.append(_clean("find out " + _lower_first(sentence)))  # a question asks to find something out
         elif not _NOT_IMPERATIVE.match(sentence):
             candidates.append(_clean(sentence))
     usable = [c for c in candidates if len(c.split()) >= 2 and not is_vague(c) and not _NOT_IMPERATIVE.match(c)]
+    problem = _problem_to_fix(text)
+    if problem:  # "tests are failing, fix them": the description is not the request
+        usable = [c for c in usable if not _PROBLEM.match(c)]
     acting = [c for c in usable if mentioned_actions(c)]
-    best = acting or usable
+    best = acting or usable or ([problem] if problem else [])
     return best[0] if best else None
+
+
+def _problem_to_fix(text: str) -> str | None:
+    """ "The nightly build keeps failing since Monday, can you fix it?" -> "fix the nightly build failing since
+    Monday": the problem the user describes, when the request itself only says "fix it"."""
+    asked = _FIX_IT.search(text)
+    problem = _PROBLEM.match(_CLAUSE_BREAK.split(text, maxsplit=1)[0].strip())
+    if asked is None or problem is None:
+        return None
+    state = problem.group("state")
+    joined = f"that {problem.group('verb')} {state}" if _NEGATED.match(problem.group("verb")) else state
+    return _clean(f"{asked.group(1).lower()} {_lower_first(problem.group('subject'))} {joined}")
 
 
 def _sentences(text: str) -> list[str]:

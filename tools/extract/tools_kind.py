@@ -98,9 +98,13 @@ _GENERIC = frozenset(
 )  # fmt: skip
 
 
+_EXECUTOR = re.compile(r"^(?:run|exec|execute|eval)_(?:sql|query|queries|command|cmd|script|code|shell|python|bash)$")
+
+
 def is_generic(tool: str) -> bool:
-    """A general-purpose tool (a shell, a file editor): its name says nothing about the task."""
-    return base_name(tool).lower().replace("-", "_") in _GENERIC
+    """A general-purpose tool (a shell, a file editor, ``run_sql``): its name says nothing about the task."""
+    name = base_name(tool).lower().replace("-", "_")
+    return name in _GENERIC or bool(_EXECUTOR.match(name))
 
 
 def object_phrase(tool: str) -> str:

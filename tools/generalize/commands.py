@@ -84,8 +84,22 @@ def command_head(arguments: dict[str, Any]) -> tuple[str, ...]:
     for key, value in arguments.items():
         if key.lower() in COMMAND_KEYS and key.lower() != "description":
             tokens = [str(t) for t in (value if isinstance(value, list) else str(value).split())]
-            return tuple(tokens[:2]) if len(tokens) > 1 and _SUBCOMMAND.fullmatch(tokens[1]) else tuple(tokens[:1])
+            if not tokens:
+                return ()
+            subcommand = _first_word(tokens[1:])
+            return (tokens[0], subcommand) if subcommand else (tokens[0],)
     return ()
+
+
+def _first_word(arguments: list[str]) -> str | None:
+    """The subcommand after global options: ``kubectl -n prod get pods`` -> get, ``git -C repo log`` -> log."""
+    index = 0
+    while index < len(arguments) and arguments[index].startswith("-"):
+        short_with_value = len(arguments[index]) == 2 and index + 1 < len(arguments)
+        index += 2 if short_with_value and not arguments[index + 1].startswith("-") else 1
+    if index < len(arguments) and _SUBCOMMAND.fullmatch(arguments[index]):
+        return arguments[index]
+    return None
 
 
 def _shorten(command: str) -> str:
