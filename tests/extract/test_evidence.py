@@ -345,3 +345,17 @@ def test_one_query_worth_writing_down_is_a_procedure_titled_by_the_question() ->
     assert draft.title == "Find out how many orders did we get from France last month"
     assert draft.steps[0].arguments["sql"].endswith("created_at >= '{date}' AND created_at < '{date_2}'")
     assert EXTRACT(glanced).drafts == [], "a one-word command is nothing to remember"
+
+
+def test_the_user_asking_to_undo_the_wrong_change_means_it_failed() -> None:
+    trace = trace_of(
+        user("Rename the 'tmp' folder in the project to 'scratch'."),
+        call("bash", {"command": "mv /srv/project/tmp /srv/project/scratch"}, ""),
+        assistant("Renamed tmp to scratch."),
+        user("That's the wrong folder, I meant the one in src/. Undo that please."),
+    )
+
+    extraction = EXTRACT(trace)
+
+    assert extraction.drafts == []
+    assert extraction.skipped[0].reason == "the user said it did not work"

@@ -26,7 +26,9 @@ _USER_SAYS_FAILED = re.compile(
     r" (?:work|working|fix|help|right|correct)"
     r"|(?:still|again) (?:(?:not |doesn't |isn't )?(?:work(?:ing)?|broken|failing|fails|wrong|the same)|getting)"
     r"|(?:that|this|it)(?:'s| is| was) (?:wrong|incorrect|not what i (?:asked|wanted))|not what i (?:asked|wanted)"
-    r"|(?:it|that) (?:failed|broke)|you (?:broke|deleted the wrong|messed)|same error|didn't do anything)\b",
+    r"|(?:it|that) (?:failed|broke)|you (?:broke|deleted the wrong|messed)|same error|didn't do anything"
+    r"|(?:that|this|it)(?:'s| is| was) the wrong|wrong (?:one|file|folder|branch|item|order|person|account|date)"
+    r"|(?:undo|revert|roll back) (?:that|it|this|the change|everything))\b",
     re.IGNORECASE,
 )
 _KNOW_HOW_WORDS = 6

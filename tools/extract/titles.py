@@ -125,7 +125,9 @@ _CLAUSE_BREAK = re.compile(
 _DASH = re.compile(r"\s*[\u2013\u2014]\s*")
 _TRAILING = re.compile(r"(?:\s+(?:please|for me|thanks?|thank you|asap|now|today))*[\s.!?]*$", re.IGNORECASE)
 _LEADING = re.compile(
-    r"^(?:to|please|just|also|kindly|(?:go ahead|yes|ok(?:ay)?),? and|(?:proceed|go ahead|continue) with)\s+", re.I
+    r"^(?:to|please|just|also|kindly|now|next|then|finally|(?:go ahead|yes|ok(?:ay)?),? and"
+    r"|(?:proceed|go ahead|continue) with)\s+",
+    re.I,
 )
 _PRONOUNS = [
     (re.compile(r"\bmy\b", re.I), "the"),
