@@ -359,3 +359,18 @@ def test_the_user_asking_to_undo_the_wrong_change_means_it_failed() -> None:
 
     assert extraction.drafts == []
     assert extraction.skipped[0].reason == "the user said it did not work"
+
+
+def test_a_search_querys_syntax_is_kept_and_only_its_values_generalized() -> None:
+    trace = trace_of(
+        user("Find the emails from Lisa Chen about the offsite and add the dates to my calendar."),
+        call("gmail.search", {"q": "from:lisa.chen@acme.com offsite"}, {"messages": [{"id": "18c2a9"}]}),
+        call("gmail.get", {"id": "18c2a9"}, {"body": "The offsite is January 14-15."}),
+        call("calendar.create_event", {"summary": "Offsite", "start": "2027-01-14", "end": "2027-01-15"}, {"id": "e9"}),
+        assistant("Added the offsite on Jan 14-15 to your calendar."),
+    )
+
+    [draft] = EXTRACT(trace).drafts
+
+    assert draft.steps[0].arguments == {"q": "from:{email} offsite"}
+    assert "Lisa" not in draft.title and "lisa.chen" not in _stored_text(draft)

@@ -18,6 +18,9 @@ _OPTION_KEYS = re.compile(r"^(?:limit|max\w*|min\w*|top_?k|page|per_page|offset|
 # A name made of three or more joined words (fix-login-redirect, q4_budget_v2) names one thing, unlike an
 # option ("economy", "read-only").
 _SLUG = re.compile(r"[a-z0-9]+(?:[-_/][a-z0-9]+){2,}", re.IGNORECASE)
+_QUERY_KEYS = re.compile(r"^(?:q|query|search|filter|jql|cql|where|expression|search_query|filter_query)$")
+# Search syntax: field operators (from:, label:, is:open), comparisons, boolean operators.
+_QUERY_SYNTAX = re.compile(r"\b[a-z_]+:\S|\s(?:=|!=|~|>=?|<=?)\s|\s(?:AND|OR|NOT)\s")
 _AMOUNT_KEYS = re.compile(r"amount|price|cost|total|fee|balance|quantity|qty|count|number|baggages?|bags?|seats?")
 
 
@@ -49,6 +52,8 @@ class ValueBinder:
         return self.table.value_map()
 
     def _value(self, tool: str, key: str, value: Any) -> Any:
+        if isinstance(value, str) and _QUERY_KEYS.match(key.lower()) and _QUERY_SYNTAX.search(value):
+            return self.commands.command(value)  # "from:{email} offsite": the query's syntax is the know-how
         if key.lower() in COMMAND_KEYS:
             if isinstance(value, str):
                 return self.commands.command(value)
