@@ -6,9 +6,9 @@ import re
 
 from deftly.tools.extract.base import Task
 from deftly.tools.extract.segment import split_tasks
-from deftly.tools.extract.steps import StepPlan, plan_steps
+from deftly.tools.extract.steps import StepPlan
 from deftly.tools.extract.tools_kind import is_read_only, is_scratchpad
-from deftly.tools.generalize import ValueBinder, canonical_json
+from deftly.tools.generalize import canonical_json
 from deftly.tools.models import Outcome
 from deftly.tools.trace import Message, ToolCall, Trace
 from deftly.tools.values import COMMAND_KEYS, PLACEHOLDER
@@ -42,13 +42,18 @@ def skip_reason(task: Task, plan: StepPlan, outcome: Outcome | None) -> str | No
     the user saying it did not work, or a task that was dropped. Which words the request used, or how
     many steps it took, do not: "check, then do nothing" and read-only tasks are tasks too.
     """
+    return failure_evidence(task, outcome) or _too_small(task, plan)
+
+
+def failure_evidence(task: Task, outcome: Outcome | None) -> str | None:
+    """What in the trace shows the task failed, was refused or dropped; None if nothing does."""
     if outcome == "failure":
         return "the session's outcome was reported as failure"
+    if not task.calls:
+        return None  # only talked about: nothing to judge
     worked = [c for c in task.calls if c.status == "ok" and not is_scratchpad(c.tool)]
     if not worked:
-        if task.calls:
-            return "no tool call succeeded (attempted, not completed)"
-        return "no tool was called (discussed, not executed)"
+        return "no tool call succeeded (attempted, not completed)"
     failed_last = unrecovered_failure(task.calls)
     if failed_last is not None:
         return f"the last attempt failed ({failed_last.tool}) and was not recovered"
@@ -60,8 +65,16 @@ def skip_reason(task: Task, plan: StepPlan, outcome: Outcome | None) -> str | No
         return "the user dropped the request before anything was done"
     if read_only and _COULD_NOT.search(task.final_answer):
         return "the final answer says the request could not be done"
+    return None
+
+
+def _too_small(task: Task, plan: StepPlan) -> str | None:
+    """Why a task that went fine is still not worth a procedure: nothing was done, or too little to generalize."""
+    if not task.calls:
+        return "no tool was called (discussed, not executed)"
     if len(plan.steps) < 2 and _carries_know_how(plan):
         return None  # one call, but its query or script is what the next run would have to work out again
+    read_only = all(is_read_only(c.tool) for c in task.calls if c.status == "ok" and not is_scratchpad(c.tool))
     if read_only and len(plan.steps) < 2:
         only = plan.steps[0].tool if plan.steps else "?"
         return f"trivial: a single read-only lookup ({only}), nothing to generalize"
@@ -80,9 +93,6 @@ def _carries_know_how(plan: StepPlan) -> bool:
     return False
 
 
-_NOT_EVIDENCE = ("trivial", "no tool was called")  # reasons about size, not about how the task went
-
-
 def failure_shown(trace: Trace, outcome: Outcome | None, tools: list[str]) -> str | None:
     """Why the trace shows that the task done through ``tools`` failed or was refused, or None: the evidence
     rules of ``skip_reason`` applied to the offline split's task that used those tools most."""
@@ -92,9 +102,7 @@ def failure_shown(trace: Trace, outcome: Outcome | None, tools: list[str]) -> st
         return "the session's outcome was reported as failure"
     if not tasks:
         return None
-    task = max(tasks, key=lambda t: len(wanted & {c.tool for c in t.calls}))
-    reason = skip_reason(task, plan_steps(task.calls, ValueBinder(request=task.request)), outcome)
-    return None if reason is None or reason.startswith(_NOT_EVIDENCE) else reason
+    return failure_evidence(max(tasks, key=lambda t: len(wanted & {c.tool for c in t.calls})), outcome)
 
 
 def unrecovered_failure(calls: list[ToolCall]) -> ToolCall | None:
