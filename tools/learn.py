@@ -119,9 +119,8 @@ class _Batch:
 
     def _match(self, draft: Draft, goal: list[float]) -> Procedure | None:
         """The stored procedure this draft is another run of (``MergePolicy.same_task``), nearest goal first."""
-        floor = min(self.policy.same_goal_similarity, self.policy.same_steps_similarity)
         for procedure, similarity in self.index.nearest(goal, self.policy.candidates):
-            if similarity < floor:
+            if similarity < self.policy.floor:
                 return None
             if self.policy.same_task(draft, procedure, similarity):
                 return procedure

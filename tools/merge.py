@@ -18,6 +18,7 @@ from typing import Any
 from deftly.tools.extract.base import Draft
 from deftly.tools.extract.steps import signature
 from deftly.tools.extract.tools_kind import is_read_only
+from deftly.tools.extract.vocabulary import mentioned_actions
 from deftly.tools.generalize import canonical_json
 from deftly.tools.models import MetadataValue, Parameter, Procedure, Step
 from deftly.tools.values import COMMAND_KEYS, PLACEHOLDER
@@ -40,14 +41,55 @@ class MergePolicy:
 
     same_goal_similarity: float = 0.85
     same_steps_similarity: float = 0.75  # when the whole tool sequence is the same, the goal may be worded further off
+    # When the calls that change something are the same calls (tools, argument names, fixed values) and the
+    # request asks for the same kind of action, another user's wording may be much further off: sentence
+    # vectors of "set up a call with {name} on {date}" and "book {number} minutes with {name}" are ~0.5 apart.
+    same_calls_similarity: float = 0.45
     lesson_similarity: float = 0.55
     candidates: int = 5
+
+    @property
+    def floor(self) -> float:
+        """Below this goal similarity no rule merges."""
+        return min(self.same_goal_similarity, self.same_steps_similarity, self.same_calls_similarity)
 
     def same_task(self, draft: Draft, procedure: Procedure, similarity: float) -> bool:
         if side_effects(draft.steps) != side_effects(procedure.steps):
             return False
         same_steps = signature(draft.steps) in procedure.signatures
-        return similarity >= (self.same_steps_similarity if same_steps else self.same_goal_similarity)
+        if similarity >= (self.same_steps_similarity if same_steps else self.same_goal_similarity):
+            return True
+        return (
+            similarity >= self.same_calls_similarity
+            and call_shapes(draft.steps) == call_shapes(procedure.steps)
+            and _same_action(draft.goal, procedure.goal)
+        )
+
+
+def call_shapes(steps: list[Step]) -> frozenset[str]:
+    """What the task's calls that change something look like, whoever ran it: each tool with its arguments'
+    names and fixed values (placeholders all alike). A read-only task's lookups, if it changed nothing."""
+    acting = [s for s in steps if s.tool and not is_read_only(s.tool)] or [s for s in steps if s.tool]
+    return frozenset(f"{s.tool} {canonical_json(_shape(s.arguments))}" for s in acting)
+
+
+def _shape(value: Any) -> Any:
+    """Placeholders all alike, and numbers too: a run whose user said "30 minutes" binds 30, another keeps it."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return "{}"
+    if isinstance(value, str):
+        return PLACEHOLDER.sub("{}", value)
+    if isinstance(value, dict):
+        return {key: _shape(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_shape(value[0])] if value else []  # how many items one run had is not the task's shape
+    return value
+
+
+def _same_action(goal: str, other: str) -> bool:
+    """Not two different kinds of change (cancel, change, book, ...): both name the same one, or one names none."""
+    asked, other_asked = mentioned_actions(goal), mentioned_actions(other)
+    return bool(asked & other_asked) or not (asked and other_asked)
 
 
 def side_effects(steps: list[Step]) -> frozenset[str]:

@@ -374,3 +374,40 @@ def test_a_search_querys_syntax_is_kept_and_only_its_values_generalized() -> Non
 
     assert draft.steps[0].arguments == {"q": "from:{email} offsite"}
     assert "Lisa" not in draft.title and "lisa.chen" not in _stored_text(draft)
+
+
+def test_other_users_wording_of_the_same_task_merges_and_another_task_on_the_same_calendar_does_not(
+    store: Any, embedder: Any
+) -> None:
+    people = [("Priya Sharma", "priya.sharma"), ("Tom Baker", "tom.baker"), ("Ana Ruiz", "ana.ruiz")]
+    schedule = [
+        "Schedule a 30 minute meeting with {p} on {d} at 10:00 about the roadmap.",
+        "Can you set up a meeting with {p} for {d} at 14:00? We need to discuss hiring.",
+        "I need a call with {p} on {d}, 16:00 works, topic is the Q1 launch.",
+    ]
+    cancel = [
+        "Cancel my meeting with {p} on {d}.",
+        "Please call off the {d} meeting with {p}, something came up.",
+        "Can you remove the meeting with {p} on {d} from my calendar?",
+    ]
+    for n, (request, (person, handle)) in enumerate(zip(schedule, people, strict=True)):
+        day, email = f"2026-12-{10 + n}", f"{handle}@acme.com"
+        booked = chat(
+            user(request.format(p=person, d=day)),
+            call("directory.lookup", {"email": email}, {"email": email, "display_name": person}),
+            call("calendar.create_event", {"attendees": [email], "start": f"{day}T10:00", "minutes": 30}, {"id": n}),
+            assistant("Booked."),
+        )
+        record_and_learn(store, embedder, booked, f"s{n}")
+    for n, (request, (person, handle)) in enumerate(zip(cancel, people, strict=True)):
+        day = f"2026-12-{10 + n}"
+        cancelled = chat(
+            user(request.format(p=person, d=day)),
+            call("calendar.list_events", {"date": day, "attendee": f"{handle}@acme.com"}, {"events": [f"ev_{n}"]}),
+            call("calendar.delete_event", {"event_id": f"ev_{n}"}, {"deleted": True}),
+            assistant("Cancelled."),
+        )
+        record_and_learn(store, embedder, cancelled, f"c{n}")
+
+    learned = {p.tools[-1]: len(p.sources) for p in store.list_procedures(10)}
+    assert learned == {"calendar.create_event": 3, "calendar.delete_event": 3}

@@ -13,6 +13,7 @@ from deftly.tools.extract.vocabulary import (
     group_of,
     mentioned_actions,
     overlap,
+    phrasal,
 )
 from deftly.tools.values import PLACEHOLDER, redact_patterns, replace_values
 
@@ -155,7 +156,13 @@ _SMALL_TALK = frozenset({
     "wonder", "wanted", "want", "need", "needed", "trying", "looking", "have", "had", "got", "quick", "question",
     "questions", "regarding", "about", "there", "you", "your",
 })  # fmt: skip
-_POINTED_OBJECT = re.compile(r"^(\w+)\s+(?:it|them|this|that|these|those)(?: ones?)?\b", re.IGNORECASE)
+# "it" and "them" are always pronouns; "this", "that", "those" only where no noun follows ("cancel those
+# remaining flights" names its object).
+_POINTED_OBJECT = re.compile(
+    r"^(\w+)\s+(?:it|them|(?:this|that|these|those)(?: ones?)?(?=\s+(?:for|to|with|in|on|by|from|as|into|please"
+    r"|now|again|too|back|instead|also|and|then)\b|\W*$))\b",
+    re.IGNORECASE,
+)
 _QUESTION = re.compile(
     r"^\W*(?:how (?:many|much|long|often|old|big)|what|what's|which|who|whose|when|where|why)\b",
     re.IGNORECASE,
@@ -313,8 +320,10 @@ def named_object(title: str, tools: list[str]) -> str | None:
     match = _POINTED_OBJECT.match(title)
     if match is None:
         return title
-    acting = [t for t in tools if mentions_action(match.group(1), [t])] or tools
-    named = object_phrase(acting[-1]) if acting else ""
+    doers = [t for t in tools if mentions_action(match.group(1), [t])]
+    if not doers:  # a verb no tool's name shares: only a task with one action says what "it" was
+        doers = [t for t in tools if not is_handoff(t)][:1] if len(set(tools)) == 1 else []
+    named = object_phrase(doers[-1]) if doers else ""
     return f"{match.group(1)} {named}{title[match.end() :]}" if named else None
 
 
@@ -358,7 +367,7 @@ def action_title(text: str, tools: list[str]) -> bool:
 
 
 def mentions_action(title: str, tools: list[str]) -> bool:
-    title_words = _meaningful(re.findall(r"[a-z]+", title.lower()))
+    title_words = _meaningful(re.findall(r"[a-z]+", phrasal(title)))
     for tool in tools:
         tool_words = _meaningful(all_words(tool))
         if overlap(title_words, tool_words):

@@ -38,10 +38,24 @@ def overlap(left: set[str], right: set[str]) -> bool:
     return any(same_word(a, b) for a in left for b in right)
 
 
+# Phrasal verbs whose first word alone would name another action: "set up a call" creates, not changes.
+_PHRASE_VERBS = {"set up": "create", "sign up": "create", "call off": "cancel", "get rid of": "remove"}
+_PHRASES = re.compile(r"\b(?:" + "|".join(_PHRASE_VERBS) + r")\b")
+
+
+def _phrase_verb(match: re.Match[str]) -> str:
+    return _PHRASE_VERBS[match.group(0)]
+
+
+def phrasal(text: str) -> str:
+    """``text`` lower-cased, with each phrasal verb replaced by the verb it means ("set up" -> "create")."""
+    return _PHRASES.sub(_phrase_verb, text.lower())
+
+
 @lru_cache(maxsize=4096)
 def mentioned_actions(text: str) -> frozenset[str]:
     """Which verb groups a request mentions, by the group's first verb (cancel, change, book, ...)."""
-    found = {group_of(word) for word in set(re.findall(r"[a-z]+", text.lower()))}
+    found = {group_of(word) for word in set(re.findall(r"[a-z]+", phrasal(text)))}
     return frozenset(g for g in found if g is not None and g != READ_GROUP)
 
 

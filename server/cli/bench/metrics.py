@@ -38,6 +38,8 @@ class Quality:
     coverage_two_successes: Share  # tasks with >= 2 successful ingested runs that are a source
     coverage_one_success: Share
     mixed: list[str] = field(default_factory=list)  # procedures whose sources span >= 2 tasks
+    # ... of which span >= 2 of the data set's own task types (tau: the write actions the task expects)
+    mixed_types: int = 0
     procedures_per_task: float = 0.0  # over tasks that are the source of >= 1 procedure
     leaking: Share = Share(0, 0)
     leaks: list[str] = field(default_factory=list)
@@ -61,6 +63,7 @@ def quality(dataset: Dataset, procedures: list[Procedure]) -> Quality:
         coverage_one_success=_coverage(dataset.runs, per_task, 1),
         mixed=[_mixed(p, sources[p.id]) for p in procedures if len({r.task for r in sources[p.id]}) >= 2],
         procedures_per_task=sum(per_task.values()) / len(per_task) if per_task else 0.0,
+        mixed_types=sum(len({r.task_type for r in sources[p.id] if r.task_type}) >= 2 for p in procedures),
     )
     leaks = [_leak(p, sources[p.id]) for p in procedures]
     result.leaks = [leak for leak in leaks if leak]

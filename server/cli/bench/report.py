@@ -50,6 +50,10 @@ def _quality(reports: list[BenchReport]) -> list[str]:
             "mixed procedures (sources of >= 2 tasks)",
             [str(Share(len(r.quality.mixed), r.quality.procedures)) for r in reports],
         ),
+        (
+            "  of them mixing the data set's task types",
+            [str(Share(r.quality.mixed_types, r.quality.procedures)) for r in reports],
+        ),
         ("procedures per task (tasks with any)", [f"{r.quality.procedures_per_task:.2f}" for r in reports]),
         ("procedures leaking a source's literal", [str(r.quality.leaking) for r in reports]),
         ("successful runs that are a source", [str(r.quality.successful_learned) for r in reports]),
@@ -148,6 +152,7 @@ def _json(report: BenchReport) -> dict[str, Any]:
         "coverage_two_successes": quality.coverage_two_successes.as_json(),
         "coverage_one_success": quality.coverage_one_success.as_json(),
         "mixed_procedures": quality.mixed,
+        "mixed_task_types": quality.mixed_types,
         "procedures_per_task": round(quality.procedures_per_task, 4),
         "leaking": quality.leaking.as_json(),
         "leaks": quality.leaks,
