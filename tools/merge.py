@@ -17,7 +17,7 @@ from typing import Any
 
 from deftly.tools.extract.base import Draft
 from deftly.tools.extract.steps import signature
-from deftly.tools.extract.tools_kind import is_read_only
+from deftly.tools.extract.tools_kind import is_handoff, is_read_only
 from deftly.tools.extract.vocabulary import mentioned_actions
 from deftly.tools.generalize import canonical_json
 from deftly.tools.models import MetadataValue, Parameter, Procedure, Step
@@ -45,6 +45,9 @@ class MergePolicy:
     # request asks for the same kind of action, another user's wording may be much further off: sentence
     # vectors of "set up a call with {name} on {date}" and "book {number} minutes with {name}" are ~0.5 apart.
     same_calls_similarity: float = 0.45
+    # Lookups are the same few calls for many questions ("how many bags", "is it insured"), and a hand-off
+    # the same call for whatever was asked: there the calls say less, and the wording must say more.
+    same_lookups_similarity: float = 0.6
     lesson_similarity: float = 0.55
     candidates: int = 5
 
@@ -59,8 +62,10 @@ class MergePolicy:
         same_steps = signature(draft.steps) in procedure.signatures
         if similarity >= (self.same_steps_similarity if same_steps else self.same_goal_similarity):
             return True
+        effects = side_effects(draft.steps)
+        telling = bool(effects) and not all(is_handoff(tool) for tool in effects)
         return (
-            similarity >= self.same_calls_similarity
+            similarity >= (self.same_calls_similarity if telling else self.same_lookups_similarity)
             and call_shapes(draft.steps) == call_shapes(procedure.steps)
             and _same_action(draft.goal, procedure.goal)
         )
