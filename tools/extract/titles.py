@@ -30,7 +30,7 @@ _NOT_IMPERATIVE = re.compile(
     r"|the|a|an|your|with|about|for|of|on|in|at|to|some|any|all|is|are|was|were"
     # openers of a clause, not of a request: "But I don't have the id", "As for the order", "Given that ..."
     r"|but|and|or|so|as|because|since|given|if|unless|although|though|while|unfortunately|after|before|by|from"
-    r"|regarding|thanks|thank|sorry|not|hmm)\b",
+    r"|regarding|thanks|thank|sorry|not|hmm|hope|hopefully|maybe|perhaps|probably|anyway|btw|fyi)\b",
     re.IGNORECASE,
 )
 _HELP_WITH = re.compile(
