@@ -17,7 +17,7 @@ from typing import Any
 
 from deftly.tools.extract.base import Draft
 from deftly.tools.extract.steps import signature
-from deftly.tools.extract.tools_kind import is_handoff, is_read_only
+from deftly.tools.extract.tools_kind import is_generic, is_handoff, is_read_only
 from deftly.tools.extract.vocabulary import mentioned_actions
 from deftly.tools.generalize import canonical_json
 from deftly.tools.models import MetadataValue, Parameter, Procedure, Step
@@ -46,7 +46,8 @@ class MergePolicy:
     # vectors of "set up a call with {name} on {date}" and "book {number} minutes with {name}" are ~0.5 apart.
     same_calls_similarity: float = 0.45
     # Lookups are the same few calls for many questions ("how many bags", "is it insured"), and a hand-off
-    # the same call for whatever was asked: there the calls say less, and the wording must say more.
+    # the same call for whatever was asked: there the calls say less, and the wording must say more. (A shell
+    # or an editor says nothing at all: tasks done only through them merge by wording alone.)
     same_lookups_similarity: float = 0.6
     lesson_similarity: float = 0.55
     candidates: int = 5
@@ -59,10 +60,13 @@ class MergePolicy:
     def same_task(self, draft: Draft, procedure: Procedure, similarity: float) -> bool:
         if side_effects(draft.steps) != side_effects(procedure.steps):
             return False
+        effects = side_effects(draft.steps)
+        if effects and all(is_generic(tool) for tool in effects):
+            # A shell and an editor make every coding task's calls: only the wording can tell.
+            return similarity >= self.same_goal_similarity
         same_steps = signature(draft.steps) in procedure.signatures
         if similarity >= (self.same_steps_similarity if same_steps else self.same_goal_similarity):
             return True
-        effects = side_effects(draft.steps)
         telling = bool(effects) and not all(is_handoff(tool) for tool in effects)
         return (
             similarity >= (self.same_calls_similarity if telling else self.same_lookups_similarity)

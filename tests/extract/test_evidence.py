@@ -411,3 +411,21 @@ def test_other_users_wording_of_the_same_task_merges_and_another_task_on_the_sam
 
     learned = {p.tools[-1]: len(p.sources) for p in store.list_procedures(10)}
     assert learned == {"calendar.create_event": 3, "calendar.delete_event": 3}
+
+
+def test_two_coding_tasks_through_the_same_shell_and_editor_stay_apart(store: Any, embedder: Any) -> None:
+    def coding_session(request: str, path: str, test: str) -> list[dict[str, Any]]:
+        return chat(
+            user(request),
+            call("Read", {"file_path": path}, "def main(): ..."),
+            call("Edit", {"file_path": path, "old_string": "def main():", "new_string": "def main(argv=None):"}, "ok"),
+            call("Bash", {"command": f"pytest {test} -q"}, "14 passed"),
+            assistant("Done; tests pass."),
+        )
+
+    fix = "Fix the failing login tests."
+    rename = "Rename the login helper to authenticate and update the tests."  # 0.79 from the other request
+    record_and_learn(store, embedder, coding_session(fix, "src/login.py", "tests/test_login.py"), "a")
+    record_and_learn(store, embedder, coding_session(rename, "src/login.py", "tests/test_login.py"), "b")
+
+    assert len(store.list_procedures(10)) == 2
