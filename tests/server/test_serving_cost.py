@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -92,3 +93,39 @@ def test_the_builtin_embedder_loads_lazily_built_fastembed_models_only_once() ->
     embedder = FastEmbedder()
     first = embedder._ensure_loaded()
     assert embedder._ensure_loaded() is first and first.model.model is not None
+
+
+LANCEDB_AT_MODEL_LOAD = """
+import sys
+from deftly.server.background import embedding
+from deftly.server.runtime import Runtime
+from deftly.server.settings import Settings
+
+load = embedding.FastEmbedder._load
+seen = []
+def spying(self):
+    seen.append("lancedb" in sys.modules)
+    return load(self)
+embedding.FastEmbedder._load = spying
+runtime = Runtime(Settings(home=sys.argv[1]))
+runtime.start()
+runtime.ready()
+runtime.stop()
+print(seen, "lancedb" in sys.modules)
+"""
+
+
+def test_a_server_builds_the_model_before_lancedb_is_even_imported(tmp_path: Path) -> None:
+    """Both at once put a serving process's peak memory ~95 MB higher (issue 15); a fresh interpreter,
+    since the test process has imported LanceDB long ago."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", LANCEDB_AT_MODEL_LOAD, str(tmp_path / "home")],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "HF_HUB_OFFLINE": "1"},
+    )
+    assert done.stdout.split() == ["[False]", "True"]
