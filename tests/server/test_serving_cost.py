@@ -12,13 +12,14 @@ import numpy as np
 from tracebuilders import cancel_session
 
 from deftly.server.background.embedding import BUILTIN_NAME, FastEmbedder, builtin_model_file, tokenizer_dir
-from deftly.server.runtime import Runtime
+from deftly.server.runtime import Runtime, open_for_command
 from deftly.server.settings import Settings
 from deftly.tools.extract.heuristic import HeuristicExtractor
 from deftly.tools.find_procedure import find_procedures
 from deftly.tools.learn import LearnItem, learn_batch
 from deftly.tools.rate_procedure import rate_procedure
 from deftly.tools.record_trace import record_trace
+from deftly.tools.review import review_procedure
 
 NOW = datetime(2026, 5, 1, tzinfo=UTC)
 TEXTS = ["cancel my flight", "Rebook reservation ZFA04Y for user mia_li_3668 onto an earlier flight, please."]
@@ -98,7 +99,7 @@ def test_the_builtin_embedder_loads_lazily_built_fastembed_models_only_once() ->
 LANCEDB_AT_MODEL_LOAD = """
 import sys
 from deftly.server.background import embedding
-from deftly.server.runtime import Runtime
+from deftly.server.runtime import Runtime, open_for_command
 from deftly.server.settings import Settings
 
 load = embedding.FastEmbedder._load
@@ -129,3 +130,20 @@ def test_a_server_builds_the_model_before_lancedb_is_even_imported(tmp_path: Pat
         env={**os.environ, "HF_HUB_OFFLINE": "1"},
     )
     assert done.stdout.split() == ["[False]", "True"]
+
+
+def test_the_skill_fingerprint_follows_what_is_served_without_rendering_it(tmp_path: Path, embedder: Any) -> None:
+    from deftly.server.app.skills import SkillCatalog
+
+    runtime = open_for_command(Settings(home=tmp_path / "home"))
+    try:
+        catalog, store = SkillCatalog(runtime), runtime.store()
+        empty = catalog.fingerprint()
+        pid = _learned(store, embedder, "s1")
+        learned = catalog.fingerprint()
+        rate_procedure(store, pid, True, now=NOW)
+        assert empty != learned == catalog.fingerprint()  # a rating changes no SKILL.md
+        review_procedure(store, pid, "reject", now=NOW, reason="wrong")
+        assert catalog.fingerprint() == empty  # a retired procedure is not served
+    finally:
+        runtime.stop()
