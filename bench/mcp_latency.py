@@ -6,12 +6,16 @@
 ``find``: for each size, fills a fresh home with that many synthetic procedures (``find_latency.fill``:
 real-model phrase vectors plus noise), builds the indexes the server would, measures the ANN index's
 recall@10 against exact search in-process, then spawns ``deftly serve`` and times ``find_procedure``
-round trips as the client sees them (JSON-RPC framing, validation, embedding, search, rendering),
-after 20 warm-up calls. It also reads the server's peak RSS (VmHWM) after the calls.
+round trips as the client sees them (JSON-RPC framing, validation, embedding, search, rendering).
+Two figures per round: ``steady``, the calls made from ``STEADY_AFTER_SECONDS`` after the server's
+first answer on (a serving process, its start-up work -- cache warming, the worker's first cycle --
+done; the start itself is what ``startup`` measures), and ``early``, the 200 calls after the first 20
+(the figure recorded before, which includes that start-up work). It also reads the server's peak RSS
+(VmHWM) after the calls.
 
 ``startup``: on an existing home (e.g. one filled by ``bench/import_rate.py --home``), spawn ->
 ``tools/list`` answered and spawn -> first ``find_procedure`` answered, each from a fresh process,
-then the peak RSS of a server that answered 200 more finds.
+then, in a third process, find_procedure served as in ``find`` and the peak RSS (VmHWM) of that server.
 
 Every figure is the median of ``--rounds`` rounds; the 1-minute load average is printed with each.
 """
@@ -19,6 +23,7 @@ Every figure is the median of ``--rounds`` rounds; the 1-minute load average is 
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import statistics
 import sys
@@ -33,6 +38,7 @@ from benchlib import deftly_command, git_commit, machine, server_env, summary, w
 from mcp import Client, StdioServerParameters
 
 WARMUP = 20
+STEADY_AFTER_SECONDS = 5.0
 STARTUP_QUERY = "cancel a reservation for a customer"
 FLOORS = {1_000: (10.0, 20.0), 10_000: (15.0, 30.0), 100_000: (35.0, 60.0)}
 
@@ -64,18 +70,27 @@ def peak_rss_mb(pid: int) -> float:
     raise RuntimeError("no VmHWM")
 
 
-async def time_finds(home: Path, asked: list[str]) -> tuple[list[float], float]:
-    timings: list[float] = []
+async def time_finds(home: Path, asked: list[str]) -> tuple[list[float], list[float], float]:
+    """Round trips (ms) of ``early`` and ``steady`` calls (see the module doc), and the server's peak RSS."""
+    early: list[float] = []
+    steady: list[float] = []
+    queries = itertools.cycle(asked)
     async with Client(params(home), mode="legacy") as client:
-        for n, query in enumerate(asked):
+        first_answer: float | None = None
+        for n in itertools.count():
             started = time.perf_counter()
-            result = await client.call_tool("find_procedure", {"query": query})
+            result = await client.call_tool("find_procedure", {"query": next(queries)})
             elapsed = (time.perf_counter() - started) * 1000
             assert not result.is_error, result.content
-            if n >= WARMUP:
-                timings.append(elapsed)
+            first_answer = first_answer or time.perf_counter()
+            if WARMUP <= n < WARMUP + len(asked):
+                early.append(elapsed)
+            if started - first_answer >= STEADY_AFTER_SECONDS:
+                steady.append(elapsed)
+            if len(steady) == len(asked):
+                break
         peak = peak_rss_mb(server_pid())
-    return timings, peak
+    return early, steady, peak
 
 
 def fill_home(home: Path, size: int) -> float:
@@ -124,17 +139,20 @@ def find_bench(sizes: list[int], n_queries: int, rounds: int) -> dict[str, Any]:
                 f"ANN recall@10 vs exact {recall:.3f}",
                 flush=True,
             )
-            medians, p95s, peaks = [], [], []
+            medians, p95s, early_medians, early_p95s, peaks = [], [], [], [], []
             for r in range(rounds):
                 load = os.getloadavg()[0]
-                timings, peak = anyio.run(time_finds, home, queries(n_queries + WARMUP))
-                s = summary(timings)
+                early, steady, peak = anyio.run(time_finds, home, queries(n_queries))
+                s, e = summary(steady), summary(early)
                 medians.append(s["median"])
                 p95s.append(s["p95"])
+                early_medians.append(e["median"])
+                early_p95s.append(e["p95"])
                 peaks.append(peak)
                 print(
-                    f"  round {r + 1}: find_procedure over stdio median {s['median']:.1f} ms, p95 {s['p95']:.1f} ms "
-                    f"(n={s['n']}), server peak RSS {peak:.0f} MB, load {load:.2f}",
+                    f"  round {r + 1}: find_procedure over stdio, steady median {s['median']:.1f} ms, p95 "
+                    f"{s['p95']:.1f} ms (n={s['n']}); early median {e['median']:.1f} ms, p95 {e['p95']:.1f} ms; "
+                    f"server peak RSS {peak:.0f} MB, load {load:.2f}-{os.getloadavg()[0]:.2f}",
                     flush=True,
                 )
             floor = FLOORS.get(size)
@@ -143,11 +161,19 @@ def find_bench(sizes: list[int], n_queries: int, rounds: int) -> dict[str, Any]:
                 ok = statistics.median(medians) <= floor[0] and statistics.median(p95s) <= floor[1]
                 verdict = f" floor {floor[0]:.0f}/{floor[1]:.0f} ms: {'meets' if ok else 'MISSES'}"
             print(
-                f"  {size}: median of rounds {statistics.median(medians):.1f} ms, "
-                f"p95 {statistics.median(p95s):.1f} ms, peak RSS {statistics.median(peaks):.0f} MB, "
+                f"  {size}: steady median of rounds {statistics.median(medians):.1f} ms, "
+                f"p95 {statistics.median(p95s):.1f} ms (early {statistics.median(early_medians):.1f} / "
+                f"{statistics.median(early_p95s):.1f} ms), peak RSS {statistics.median(peaks):.0f} MB, "
                 f"recall@10 {recall:.3f}{verdict}"
             )
-            results[str(size)] = {"median_ms": medians, "p95_ms": p95s, "peak_rss_mb": peaks, "recall_at_10": recall}
+            results[str(size)] = {
+                "median_ms": medians,
+                "p95_ms": p95s,
+                "early_median_ms": early_medians,
+                "early_p95_ms": early_p95s,
+                "peak_rss_mb": peaks,
+                "recall_at_10": recall,
+            }
     return results
 
 
@@ -182,11 +208,13 @@ def startup_bench(home: Path, rounds: int) -> dict[str, Any]:
     )
     peaks = []
     for _ in range(rounds):
-        timings, peak = anyio.run(time_finds, home, queries(200 + WARMUP))
+        load = os.getloadavg()[0]
+        early, steady, peak = anyio.run(time_finds, home, queries(200))
         peaks.append(peak)
         print(
-            f"  serving 200 finds: median {statistics.median(timings):.1f} ms, p95 {summary(timings)['p95']:.1f} "
-            f"ms, peak RSS {peak:.0f} MB (load {os.getloadavg()[0]:.2f})"
+            f"  serving: steady median {statistics.median(steady):.1f} ms, p95 {summary(steady)['p95']:.1f} ms; "
+            f"early {statistics.median(early):.1f} / {summary(early)['p95']:.1f} ms; peak RSS {peak:.0f} MB "
+            f"(load {load:.2f}-{os.getloadavg()[0]:.2f})"
         )
     print(f"peak RSS while serving: median {statistics.median(peaks):.0f} MB")
     return {"tools_list_ms": listed, "first_find_ms": answered, "peak_rss_mb": peaks, "loads": loads}
