@@ -146,8 +146,13 @@ class PhraseMatrix:
             return []
         query = np.asarray(vector, dtype=np.float32)
         query /= max(float(np.linalg.norm(query)), 1e-12)
-        similarity = phrases.unit_vectors @ query
-        order = np.argsort(-similarity, kind="stable")[:limit]
+        # einsum, not BLAS: OpenBLAS's threads spin after each product, taking the cores the model's threads
+        # and other processes need (measured under load: matmul p95 4-28 ms, einsum 0.9 ms).
+        similarity = np.einsum("ij,j->i", phrases.unit_vectors, query)
+        nearest = (
+            np.argpartition(-similarity, limit - 1)[:limit] if len(similarity) > limit else np.arange(len(similarity))
+        )
+        order = nearest[np.lexsort((nearest, -similarity[nearest]))]  # best first; ties by row, as a stable sort
         return [
             {"id": phrases.ids[i], "updated_at": phrases.updated_at[i], "_distance": 1.0 - float(similarity[i])}
             for i in order
