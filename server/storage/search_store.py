@@ -79,24 +79,31 @@ class LanceSearch:
         return self.db.reader.run(both())
 
     def procedures_at(self, versions: dict[str, datetime]) -> dict[str, Procedure]:
+        found = self._cached_procedures(versions)
+        if len(found) == len(versions):  # the usual case in a server: no trip to the reader's thread
+            return found
         return self.db.reader.run(self._procedures_at(versions))
 
     def get_ratings(self, procedure_ids: Sequence[str]) -> dict[str, Ratings]:
         return self.db.reader.run(self._ratings(procedure_ids))
 
-    async def _procedures_at(self, versions: dict[str, datetime]) -> dict[str, Procedure]:
+    def _cached_procedures(self, versions: dict[str, datetime]) -> dict[str, Procedure]:
         cache = self.db.procedure_cache
         found = {}
         for pid, updated_at in versions.items():
             cached = cache.get((self.namespace, pid))
             if cached is not None and cached.updated_at >= updated_at:
                 found[pid] = cached
+        return found
+
+    async def _procedures_at(self, versions: dict[str, datetime]) -> dict[str, Procedure]:
+        found = self._cached_procedures(versions)
         missing = [pid for pid in versions if pid not in found]
         if missing:
             where = f"{self._ns} AND {sql_in('id', missing)}"
             for row in await self.db.reader.rows("procedures", where, PROCEDURE_COLUMNS, len(missing) * 2):
                 procedure = row_to_procedure(row)
-                cache.put((self.namespace, procedure.id), procedure)
+                self.db.procedure_cache.put((self.namespace, procedure.id), procedure)
                 found[procedure.id] = procedure
         return found
 
