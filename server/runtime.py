@@ -190,9 +190,12 @@ class Runtime:
         return self._worker
 
     def store(self, namespace: str | None = None) -> LanceStore:
+        # Ready first: the opening thread imports storage (after the model), and importing it here as well,
+        # meanwhile and from another module of it, could close an import-lock cycle between the threads.
+        db = self.db
         from deftly.server.storage.store import LanceStore
 
-        return LanceStore(self.db, namespace or self.settings.namespace)
+        return LanceStore(db, namespace or self.settings.namespace)
 
     def wake_worker(self) -> None:
         """A trace was recorded: extract it once recordings pause for a moment."""

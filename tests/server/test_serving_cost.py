@@ -120,27 +120,30 @@ def test_the_builtin_embedder_loads_its_model_only_once() -> None:
 
 
 LANCEDB_AT_MODEL_LOAD = """
-import sys
+import sys, time
 from deftly.server.background import embedding
-from deftly.server.runtime import Runtime, open_for_command
+from deftly.server.runtime import Runtime
 from deftly.server.settings import Settings
 
 load = embedding.FastEmbedder._load
 seen = []
 def spying(self):
+    time.sleep(0.5)
     seen.append("lancedb" in sys.modules)
     return load(self)
 embedding.FastEmbedder._load = spying
 runtime = Runtime(Settings(home=sys.argv[1]))
 runtime.start()
-runtime.ready()
+runtime.store()  # a request arriving at once
 runtime.stop()
 print(seen, "lancedb" in sys.modules)
 """
 
 
 def test_a_server_builds_the_model_before_lancedb_is_even_imported(tmp_path: Path) -> None:
-    """Both at once put a serving process's peak memory ~95 MB higher (issue 15); a fresh interpreter,
+    """Both at once put a serving process's peak memory ~95 MB higher (issue 15). A request arriving meanwhile
+    waits instead of importing storage itself: two threads importing numpy's C modules at once failed the
+    import ("cannot load module more than once per process"), and with it the store. In a fresh interpreter,
     since the test process has imported LanceDB long ago."""
     done = subprocess.run(
         [sys.executable, "-c", LANCEDB_AT_MODEL_LOAD, str(tmp_path / "home")],
