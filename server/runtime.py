@@ -190,8 +190,9 @@ class Runtime:
         return self._worker
 
     def store(self, namespace: str | None = None) -> LanceStore:
-        # Ready first: the opening thread imports storage (after the model), and importing it here as well,
-        # meanwhile and from another module of it, could close an import-lock cycle between the threads.
+        # Ready first: the opening thread imports storage after the model; a request importing it meanwhile
+        # imported numpy's C modules while that thread did, which fails ("cannot load module more than once
+        # per process") and took the store down with it.
         db = self.db
         from deftly.server.storage.store import LanceStore
 

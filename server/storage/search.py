@@ -125,7 +125,8 @@ class PhraseMatrix:
     """The phrase vectors of a table small enough to scan exactly, in memory, for one version of it.
 
     Cosine distance as LanceDB computes it (both sides normalised, float32), so the nearest phrases and
-    their order are those of LanceDB's flat scan; distances may differ in the seventh decimal.
+    their order are those of LanceDB's flat scan; distances may differ in the seventh decimal, and phrases
+    that close may swap.
     """
 
     def __init__(self, max_rows: int) -> None:
@@ -172,7 +173,7 @@ class PhraseMatrix:
         if reader.run(reader.count("search_vectors")) > self.max_rows:
             return _Loaded(version, None)
         version, table = reader.run(reader.phrase_table())
-        matrix = table.column("vector").combine_chunks().values.to_numpy(zero_copy_only=False)
+        matrix = table.column("vector").combine_chunks().flatten().to_numpy(zero_copy_only=False)
         dimensions = table.schema.field("vector").type.list_size
         matrix = matrix.reshape(table.num_rows, dimensions).astype(np.float32, copy=False)
         matrix = matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
