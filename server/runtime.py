@@ -79,7 +79,6 @@ class Runtime:
     def _open(self) -> None:
         try:
             from deftly.server.background.embedding import FastEmbedder
-            from deftly.server.storage.db import Database
 
             settings = self.settings
             secure_home(settings.home)
@@ -88,6 +87,10 @@ class Runtime:
             )
             if self.run_worker:  # a server will embed; a one-shot command loads the model only if it needs it
                 self._load_model_first(embedder)
+            # Imported only now: importing storage imports LanceDB (~95 MB resident), which must not be
+            # resident while the model's session is built.
+            from deftly.server.storage.db import Database
+
             self._db = Database(
                 settings.db_path,
                 dimensions=embedder.dimensions,
@@ -187,9 +190,13 @@ class Runtime:
         return self._worker
 
     def store(self, namespace: str | None = None) -> LanceStore:
+        # Ready first: the opening thread imports storage after the model; a request importing it meanwhile
+        # imported numpy's C modules while that thread did, which fails ("cannot load module more than once
+        # per process") and took the store down with it.
+        db = self.db
         from deftly.server.storage.store import LanceStore
 
-        return LanceStore(self.db, namespace or self.settings.namespace)
+        return LanceStore(db, namespace or self.settings.namespace)
 
     def wake_worker(self) -> None:
         """A trace was recorded: extract it once recordings pause for a moment."""

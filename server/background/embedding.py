@@ -1,16 +1,17 @@
-"""Text embeddings through fastembed: the built-in offline MiniLM by default, any fastembed model by name.
+"""Text embeddings: the built-in offline MiniLM by default, any fastembed model by name.
 
 The model loads in a background thread (``start_loading``) so the server
-answers ``initialize`` at once; the first embed call waits for it.
+answers ``initialize`` at once; the first embed call waits for it. The built-in model runs without
+fastembed (``BuiltinModel``): importing fastembed costs a server ~0.4 s and ~40 MB for a tokenizer,
+a session and two numpy reductions, which deftly does itself, computing exactly what fastembed does.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +23,6 @@ BUILTIN_NAME = "deftly/all-MiniLM-L6-v2-int8"
 BUILTIN_DIM = 384
 BUILTIN_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
 _BATCH_SIZE = 32
-_register_lock = threading.Lock()
-_registered = False
 
 
 def tokenizer_dir() -> Path:
@@ -54,26 +53,6 @@ def verify_sha256(path: Path, expected: str) -> None:
         )
 
 
-def _register_builtin(model_file: Path) -> None:
-    from fastembed import TextEmbedding
-    from fastembed.common.model_description import ModelSource, PoolingType
-
-    global _registered
-    with _register_lock:
-        if _registered:
-            return
-        TextEmbedding.add_custom_model(
-            model=BUILTIN_NAME,
-            pooling=PoolingType.MEAN,
-            normalization=True,
-            sources=ModelSource(hf=BUILTIN_NAME),  # never contacted: specific_model_path is always given
-            dim=BUILTIN_DIM,
-            model_file=str(model_file),
-            license="apache-2.0",
-        )
-        _registered = True
-
-
 def session_options(threads: int) -> Any:
     """ONNX Runtime options for a process that shares its cores: fastembed exposes only the arena switch.
 
@@ -94,15 +73,67 @@ def session_options(threads: int) -> Any:
     return options
 
 
-def _open_session(model: Any, model_file: Path, threads: int) -> None:
-    """Give a lazily built fastembed model its tokenizer and our own inference session."""
-    import onnxruntime as ort
+class BuiltinModel:
+    """The built-in MiniLM: its tokenizer configured as fastembed configures it, our ONNX session, and mean
+    pooling and L2 normalisation as fastembed computes them (the vectors are compared bit for bit with
+    fastembed's in tests/server/test_serving_cost.py)."""
 
-    inner = model.model
-    inner._ensure_tokenizer()
-    inner.model = ort.InferenceSession(
-        str(model_file), sess_options=session_options(threads), providers=["CPUExecutionProvider"]
+    def __init__(self, model_file: Path, threads: int) -> None:
+        import onnxruntime as ort
+
+        self.tokenizer = _builtin_tokenizer(tokenizer_dir())
+        self.session = ort.InferenceSession(
+            str(model_file), sess_options=session_options(threads), providers=["CPUExecutionProvider"]
+        )
+
+    def embed(self, texts: Sequence[str], batch_size: int = _BATCH_SIZE) -> Iterator[Any]:
+        for start in range(0, len(texts), batch_size):
+            yield from self._embed_batch(list(texts[start : start + batch_size]))
+
+    def query_embed(self, text: str) -> Iterator[Any]:
+        yield from self._embed_batch([text])
+
+    def _embed_batch(self, texts: list[str]) -> Any:
+        import numpy as np
+
+        encoded = self.tokenizer.encode_batch(texts)
+        input_ids = np.array([e.ids for e in encoded], dtype=np.int64)
+        attention_mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
+        inputs = {"input_ids": input_ids, "attention_mask": attention_mask, "token_type_ids": np.zeros_like(input_ids)}
+        output = self.session.run(None, inputs)[0]
+        summed = np.sum(output, axis=1, where=attention_mask[:, :, np.newaxis].astype(bool), dtype=np.float64)
+        pooled = summed / np.maximum(np.sum(attention_mask, axis=1, keepdims=True), 1e-9)
+        norms = np.maximum(np.linalg.norm(pooled, ord=2, axis=1, keepdims=True), 1e-12)
+        return (pooled / norms).astype(output.dtype, copy=False)
+
+
+def _builtin_tokenizer(folder: Path) -> Any:
+    """The shipped tokenizer, truncated and padded as fastembed's ``load_tokenizer`` sets it up for these files
+    (no special_tokens_map.json, no config.json)."""
+    import json
+
+    from tokenizers import Tokenizer
+
+    config = json.loads((folder / "tokenizer_config.json").read_text())
+    tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+    truncation = tokenizer.truncation or {}
+    tokenizer.enable_truncation(
+        max_length=min(
+            v for v in (config.get("model_max_length"), config.get("max_length")) if isinstance(v, int) and v > 0
+        ),
+        direction=config.get("truncation_side") or truncation.get("direction", "right"),
     )
+    padding = tokenizer.padding or {}
+    pad_token = padding.get("pad_token") or config["pad_token"]
+    tokenizer.enable_padding(
+        direction=config.get("padding_side") or padding.get("direction", "right"),
+        pad_id=padding.get("pad_id", tokenizer.token_to_id(pad_token)),
+        pad_type_id=padding.get("pad_type_id", 0),
+        pad_token=pad_token,
+        pad_to_multiple_of=padding.get("pad_to_multiple_of"),
+        length=None,
+    )
+    return tokenizer
 
 
 class FastEmbedder:
@@ -180,26 +211,26 @@ class FastEmbedder:
         return self._model
 
     def _load(self) -> Any:
+        if self._requested == "builtin":
+            model_file = builtin_model_file()
+            verify_sha256(model_file, BUILTIN_SHA256)
+            model: Any = BuiltinModel(model_file, self._threads)
+        else:
+            model = self._load_fastembed()
+        self._dimensions = len(next(iter(model.embed(["dimension probe"]))))
+        log.info("embedding model %s loaded (%d-d)", self.model_name, self._dimensions)
+        return model
+
+    def _load_fastembed(self) -> Any:
         from fastembed import TextEmbedding
 
         options: dict[str, Any] = {"threads": self._threads, "enable_cpu_mem_arena": False}
         if self._cache_dir is not None:
             options["cache_dir"] = str(self._cache_dir)
-        if self._requested == "builtin":
-            model_file = builtin_model_file()
-            verify_sha256(model_file, BUILTIN_SHA256)
-            _register_builtin(model_file)
-            os.environ.setdefault("HF_HUB_OFFLINE", "1")
-            model = TextEmbedding(BUILTIN_NAME, specific_model_path=str(tokenizer_dir()), lazy_load=True, **options)
-            _open_session(model, model_file, self._threads)
-        else:
-            try:
-                model = TextEmbedding(self._requested, **options)
-            except Exception as exc:
-                raise ModelUnavailable(
-                    f"Could not load embedding model {self._requested!r}: {exc}. "
-                    "Set DEFTLY_EMBEDDING_MODEL=builtin for the offline model."
-                ) from exc
-        self._dimensions = len(next(iter(model.embed(["dimension probe"]))))
-        log.info("embedding model %s loaded (%d-d)", self.model_name, self._dimensions)
-        return model
+        try:
+            return TextEmbedding(self._requested, **options)
+        except Exception as exc:
+            raise ModelUnavailable(
+                f"Could not load embedding model {self._requested!r}: {exc}. "
+                "Set DEFTLY_EMBEDDING_MODEL=builtin for the offline model."
+            ) from exc

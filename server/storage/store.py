@@ -94,6 +94,20 @@ class LanceStore(LanceSearch, LanceTraceStore):
         pairs.sort(key=lambda pair: pair[1].state_changed_at or pair[0].created_at or oldest, reverse=True)
         return pairs
 
+    def procedure_stamps(self) -> list[tuple[str, datetime, ProcedureState]]:
+        """Every procedure's id, last update and review state, from three narrow columns: enough to tell
+        whether anything served changed without reading (or rendering) each procedure."""
+        count = self.count_procedures() + 1
+        table = self.db.procedures.search().where(self._ns).select(["id", "updated_at"]).limit(count).to_arrow()
+        states = self.db.stats.search().where(self._ns).select(["id", "state"]).limit(count).to_arrow()
+        state_of = dict(zip(states.column("id").to_pylist(), states.column("state").to_pylist(), strict=True))
+        return [
+            (pid, as_utc(updated_at), state_of.get(pid) or "candidate")
+            for pid, updated_at in zip(
+                table.column("id").to_pylist(), table.column("updated_at").to_pylist(), strict=True
+            )
+        ]
+
     def count_procedures(self) -> int:
         return int(self.db.procedures.count_rows(self._ns))
 

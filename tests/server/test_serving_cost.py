@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import subprocess
+import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,13 +15,14 @@ import numpy as np
 from tracebuilders import cancel_session
 
 from deftly.server.background.embedding import BUILTIN_NAME, FastEmbedder, builtin_model_file, tokenizer_dir
-from deftly.server.runtime import Runtime
+from deftly.server.runtime import Runtime, open_for_command
 from deftly.server.settings import Settings
 from deftly.tools.extract.heuristic import HeuristicExtractor
 from deftly.tools.find_procedure import find_procedures
 from deftly.tools.learn import LearnItem, learn_batch
 from deftly.tools.rate_procedure import rate_procedure
 from deftly.tools.record_trace import record_trace
+from deftly.tools.review import review_procedure
 
 NOW = datetime(2026, 5, 1, tzinfo=UTC)
 TEXTS = ["cancel my flight", "Rebook reservation ZFA04Y for user mia_li_3668 onto an earlier flight, please."]
@@ -25,16 +30,36 @@ TEXTS = ["cancel my flight", "Rebook reservation ZFA04Y for user mia_li_3668 ont
 
 def test_the_model_session_does_not_spin_and_embeds_exactly_as_fastembed_does(embedder: Any) -> None:
     from fastembed import TextEmbedding
+    from fastembed.common.model_description import ModelSource, PoolingType
 
-    session = embedder._ensure_loaded().model.model
-    config = session.get_session_options()
+    config = embedder._ensure_loaded().session.get_session_options()
     assert config.get_session_config_entry("session.intra_op.allow_spinning") == "0"
     assert config.inter_op_num_threads == 1 and not config.enable_cpu_mem_arena
 
-    builtin_model_file()  # registered by the fixture's load
+    with contextlib.suppress(ValueError):  # registered already by an earlier test in this process
+        TextEmbedding.add_custom_model(
+            model=BUILTIN_NAME,
+            pooling=PoolingType.MEAN,
+            normalization=True,
+            sources=ModelSource(hf=BUILTIN_NAME),
+            dim=384,
+            model_file=str(builtin_model_file()),
+        )
     plain = TextEmbedding(BUILTIN_NAME, specific_model_path=str(tokenizer_dir()), threads=2)
-    assert np.array_equal(np.array(embedder.embed_documents(TEXTS)), np.array(list(plain.embed(TEXTS))))
+    texts = [*TEXTS, "", "x " * 400, "Ünïcödé — naïve café, 東京"]  # empty, truncated at 256 tokens, non-ASCII
+    assert np.array_equal(np.array(embedder.embed_documents(texts)), np.array(list(plain.embed(texts))))
     assert np.array_equal(np.array(embedder.embed_query(TEXTS[0])), next(iter(plain.query_embed(TEXTS[0]))))
+
+
+def test_the_builtin_model_runs_without_importing_fastembed() -> None:
+    """Importing fastembed costs a server ~0.4 s and ~40 MB (issue 15); a fresh interpreter, since the test
+    process imported it long ago."""
+    code = (
+        "import sys; from deftly.server.background.embedding import FastEmbedder; "
+        "FastEmbedder().embed_query('x'); print('fastembed' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False"]
 
 
 def _learned(store: Any, embedder: Any, session: str) -> str:
@@ -88,7 +113,60 @@ def test_a_command_runtime_neither_loads_the_model_nor_starts_a_worker(tmp_path:
         runtime.stop()
 
 
-def test_the_builtin_embedder_loads_lazily_built_fastembed_models_only_once() -> None:
+def test_the_builtin_embedder_loads_its_model_only_once() -> None:
     embedder = FastEmbedder()
     first = embedder._ensure_loaded()
-    assert embedder._ensure_loaded() is first and first.model.model is not None
+    assert embedder._ensure_loaded() is first and first.session is not None
+
+
+LANCEDB_AT_MODEL_LOAD = """
+import sys, time
+from deftly.server.background import embedding
+from deftly.server.runtime import Runtime
+from deftly.server.settings import Settings
+
+load = embedding.FastEmbedder._load
+seen = []
+def spying(self):
+    time.sleep(0.5)
+    seen.append("lancedb" in sys.modules)
+    return load(self)
+embedding.FastEmbedder._load = spying
+runtime = Runtime(Settings(home=sys.argv[1]))
+runtime.start()
+runtime.store()  # a request arriving at once
+runtime.stop()
+print(seen, "lancedb" in sys.modules)
+"""
+
+
+def test_a_server_builds_the_model_before_lancedb_is_even_imported(tmp_path: Path) -> None:
+    """Both at once put a serving process's peak memory ~95 MB higher (issue 15). A request arriving meanwhile
+    waits instead of importing storage itself: two threads importing numpy's C modules at once failed the
+    import ("cannot load module more than once per process"), and with it the store. In a fresh interpreter,
+    since the test process has imported LanceDB long ago."""
+    done = subprocess.run(
+        [sys.executable, "-c", LANCEDB_AT_MODEL_LOAD, str(tmp_path / "home")],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "HF_HUB_OFFLINE": "1"},
+    )
+    assert done.stdout.split() == ["[False]", "True"]
+
+
+def test_the_skill_fingerprint_follows_what_is_served_without_rendering_it(tmp_path: Path, embedder: Any) -> None:
+    from deftly.server.app.skills import SkillCatalog
+
+    runtime = open_for_command(Settings(home=tmp_path / "home"))
+    try:
+        catalog, store = SkillCatalog(runtime), runtime.store()
+        empty = catalog.fingerprint()
+        pid = _learned(store, embedder, "s1")
+        learned = catalog.fingerprint()
+        rate_procedure(store, pid, True, now=NOW)
+        assert empty != learned == catalog.fingerprint()  # a rating changes no SKILL.md
+        review_procedure(store, pid, "reject", now=NOW, reason="wrong")
+        assert catalog.fingerprint() == empty  # a retired procedure is not served
+    finally:
+        runtime.stop()
