@@ -429,3 +429,24 @@ def test_two_coding_tasks_through_the_same_shell_and_editor_stay_apart(store: An
     record_and_learn(store, embedder, coding_session(rename, "src/login.py", "tests/test_login.py"), "b")
 
     assert len(store.list_procedures(10)) == 2
+
+
+def test_after_a_change_that_failed_the_next_request_is_its_own_task() -> None:
+    trace = trace_of(
+        user("Restart the payments service on web-3."),
+        call(
+            "ssh.run", {"host": "web-3", "command": "sudo systemctl restart payments"}, "permission denied", error=True
+        ),
+        assistant("I couldn't restart it: permission denied for my account on web-3."),
+        user("OK. Can you check the disk usage on web-3 and clear out /tmp/payments-cache?"),
+        call("ssh.run", {"host": "web-3", "command": "df -h /"}, "/dev/sda1 50G 47G 3G 94% /"),
+        call("ssh.run", {"host": "web-3", "command": "rm -rf /tmp/payments-cache/*"}, ""),
+        call("ssh.run", {"host": "web-3", "command": "df -h /"}, "/dev/sda1 50G 31G 19G 62% /"),
+        assistant("Disk was at 94%; after clearing the cache it is at 62%."),
+    )
+
+    extraction = EXTRACT(trace)
+
+    assert [s.reason for s in extraction.skipped] == ["no tool call succeeded (attempted, not completed)"]
+    [draft] = extraction.drafts
+    assert draft.title.startswith("Check the disk usage on {host}")

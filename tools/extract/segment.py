@@ -144,11 +144,18 @@ def _starts_new_task(task: Task, text: str, last_assistant: str) -> bool:
     switches = bool(_SWITCH.search(text))
     if not switches and (_REFINEMENT.match(text) or _REFERS_BACK.match(text)):
         return False
-    if not _acted(task):
+    if not _acted(task) and not _attempt_failed(task):
         # Only lookups so far: an answer often leads to the change the user came for, so only a
         # message that says it moves on starts another task.
         return switches
     return bool(switches or _NEW_REQUEST.search(text) or _IMPERATIVE_START.match(text) or text.rstrip().endswith("?"))
+
+
+def _attempt_failed(task: Task) -> bool:
+    """The task's last change was tried and failed: what the user asks next is not that change again
+    unless they say so ("try again" refers back), so it can start another task."""
+    changes = [c for c in task.calls if not is_scratchpad(c.tool) and not is_read_only(c.tool)]
+    return bool(changes) and changes[-1].status == "failed"
 
 
 def _acted(task: Task) -> bool:
@@ -156,9 +163,10 @@ def _acted(task: Task) -> bool:
 
 
 def _task_done(task: Task, last_assistant: str) -> bool:
-    """Something worked and the assistant reported back without asking for more input."""
+    """Something worked, or a change was tried and failed, and the assistant reported back without asking
+    for more input."""
     worked = [c for c in task.calls if c.status == "ok" and not is_scratchpad(c.tool)]
-    if not worked or not last_assistant:
+    if not (worked or _attempt_failed(task)) or not last_assistant:
         return False
     asks = last_assistant.rstrip().endswith("?")
     return not asks or bool(_CLOSING_QUESTION.search(last_assistant))
