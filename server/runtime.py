@@ -20,8 +20,8 @@ from deftly.tools.errors import DeftlyError
 if TYPE_CHECKING:
     from deftly.server.background.embedding import FastEmbedder
     from deftly.server.background.worker import ExtractionWorker
+    from deftly.server.storage.concurrency import WorkerLock
     from deftly.server.storage.db import Database
-    from deftly.server.storage.lease import WorkerLock
     from deftly.server.storage.store import LanceStore
     from deftly.tools.extract.base import Extractor
 
@@ -98,6 +98,7 @@ class Runtime:
                 dimensions=embedder.dimensions,
                 embedding_model=embedder.model_name,
                 storage_options=settings.storage_options(),
+                search_consistency=settings.read_consistency,
                 compact_every=settings.compact_every,
                 keep_versions=settings.keep_versions,
                 ann_min_rows=settings.ann_min_rows,

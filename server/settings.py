@@ -23,6 +23,9 @@ BUILTIN_MODEL = "builtin"
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 # Lance's s3 commits are conditional writes (If-None-Match): one writer wins each version, the others retry.
 OBJECT_STORE_SCHEMES = frozenset({"s3"})
+# On S3 every check for a newer table version is a request (tens of ms on AWS): searches check at most this
+# often, so what another server learned is found up to this much later.
+SHARED_READ_CONSISTENCY_SECONDS = 1.0
 
 
 PRIVATE_UMASK = 0o077
@@ -75,6 +78,13 @@ class Settings(BaseSettings):
     s3_allow_http: bool = Field(default=False, description="Allow a plain-http endpoint (a local test server).")
     store_timeout_seconds: float = Field(
         default=30.0, gt=0, le=600, description="Longest wait for one object-store request before it is retried."
+    )
+    read_consistency_seconds: float | None = Field(
+        default=None,
+        ge=0,
+        le=60,
+        description="How long a search may go without checking for other processes' commits: 0 checks on every "
+        "search. Unset: 0 on a directory, SHARED_READ_CONSISTENCY_SECONDS on a shared store (each check is a request).",
     )
     lease_seconds: float = Field(
         default=30.0,
@@ -179,6 +189,13 @@ class Settings(BaseSettings):
     def store_uri(self) -> str:
         """Where the tables live: ``DEFTLY_STORE``, or the home's ``lancedb`` directory."""
         return self.store or str(self.db_path)
+
+    @property
+    def read_consistency(self) -> timedelta:
+        """How stale a search may read the store (writes always start from the latest version)."""
+        if self.read_consistency_seconds is not None:
+            return timedelta(seconds=self.read_consistency_seconds)
+        return timedelta(seconds=SHARED_READ_CONSISTENCY_SECONDS if self.shared_store else 0)
 
     @property
     def shared_store(self) -> bool:

@@ -1,4 +1,13 @@
-"""A local S3-compatible server (moto's server mode) for the team-memory tests and ``bench/team_memory.py``."""
+"""A local S3-compatible server (moto's server mode) for the team-memory tests and ``bench/team_memory.py``.
+
+    python tests/s3_support.py [--port 9000]     # serve until interrupted (the README's try-out)
+
+moto's server answers each request on its own thread and checks ``If-None-Match: *`` and ``If-Match`` before
+storing the object, without a lock: two conditional PUTs of one key at the same instant can both succeed,
+which S3 never allows (measured: the lease test saw two holders about one run in three). LanceDB's commits on
+S3 are exactly such PUTs, so this server runs moto's app with conditional writes serialized; everything else
+is moto's, unchanged.
+"""
 
 from __future__ import annotations
 
@@ -80,14 +89,33 @@ def _free_port() -> int:
         return port
 
 
+def serve(port: int) -> None:
+    """moto's S3 app on 127.0.0.1:``port`` with its conditional writes made atomic (see the module doc)."""
+    import threading
+
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+    from werkzeug.serving import run_simple
+
+    moto_app = DomainDispatcherApplication(create_backend_app)
+    conditional = threading.Lock()
+
+    def app(environ: dict[str, Any], start_response: Any) -> Any:
+        if "HTTP_IF_NONE_MATCH" not in environ and "HTTP_IF_MATCH" not in environ:
+            return moto_app(environ, start_response)
+        with conditional:  # check and store as one step, as S3 does
+            return list(moto_app(environ, start_response))
+
+    run_simple("127.0.0.1", port, app, threaded=True, request_handler=MotoRequestHandler)
+
+
 @contextmanager
 def local_s3(log_path: Path | None = None) -> Iterator[LocalS3]:
-    """moto's S3 server on a free loopback port, stopped on exit."""
+    """The local S3 server on a free loopback port, stopped on exit."""
     port = _free_port()
     log = open(log_path, "wb") if log_path else subprocess.DEVNULL  # noqa: SIM115 - closed below
     env = {**os.environ, "AWS_ACCESS_KEY_ID": ACCESS_KEY, "AWS_SECRET_ACCESS_KEY": SECRET_KEY}
     process = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        [sys.executable, __file__, "--port", str(port)],
         stdin=subprocess.DEVNULL,
         stdout=log,
         stderr=log,
@@ -157,20 +185,17 @@ def address_history(i: int, secret: str = "") -> list[dict[str, Any]]:
 # --- contending for the learning lease ------------------------------------------------------------------
 
 
-def hold_lease_repeatedly(endpoint: str, store: str, seconds: float, until: float, out: Any) -> None:
-    """Take the store's lease whenever it is free, keep it a while (renewed meanwhile), hand it back; put the
-    (start, end) wall-clock intervals it was held on ``out``. Runs in a spawned process."""
+def hold_lease_repeatedly(endpoint: str, store: str, seconds: float, duration: float, ready: Any, out: Any) -> None:
+    """For ``duration`` seconds after every contender is ``ready``: take the store's lease whenever it is free,
+    keep it a while (renewed meanwhile), hand it back and pause; put the (start, end) wall-clock intervals it
+    was held on ``out``. Runs in a spawned process."""
     import random
-    from datetime import timedelta
 
-    import lancedb
-
-    from deftly.server.storage.lease import StoreLease
-
-    options = LocalS3(endpoint).storage_options()
-    meta = lancedb.connect(store, storage_options=options, read_consistency_interval=timedelta(0)).open_table("meta")
-    lease = StoreLease(meta, seconds)
+    db = LocalS3(endpoint).open_db(store)
     held: list[tuple[float, float]] = []
+    ready.wait(120)
+    lease = db.lease(seconds)  # all at once: the first to create the lease table wins, the others open it
+    until = time.time() + duration
     while time.time() < until:
         if not lease.acquire():
             time.sleep(0.05)
@@ -182,4 +207,13 @@ def hold_lease_repeatedly(endpoint: str, store: str, seconds: float, until: floa
         end = time.time()
         held.append((start, end))
         lease.release()
+        time.sleep(1.5 * seconds)  # as a server that stopped: the others (asking every third of a lease) take over
     out.put(held)
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(description="moto's S3 server on loopback, conditional writes atomic")
+    parser.add_argument("--port", type=int, default=9000)
+    serve(parser.parse_args().port)

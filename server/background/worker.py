@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from deftly.server.storage.concurrency import WorkerLock
 from deftly.server.storage.filelock import FileLock
-from deftly.server.storage.lease import WorkerLock
 from deftly.server.storage.store import LanceStore
 from deftly.tools.embedding_cache import CachedEmbedder
 from deftly.tools.extract.base import ExtractionDeferred, Extractor

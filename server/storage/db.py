@@ -28,7 +28,7 @@ from lancedb.index import FTS, Bitmap, BTree, HnswSq
 
 from deftly.server.storage import schema
 from deftly.server.storage.caches import LruCache, VersionedCache
-from deftly.server.storage.lease import StoreLease
+from deftly.server.storage.concurrency import LEASE_TABLE, RetryingTable, StoreLease, initial_lease_row
 from deftly.server.storage.rows import row_to_trace_record
 from deftly.server.storage.search import AsyncReader
 from deftly.tools.errors import DeftlyError
@@ -111,6 +111,7 @@ class Database:
         dimensions: int,
         embedding_model: str,
         storage_options: Mapping[str, str] | None = None,
+        search_consistency: timedelta = READ_CONSISTENCY,
         compact_every: int = 64,
         keep_versions: timedelta = timedelta(minutes=1),
         ann_min_rows: int = 20_000,
@@ -119,6 +120,7 @@ class Database:
         self.path = str(path)
         self.shared = is_object_store(self.path)
         self.storage_options = dict(storage_options or {})
+        self.search_consistency = search_consistency
         if not self.shared:
             Path(self.path).mkdir(mode=0o700, parents=True, exist_ok=True)
         self.dimensions = dimensions
@@ -137,6 +139,7 @@ class Database:
         self._writes_lock = threading.Lock()
         self._cleanliness: dict[str, _Cleanliness] = {}
         self._cleaned_at = time.monotonic()
+        self._lease_table: Any = None
         try:
             self._open_tables()
         except (StoreMismatch, StoreUnreachable):
@@ -173,13 +176,13 @@ class Database:
 
     def _open(self, name: str, table_schema: pa.Schema) -> Any:
         try:
-            return self._conn.open_table(name)
+            return RetryingTable(self._conn.open_table(name))
         except (FileNotFoundError, ValueError):
             try:
-                return self._conn.create_table(name, schema=table_schema)
+                return RetryingTable(self._conn.create_table(name, schema=table_schema))
             except (OSError, ValueError):
                 # Another process created it between our open and create.
-                return self._conn.open_table(name)
+                return RetryingTable(self._conn.open_table(name))
 
     def _add_review_columns(self) -> None:
         """Stats tables written before procedures had a review state get its (nullable) columns."""
@@ -192,7 +195,7 @@ class Database:
         except Exception as exc:  # another process may have added them first
             if not set(self._conn.open_table("procedure_stats").schema.names) >= {f.name for f in missing}:
                 raise StoreMismatch(f"could not add the review columns to procedure_stats: {exc}") from exc
-            self.stats = self._conn.open_table("procedure_stats")
+            self.stats = RetryingTable(self._conn.open_table("procedure_stats"))
 
     def _check_meta(self) -> None:
         rows = {r["key"]: r["value"] for r in self.meta.search().limit(100).to_list()}
@@ -241,7 +244,16 @@ class Database:
 
     def lease(self, seconds: float) -> StoreLease:
         """The learning role on this (shared) store, held ``seconds`` at a time."""
-        return StoreLease(self.meta, seconds)
+        if self._lease_table is None:
+            try:
+                table = self._conn.open_table(LEASE_TABLE)
+            except (FileNotFoundError, ValueError):
+                try:  # the table is created with its one row, so no server ever sees it empty
+                    table = self._conn.create_table(LEASE_TABLE, data=[initial_lease_row()], schema=schema.META)
+                except (OSError, ValueError):  # another server created it first
+                    table = self._conn.open_table(LEASE_TABLE)
+            self._lease_table = RetryingTable(table)
+        return StoreLease(self._lease_table, seconds)
 
     def wrote(self, table_name: str, count: int = 1) -> None:
         with self._writes_lock:
@@ -344,7 +356,7 @@ class Database:
         if self._reader is None:
             with self._writes_lock:
                 if self._reader is None:
-                    self._reader = AsyncReader(self.path, READ_CONSISTENCY, self.storage_options)
+                    self._reader = AsyncReader(self.path, self.search_consistency, self.storage_options)
         return self._reader
 
     def claim_pending(self, limit: int = 32, exclude: Iterable[str] = ()) -> list[tuple[TraceRecord, str]]:
@@ -407,5 +419,5 @@ class Database:
             "procedure_stats": self.stats,
             "feedback": self.feedback,
             "procedure_versions": self.versions,
-            "meta": self.meta,  # on a shared store, the learning lease is renewed there every few seconds
+            **({"lease": self._lease_table} if self._lease_table is not None else {}),  # renewed every few seconds
         }

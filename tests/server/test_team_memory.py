@@ -184,15 +184,16 @@ def test_an_unreachable_store_says_what_to_check(s3: LocalS3, tmp_path: Path) ->
 
 
 def test_the_learning_lease_has_one_holder_at_a_time(s3: LocalS3) -> None:
-    """Three processes contend for the lease for 12 s (held 1-5 s each time, renewed meanwhile): the
+    """Three processes contend for the lease for 15 s (held 1-5 s each time, renewed meanwhile): the
     intervals in which each believed it held the lease never overlap, and the role changes hands."""
     store = s3.new_store()
     s3.open_db(store)  # creates the tables
     context = multiprocessing.get_context("spawn")
     out = context.Queue()
-    until = time.time() + 12.0
+    ready = context.Barrier(3)
     contenders = [
-        context.Process(target=hold_lease_repeatedly, args=(s3.endpoint, store, 2.0, until, out)) for _ in range(3)
+        context.Process(target=hold_lease_repeatedly, args=(s3.endpoint, store, 2.0, 15.0, ready, out))
+        for _ in range(3)
     ]
     for process in contenders:
         process.start()
