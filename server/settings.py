@@ -84,7 +84,7 @@ class Settings(BaseSettings):
         ge=0,
         le=60,
         description="How long a search may go without checking for other processes' commits: 0 checks on every "
-        "search. Unset: 0 on a directory, SHARED_READ_CONSISTENCY_SECONDS on a shared store (each check is a request).",
+        "search. Unset: 0 on a directory, 1 s on a shared store (each check is a request).",
     )
     lease_seconds: float = Field(
         default=30.0,

@@ -10,10 +10,10 @@ committed) with a jittered backoff, so a burst of writers slows down instead of 
 The lease is the one row of the ``lease`` table, created with the table (so two servers creating it at once
 make one table and one row: the second creation fails and opens the first's); its value is ``<expiry in epoch
 ms, 15 digits> <holder>``. Taking or renewing it is one conditional SQL update (``WHERE value < now OR holder
-is me``). LanceDB commits on S3 with
-a conditional write and re-runs an update that lost the race on the version that won it, so of two servers
-trying at once exactly one updates the row; the other's ``WHERE`` no longer matches. Measured on the local
-S3 server: three processes contending for 15 s on a 0.6 s lease, 23 acquisitions, never two holders at once.
+is me``). LanceDB commits on S3 with a conditional write and re-runs an update that lost the race on the
+version that won it, so of two servers trying at once exactly one updates the row; the other's ``WHERE`` no
+longer matches (tests/server/test_team_memory.py: three processes taking turns for 15 s on a 2 s lease
+never overlap; with the expiry test removed from the ``WHERE`` they do).
 
 Expiry is wall-clock time, compared across machines: their clocks must agree to well under the lease (NTP).
 """
