@@ -1,6 +1,6 @@
 """Team memory's floor (issue 14, item 3): two servers on one S3 store lose nothing and see each other.
 
-    python bench/team_memory.py [--traces 200] [--ratings 200] [--clients 4] [--queries 100]
+    python bench/team_memory.py [--traces 200] [--ratings 200] [--clients 4] [--queries 100] [--keep DIR]
 
 Starts a local S3-compatible server (moto's server mode, from the test extras) on a loopback port, then
 two ``deftly serve`` processes over stdio (two homes, as on two machines) sharing ``s3://bucket/deftly``.
@@ -183,12 +183,14 @@ def check_store(s3: LocalS3, store: str, loads: dict[str, Load], expected_proced
 
 async def run(args: argparse.Namespace) -> int:
     print(f"machine: {machine()}; commit {git_commit()}; load average {os.getloadavg()[0]:.2f} at start")
-    with tempfile.TemporaryDirectory(prefix="deftly-team-") as scratch, local_s3(Path(scratch) / "moto.log") as s3:
+    with tempfile.TemporaryDirectory(prefix="deftly-team-") as temporary, local_s3(Path(temporary) / "s3.log") as s3:
+        scratch = args.keep or temporary
         store = s3.new_store()
-        env = s3.env(
-            store, **({"DEFTLY_READ_CONSISTENCY_SECONDS": args.read_consistency} if args.read_consistency else {})
-        )
-        print(f"store {store} on {s3.endpoint} (moto server mode)")
+        extra = {"DEFTLY_LOG_LEVEL": "INFO"} if args.keep else {}
+        if args.read_consistency:
+            extra["DEFTLY_READ_CONSISTENCY_SECONDS"] = args.read_consistency
+        env = s3.env(store, **extra)
+        print(f"store {store} on {s3.endpoint} (moto server mode, conditional writes serialized)")
         async with stdio(Path(scratch) / "a", env) as a, stdio(Path(scratch) / "b", env) as b:
             first = content(await a.call_tool("record_trace", {"history": cancel_history(0), "session_id": "first"}))
             [rated] = (await learned(a, first["resource_id"]))["procedure_ids"]
@@ -251,6 +253,7 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=4, help="concurrent callers per server")
     parser.add_argument("--queries", type=int, default=100, help="timed find_procedure calls per server")
     parser.add_argument("--read-consistency", help="DEFTLY_READ_CONSISTENCY_SECONDS for both servers (default: unset)")
+    parser.add_argument("--keep", help="keep the two servers' homes (and their INFO logs) in this folder")
     args = parser.parse_args()
     return anyio.run(run, args)
 
