@@ -121,3 +121,29 @@ def test_other_write_errors_and_endless_contention_are_raised(monkeypatch: pytes
     with pytest.raises(ValueError, match="no such column"):
         concurrency.RetryingTable(broken).update(where="TRUE")
     assert broken.attempts == 1
+
+
+def test_a_counter_update_applied_twice_counts_its_rating_once(store: LanceStore) -> None:
+    """What LanceDB does after a commit whose reply was lost (an S3 conditional PUT stored, then retried):
+    the same update runs again on the version that holds it. The row remembers its last events."""
+    now = datetime.now(UTC)
+    vector = [1.0] + [0.0] * (DIMENSIONS - 1)
+    procedure = Procedure(id=PROCEDURE_ID, title="Do it", created_at=now, updated_at=now, steps=[Step(action="a")])
+    store.add_procedures([(procedure, Embedding(vector, (Phrase("title", "Do it", vector),)))])
+    table = store.db.stats.table
+
+    class AppliedTwice:
+        def __getattr__(self, name: str) -> object:
+            return getattr(table, name)
+
+        def update(self, **kwargs: object) -> object:
+            table.update(**kwargs)
+            return table.update(**kwargs)
+
+    store.db.stats = AppliedTwice()
+    for success in (True, True, False):
+        rate_procedure(store, PROCEDURE_ID, success, now=now, failed_step=None if success else 1)
+
+    ratings = store.get_ratings([PROCEDURE_ID])[PROCEDURE_ID]
+    assert (ratings.successes, ratings.failures) == (2, 1)
+    assert store.count_ratings() == 3

@@ -185,9 +185,9 @@ class Database:
                 return RetryingTable(self._conn.open_table(name))
 
     def _add_review_columns(self) -> None:
-        """Stats tables written before procedures had a review state get its (nullable) columns."""
+        """Stats tables written before procedures had a review state (or rating guards) get those nullable columns."""
         present = set(self.stats.schema.names)
-        missing = [f for f in schema.REVIEW_FIELDS if f.name not in present]
+        missing = [f for f in schema.STATS_ADDED_FIELDS if f.name not in present]
         if not missing:
             return
         try:
