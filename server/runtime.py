@@ -20,6 +20,7 @@ from deftly.tools.errors import DeftlyError
 if TYPE_CHECKING:
     from deftly.server.background.embedding import FastEmbedder
     from deftly.server.background.worker import ExtractionWorker
+    from deftly.server.storage.concurrency import WorkerLock
     from deftly.server.storage.db import Database
     from deftly.server.storage.store import LanceStore
     from deftly.tools.extract.base import Extractor
@@ -74,7 +75,11 @@ class Runtime:
         if not self._ready.wait(timeout):
             raise NotReady("deftly is still opening its store; retry in a few seconds.")
         if self._error is not None:
-            raise NotReady(f"deftly could not open its store at {self.settings.home}: {self._error}")
+            from deftly.server.storage.db import StoreUnreachable
+
+            if isinstance(self._error, StoreUnreachable):  # its message already names the store
+                raise NotReady(str(self._error))
+            raise NotReady(f"deftly could not open its store at {self.settings.store_uri}: {self._error}")
 
     def _open(self) -> None:
         try:
@@ -92,9 +97,11 @@ class Runtime:
             from deftly.server.storage.db import Database
 
             self._db = Database(
-                settings.db_path,
+                settings.store_uri,
                 dimensions=embedder.dimensions,
                 embedding_model=embedder.model_name,
+                storage_options=settings.storage_options(),
+                search_consistency=settings.read_consistency,
                 compact_every=settings.compact_every,
                 keep_versions=settings.keep_versions,
                 ann_min_rows=settings.ann_min_rows,
@@ -102,7 +109,7 @@ class Runtime:
             self._embedder = embedder
         except BaseException as exc:
             self._error = exc
-            log.error("could not open deftly's store: %s", exc)
+            log.error("could not open deftly's store at %s: %s", self.settings.store_uri, exc)
         finally:
             self._ready.set()
         if self._error is None and self.run_worker:
@@ -163,9 +170,17 @@ class Runtime:
             self._db,
             self._embedder,
             self.make_extractor,
-            lock_path=self.settings.lock_path,
+            lock=self.worker_lock(),
             poll_seconds=self.settings.worker_poll_seconds,
         )
+
+    def worker_lock(self) -> WorkerLock:
+        """The learning role: the home's lock file, or on a shared store a lease any machine may hold."""
+        from deftly.server.storage.filelock import FileLock
+
+        if self.db.shared:
+            return self.db.lease(self.settings.lease_seconds)
+        return FileLock(self.settings.lock_path)
 
     def make_extractor(self) -> Extractor:
         from deftly.server.background.extractors import build_extractor

@@ -21,6 +21,11 @@ Transport = Literal["stdio", "streamable-http", "sse"]
 ExtractorChoice = Literal["auto", "heuristic", "claude"]
 BUILTIN_MODEL = "builtin"
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+# Lance's s3 commits are conditional writes (If-None-Match): one writer wins each version, the others retry.
+OBJECT_STORE_SCHEMES = frozenset({"s3"})
+# On S3 every check for a newer table version is a request (tens of ms on AWS): searches check at most this
+# often, so what another server learned is found up to this much later.
+SHARED_READ_CONSISTENCY_SECONDS = 1.0
 
 
 PRIVATE_UMASK = 0o077
@@ -48,12 +53,46 @@ def secure_home(home: Path) -> None:
         log.info("narrowed %s from mode %o to %o: it holds recorded traces", home, mode, HOME_MODE)
 
 
+def _secret(value: SecretStr | None) -> str | None:
+    return value.get_secret_value() if value is not None else None
+
+
 class Settings(BaseSettings):
     """deftly's settings. Every field reads ``DEFTLY_<NAME>`` from the environment."""
 
     model_config = SettingsConfigDict(env_prefix="DEFTLY_", extra="ignore", validate_default=True)
 
     home: Path = Field(default_factory=default_home, description="Directory holding all of deftly's state.")
+    store: str | None = Field(
+        default=None,
+        description="Where procedures and traces live: a directory (default: HOME/lancedb), or "
+        "s3://bucket/prefix shared by several servers (team memory). Logs, the hook inbox and config stay in HOME.",
+    )
+    s3_endpoint: str | None = Field(
+        default=None, description="S3-compatible endpoint URL (MinIO, Ceph, ...); unset for AWS S3."
+    )
+    s3_region: str | None = Field(default=None, description="The bucket's region (else AWS_REGION).")
+    s3_access_key_id: str | None = Field(default=None, description="Access key (else AWS_ACCESS_KEY_ID, profiles).")
+    s3_secret_access_key: SecretStr | None = Field(default=None, description="Secret key (else AWS_SECRET_ACCESS_KEY).")
+    s3_session_token: SecretStr | None = Field(default=None, description="Session token for temporary credentials.")
+    s3_allow_http: bool = Field(default=False, description="Allow a plain-http endpoint (a local test server).")
+    store_timeout_seconds: float = Field(
+        default=30.0, gt=0, le=600, description="Longest wait for one object-store request before it is retried."
+    )
+    read_consistency_seconds: float | None = Field(
+        default=None,
+        ge=0,
+        le=60,
+        description="How long a search may go without checking for other processes' commits: 0 checks on every "
+        "search. Unset: 0 on a directory, 1 s on a shared store (each check is a request).",
+    )
+    lease_seconds: float = Field(
+        default=30.0,
+        ge=2,
+        le=3600,
+        description="On a shared store, how long the server learning from traces holds that role without "
+        "renewing it; when it stops, another server takes over within this time.",
+    )
     namespace: str = Field(
         default="default",
         pattern=r"^[A-Za-z0-9_.-]{1,64}$",
@@ -130,9 +169,57 @@ class Settings(BaseSettings):
         """True when ``home`` is the platform's default, not a path someone typed (and could have misspelled)."""
         return self.home.resolve() == default_home().resolve()
 
+    @field_validator("store", mode="after")
+    @classmethod
+    def _check_store(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        scheme = value.split("://", 1)[0].lower() if "://" in value else ""
+        if scheme and scheme not in OBJECT_STORE_SCHEMES:
+            raise ValueError(f"DEFTLY_STORE: {scheme}:// is not supported; use a directory or s3://bucket/prefix")
+        if scheme and not value.split("://", 1)[1].split("/", 1)[0]:
+            raise ValueError("DEFTLY_STORE: the URI names no bucket; write s3://bucket/prefix")
+        return value if scheme else str(Path(value).expanduser())
+
     @property
     def db_path(self) -> Path:
         return self.home / "lancedb"
+
+    @property
+    def store_uri(self) -> str:
+        """Where the tables live: ``DEFTLY_STORE``, or the home's ``lancedb`` directory."""
+        return self.store or str(self.db_path)
+
+    @property
+    def read_consistency(self) -> timedelta:
+        """How stale a search may read the store (writes always start from the latest version)."""
+        if self.read_consistency_seconds is not None:
+            return timedelta(seconds=self.read_consistency_seconds)
+        return timedelta(seconds=SHARED_READ_CONSISTENCY_SECONDS if self.shared_store else 0)
+
+    @property
+    def shared_store(self) -> bool:
+        """True when the tables live on an object store that servers on other machines may share."""
+        return "://" in self.store_uri
+
+    def storage_options(self) -> dict[str, str]:
+        """LanceDB's ``storage_options`` for the store: empty for a directory (credentials the settings leave
+        unset come from the usual AWS environment variables and profiles)."""
+        if not self.shared_store:
+            return {}
+        timeout = f"{self.store_timeout_seconds:g}s"
+        options = {"timeout": timeout, "connect_timeout": timeout}
+        given = {
+            "aws_endpoint": self.s3_endpoint,
+            "aws_region": self.s3_region,
+            "aws_access_key_id": self.s3_access_key_id,
+            "aws_secret_access_key": _secret(self.s3_secret_access_key),
+            "aws_session_token": _secret(self.s3_session_token),
+        }
+        options.update({key: value for key, value in given.items() if value})
+        if self.s3_allow_http:
+            options["allow_http"] = "true"
+        return options
 
     @property
     def lock_path(self) -> Path:

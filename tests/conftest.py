@@ -21,6 +21,7 @@ def deftly_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pat
         "DEFTLY_AUTH_TOKEN",
         "DEFTLY_EMBEDDING_MODEL",
         "DEFTLY_REVIEW",
+        "DEFTLY_STORE",
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)

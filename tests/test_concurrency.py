@@ -58,3 +58,92 @@ def test_concurrent_ratings_from_four_processes_are_all_counted(tmp_path: Path) 
     assert (ratings.successes, ratings.failures) == (20, 20)
     assert store.count_ratings() == 40
     assert store.step_failures(PROCEDURE_ID) == {1: 20}
+
+
+class _Contended:
+    """A table whose writes lose to other writers ``losses`` times before committing."""
+
+    name = "contended"
+
+    def __init__(self, losses: int) -> None:
+        self.losses = losses
+        self.attempts = 0
+        self.merges: list[list[str]] = []
+
+    def update(self, **kwargs: object) -> str:
+        self.attempts += 1
+        if self.attempts <= self.losses:
+            raise RuntimeError("lance error: Too many concurrent writers. Attempted 4 times")
+        return "committed"
+
+    def merge_insert(self, on: str) -> _Contended:
+        self.merges.append([on])
+        return self
+
+    def when_matched_update_all(self, where: str = "") -> _Contended:
+        self.merges[-1].append(where)
+        return self
+
+    def execute(self, data: object) -> str:
+        return self.update()
+
+
+def test_a_write_that_lost_to_other_writers_is_retried_until_it_commits(monkeypatch: pytest.MonkeyPatch) -> None:
+    from deftly.server.storage import concurrency
+
+    monkeypatch.setattr(concurrency, "FIRST_BACKOFF_SECONDS", 0.001)
+    table = _Contended(losses=3)
+
+    assert concurrency.RetryingTable(table).update(where="TRUE") == "committed"
+    assert table.attempts == 4
+
+    merging = _Contended(losses=2)
+    builder = concurrency.RetryingTable(merging).merge_insert("id").when_matched_update_all(where="x")
+    assert builder.execute([{"id": 1}]) == "committed"
+    assert merging.merges == [["id", "x"]] * 3, "each attempt rebuilds the merge from scratch"
+
+
+def test_other_write_errors_and_endless_contention_are_raised(monkeypatch: pytest.MonkeyPatch) -> None:
+    from deftly.server.storage import concurrency
+
+    monkeypatch.setattr(concurrency, "FIRST_BACKOFF_SECONDS", 0.001)
+    hopeless = _Contended(losses=100)
+    with pytest.raises(RuntimeError, match="Too many concurrent writers"):
+        concurrency.RetryingTable(hopeless).update(where="TRUE")
+    assert hopeless.attempts == concurrency.COMMIT_ATTEMPTS
+
+    class Broken(_Contended):
+        def update(self, **kwargs: object) -> str:
+            self.attempts += 1
+            raise ValueError("no such column")
+
+    broken = Broken(losses=0)
+    with pytest.raises(ValueError, match="no such column"):
+        concurrency.RetryingTable(broken).update(where="TRUE")
+    assert broken.attempts == 1
+
+
+def test_a_counter_update_applied_twice_counts_its_rating_once(store: LanceStore) -> None:
+    """What LanceDB does after a commit whose reply was lost (an S3 conditional PUT stored, then retried):
+    the same update runs again on the version that holds it. The row remembers its last events."""
+    now = datetime.now(UTC)
+    vector = [1.0] + [0.0] * (DIMENSIONS - 1)
+    procedure = Procedure(id=PROCEDURE_ID, title="Do it", created_at=now, updated_at=now, steps=[Step(action="a")])
+    store.add_procedures([(procedure, Embedding(vector, (Phrase("title", "Do it", vector),)))])
+    table = store.db.stats.table
+
+    class AppliedTwice:
+        def __getattr__(self, name: str) -> object:
+            return getattr(table, name)
+
+        def update(self, **kwargs: object) -> object:
+            table.update(**kwargs)
+            return table.update(**kwargs)
+
+    store.db.stats = AppliedTwice()
+    for success in (True, True, False):
+        rate_procedure(store, PROCEDURE_ID, success, now=now, failed_step=None if success else 1)
+
+    ratings = store.get_ratings([PROCEDURE_ID])[PROCEDURE_ID]
+    assert (ratings.successes, ratings.failures) == (2, 1)
+    assert store.count_ratings() == 3

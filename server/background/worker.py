@@ -1,9 +1,10 @@
 """The background extraction worker: picks up pending traces (from any process) and learns from them.
 
-Only one process per ``DEFTLY_HOME`` extracts at a time: the one holding the
-home's lock file. That makes procedure merges single-writer (no lost updates)
-and lets the lock holder safely re-queue traces a crashed process left in
-``processing``. The others keep trying the lock, so extraction continues when
+Only one process per database extracts at a time: the one holding the learning
+role, the home's lock file (a local store) or the store's lease (a shared S3
+store, any machine). That makes procedure merges single-writer (no lost updates
+or duplicate procedures) and lets the holder re-queue traces a crashed process
+left in ``processing``. The others keep trying, so extraction continues when
 the holder exits.
 """
 
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from deftly.server.storage.concurrency import WorkerLock
 from deftly.server.storage.filelock import FileLock
 from deftly.server.storage.store import LanceStore
 from deftly.tools.embedding_cache import CachedEmbedder
@@ -51,7 +53,8 @@ class ExtractionWorker:
         embedder: Embedder,
         extractor: Callable[[], Extractor],
         *,
-        lock_path: Path,
+        lock_path: Path | None = None,
+        lock: WorkerLock | None = None,
         poll_seconds: float = 1.0,
         clock: Callable[[], Any] | None = None,
     ) -> None:
@@ -61,7 +64,11 @@ class ExtractionWorker:
         self._embedder = CachedEmbedder(embedder)
         self._make_extractor = extractor
         self._extractor: Extractor | None = None
-        self._lock = FileLock(lock_path)
+        if lock is None:
+            if lock_path is None:
+                raise TypeError("ExtractionWorker needs lock_path (a local store) or lock (the store's lease)")
+            lock = FileLock(lock_path)
+        self._lock: WorkerLock = lock
         self._poll = poll_seconds
         self._now = clock or utcnow
         self._wake = threading.Event()
@@ -122,12 +129,12 @@ class ExtractionWorker:
 
     def run_once(self) -> int:
         """Take the lock if free, process every pending trace, maintain tables when due."""
-        if not self._lock.held and self._lock.acquire():
+        if not self._lock.held:
+            if not self._lock.acquire():
+                return 0
             requeued = self._db.requeue_processing()
             if requeued:
                 log.info("re-queued %d trace(s) left in processing by an earlier run", requeued)
-        if not self._lock.held:
-            return 0
         processed = self.drain()
         if self._db.maintenance_due() or time.monotonic() - self._last_maintenance > MAINTENANCE_EVERY_SECONDS:
             self._last_maintenance = time.monotonic()
@@ -137,7 +144,7 @@ class ExtractionWorker:
     def drain(self) -> int:
         """Process every pending trace, in batches; returns how many were processed."""
         count = 0
-        while not self._stopping.is_set():
+        while not self._stopping.is_set() and self._lock.held:  # a lease can be lost to a store outage
             batch_size = int(getattr(self.extractor, "batch_size", BATCH_SIZE))
             claimed = self._db.claim_pending(batch_size, exclude=self._deferred_ids())
             if not claimed:

@@ -185,6 +185,7 @@ def stats(args: argparse.Namespace, settings: Settings) -> int:
     data = {
         "version": _version(),
         "home": str(settings.home),
+        "store": settings.store_uri,
         "namespace": settings.namespace,
         "embedding_model": runtime.embedder.model_name,
         "procedures": store.count_procedures(),

@@ -95,11 +95,14 @@ def _run(args: argparse.Namespace, settings: Settings, bad_input: int) -> int:
 def check_home(args: argparse.Namespace, settings: Settings) -> str | None:
     """Why the command must not run on this home (None: it may), so a misspelled home is never created.
 
-    The platform's default home is created silently, and so is any home with ``--init``. ``serve`` creates a
+    The platform's default home is created silently, and so is any home with ``--init``, or with a shared
+    store (``DEFTLY_STORE``), where the home holds only this machine's logs and queue. ``serve`` creates a
     missing home and warns: an MCP client's config names a home that does not exist yet on its first start.
     """
     home = settings.home
     if args.command in _NO_HOME or home.exists() or settings.home_is_default or getattr(args, "init", False):
+        return None
+    if settings.shared_store:
         return None
     named = f"{'--home' if getattr(args, 'home', None) is not None else 'DEFTLY_HOME'} {home}"
     if args.command == "serve":

@@ -151,9 +151,7 @@ def wait_for_extraction(
 ) -> None:
     """Extract pending traces here while holding the home's worker lock, else wait for its holder;
     ``settled`` is called once per trace (keyed by namespace and resource id) that is no longer pending."""
-    worker = ExtractionWorker(
-        runtime.db, runtime.embedder, runtime.make_extractor, lock_path=runtime.settings.lock_path
-    )
+    worker = ExtractionWorker(runtime.db, runtime.embedder, runtime.make_extractor, lock=runtime.worker_lock())
     try:
         deadline = time.monotonic() + timeout
         waiting = dict(pending)

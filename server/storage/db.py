@@ -1,10 +1,12 @@
-"""The LanceDB database under ``DEFTLY_HOME``: opening it, its tables and indexes, and keeping them compact.
+"""The LanceDB database (under ``DEFTLY_HOME``, or ``DEFTLY_STORE`` on S3): opening it, its tables and indexes,
+and keeping them compact.
 
-Several ``deftly serve`` processes may share one home. Every handle reads the
-latest committed version (``read_consistency_interval=0``), counters change only
-through SQL expressions, and the worker holding the home's lock does the learning, so
-no process loses another's update. Two commands write procedures outside it (``forget``
-and ``import --skills``); an update never re-creates a procedure deleted meanwhile.
+Several ``deftly serve`` processes may share one database: on one machine through the home, on several
+through an S3 store, whose commits are conditional writes (one writer wins each version; LanceDB retries the
+others on the new version). Every handle reads the latest committed version (``read_consistency_interval=0``),
+counters change only through SQL expressions, and the worker holding the learning role (the home's lock file,
+or the store's lease) does the learning, so no process loses another's update. Two commands write procedures
+outside it (``forget`` and ``import --skills``); an update never re-creates a procedure deleted meanwhile.
 """
 
 from __future__ import annotations
@@ -12,8 +14,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
+import uuid
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -25,6 +28,7 @@ from lancedb.index import FTS, Bitmap, BTree, HnswSq
 
 from deftly.server.storage import schema
 from deftly.server.storage.caches import LruCache, VersionedCache
+from deftly.server.storage.concurrency import LEASE_TABLE, RetryingTable, StoreLease, initial_lease_row
 from deftly.server.storage.rows import row_to_trace_record
 from deftly.server.storage.search import AsyncReader
 from deftly.tools.errors import DeftlyError
@@ -65,6 +69,38 @@ class StoreMismatch(DeftlyError, RuntimeError):
     """The database was built with another embedding model (or a newer deftly)."""
 
 
+class StoreUnreachable(DeftlyError, RuntimeError):
+    """An object store could not be reached, or refused us (the message says what to check)."""
+
+
+def is_object_store(uri: str) -> bool:
+    return "://" in uri
+
+
+def unreachable(uri: str, exc: BaseException) -> StoreUnreachable:
+    """A one-line account of why ``uri`` could not be opened, with what to check."""
+    detail = str(exc)
+    causes = (
+        (("NoSuchBucket",), "the bucket does not exist: create it, or correct DEFTLY_STORE"),
+        (
+            ("InvalidAccessKeyId", "SignatureDoesNotMatch", "AccessDenied", "403", "Forbidden", "credential"),
+            "the credentials were refused: check DEFTLY_S3_ACCESS_KEY_ID / DEFTLY_S3_SECRET_ACCESS_KEY "
+            "(or AWS_* / the AWS profile) and the bucket's policy",
+        ),
+        (
+            ("Connect", "dns", "timed out", "Timeout", "builder error"),
+            "the endpoint did not answer: check DEFTLY_S3_ENDPOINT, the network, and DEFTLY_S3_ALLOW_HTTP "
+            "for a plain-http endpoint",
+        ),
+    )
+    reason = next((why for words, why in causes if any(word in detail for word in words)), "")
+    log.info("opening %s failed: %s", uri, detail)
+    if not reason:
+        reason = (detail.splitlines()[0][:200] if detail else type(exc).__name__) + " (the log has the rest)"
+    message = f"cannot open the shared store {uri}: {reason}.\nData already stored there is untouched."
+    return StoreUnreachable(message)
+
+
 class Database:
     """One LanceDB connection and deftly's six tables."""
 
@@ -74,20 +110,26 @@ class Database:
         *,
         dimensions: int,
         embedding_model: str,
+        storage_options: Mapping[str, str] | None = None,
+        search_consistency: timedelta = READ_CONSISTENCY,
         compact_every: int = 64,
         keep_versions: timedelta = timedelta(minutes=1),
         ann_min_rows: int = 20_000,
         ann_ef: int = 64,
     ) -> None:
         self.path = str(path)
-        Path(self.path).mkdir(mode=0o700, parents=True, exist_ok=True)
+        self.shared = is_object_store(self.path)
+        self.storage_options = dict(storage_options or {})
+        self.search_consistency = search_consistency
+        if not self.shared:
+            Path(self.path).mkdir(mode=0o700, parents=True, exist_ok=True)
         self.dimensions = dimensions
         self.embedding_model = embedding_model
         self.compact_every = compact_every
         self.keep_versions = keep_versions
         self.ann_min_rows = ann_min_rows
         self.ann_ef = ann_ef
-        self._conn = lancedb.connect(self.path, read_consistency_interval=READ_CONSISTENCY)
+        self._conn = self._connect()
         self.procedure_cache: LruCache[tuple[str, str], Procedure] = LruCache(PROCEDURE_CACHE_SIZE)
         self.ratings_cache: VersionedCache[tuple[str, str], Ratings] = VersionedCache(PROCEDURE_CACHE_SIZE)
         self._reader: AsyncReader | None = None
@@ -97,9 +139,33 @@ class Database:
         self._writes_lock = threading.Lock()
         self._cleanliness: dict[str, _Cleanliness] = {}
         self._cleaned_at = time.monotonic()
+        self._lease_table: Any = None
+        try:
+            self._open_tables()
+        except (StoreMismatch, StoreUnreachable):
+            raise
+        except Exception as exc:
+            if self.shared:
+                raise unreachable(self.path, exc) from exc
+            raise
+
+    def _connect(self) -> Any:
+        if not self.shared:
+            return lancedb.connect(self.path, read_consistency_interval=READ_CONSISTENCY)
+        try:
+            conn = lancedb.connect(
+                self.path, read_consistency_interval=READ_CONSISTENCY, storage_options=self.storage_options
+            )
+            # Listing reads the bucket: a wrong endpoint, key or bucket fails here, before anything is created.
+            conn.list_tables()
+        except Exception as exc:
+            raise unreachable(self.path, exc) from exc
+        return conn
+
+    def _open_tables(self) -> None:
         self.traces = self._open("traces", schema.TRACES)
-        self.procedures = self._open("procedures", schema.procedures_schema(dimensions))
-        self.phrases = self._open("search_vectors", schema.search_vectors_schema(dimensions))
+        self.procedures = self._open("procedures", schema.procedures_schema(self.dimensions))
+        self.phrases = self._open("search_vectors", schema.search_vectors_schema(self.dimensions))
         self.stats = self._open("procedure_stats", schema.PROCEDURE_STATS)
         self.feedback = self._open("feedback", schema.FEEDBACK)
         self.versions = self._open("procedure_versions", schema.PROCEDURE_VERSIONS)
@@ -110,18 +176,18 @@ class Database:
 
     def _open(self, name: str, table_schema: pa.Schema) -> Any:
         try:
-            return self._conn.open_table(name)
+            return RetryingTable(self._conn.open_table(name))
         except (FileNotFoundError, ValueError):
             try:
-                return self._conn.create_table(name, schema=table_schema)
+                return RetryingTable(self._conn.create_table(name, schema=table_schema))
             except (OSError, ValueError):
                 # Another process created it between our open and create.
-                return self._conn.open_table(name)
+                return RetryingTable(self._conn.open_table(name))
 
     def _add_review_columns(self) -> None:
-        """Stats tables written before procedures had a review state get its (nullable) columns."""
+        """Stats tables written before procedures had a review state (or rating guards) get those nullable columns."""
         present = set(self.stats.schema.names)
-        missing = [f for f in schema.REVIEW_FIELDS if f.name not in present]
+        missing = [f for f in schema.STATS_ADDED_FIELDS if f.name not in present]
         if not missing:
             return
         try:
@@ -129,7 +195,7 @@ class Database:
         except Exception as exc:  # another process may have added them first
             if not set(self._conn.open_table("procedure_stats").schema.names) >= {f.name for f in missing}:
                 raise StoreMismatch(f"could not add the review columns to procedure_stats: {exc}") from exc
-            self.stats = self._conn.open_table("procedure_stats")
+            self.stats = RetryingTable(self._conn.open_table("procedure_stats"))
 
     def _check_meta(self) -> None:
         rows = {r["key"]: r["value"] for r in self.meta.search().limit(100).to_list()}
@@ -175,6 +241,19 @@ class Database:
         except Exception as exc:  # another process may be creating the same index
             if "already exists" not in str(exc).lower():
                 raise
+
+    def lease(self, seconds: float) -> StoreLease:
+        """The learning role on this (shared) store, held ``seconds`` at a time."""
+        if self._lease_table is None:
+            try:
+                table = self._conn.open_table(LEASE_TABLE)
+            except (FileNotFoundError, ValueError):
+                try:  # the table is created with its one row, so no server ever sees it empty
+                    table = self._conn.create_table(LEASE_TABLE, data=[initial_lease_row()], schema=schema.META)
+                except (OSError, ValueError):  # another server created it first
+                    table = self._conn.open_table(LEASE_TABLE)
+            self._lease_table = RetryingTable(table)
+        return StoreLease(self._lease_table, seconds)
 
     def wrote(self, table_name: str, count: int = 1) -> None:
         with self._writes_lock:
@@ -247,8 +326,10 @@ class Database:
         self._cleanliness.clear()
         self._maybe_build_ann_index()
 
-    def disk_usage(self) -> DiskUsage:
-        """Bytes and files under the database directory."""
+    def disk_usage(self) -> DiskUsage | None:
+        """Bytes and files under the database directory (None on an object store: listing it costs requests)."""
+        if self.shared:
+            return None
         sizes = []
         for path in Path(self.path).rglob("*"):
             try:
@@ -275,7 +356,7 @@ class Database:
         if self._reader is None:
             with self._writes_lock:
                 if self._reader is None:
-                    self._reader = AsyncReader(self.path, READ_CONSISTENCY)
+                    self._reader = AsyncReader(self.path, self.search_consistency, self.storage_options)
         return self._reader
 
     def claim_pending(self, limit: int = 32, exclude: Iterable[str] = ()) -> list[tuple[TraceRecord, str]]:
@@ -283,6 +364,8 @@ class Database:
 
         Returns each record with its stored content (canonical trace JSON). Call with the worker lock held.
         Only the chosen rows' content is read; a trace re-sent between choosing and claiming stays pending.
+        The claim writes a token into ``reason`` and reads back only the rows bearing it: should two
+        workers ever claim at once (a lease taken over from a stalled holder), each trace goes to one.
         """
         skip = set(exclude)
         candidates = (
@@ -299,13 +382,17 @@ class Database:
             f"(resource_id = {schema.sql_str(r['resource_id'])} AND content_hash = {schema.sql_str(r['content_hash'])})"
             for r in chosen
         )
-        rows = self.traces.search().where(f"({unchanged}) AND status = 'pending'").limit(len(chosen) * 2).to_list()
-        if not rows:
-            return []
-        self.traces.update(where=f"({unchanged}) AND status = 'pending'", values_sql={"status": "'processing'"})
+        token = schema.sql_str(f"claimed {uuid.uuid4().hex}")
+        claimed = self.traces.update(
+            where=f"({unchanged}) AND status = 'pending'", values_sql={"status": "'processing'", "reason": token}
+        )
         self.wrote("traces")
-        rows.sort(key=lambda r: r["updated_at"])
-        return [(row_to_trace_record({**row, "status": "processing"}), row["content"]) for row in rows]
+        if not int(claimed.rows_updated):
+            return []
+        rows = self.traces.search().where(f"status = 'processing' AND reason = {token}").limit(len(chosen) * 2)
+        found = rows.to_list()
+        found.sort(key=lambda r: r["updated_at"])
+        return [(row_to_trace_record(row), row["content"]) for row in found]
 
     def requeue_processing(self) -> int:
         """Put traces a dead process left in ``processing`` back to ``pending`` (call with the lock held)."""
@@ -332,4 +419,5 @@ class Database:
             "procedure_stats": self.stats,
             "feedback": self.feedback,
             "procedure_versions": self.versions,
+            **({"lease": self._lease_table} if self._lease_table is not None else {}),  # renewed every few seconds
         }

@@ -81,6 +81,12 @@ REVIEW_FIELDS = [
     pa.field("rated_at_state_change", pa.int64()),
 ]
 
+# The last rating events counted into a stats row: a counter update re-applied after a commit whose success
+# went unreported (an S3 conditional PUT stored, its reply lost, the write retried) then finds its event and
+# changes nothing.
+RATING_GUARD_FIELDS = [pa.field("rated_events", pa.list_(pa.string()))]
+STATS_ADDED_FIELDS = [*REVIEW_FIELDS, *RATING_GUARD_FIELDS]
+
 PROCEDURE_STATS = pa.schema(
     [
         pa.field("id", pa.string(), nullable=False),
@@ -90,7 +96,7 @@ PROCEDURE_STATS = pa.schema(
         pa.field("recent_successes", pa.float64(), nullable=False),
         pa.field("recent_failures", pa.float64(), nullable=False),
         pa.field("last_rated_at", TIMESTAMP),
-        *REVIEW_FIELDS,
+        *STATS_ADDED_FIELDS,
     ]
 )
 

@@ -33,11 +33,17 @@ EXACT_IN_MEMORY_MAX_PHRASES = 25_000
 class AsyncReader:
     """An async LanceDB connection whose coroutines run on a private event-loop thread."""
 
-    def __init__(self, path: Path | str, read_consistency: timedelta | None) -> None:
+    def __init__(
+        self, path: Path | str, read_consistency: timedelta | None, storage_options: dict[str, str] | None = None
+    ) -> None:
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="deftly-search", daemon=True)
         self._thread.start()
-        self._connection = self.run(lancedb.connect_async(str(path), read_consistency_interval=read_consistency))
+        self._connection = self.run(
+            lancedb.connect_async(
+                str(path), read_consistency_interval=read_consistency, storage_options=storage_options or None
+            )
+        )
         self._tables: dict[str, Any] = {}
         self._tables_lock = asyncio.Lock()
         self.phrases = PhraseMatrix(EXACT_IN_MEMORY_MAX_PHRASES)

@@ -22,6 +22,7 @@ from deftly.tools.models import FeedbackEvent, Procedure, ProcedureState, Rating
 from deftly.tools.ports import Embedding, Vector
 
 RECENT_DECAY = 0.7
+RATED_EVENTS_KEPT = 64
 _STATE_SQL = "COALESCE(state, 'candidate')"
 
 
@@ -230,17 +231,21 @@ class LanceStore(LanceSearch, LanceTraceStore):
         row = event.model_dump()
         row["event_id"] = uuid.uuid4().hex
         self.db.feedback.add([row])
+        event_id = sql_str(row["event_id"])
         won, lost = (
             ("recent_successes", "recent_failures") if event.success else ("recent_failures", "recent_successes")
         )
         counter = "successes" if event.success else "failures"
+        counted = f"(rated_events IS NULL OR NOT array_has(rated_events, {event_id}))"
+        events = f"array_append(COALESCE(rated_events, arrow_cast(make_array(), 'List(Utf8)')), {event_id})"
         self.db.stats.update(
-            where=f"{self._ns} AND id = {sql_str(event.procedure_id)}",
+            where=f"{self._ns} AND id = {sql_str(event.procedure_id)} AND {counted}",
             values_sql={
                 counter: f"{counter} + 1",
                 won: f"{won} * {RECENT_DECAY} + 1.0",
                 lost: f"{lost} * {RECENT_DECAY}",
                 "last_rated_at": sql_timestamp(event.created_at),
+                "rated_events": f"array_slice({events}, -{RATED_EVENTS_KEPT}, -1)",
             },
         )
         self.db.wrote("feedback")
@@ -260,4 +265,5 @@ def _empty_ratings_row(procedure_id: str, namespace: str) -> dict[str, Any]:
         "state_reason": "",
         "state_changed_at": None,
         "rated_at_state_change": 0,
+        "rated_events": None,
     }
