@@ -61,16 +61,24 @@ class MergePolicy:
         if side_effects(draft.steps) != side_effects(procedure.steps):
             return False
         effects = side_effects(draft.steps)
+        shapes = call_shapes(draft.steps)
         if effects and all(is_generic(tool) for tool in effects):
-            # A shell and an editor make every coding task's calls: only the wording can tell.
-            return similarity >= self.same_goal_similarity
+            # A shell and an editor make every coding task's calls: only the wording can tell, unless the
+            # same real command line ran in both ("find {path} -name '*.gz' -mtime +14 -delete").
+            if similarity >= self.same_goal_similarity:
+                return True
+            return (
+                similarity >= self.same_lookups_similarity
+                and _has_command_line(draft.steps)
+                and shapes == call_shapes(procedure.steps)
+            )
         same_steps = signature(draft.steps) in procedure.signatures
         if similarity >= (self.same_steps_similarity if same_steps else self.same_goal_similarity):
             return True
         telling = bool(effects) and not all(is_handoff(tool) for tool in effects)
         return (
             similarity >= (self.same_calls_similarity if telling else self.same_lookups_similarity)
-            and call_shapes(draft.steps) == call_shapes(procedure.steps)
+            and shapes == call_shapes(procedure.steps)
             and _same_action(draft.goal, procedure.goal)
         )
 
@@ -80,6 +88,17 @@ def call_shapes(steps: list[Step]) -> frozenset[str]:
     names and fixed values (placeholders all alike). A read-only task's lookups, if it changed nothing."""
     acting = [s for s in steps if s.tool and not is_read_only(s.tool)] or [s for s in steps if s.tool]
     return frozenset(f"{s.tool} {canonical_json(_shape(s.arguments))}" for s in acting)
+
+
+_COMMAND_WORDS = 6  # "pytest -q" is every project's; a six-word command line is this task's
+
+
+def _has_command_line(steps: list[Step]) -> bool:
+    return any(
+        key.lower() in COMMAND_KEYS and isinstance(value, str) and len(value.split()) >= _COMMAND_WORDS
+        for step in steps
+        for key, value in step.arguments.items()
+    )
 
 
 def _shape(value: Any) -> Any:

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from deftly.tools.extract.vocabulary import phrasal
 from deftly.tools.models import Procedure, Ratings, Stats
 
 PRIOR_PER_SOURCE = 0.5
@@ -124,7 +125,7 @@ def freshness(stats: Stats, now: datetime, policy: RankingPolicy) -> float:
 
 def query_terms(query: str) -> list[str]:
     """Lower-case content words of a query; safe for any input (punctuation, operators, unicode)."""
-    terms = [t for t in _TOKEN.findall(query.lower()) if t not in _STOP and len(t) > 1]
+    terms = [t for t in _TOKEN.findall(phrasal(query)) if t not in _STOP and len(t) > 1]  # "get rid of" -> remove
     return list(dict.fromkeys(terms))[:32]
 
 

@@ -450,3 +450,25 @@ def test_after_a_change_that_failed_the_next_request_is_its_own_task() -> None:
     assert [s.reason for s in extraction.skipped] == ["no tool call succeeded (attempted, not completed)"]
     [draft] = extraction.drafts
     assert draft.title.startswith("Check the disk usage on {host}")
+
+
+def test_the_same_cleanup_on_two_hosts_through_a_remote_shell_is_one_procedure(store: Any, embedder: Any) -> None:
+    def cleanup(host: str, service: str) -> list[dict[str, Any]]:
+        return chat(
+            user(f"Disk on {host} is almost full, clean up old {service} logs please."),
+            call("ssh.run", {"host": host, "command": "df -h /var"}, "94%"),
+            call(
+                "ssh.run",
+                {"host": host, "command": f"find /var/log/{service} -name '*.gz' -mtime +14 -delete"},
+                "",
+            ),
+            call("ssh.run", {"host": host, "command": "df -h /var"}, "61%"),
+            assistant("Cleaned up; /var is at 61%."),
+        )
+
+    record_and_learn(store, embedder, cleanup("web-3", "payments"), "a")
+    record_and_learn(store, embedder, cleanup("web-7", "search"), "b")
+
+    [procedure] = store.list_procedures(10)
+    assert len(procedure.sources) == 2
+    assert procedure.title.startswith("Clean up old")

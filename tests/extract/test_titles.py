@@ -155,3 +155,17 @@ def test_go_ahead_phrasing_is_not_part_of_the_title() -> None:
     [draft] = EXTRACT(trace).drafts
 
     assert draft.title == "Archive the stale feature branches in the {repo} repo"
+
+
+def test_a_request_of_punctuation_or_emoji_only_has_no_title_sentence() -> None:
+    from deftly.tools.extract.titles import is_vague, request_sentence
+
+    assert is_vague("?!") and is_vague("")
+    assert request_sentence("👍 … ?!") is None
+
+
+def test_query_words_read_phrasal_verbs_as_the_action_they_mean() -> None:
+    from deftly.tools.ranking import query_terms
+
+    assert "remove" in query_terms("Get rid of my 1:1 with Sara on Friday")
+    assert "create" in query_terms("set up a call with the design team")

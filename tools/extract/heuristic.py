@@ -102,7 +102,7 @@ def build_draft(task: Task, plan: StepPlan, binder: ValueBinder, names: dict[str
         pitfalls=list(dict.fromkeys(plan.pitfalls)),
         requests=[whole_request(task.request, values, names)],
         task_index=task.index,
-        goal=goal_of(task, values, names),
+        goal=goal_of(task, binder.value_map(readable_too=True), names),
     )
     draft.parameters = used_parameters(draft, binder.parameters())
     return draft
@@ -137,7 +137,8 @@ def whole_request(text: str, values: dict[str, str], names: dict[str, str]) -> s
 
 def goal_of(task: Task, values: dict[str, str], names: dict[str, str]) -> str:
     """Everything the user asked for in this task (not the yes/no answers), generalized: two runs of the same
-    task agree on it even when their first messages differ."""
+    task agree on it even when their first messages differ. ``values`` should hold every value the tools
+    used, options and free text too ("payments logs" and "search logs" are the same task)."""
     asked = " ".join(text for text in task.user_texts if is_substantive(text))
     return generalize_words(" ".join(asked.split()[:MAX_GOAL_WORDS]), values, names)
 

@@ -178,6 +178,7 @@ _PROBLEM = re.compile(
     re.IGNORECASE,
 )
 _NEGATED = re.compile(r"can't|cannot|won't|doesn't|don't|isn't|aren't|fails?", re.IGNORECASE)
+_POINTING_WORDS = 2
 _MAX_TITLE_WORDS = 14
 _MAX_WHEN_WORDS = 30
 
@@ -202,9 +203,25 @@ def request_sentence(request: str) -> str | None:
     problem = _problem_to_fix(text)
     if problem:  # "tests are failing, fix them": the description is not the request
         usable = [c for c in usable if not _PROBLEM.match(c)]
+    elif all(_PROBLEM.match(c) for c in usable):
+        # "Disk on web-3 is almost full, clean up old logs please": the request follows the description
+        usable = [*_later_clauses(text), *usable]
     acting = [c for c in usable if mentioned_actions(c)]
     best = acting or usable or ([problem] if problem else [])
     return best[0] if best else None
+
+
+def _later_clauses(text: str) -> list[str]:
+    """Imperative clauses after a sentence's first: "…, clean up old logs please" -> "clean up old logs"."""
+    found = []
+    for sentence in _sentences(text):
+        for clause in _CLAUSE_BREAK.split(sentence)[1:]:
+            clause = re.sub(r"^\s*(?:and|so|then)\s+", "", clause or "", flags=re.I)
+            candidate = _clean(clause)
+            asks = len(candidate.split()) >= 2 and not is_vague(candidate) and not _NOT_IMPERATIVE.match(candidate)
+            if asks and not _PROBLEM.match(candidate):
+                found.append(candidate)
+    return found
 
 
 def _problem_to_fix(text: str) -> str | None:
@@ -266,8 +283,15 @@ def is_vague(sentence: str) -> bool:
     found = re.findall(r"[a-z']+", sentence.lower())
     pointers = {"it", "them", "that", "this", "those", "these"}
     last_two = found[-2:]
-    ends_pointing = bool(found) and (
-        found[-1] in pointers or (len(last_two) == 2 and last_two[1] in {"one", "ones"} and last_two[0] in pointers)
+    # "Return them", "update it please": short and pointing. "Find the emails from X and summarize them" says
+    # what "them" is.
+    saying = {w for w in found if len(w) >= 4} - _VAGUE - _POINTERS
+    ends_pointing = (
+        bool(found)
+        and len(saying) <= _POINTING_WORDS
+        and (
+            found[-1] in pointers or (len(last_two) == 2 and last_two[1] in {"one", "ones"} and last_two[0] in pointers)
+        )
     )
     return set(found) <= _VAGUE or set(found[1:]) <= _VAGUE | _POINTERS | {"and"} or ends_pointing
 

@@ -48,8 +48,9 @@ class ValueBinder:
     def parameters(self) -> list[Parameter]:
         return self.table.parameters()
 
-    def value_map(self) -> dict[str, str]:
-        return self.table.value_map()
+    def value_map(self, readable_too: bool = False) -> dict[str, str]:
+        """Instance values -> placeholder names; options and free text only with ``readable_too``."""
+        return self.table.value_map(readable_too)
 
     def _value(self, tool: str, key: str, value: Any) -> Any:
         if isinstance(value, str) and _QUERY_KEYS.match(key.lower()) and _QUERY_SYNTAX.search(value):

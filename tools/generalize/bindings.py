@@ -102,13 +102,13 @@ class BindingTable:
             seen.setdefault(binding.name, binding.parameter())
         return list(seen.values())
 
-    def value_map(self) -> dict[str, str]:
+    def value_map(self, readable_too: bool = False) -> dict[str, str]:
         """Instance values to replace in natural-language text (titles, requests, lessons).
 
         Free text and options ("quarterly report", "business") say what the task is about and are
         not identifying, so they stay readable there; arguments always use the placeholder.
         """
-        return {b.value: b.name for b in self.by_value.values() if b.kind not in READABLE_KINDS}
+        return {b.value: b.name for b in self.by_value.values() if readable_too or b.kind not in READABLE_KINDS}
 
 
 def number_text(value: float) -> str:
