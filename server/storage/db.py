@@ -170,18 +170,21 @@ class Database:
         self.feedback = self._open("feedback", schema.FEEDBACK)
         self.versions = self._open("procedure_versions", schema.PROCEDURE_VERSIONS)
         self.meta = self._open("meta", schema.META)
+        if self.shared:  # created with the other tables, not by the first server to want the lease
+            self._lease_table = self._open(LEASE_TABLE, schema.META, [initial_lease_row()])
         self._add_review_columns()
         self._check_meta()
         self._ensure_indexes()
 
-    def _open(self, name: str, table_schema: pa.Schema) -> Any:
+    def _open(self, name: str, table_schema: pa.Schema, data: list[dict[str, Any]] | None = None) -> Any:
         try:
             return RetryingTable(self._conn.open_table(name))
         except (FileNotFoundError, ValueError):
             try:
-                return RetryingTable(self._conn.create_table(name, schema=table_schema))
-            except (OSError, ValueError):
-                # Another process created it between our open and create.
+                return RetryingTable(self._conn.create_table(name, data=data, schema=table_schema))
+            except (OSError, ValueError, RuntimeError):
+                # Another process created it between our open and create (on S3 the loser of the two
+                # creating commits gets lance's commit-conflict RuntimeError).
                 return RetryingTable(self._conn.open_table(name))
 
     def _add_review_columns(self) -> None:
@@ -244,15 +247,8 @@ class Database:
 
     def lease(self, seconds: float) -> StoreLease:
         """The learning role on this (shared) store, held ``seconds`` at a time."""
-        if self._lease_table is None:
-            try:
-                table = self._conn.open_table(LEASE_TABLE)
-            except (FileNotFoundError, ValueError):
-                try:  # the table is created with its one row, so no server ever sees it empty
-                    table = self._conn.create_table(LEASE_TABLE, data=[initial_lease_row()], schema=schema.META)
-                except (OSError, ValueError):  # another server created it first
-                    table = self._conn.open_table(LEASE_TABLE)
-            self._lease_table = RetryingTable(table)
+        if self._lease_table is None:  # the table is created with its one row, so no server ever sees it empty
+            self._lease_table = self._open(LEASE_TABLE, schema.META, [initial_lease_row()])
         return StoreLease(self._lease_table, seconds)
 
     def wrote(self, table_name: str, count: int = 1) -> None:
