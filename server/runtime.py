@@ -75,7 +75,7 @@ class Runtime:
         if not self._ready.wait(timeout):
             raise NotReady("deftly is still opening its store; retry in a few seconds.")
         if self._error is not None:
-            from deftly.server.storage.db import StoreUnreachable
+            from deftly.server.storage.concurrency import StoreUnreachable
 
             if isinstance(self._error, StoreUnreachable):  # its message already names the store
                 raise NotReady(str(self._error))

@@ -22,8 +22,8 @@ from pydantic import Field, WithJsonSchema
 
 from deftly.server.app.instructions import INSTRUCTIONS
 from deftly.server.app.prompts import MAX_LISTED_PROCEDURES, get_procedure_prompt, procedure_prompts, register_prompts
+from deftly.server.app.skill_changes import SkillChanges
 from deftly.server.app.skills import (
-    SkillChanges,
     SkillsExtension,
     declare_in_handshake,
     register_skills,

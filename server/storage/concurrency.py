@@ -31,6 +31,7 @@ from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
 from deftly.server.storage.schema import sql_str
+from deftly.tools.errors import DeftlyError
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -223,3 +224,35 @@ class _RetryingMerge:
             return builder.execute(data, **kwargs)
 
         return retry_commit(attempt, f"merge into {self._table.name}")
+
+
+class StoreUnreachable(DeftlyError, RuntimeError):
+    """An object store could not be reached, or refused us (the message says what to check)."""
+
+
+def is_object_store(uri: str) -> bool:
+    return "://" in uri
+
+
+def unreachable(uri: str, exc: BaseException) -> StoreUnreachable:
+    """A one-line account of why ``uri`` could not be opened, with what to check."""
+    detail = str(exc)
+    causes = (
+        (("NoSuchBucket",), "the bucket does not exist: create it, or correct DEFTLY_STORE"),
+        (
+            ("InvalidAccessKeyId", "SignatureDoesNotMatch", "AccessDenied", "403", "Forbidden", "credential"),
+            "the credentials were refused: check DEFTLY_S3_ACCESS_KEY_ID / DEFTLY_S3_SECRET_ACCESS_KEY "
+            "(or AWS_* / the AWS profile) and the bucket's policy",
+        ),
+        (
+            ("Connect", "dns", "timed out", "Timeout", "builder error"),
+            "the endpoint did not answer: check DEFTLY_S3_ENDPOINT, the network, and DEFTLY_S3_ALLOW_HTTP "
+            "for a plain-http endpoint",
+        ),
+    )
+    reason = next((why for words, why in causes if any(word in detail for word in words)), "")
+    log.info("opening %s failed: %s", uri, detail)
+    if not reason:
+        reason = (detail.splitlines()[0][:200] if detail else type(exc).__name__) + " (the log has the rest)"
+    message = f"cannot open the shared store {uri}: {reason}.\nData already stored there is untouched."
+    return StoreUnreachable(message)

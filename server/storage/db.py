@@ -28,7 +28,15 @@ from lancedb.index import FTS, Bitmap, BTree, HnswSq
 
 from deftly.server.storage import schema
 from deftly.server.storage.caches import LruCache, VersionedCache
-from deftly.server.storage.concurrency import LEASE_TABLE, RetryingTable, StoreLease, initial_lease_row
+from deftly.server.storage.concurrency import (
+    LEASE_TABLE,
+    RetryingTable,
+    StoreLease,
+    StoreUnreachable,
+    initial_lease_row,
+    is_object_store,
+    unreachable,
+)
 from deftly.server.storage.rows import row_to_trace_record
 from deftly.server.storage.search import AsyncReader
 from deftly.tools.errors import DeftlyError
@@ -67,38 +75,6 @@ class DiskUsage:
 
 class StoreMismatch(DeftlyError, RuntimeError):
     """The database was built with another embedding model (or a newer deftly)."""
-
-
-class StoreUnreachable(DeftlyError, RuntimeError):
-    """An object store could not be reached, or refused us (the message says what to check)."""
-
-
-def is_object_store(uri: str) -> bool:
-    return "://" in uri
-
-
-def unreachable(uri: str, exc: BaseException) -> StoreUnreachable:
-    """A one-line account of why ``uri`` could not be opened, with what to check."""
-    detail = str(exc)
-    causes = (
-        (("NoSuchBucket",), "the bucket does not exist: create it, or correct DEFTLY_STORE"),
-        (
-            ("InvalidAccessKeyId", "SignatureDoesNotMatch", "AccessDenied", "403", "Forbidden", "credential"),
-            "the credentials were refused: check DEFTLY_S3_ACCESS_KEY_ID / DEFTLY_S3_SECRET_ACCESS_KEY "
-            "(or AWS_* / the AWS profile) and the bucket's policy",
-        ),
-        (
-            ("Connect", "dns", "timed out", "Timeout", "builder error"),
-            "the endpoint did not answer: check DEFTLY_S3_ENDPOINT, the network, and DEFTLY_S3_ALLOW_HTTP "
-            "for a plain-http endpoint",
-        ),
-    )
-    reason = next((why for words, why in causes if any(word in detail for word in words)), "")
-    log.info("opening %s failed: %s", uri, detail)
-    if not reason:
-        reason = (detail.splitlines()[0][:200] if detail else type(exc).__name__) + " (the log has the rest)"
-    message = f"cannot open the shared store {uri}: {reason}.\nData already stored there is untouched."
-    return StoreUnreachable(message)
 
 
 class Database:

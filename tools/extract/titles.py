@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
+from deftly.tools.extract.gerunds import imperative
 from deftly.tools.extract.tools_kind import all_words, is_handoff, object_phrase, words
 from deftly.tools.extract.vocabulary import (
     ASKS_TO,
@@ -79,43 +80,6 @@ _DANGLING = {
     "the", "a", "an", "to", "for", "of", "and", "or", "with", "on", "in", "at", "by", "from", "that", "which", "my",
     "your", "their", "is", "are", "be", "so", "but", "if", "as", "into", "about", "this", "it's", "its",
 }  # fmt: skip
-_GERUND_BASES = {
-    "chang": "change",
-    "mak": "make",
-    "updat": "update",
-    "creat": "create",
-    "remov": "remove",
-    "schedul": "schedule",
-    "reserv": "reserve",
-    "writ": "write",
-    "us": "use",
-    "mov": "move",
-    "clos": "close",
-    "delet": "delete",
-    "configur": "configure",
-    "sav": "save",
-    "shar": "share",
-    "handl": "handle",
-    "issu": "issue",
-    "manag": "manage",
-    "purchas": "purchase",
-    "receiv": "receive",
-    "replac": "replace",
-    "resolv": "resolve",
-    "upgrad": "upgrade",
-    "downgrad": "downgrade",
-    "compar": "compare",
-    "prepar": "prepare",
-    "releas": "release",
-    "merg": "merge",
-    "debugg": "debug",
-    "tak": "take",
-    "giv": "give",
-    "generat": "generate",
-    "migrat": "migrate",
-}
-# Stems whose verb ends in a silent e: archiv(ing), summariz(ing), analyz(ing), produc(ing), rotat(ing).
-_DROPPED_E = re.compile(r"(?:v|[iy]z|[uro]c|[^aeioum]at)$")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 _GREETING = re.compile(r"^\W*(?:hi|hello|hey|good (?:morning|afternoon|evening))\b[\s,!.]*(?:there[\s,!.]*)?", re.I)
 _CLAUSE_BREAK = re.compile(
@@ -249,7 +213,7 @@ def _plain_quotes(text: str) -> str:
 def _clean(text: str) -> str:
     text = _LEADING.sub("", text.strip())
     text = _HELP_WITH.sub("", text)
-    text = _imperative(text)
+    text = imperative(text)
     text = _CLAUSE_BREAK.split(text, maxsplit=1)[0]
     text = _OWNER_CLAUSE.sub("", text)
     text = _TRAILING.sub("", text)
@@ -258,19 +222,6 @@ def _clean(text: str) -> str:
     if len(text.split()) > _MAX_TITLE_WORDS:  # too long for a title: an aside after a dash goes first
         text = _DASH.split(text, maxsplit=1)[0]
     return _whole_phrase(" ".join(text.split()[:_MAX_TITLE_WORDS]))
-
-
-def _imperative(text: str) -> str:
-    """ "canceling a couple of reservations" -> "cancel a couple of reservations"."""
-    first, _, rest = text.partition(" ")
-    if not first.isalpha() or not first.lower().endswith("ing") or len(first) <= 5:
-        return text
-    stem = first[:-3].lower()
-    doubled = (len(stem) > 3 and stem[-1] == stem[-2] and stem[-1] not in "lsz") or stem.endswith("ll")
-    if doubled:  # runn(ing), cancell(ing)
-        stem = stem[:-1]
-    base = _GERUND_BASES.get(stem) or (stem + "e" if not doubled and _DROPPED_E.search(stem) else stem)
-    return f"{base} {rest}".strip()
 
 
 def is_small_talk(text: str) -> bool:
