@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from deftly.tools.extract.segment import leaf_strings
 from deftly.tools.trace import Message, Trace
 
 _WORD = r"(?:[A-Z][a-z]+|[A-Z]'[A-Z][a-z]+)(?:-[A-Z][a-z]+)?"  # Ann, O'Brien, Smith-Jones
@@ -27,6 +28,7 @@ _NOT_NAMES = frozenset({
     "april", "may", "june", "july", "august", "september", "october", "november", "december", "today", "tomorrow",
     "please", "thanks", "hi", "hello", "hey", "dear", "team", "the", "and",
 })  # fmt: skip
+_BARE_HANDLE = re.compile(r"[a-z][a-z0-9._-]{1,38}")
 _MAX_HANDLE_TEXT = 20_000
 
 
@@ -86,10 +88,4 @@ def _tool_texts(trace: Trace) -> list[str]:
 
 def _leaf_handles(value: object) -> list[str]:
     """Bare handles in arguments ("reviewers": ["jlee"]): written as @handle so one pattern reads them."""
-    if isinstance(value, dict):
-        return [h for v in value.values() for h in _leaf_handles(v)]
-    if isinstance(value, list):
-        return [h for v in value for h in _leaf_handles(v)]
-    if isinstance(value, str) and re.fullmatch(r"[a-z][a-z0-9._-]{1,38}", value):
-        return ["@" + value]
-    return []
+    return ["@" + text for text in leaf_strings(value) if _BARE_HANDLE.fullmatch(text)]

@@ -100,7 +100,7 @@ def _is_continuation(previous: Task, task: Task) -> bool:
     if len(worked) != 1:
         return False
     earlier = "\n".join([*previous.user_texts, *(c.result.content for c in previous.calls if c.result is not None)])
-    values = [v for v in _leaf_strings(worked[0].arguments) if len(v) >= 3]
+    values = [v for v in leaf_strings(worked[0].arguments) if len(v) >= 3]
     return any(v in earlier for v in values)
 
 
@@ -111,15 +111,16 @@ def _acts_on_lookups(previous: Task, task: Task) -> bool:
         return False
     found = "\n".join(c.result.content for c in previous.calls if c.result is not None and c.status == "ok")
     said = "\n".join(task.user_texts)
-    used = {v for c in task.calls for v in _leaf_strings(c.arguments) if len(v) >= 4}
+    used = {v for c in task.calls for v in leaf_strings(c.arguments) if len(v) >= 4}
     return any(v in found and v not in said for v in used)
 
 
-def _leaf_strings(value: object) -> list[str]:
+def leaf_strings(value: object) -> list[str]:
+    """Every string and number inside a JSON-like value, as text."""
     if isinstance(value, dict):
-        return [s for v in value.values() for s in _leaf_strings(v)]
+        return [s for v in value.values() for s in leaf_strings(v)]
     if isinstance(value, list):
-        return [s for v in value for s in _leaf_strings(v)]
+        return [s for v in value for s in leaf_strings(v)]
     if isinstance(value, str | int | float) and not isinstance(value, bool):
         return [str(value)]
     return []
