@@ -20,10 +20,11 @@ from deftly.tools.extract.titles import action_title, named_object, request_sent
 from deftly.tools.extract.tools_kind import is_read_only
 from deftly.tools.extract.vocabulary import mentioned_actions, tool_actions
 from deftly.tools.match_index import MatchIndex
-from deftly.tools.merge import MergePolicy, Origin, add_pitfall, merge, new_procedure, same_steps
+from deftly.tools.merge import Origin, add_pitfall, merge, new_procedure, same_steps
 from deftly.tools.models import Procedure, TraceRecord, TraceStatus
 from deftly.tools.ports import Embedder, Embedding, Phrase, Store, TraceUpdate, Vector
 from deftly.tools.render import goal_text, search_phrases
+from deftly.tools.same_task import MergePolicy
 from deftly.tools.trace import Trace
 
 MIN_EXAMPLES_TO_RETITLE = 3

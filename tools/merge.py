@@ -17,8 +17,6 @@ from typing import Any
 
 from deftly.tools.extract.base import Draft
 from deftly.tools.extract.steps import signature
-from deftly.tools.extract.tools_kind import is_generic, is_handoff, is_read_only
-from deftly.tools.extract.vocabulary import mentioned_actions
 from deftly.tools.generalize import canonical_json
 from deftly.tools.models import MetadataValue, Parameter, Procedure, Step
 from deftly.tools.values import COMMAND_KEYS, PLACEHOLDER
@@ -28,101 +26,6 @@ MAX_PITFALLS = 8
 _LESSON_STOP = {"cannot", "with", "without", "that", "this", "there", "under", "current", "the", "user", "only"}
 MAX_STEPS = 12
 MAX_STEP_SOURCES = 5  # calls recorded per step: enough to trace it back, bounded however often it merges
-
-
-@dataclass(frozen=True)
-class MergePolicy:
-    """When a draft is another run of a stored procedure's task.
-
-    Runs of the same task ask for the same thing (their goals, generalized, are near-paraphrases) and
-    change the same things (the same side-effect tools). Similar words with other side effects, or the
-    same tools for another goal, are different procedures.
-    """
-
-    same_goal_similarity: float = 0.85
-    same_steps_similarity: float = 0.75  # when the whole tool sequence is the same, the goal may be worded further off
-    # When the calls that change something are the same calls (tools, argument names, fixed values) and the
-    # request asks for the same kind of action, another user's wording may be much further off: sentence
-    # vectors of "set up a call with {name} on {date}" and "book {number} minutes with {name}" are ~0.5 apart.
-    same_calls_similarity: float = 0.45
-    # Lookups are the same few calls for many questions ("how many bags", "is it insured"), and a hand-off
-    # the same call for whatever was asked: there the calls say less, and the wording must say more. (A shell
-    # or an editor says nothing at all: tasks done only through them merge by wording alone.)
-    same_lookups_similarity: float = 0.6
-    lesson_similarity: float = 0.55
-    candidates: int = 5
-
-    @property
-    def floor(self) -> float:
-        """Below this goal similarity no rule merges."""
-        return min(self.same_goal_similarity, self.same_steps_similarity, self.same_calls_similarity)
-
-    def same_task(self, draft: Draft, procedure: Procedure, similarity: float) -> bool:
-        if side_effects(draft.steps) != side_effects(procedure.steps):
-            return False
-        effects = side_effects(draft.steps)
-        shapes = call_shapes(draft.steps)
-        if effects and all(is_generic(tool) for tool in effects):
-            # A shell and an editor make every coding task's calls: only the wording can tell, unless the
-            # same real command line ran in both ("find {path} -name '*.gz' -mtime +14 -delete").
-            if similarity >= self.same_goal_similarity:
-                return True
-            return (
-                similarity >= self.same_lookups_similarity
-                and _has_command_line(draft.steps)
-                and shapes == call_shapes(procedure.steps)
-            )
-        same_steps = signature(draft.steps) in procedure.signatures
-        if similarity >= (self.same_steps_similarity if same_steps else self.same_goal_similarity):
-            return True
-        telling = bool(effects) and not all(is_handoff(tool) for tool in effects)
-        return (
-            similarity >= (self.same_calls_similarity if telling else self.same_lookups_similarity)
-            and shapes == call_shapes(procedure.steps)
-            and _same_action(draft.goal, procedure.goal)
-        )
-
-
-def call_shapes(steps: list[Step]) -> frozenset[str]:
-    """What the task's calls that change something look like, whoever ran it: each tool with its arguments'
-    names and fixed values (placeholders all alike). A read-only task's lookups, if it changed nothing."""
-    acting = [s for s in steps if s.tool and not is_read_only(s.tool)] or [s for s in steps if s.tool]
-    return frozenset(f"{s.tool} {canonical_json(_shape(s.arguments))}" for s in acting)
-
-
-_COMMAND_WORDS = 6  # "pytest -q" is every project's; a six-word command line is this task's
-
-
-def _has_command_line(steps: list[Step]) -> bool:
-    return any(
-        key.lower() in COMMAND_KEYS and isinstance(value, str) and len(value.split()) >= _COMMAND_WORDS
-        for step in steps
-        for key, value in step.arguments.items()
-    )
-
-
-def _shape(value: Any) -> Any:
-    """Placeholders all alike, and numbers too: a run whose user said "30 minutes" binds 30, another keeps it."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return "{}"
-    if isinstance(value, str):
-        return PLACEHOLDER.sub("{}", value)
-    if isinstance(value, dict):
-        return {key: _shape(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_shape(value[0])] if value else []  # how many items one run had is not the task's shape
-    return value
-
-
-def _same_action(goal: str, other: str) -> bool:
-    """Not two different kinds of change (cancel, change, book, ...): both name the same one, or one names none."""
-    asked, other_asked = mentioned_actions(goal), mentioned_actions(other)
-    return bool(asked & other_asked) or not (asked and other_asked)
-
-
-def side_effects(steps: list[Step]) -> frozenset[str]:
-    """The tools that change something (hand-offs included); empty for a read-only task."""
-    return frozenset(s.tool for s in steps if s.tool and not is_read_only(s.tool))
 
 
 @dataclass(frozen=True)
@@ -261,6 +164,10 @@ def _general_step(old: Step, new: Step) -> Step:
 def _general_value(key: str, old: Any, new: Any) -> Any:
     if old is None or new is None or old == new:
         return old if old is not None else new
+    if isinstance(old, str) and isinstance(new, str):
+        common = _common_form(old, new)
+        if common is not None:
+            return common
     if key.lower() in COMMAND_KEYS and type(old) is type(new) and isinstance(old, str | list):
         # Two runs' command lines cannot be merged into one; keep the more general of the two.
         return new if _placeholder_count(new) > _placeholder_count(old) else old
@@ -274,6 +181,29 @@ def _general_value(key: str, old: Any, new: Any) -> Any:
         return [_general_value(key, old[0], new[0]), *old[1:]]
     # Two runs used different literals here: the value varies, so it is a parameter.
     return "{" + re.sub(r"[^a-z0-9_]+", "_", key.lower()).strip("_") + "}"
+
+
+_TOKENS = re.compile(r"(\{\w+\}|\w+)")
+_MAX_DIFFERING = 0.25
+_MIN_WORDS = 3  # a one- or two-word value that differs is a parameter as a whole
+
+
+def _common_form(old: str, new: str) -> str | None:
+    """Two runs' query or command line that differ only in a few words ("country = 'Germany'" / "'India'"):
+    one line with those words as placeholders, each named by the word before it (``country = '{country}'``)."""
+    a, b = _TOKENS.split(old), _TOKENS.split(new)
+    if len(a) != len(b) or len(a) < _MIN_WORDS * 2 or a[0::2] != b[0::2]:
+        return None
+    differing = [i for i in range(1, len(a), 2) if a[i] != b[i]]
+    if not differing or len(differing) > max(1, _MAX_DIFFERING * (len(a) // 2)):
+        return None
+    for i in differing:
+        if PLACEHOLDER.fullmatch(a[i]) or PLACEHOLDER.fullmatch(b[i]):
+            a[i] = a[i] if PLACEHOLDER.fullmatch(a[i]) else b[i]
+            continue
+        before = a[i - 2] if i >= 2 and not PLACEHOLDER.fullmatch(a[i - 2]) and not a[i - 2].isdigit() else "value"
+        a[i] = "{" + re.sub(r"[^a-z0-9_]+", "_", before.lower()).strip("_") + "}"
+    return "".join(a)
 
 
 def _placeholder_count(value: Any) -> int:

@@ -18,7 +18,7 @@ class Parameter(BaseModel):
 
     name: str = Field(description="Placeholder name, used as {name} in the title and steps.")
     description: str = Field(description="What the value is and where it comes from.")
-    kind: str = Field(description="Value type: id, email, date, amount, name, path, url, number or text.")
+    kind: str = Field(description="Value type: id, email, date, amount, name, path, url, ip, number or text.")
     example: str = Field(description="A redacted example of the value's shape, never a real value.")
     source: str = Field(default="request", description="'request' (the user gives it) or 'step N' (an earlier result).")
 

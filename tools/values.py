@@ -24,6 +24,8 @@ WORD_DATE = re.compile(
     re.IGNORECASE,
 )
 # Semantic versions (2.31.3, v1.4), and a number right after "version"/"release" (version 2.4).
+# Before VERSION: "10.12.7.224" is an address, not version 10.12.7 followed by ".224".
+IP_ADDRESS = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?:/\d{1,2})?(?![\w.])")
 VERSION = re.compile(
     r"\bv\d+(?:\.\d+){1,3}\b|\b\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.\-]+)?\b"
     r"|(?<=version )\d+(?:\.\d+)*\b|(?<=release )\d+(?:\.\d+)*\b",
@@ -58,6 +60,7 @@ _SHAPES = (
     (ISO_DATE, "date", "date"),
     (SLASH_DATE, "date", "date"),
     (WORD_DATE, "date", "date"),
+    (IP_ADDRESS, "ip", "ip_address"),
     (VERSION, "version", "version"),
     (MONEY, "amount", "amount"),
     (FILE_NAME, "file", "file_name"),
@@ -66,7 +69,10 @@ _SHAPES = (
 COMMAND_KEYS = frozenset(
     {"command", "cmd", "commands", "script", "code", "sql", "description", "pattern", "regex", "glob", "shell_command"}
 )
-NAME_KEYS = re.compile(r"(?:^|_)(?:first_?name|last_?name|full_?name|name|username|user_?name|surname|given_?name)$")
+NAME_KEYS = re.compile(
+    r"(?:^|_)(?:first_?name|last_?name|full_?name|name|username|user_?name|surname|given_?name"
+    r"|assignee|owner|reviewer|approver|author|recipient|handle|login)$"
+)
 ENUM_VALUE = re.compile(r"^[a-z][a-z0-9]*(?:[_\-][a-z0-9]+)*$")
 _ORDINAL_WORDS = {"st", "nd", "rd", "th"}
 
@@ -132,6 +138,8 @@ def example_for(kind: str, value: str) -> str:
         return value
     if kind == "version":
         return "1.2.3"
+    if kind == "ip":
+        return "192.0.2.10"
     return "free text"
 
 

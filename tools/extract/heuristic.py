@@ -46,6 +46,7 @@ _PLACEHOLDER_KINDS = {
     "name": "name",
     "file_name": "file",
     "version": "version",
+    "ip_address": "ip",
     "current_version": "version",
     "project_dir": "path",
     "origin": "text",
@@ -55,6 +56,7 @@ _PLACEHOLDER_KINDS = {
 
 MAX_REQUEST_WORDS = 40
 MAX_GOAL_WORDS = 80
+_MAX_VALUE_WORDS = 3
 
 
 class HeuristicExtractor:
@@ -140,6 +142,9 @@ def goal_of(task: Task, values: dict[str, str], names: dict[str, str]) -> str:
     task agree on it even when their first messages differ. ``values`` should hold every value the tools
     used, options and free text too ("payments logs" and "search logs" are the same task)."""
     asked = " ".join(text for text in task.user_texts if is_substantive(text))
+    # A sentence the agent copied from the request into an argument (a PR title, a ticket summary) is not a
+    # value of the task: replacing it would leave "{title} and open a PR" with nothing of what was asked.
+    values = {value: name for value, name in values.items() if len(value.split()) <= _MAX_VALUE_WORDS}
     return generalize_words(" ".join(asked.split()[:MAX_GOAL_WORDS]), values, names)
 
 

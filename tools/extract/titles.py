@@ -16,7 +16,7 @@ from deftly.tools.extract.vocabulary import (
     overlap,
     phrasal,
 )
-from deftly.tools.values import PLACEHOLDER, redact_patterns, replace_values
+from deftly.tools.values import PLACEHOLDER, TIME, redact_patterns, replace_values
 
 _MARKER = re.compile(
     r"\b(?:i(?:'d| would) (?:\w+ )?(?:like|love|want)(?: you)?(?: to)?|i (?:\w+ )?(?:want|need|wish|have)(?: you)? to"
@@ -84,7 +84,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 _GREETING = re.compile(r"^\W*(?:hi|hello|hey|good (?:morning|afternoon|evening))\b[\s,!.]*(?:there[\s,!.]*)?", re.I)
 _CLAUSE_BREAK = re.compile(
     r"\s+(?:because|since|as|so that|so|but|though|although|which|who|if|when|while)\s+"
-    r"|[;(]|[,:](?!\d)|\s+-\s+",  # not the comma of 1,000 or the colon of 10:00
+    r"|[;(]|,(?!\d)|:(?=\s|$)|\s+-\s+",  # not the comma of 1,000, the colon of 10:00 or of tests/a.py::test_b
     re.I,
 )
 _DASH = re.compile(r"\s*[\u2013\u2014]\s*")
@@ -138,10 +138,10 @@ _FIX_IT = re.compile(
 )
 _PROBLEM = re.compile(
     r"^(?P<subject>(?:\S+\s+){0,7}?\S+)\s+(?P<verb>is|are|was|were|keeps?|kept|has been|have been|started|seems to be"
-    r"|can't|cannot|won't|doesn't|don't|isn't|aren't|fails?)\s+(?P<state>.+)$",
+    r"|can't|cannot|won't|doesn't|don't|isn't|aren't|fails?|broke|crashed|stopped)\s+(?P<state>.+)$",
     re.IGNORECASE,
 )
-_NEGATED = re.compile(r"can't|cannot|won't|doesn't|don't|isn't|aren't|fails?", re.IGNORECASE)
+_NEGATED = re.compile(r"can't|cannot|won't|doesn't|don't|isn't|aren't|fails?|broke|crashed|stopped", re.IGNORECASE)
 _POINTING_WORDS = 2
 _MAX_TITLE_WORDS = 14
 _MAX_WHEN_WORDS = 30
@@ -170,6 +170,7 @@ def request_sentence(request: str) -> str | None:
     elif all(_PROBLEM.match(c) for c in usable):
         # "Disk on web-3 is almost full, clean up old logs please": the request follows the description
         usable = [*_later_clauses(text), *usable]
+    usable = [c for c in usable if not _PROBLEM.match(c)] or usable  # "X keeps timing out. File a bug for it."
     acting = [c for c in usable if mentioned_actions(c)]
     best = acting or usable or ([problem] if problem else [])
     return best[0] if best else None
@@ -258,6 +259,7 @@ def _whole_phrase(text: str) -> str:
 def generalize_words(text: str, values: Mapping[str, str], names: Iterable[str]) -> str:
     text = _ROUTE.sub("from {origin} to {destination}", text)
     named = dict(names) if isinstance(names, Mapping) else dict.fromkeys(names, "name")
+    text = TIME.sub("{time}", text)  # before values: "09:30" is a time, not "09:" and a bound 30 minutes
     text = replace_values(text, {**named, **values})
     return _without_counts(redact_patterns(text))
 

@@ -9,7 +9,18 @@ from typing import Any
 
 from deftly.tools.generalize.bindings import READABLE_KINDS, BindingTable
 from deftly.tools.generalize.provenance import AGENT, ValueSources
-from deftly.tools.values import COMMAND_KEYS, EMAIL, FILE_NAME, ISO_DATE, PATH, URL, UUID, VERSION, replace_values
+from deftly.tools.values import (
+    COMMAND_KEYS,
+    EMAIL,
+    FILE_NAME,
+    IP_ADDRESS,
+    ISO_DATE,
+    PATH,
+    URL,
+    UUID,
+    VERSION,
+    replace_values,
+)
 
 _MAX_COMMAND_CHARS = 240
 _COMMIT = re.compile(r"(?<![\w{])(?=[0-9a-f]*[a-f])(?=[0-9a-f]*\d)[0-9a-f]{7,40}(?![\w}])")
@@ -19,6 +30,7 @@ _COMMAND_SHAPES = (
     (URL, "url", "url"),
     (UUID, "id", "id"),
     (ISO_DATE, "date", "date"),
+    (IP_ADDRESS, "ip", "ip_address"),
     (VERSION, "version", "version"),
     (PATH, "path", "path"),
     (FILE_NAME, "file", "file_name"),

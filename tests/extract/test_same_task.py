@@ -1,0 +1,153 @@
+"""Runs of one task by different users merge, however they asked; other tasks through the same tools do not.
+
+Hand-written sessions of coding, data and ticket work, each run with other names, values and wordings
+(sentence vectors put some of these requests 0.2-0.4 apart), and the titles such runs get.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from test_learn import record_and_learn
+from tracebuilders import assistant, call, chat, trace_of, user
+
+from deftly.tools.extract.heuristic import HeuristicExtractor
+
+EXTRACT = HeuristicExtractor().extract
+
+
+def bump_session(request: str, package: str, old: str, new: str) -> list[dict[str, Any]]:
+    branch = f"deps/{package}-{new}"
+    return chat(
+        user(request.format(package=package, version=new)),
+        call("bash", {"command": f"git checkout -b {branch}"}, f"Switched to a new branch '{branch}'"),
+        call("edit_file", {"path": "pyproject.toml", "old": f"{package}=={old}", "new": f"{package}=={new}"}, "ok"),
+        call("bash", {"command": "pip install -e . && pytest -q"}, "148 passed in 9.80s"),
+        call("bash", {"command": f"git commit -am 'Bump {package} to {new}' && git push -u origin {branch}"}, "ok"),
+        call(
+            "mcp__github__create_pull_request",
+            {"repo": "northwind/api", "head": branch, "base": "main", "title": f"Bump {package} to {new}"},
+            {"number": 412},
+        ),
+        assistant(f"Opened a PR bumping {package} to {new}; the tests pass."),
+    )
+
+
+def test_dependency_bumps_worded_far_apart_are_one_procedure(store: Any, embedder: Any) -> None:
+    runs = [
+        ("Bump {package} to {version} and open a PR.", "sqlalchemy", "2.0.25", "2.0.36"),
+        ("Upgrade {package} to version {version}, run the tests and make a pull request.", "numpy", "1.26.4", "2.1.1"),
+        ("Please move {package} to {version} in pyproject and send a PR.", "fastapi", "0.110.0", "0.115.4"),
+    ]
+    for n, (request, package, old, new) in enumerate(runs):
+        record_and_learn(store, embedder, bump_session(request, package, old, new), f"bump-{n}")
+
+    procedures = store.list_procedures(10)
+    assert len(procedures) == 1
+    assert len(procedures[0].sources) == 3
+
+
+def signups_session(request: str, country: str, since: str) -> list[dict[str, Any]]:
+    query = (
+        f"SELECT date_trunc('week', created_at) AS week, count(*) FROM users WHERE country = '{country}' "
+        f"AND created_at >= '{since}' GROUP BY 1 ORDER BY 1"
+    )
+    return chat(
+        user(request.format(country=country, since=since)),
+        call(
+            "run_sql", {"database": "analytics", "query": query}, {"rows": [["2026-11-02", 412], ["2026-11-09", 455]]}
+        ),
+        call(
+            "python",
+            {"code": "import pandas as pd\ndf = pd.DataFrame(rows)\ndf.plot().figure.savefig('signups.png')"},
+            "saved signups.png",
+        ),
+        assistant(f"Weekly signups in {country} since {since}: 412, then 455. Chart saved as signups.png."),
+    )
+
+
+def test_the_same_query_for_other_countries_is_one_procedure(store: Any, embedder: Any) -> None:
+    runs = [
+        ("How many signups did we get per week in {country} since {since}? Make a chart.", "Germany", "2026-11-01"),
+        ("Pull the weekly signup numbers for {country} since {since} and chart them.", "Brazil", "2026-10-01"),
+        ("Plot weekly new users from {country} starting {since}.", "India", "2026-09-15"),
+    ]
+    for n, (request, country, since) in enumerate(runs):
+        record_and_learn(store, embedder, signups_session(request, country, since), f"signups-{n}")
+
+    assert len(store.list_procedures(10)) == 1
+
+
+def issue_state_session(request: str, number: int, state: str) -> list[dict[str, Any]]:
+    return chat(
+        user(request.format(number=number)),
+        call("github.get_issue", {"repo": "northwind/api", "number": number}, {"number": number, "state": "open"}),
+        call("github.update_issue", {"repo": "northwind/api", "number": number, "state": state}, {"ok": True}),
+        assistant(f"Issue #{number} is now {state}."),
+    )
+
+
+def test_the_same_call_with_another_fixed_option_is_another_task(store: Any, embedder: Any) -> None:
+    """Closing and reopening an issue are one call apart: "state": "closed" against "open"."""
+    record_and_learn(store, embedder, issue_state_session("Close issue #{number}, it's fixed.", 311, "closed"), "a")
+    record_and_learn(store, embedder, issue_state_session("Please close #{number}.", 412, "closed"), "b")
+    record_and_learn(store, embedder, issue_state_session("Issue #{number} is back, reopen it.", 513, "open"), "c")
+
+    by_state = {p.steps[-1].arguments.get("state"): len(p.sources) for p in store.list_procedures(10)}
+    assert by_state == {"closed": 2, "open": 1}
+
+
+def test_a_ticket_title_names_the_request_not_the_symptom_and_no_handle() -> None:
+    trace = trace_of(
+        user("checkout requests keep timing out. File a bug in Jira for it and assign it to kito."),
+        call("jira.create_issue", {"project": "OPS", "type": "Bug", "summary": "checkout times out"}, {"key": "OPS-7"}),
+        call("jira.assign_issue", {"key": "OPS-7", "assignee": "kito"}, {"ok": True}),
+        assistant("Filed OPS-7 and assigned it to kito."),
+    )
+
+    (draft,) = EXTRACT(trace).drafts
+
+    assert draft.title.startswith("File a bug")
+    assert "kito" not in draft.title
+
+
+def test_an_ip_address_is_an_address_and_a_time_stays_a_time() -> None:
+    dns = trace_of(
+        user("Add an A record for status.northwind.io pointing to 10.12.7.224."),
+        call("cloudflare.list_dns_records", {"zone": "northwind.io", "name": "status.northwind.io"}, {"records": []}),
+        call(
+            "cloudflare.create_dns_record", {"zone": "northwind.io", "type": "A", "content": "10.12.7.224"}, {"id": 1}
+        ),
+        assistant("Added."),
+    )
+    meeting = trace_of(
+        user("Schedule a 30 minute meeting with Ana Ruiz on 2026-12-08 at 09:30 about hiring."),
+        call("directory.lookup", {"query": "Ana Ruiz"}, {"email": "ana.ruiz@northwind.io"}),
+        call(
+            "calendar.create_event",
+            {"attendees": ["ana.ruiz@northwind.io"], "start": "2026-12-08T09:30", "duration_minutes": 30},
+            {"id": "evt_1"},
+        ),
+        assistant("Booked."),
+    )
+
+    (record,) = EXTRACT(dns).drafts
+    (booked,) = EXTRACT(meeting).drafts
+
+    assert "10.12" not in record.title and "{version}" not in record.title
+    assert "{time}" in booked.title and "09" not in booked.title and "Ana" not in booked.title
+
+
+def test_a_test_id_with_double_colons_stays_whole_in_the_title() -> None:
+    trace = trace_of(
+        user("The test tests/test_invoice.py::test_rounding broke after yesterday's merge, fix it please"),
+        call("bash", {"command": "pytest tests/test_invoice.py::test_rounding -q"}, "1 failed"),
+        call("edit_file", {"path": "billing/invoice.py", "old": "round(x, 1)", "new": "round(x, 2)"}, "ok"),
+        call("bash", {"command": "pytest tests/test_invoice.py -q"}, "12 passed"),
+        assistant("Fixed the rounding; all 12 tests pass."),
+    )
+
+    (draft,) = EXTRACT(trace).drafts
+
+    assert draft.title.startswith("Fix the test")
+    assert "::test_rounding" in draft.title

@@ -1,0 +1,208 @@
+"""When a new run is another run of a task already known: ``MergePolicy`` and the evidence it weighs (the
+calls that change something, their arguments' shapes, fixed values and words, the kind of action asked)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from deftly.tools.extract.base import Draft
+from deftly.tools.extract.steps import signature
+from deftly.tools.extract.tools_kind import is_generic, is_handoff, is_read_only
+from deftly.tools.extract.vocabulary import mentioned_actions, tool_actions
+from deftly.tools.generalize import canonical_json
+from deftly.tools.generalize.commands import command_head
+from deftly.tools.models import Procedure, Step
+from deftly.tools.values import COMMAND_KEYS, PLACEHOLDER
+
+
+@dataclass(frozen=True)
+class MergePolicy:
+    """When a draft is another run of a stored procedure's task.
+
+    Runs of the same task ask for the same thing (their goals, generalized, are near-paraphrases) and
+    change the same things (the same side-effect tools). Similar words with other side effects, or the
+    same tools for another goal, are different procedures.
+    """
+
+    same_goal_similarity: float = 0.85
+    same_steps_similarity: float = 0.75  # when the whole tool sequence is the same, the goal may be worded further off
+    # When the calls that change something are the same calls (tools, argument names, fixed values) and the
+    # request asks for the same kind of action, another user's wording may be much further off: sentence
+    # vectors of "set up a call with {name} on {date}" and "book {number} minutes with {name}" are ~0.5 apart.
+    same_calls_similarity: float = 0.45
+    # Lookups are the same few calls for many questions ("how many bags", "is it insured"), and a hand-off
+    # the same call for whatever was asked: there the calls say less, and the wording must say more. (A shell
+    # or an editor says nothing at all: tasks done only through them merge by wording alone.)
+    same_lookups_similarity: float = 0.6
+    # Runs whose calls are the same, argument for argument (``same_work``), are the same task however the
+    # users worded it ("bump numpy to 2.1 and open a PR" vs "please move fastapi to 0.115, send a PR": 0.25
+    # apart), as long as they ask for the same kind of action.
+    same_work_similarity: float = 0.25
+    same_work_overlap: float = 0.9
+    lesson_similarity: float = 0.55
+    candidates: int = 5
+
+    @property
+    def floor(self) -> float:
+        """Below this goal similarity no rule merges."""
+        return min(
+            self.same_goal_similarity, self.same_steps_similarity, self.same_calls_similarity, self.same_work_similarity
+        )
+
+    def same_task(self, draft: Draft, procedure: Procedure, similarity: float) -> bool:
+        if side_effects(draft.steps) != side_effects(procedure.steps):
+            return False
+        if not same_options(draft.steps, procedure.steps):
+            return False  # "status": "Done" against "In Progress": another outcome, however alike the words
+        effects = side_effects(draft.steps)
+        generic = bool(effects) and all(is_generic(tool) for tool in effects)
+        if (
+            similarity >= self.same_work_similarity
+            and (not generic or _has_command_line(draft.steps))  # an edit and "pytest -q" are every task's
+            and same_work(draft.steps, draft.goal, procedure.steps, procedure.goal, self.same_work_overlap)
+            and _same_action(draft.goal, procedure.goal, effects)
+        ):
+            return True
+        if generic:
+            # A shell and an editor make every coding task's calls: only the wording can tell, unless the
+            # same real command line ran in both ("find {path} -name '*.gz' -mtime +14 -delete").
+            if similarity >= self.same_goal_similarity:
+                return True
+            return (
+                similarity >= self.same_lookups_similarity
+                and _has_command_line(draft.steps)
+                and same_calls(draft.steps, procedure.steps)
+            )
+        same_steps = signature(draft.steps) in procedure.signatures
+        if similarity >= (self.same_steps_similarity if same_steps else self.same_goal_similarity):
+            return True
+        telling = bool(effects) and not all(is_handoff(tool) for tool in effects)
+        return (
+            similarity >= (self.same_calls_similarity if telling else self.same_lookups_similarity)
+            and same_calls(draft.steps, procedure.steps)
+            and _same_action(draft.goal, procedure.goal, effects)
+        )
+
+
+def call_shapes(steps: list[Step]) -> frozenset[str]:
+    """What the task's calls that change something look like, whoever ran it: each tool with its arguments'
+    names (values all alike, a command line by its program and subcommand). A read-only task's lookups, if it
+    changed nothing."""
+    return frozenset(f"{s.tool} {canonical_json(_shape(s.arguments))}" for s in _shaped_calls(steps))
+
+
+def same_calls(steps: list[Step], other: list[Step]) -> bool:
+    """The same calls (``call_shapes``) with no fixed value of one run contradicting the other's: "type": "Bug"
+    and "type": "{type}" are the same call (one user said "bug"), "status": "Done" and "status": "Open" not."""
+    return call_shapes(steps) == call_shapes(other) and same_options(steps, other)
+
+
+def same_options(steps: list[Step], other: list[Step]) -> bool:
+    """No fixed value of one run's calls contradicts the other's at the same argument."""
+    mine, theirs = _fixed_values(steps), _fixed_values(other)
+    return all(mine[key] & theirs[key] for key in mine.keys() & theirs.keys())
+
+
+def same_work(steps: list[Step], goal: str, other: list[Step], other_goal: str, overlap: float) -> bool:
+    """The same calls in the same order, whose arguments share ``overlap`` of their words (placeholders
+    aside): the same commands, queries and options, whoever asked and however."""
+    tools, other_tools = [s.tool for s in steps if s.tool], [s.tool for s in other if s.tool]
+    if tools != other_tools or not same_calls(steps, other):
+        return False
+    mine, theirs = argument_words(steps), argument_words(other)
+    # A word only one run wrote that its user had said ("numpy", "Germany", "billing") is that run's instance.
+    differing = {w for w in mine - theirs if w.split(":")[-1] not in _words(goal)}
+    differing |= {w for w in theirs - mine if w.split(":")[-1] not in _words(other_goal)}
+    shared = len(mine & theirs)
+    return shared > 0 and shared >= overlap * (shared + len(differing))
+
+
+def argument_words(steps: list[Step]) -> set[str]:
+    """The words of the calls' arguments (placeholders aside), each tagged with its tool."""
+    return {
+        f"{step.tool}:{word}"
+        for step in steps
+        for word in _WORD.findall(PLACEHOLDER.sub(" ", canonical_json(step.arguments)).lower())
+    }
+
+
+def _words(text: str) -> set[str]:
+    return set(_WORD.findall(text.lower()))
+
+
+_WORD = re.compile(r"[a-z_][a-z_]+")
+
+
+def _shaped_calls(steps: list[Step]) -> list[Step]:
+    return [s for s in steps if s.tool and not is_read_only(s.tool)] or [s for s in steps if s.tool]
+
+
+_COMMAND_WORDS = 6  # "pytest -q" is every project's; a six-word command line is this task's
+
+
+def _has_command_line(steps: list[Step]) -> bool:
+    """A command line, query or script of this task's own: six words or more, or several lines (shortened)."""
+    return any(
+        (key.lower() in COMMAND_KEYS or key.lower() in _QUERY_KEYS)
+        and isinstance(value, str)
+        and (len(value.split()) >= _COMMAND_WORDS or value.endswith(" …"))
+        for step in steps
+        for key, value in step.arguments.items()
+    )
+
+
+_QUERY_KEYS = frozenset({"q", "query", "sql", "statement", "search"})
+
+
+def _shape(value: Any, key: str = "") -> Any:
+    """Every value alike (placeholders, numbers, options: one user names them, another leaves them out), except
+    a command line, which keeps its program and subcommand; a list by its first item."""
+    if isinstance(value, dict):
+        return {k: _shape(item, str(k)) for k, item in value.items()}
+    if isinstance(value, list):
+        return [_shape(value[0], key)] if value else []  # how many items one run had is not the task's shape
+    if isinstance(value, str) and key.lower() in COMMAND_KEYS:
+        return " ".join(command_head({key: value})) or "{}"
+    return "{}" if value is not None and not isinstance(value, bool) else value
+
+
+def _fixed_values(steps: list[Step]) -> dict[str, set[str]]:
+    """Each tool argument's literal values (no placeholder, a word or two, not a number): the options a run
+    chose, which another run of the task either chose too or left to its user."""
+    found: dict[str, set[str]] = {}
+    for step in _shaped_calls(steps):
+        for path, value in _leaves(step.arguments, step.tool or ""):
+            if isinstance(value, str) and _OPTION.fullmatch(value):
+                found.setdefault(path, set()).add(value.lower())
+    return found
+
+
+_OPTION = re.compile(r"[A-Za-z][A-Za-z_-]*(?: [A-Za-z_-]+)?")  # "Bug", "writer", "in progress"; not "numpy==2.1"
+
+
+def _leaves(value: Any, path: str) -> list[tuple[str, Any]]:
+    if isinstance(value, dict):
+        return [
+            leaf
+            for k, item in value.items()
+            if str(k).lower() not in COMMAND_KEYS
+            for leaf in _leaves(item, f"{path}.{k}")
+        ]
+    if isinstance(value, list):
+        return [leaf for item in value for leaf in _leaves(item, f"{path}[]")]
+    return [(path, value)]
+
+
+def _same_action(goal: str, other: str, tools: frozenset[str]) -> bool:
+    """Not two different kinds of change (cancel, change, book, ...): both name the same one, or one names none.
+    What the shared tools do anyway does not count ("upgrade numpy and open a PR" vs "bump it, send a PR")."""
+    done = {action for tool in tools for action in tool_actions(tool)}
+    asked, other_asked = mentioned_actions(goal) - done, mentioned_actions(other) - done
+    return bool(asked & other_asked) or not (asked and other_asked)
+
+
+def side_effects(steps: list[Step]) -> frozenset[str]:
+    """The tools that change something (hand-offs included); empty for a read-only task."""
+    return frozenset(s.tool for s in steps if s.tool and not is_read_only(s.tool))
