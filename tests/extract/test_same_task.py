@@ -151,3 +151,62 @@ def test_a_test_id_with_double_colons_stays_whole_in_the_title() -> None:
 
     assert draft.title.startswith("Fix the test")
     assert "::test_rounding" in draft.title
+
+
+def merge_session(fallback: str) -> Any:
+    fallback_call = {
+        "auto_merge": call(
+            "github.enable_auto_merge_pull_request", {"repo": "northwind/api", "number": 88}, {"enabled": True}
+        ),
+        "comment": call("github.add_issue_comment", {"repo": "northwind/api", "number": 88, "body": "Ping"}, {"id": 1}),
+    }[fallback]
+    return trace_of(
+        user("Merge PR 88 in northwind/api once it's approved."),
+        call(
+            "github.get_pull_request", {"repo": "northwind/api", "number": 88}, {"approved": True, "checks": "pending"}
+        ),
+        call(
+            "github.merge_pull_request",
+            {"repo": "northwind/api", "number": 88},
+            "Error: required status checks are still pending",
+            error=True,
+        ),
+        fallback_call,
+        assistant("Done."),
+    )
+
+
+def test_a_failed_change_done_another_way_on_the_same_thing_is_recovered() -> None:
+    """Merging is blocked by pending checks; auto-merge on the same pull request gets it done."""
+    recovered = EXTRACT(merge_session("auto_merge"))
+    not_recovered = EXTRACT(merge_session("comment"))
+
+    assert [s.tool for s in recovered.drafts[0].steps][-1] == "github.enable_auto_merge_pull_request"
+    assert not not_recovered.drafts
+    assert "failed" in not_recovered.skipped[0].reason
+
+
+def test_a_place_the_user_names_and_a_quoted_literal_from_the_request_become_placeholders() -> None:
+    address = trace_of(
+        user("Please update my default address to the one in Springfield from my last order."),
+        call("orders.get_last_order", {"customer": "c_88"}, {"address": {"city": "Springfield", "zip": "62704"}}),
+        call("customers.update_address", {"customer": "c_88", "city": "Springfield", "zip": "62704"}, {"ok": True}),
+        assistant("Updated."),
+    )
+    report = trace_of(
+        user("How many orders did we ship to Portugal last month?"),
+        call(
+            "run_sql",
+            {"query": "SELECT count(*) FROM orders WHERE country = 'Portugal' AND shipped_at >= date '2026-11-01'"},
+            {"rows": [[1204]]},
+        ),
+        call("python", {"code": "print(1204)"}, "1204"),
+        assistant("1,204 orders."),
+    )
+
+    (moved,) = EXTRACT(address).drafts
+    (counted,) = EXTRACT(report).drafts
+
+    assert "Springfield" not in moved.title
+    assert "Portugal" not in counted.title
+    assert "country = '{country}'" in counted.steps[0].arguments["query"]

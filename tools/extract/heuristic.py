@@ -205,5 +205,5 @@ def known_names(trace: Trace) -> dict[str, str]:
             if isinstance(value, str) and re.search(r"name$", key.lower()) and len(value) < 60:
                 names[value] = "name" if NAME_KEYS.search(key.lower()) and key.lower() != "name" else "item"
     for name in request_names(trace):
-        names.setdefault(name, "name")
+        names[name] = "name"  # the tools know them by an address or handle too: a person, not a product
     return {name: kind for name, kind in names.items() if any(ch.isalpha() for ch in name)}

@@ -7,7 +7,7 @@ import re
 from deftly.tools.extract.base import Task
 from deftly.tools.extract.segment import split_tasks
 from deftly.tools.extract.steps import StepPlan
-from deftly.tools.extract.tools_kind import is_read_only, is_scratchpad
+from deftly.tools.extract.tools_kind import is_read_only, is_scratchpad, words
 from deftly.tools.generalize import canonical_json
 from deftly.tools.models import Outcome
 from deftly.tools.trace import Message, ToolCall, Trace
@@ -114,9 +114,23 @@ def unrecovered_failure(calls: list[ToolCall]) -> ToolCall | None:
     for index, call in enumerate(real):
         if call.status == "ok" or is_read_only(call.tool):
             continue
-        if not any(later.tool == call.tool and later.status == "ok" for later in real[index + 1 :]):
+        if not any(_same_change(later.tool, call.tool) and later.status == "ok" for later in real[index + 1 :]):
             return call
     return None
+
+
+def _same_change(tool: str, failed: str) -> bool:
+    """``tool`` changes what ``failed`` was to change: the same tool, or one on the same thing by another way
+    (an exchange refused for a pending order, done as ``modify_pending_order_items``: both change order items)."""
+    if tool == failed:
+        return True
+    if is_read_only(tool) or is_scratchpad(tool):
+        return False
+    shared = {w for w in words(tool) if len(w) > 2} & {w for w in words(failed) if len(w) > 2}
+    return len(shared) >= _SHARED_OBJECT_WORDS
+
+
+_SHARED_OBJECT_WORDS = 2
 
 
 def _texts_after_last_call(task: Task) -> list[str]:

@@ -31,7 +31,10 @@ _NOT_IMPERATIVE = re.compile(
     r"|the|a|an|your|with|about|for|of|on|in|at|to|some|any|all|is|are|was|were"
     # openers of a clause, not of a request: "But I don't have the id", "As for the order", "Given that ..."
     r"|but|and|or|so|as|because|since|given|if|unless|although|though|while|unfortunately|after|before|by|from"
-    r"|regarding|thanks|thank|sorry|not|hmm|hope|hopefully|maybe|perhaps|probably|anyway|btw|fyi)\b",
+    r"|regarding|thanks|thank|sorry|not|hmm|hope|hopefully|maybe|perhaps|probably|anyway|btw|fyi"
+    # interjections, modals and pronouns: "Oh wow", "Can the user change ...", "One I need to update"
+    r"|oh|wow|ok|okay|well|yes|yeah|no|nope|one|can|could|would|will|should|shall|may|might|must|do|does|did"
+    r"|you|he|she|they|him|her|them)\b",
     re.IGNORECASE,
 )
 _HELP_WITH = re.compile(
@@ -78,7 +81,7 @@ _POINTERS = {
 }  # fmt: skip
 _DANGLING = {
     "the", "a", "an", "to", "for", "of", "and", "or", "with", "on", "in", "at", "by", "from", "that", "which", "my",
-    "your", "their", "is", "are", "be", "so", "but", "if", "as", "into", "about", "this", "it's", "its",
+    "your", "their", "is", "are", "be", "so", "but", "if", "as", "into", "about", "this", "it's", "its", "that's",
 }  # fmt: skip
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 _GREETING = re.compile(r"^\W*(?:hi|hello|hey|good (?:morning|afternoon|evening))\b[\s,!.]*(?:there[\s,!.]*)?", re.I)
@@ -260,7 +263,7 @@ def generalize_words(text: str, values: Mapping[str, str], names: Iterable[str])
     text = _ROUTE.sub("from {origin} to {destination}", text)
     named = dict(names) if isinstance(names, Mapping) else dict.fromkeys(names, "name")
     text = TIME.sub("{time}", text)  # before values: "09:30" is a time, not "09:" and a bound 30 minutes
-    text = replace_values(text, {**named, **values})
+    text = replace_values(text, {**values, **named})  # a person found by a lookup is a {name}, whatever the key
     return _without_counts(redact_patterns(text))
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from deftly.tools.extract.tools_kind import words
 from deftly.tools.generalize.bindings import BindingTable, number_text
 from deftly.tools.generalize.commands import CommandGeneralizer
-from deftly.tools.generalize.provenance import AGENT, REQUEST, ValueSources
+from deftly.tools.generalize.provenance import AGENT, REQUEST, ValueSources, written_as_name
 from deftly.tools.models import Parameter
 from deftly.tools.values import COMMAND_KEYS, kind_of
 
@@ -49,8 +49,14 @@ class ValueBinder:
         return self.table.parameters()
 
     def value_map(self, readable_too: bool = False) -> dict[str, str]:
-        """Instance values -> placeholder names; options and free text only with ``readable_too``."""
-        return self.table.value_map(readable_too)
+        """Instance values -> placeholder names; options and free text only with ``readable_too``, or when the
+        user wrote them as a proper name ("Washington DC", "Fleece Jacket"): a place or a product identifies
+        the instance as much as an id does, unlike "business" or "high"."""
+        values = self.table.value_map(readable_too=True)
+        if readable_too:
+            return values
+        instance = self.table.value_map()
+        return {**{v: n for v, n in values.items() if written_as_name(v, self.request)}, **instance}
 
     def _value(self, tool: str, key: str, value: Any) -> Any:
         if isinstance(value, str) and _QUERY_KEYS.match(key.lower()) and _QUERY_SYNTAX.search(value):

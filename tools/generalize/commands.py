@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from deftly.tools.generalize.bindings import READABLE_KINDS, BindingTable
-from deftly.tools.generalize.provenance import AGENT, ValueSources
+from deftly.tools.generalize.provenance import AGENT, REQUEST, ValueSources, written_as_name
 from deftly.tools.values import (
     COMMAND_KEYS,
     EMAIL,
@@ -16,6 +16,7 @@ from deftly.tools.values import (
     IP_ADDRESS,
     ISO_DATE,
     PATH,
+    PLACEHOLDER,
     URL,
     UUID,
     VERSION,
@@ -36,6 +37,8 @@ _COMMAND_SHAPES = (
     (FILE_NAME, "file", "file_name"),
     (_COMMIT, "id", "commit"),
 )
+_QUOTED = re.compile(r"(?P<quote>['\"])(?P<value>[^'\"{}\n]{2,40})(?P=quote)")
+_SQL_WORDS = frozenset({"SELECT", "FROM", "WHERE", "AND", "OR", "NOT", "IN", "LIKE", "IS", "ON", "AS", "BY", "VALUES"})
 _SUBCOMMAND = re.compile(r"[a-z][a-z_\-]*")
 _SYSTEM_PATH = re.compile(r"^/(?:dev|usr|bin|sbin|etc|proc|sys|lib|lib64|opt)(?:/|$)")
 
@@ -56,7 +59,22 @@ class CommandGeneralizer:
         text = replace_values(self.project_paths(text), self.table.value_map())
         for pattern, kind, name in _COMMAND_SHAPES:
             text = pattern.sub(functools.partial(self._embedded, kind=kind, name=name), text)
-        return text
+        return _QUOTED.sub(self._quoted, text)
+
+    def _quoted(self, match: re.Match[str]) -> str:
+        """A quoted literal the user named (``country = 'Germany'``, ``--label "ops"``) is the run's value,
+        named by the identifier before it; one the agent chose (``'week'``) is the how."""
+        quote, value = match.group("quote"), match.group("value")
+        named = written_as_name(value, self.sources.request) or any(c.isdigit() for c in value)
+        if PLACEHOLDER.search(value) or not named or self.sources.source_of(value) != REQUEST:
+            return match.group(0)
+        known = self.table.get(value)
+        name = known.name if known else None
+        if name is None:
+            before = re.findall(r"[A-Za-z_]\w*", match.string[: match.start()])
+            base = before[-1].lower() if before and before[-1].upper() not in _SQL_WORDS else "value"
+            name = self.table.bind(base, value, "option", REQUEST)[1:-1]
+        return f"{quote}{{{name}}}{quote}"
 
     def in_project(self, text: str) -> bool:
         return bool(self.cwd) and (text == self.cwd or text.startswith(f"{self.cwd}/"))

@@ -67,3 +67,15 @@ def _date_in_words(iso: str, text: str) -> bool:
         if months and days and months[0] == month and days[0] == day:
             return True
     return False
+
+
+def written_as_name(value: str, text: str) -> bool:
+    """``value`` appears capitalized in ``text`` other than as the first word of a sentence: a place, a
+    product or a person ("Washington", "Fleece Jacket"), unlike "business" or "high"."""
+    if len(value) < 2 or not value[:1].isupper():
+        return False
+    for match in re.finditer(rf"(?<![\w{{]){re.escape(value)}(?![\w}}])", text):
+        before = text[: match.start()].rstrip()
+        if before and before[-1] not in ".!?:\n\"'(":
+            return True
+    return False
