@@ -219,3 +219,29 @@ def test_updating_a_procedure_forgotten_meanwhile_does_not_bring_it_back(store: 
 
     assert store.list_procedures(10) == []
     assert store.db.phrases.count_rows() == 0, "no search phrases are left pointing at it"
+
+
+def vague_then_specific(detail: str, order: str, session: str) -> list[dict[str, Any]]:
+    """The first message says little; what tells the task apart comes later in the conversation."""
+    return chat(
+        user("Hi, I need some help with an order I got last week."),
+        assistant("Sure, what do you need?"),
+        user(f"The {detail} arrived cracked, I want to send it back for a refund. It's order {order}."),
+        call("orders.get_order", {"order_id": order}, {"status": "delivered", "items": [detail]}),
+        call("orders.return_items", {"order_id": order, "reason": "damaged"}, {"status": "return requested"}),
+        assistant("The return is requested; the refund follows when it arrives."),
+    )
+
+
+def test_what_every_run_asked_later_in_the_session_is_searchable(store: Any, embedder: Any) -> None:
+    from deftly.tools.find_procedure import find_procedures
+    from deftly.tools.render import search_document
+
+    record_and_learn(store, embedder, vague_then_specific("blender", "W3301", "s1"), "s1")
+    record_and_learn(store, embedder, vague_then_specific("teapot", "W7702", "s2"), "s2")
+
+    [procedure] = store.list_procedures(10)
+    assert len(procedure.asked) == 2 and all("refund" in asked for asked in procedure.asked)
+    assert "cracked" in search_document(procedure)
+    found = find_procedures(store, embedder, "my mug came cracked, I'd like to return it", now=NOW)
+    assert [p.id for p in found.procedures][:1] == [procedure.id]

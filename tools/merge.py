@@ -51,6 +51,7 @@ def new_procedure(draft: Draft, origin: Origin, namespace: str, now: datetime) -
         pitfalls=draft.pitfalls[:MAX_PITFALLS],
         tools=draft.tools,
         examples=draft.requests[:MAX_EXAMPLES],
+        asked=[draft.goal] if draft.goal else [],
         sources=[origin.session_id],
         signatures=[signature(draft.steps)],
         created_at=now,
@@ -84,6 +85,9 @@ def merge(existing: Procedure, draft: Draft, origin: Origin, now: datetime) -> P
             "parameters": merge_parameters(existing.parameters, draft.parameters, steps, existing.title),
             "pitfalls": _union_lessons(existing.pitfalls, draft.pitfalls),
             "examples": _union(existing.examples, draft.requests, MAX_EXAMPLES),
+            "asked": _union(
+                [a for a in existing.asked or [existing.goal] if a], [draft.goal] if draft.goal else [], MAX_EXAMPLES
+            ),
             "sources": _union(existing.sources, [origin.session_id], 10_000),
             "metadata": {**origin.metadata, **existing.metadata},
             "tags": _union(existing.tags, list(origin.tags), 50),

@@ -88,6 +88,10 @@ class Procedure(BaseModel):
     examples: list[str] = Field(
         default_factory=list, description="Generalized requests of every source run, whole (for search)."
     )
+    asked: list[str] = Field(
+        default_factory=list,
+        description="Everything each source run's user asked for, generalized (for keyword search).",
+    )
     sources: list[str] = Field(default_factory=list, description="Session ids the procedure was learned from.")
     signatures: list[str] = Field(
         default_factory=list, description="Generalized tool sequences seen for it, used to merge duplicates."

@@ -151,6 +151,7 @@ def search_document(procedure: Procedure) -> str:
     parts += [tool.replace("_", " ") for tool in procedure.tools]
     parts += [step.action for step in procedure.steps]
     parts += procedure.examples
+    parts += procedure.asked or [procedure.goal]  # the later messages say what tells this task from others
     parts += procedure.tags
     return "\n".join(part for part in parts if part)
 

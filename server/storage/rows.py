@@ -9,7 +9,7 @@ from typing import Any
 from deftly.tools.models import MetadataValue, Procedure, Ratings, TraceRecord
 from deftly.tools.render import search_document
 
-_BODY_FIELDS = {"when_to_use", "parameters", "steps", "pitfalls", "metadata", "examples", "goal"}
+_BODY_FIELDS = {"when_to_use", "parameters", "steps", "pitfalls", "metadata", "examples", "asked", "goal"}
 
 
 def metadata_tokens(metadata: dict[str, MetadataValue]) -> list[str]:

@@ -14,6 +14,7 @@ from deftly.tools.extract.steps import StepPlan, generalize_text, plan_steps
 from deftly.tools.extract.titles import (
     fallback_title,
     generalize_words,
+    is_vague,
     request_sentence,
     request_title,
     requested_actions,
@@ -102,7 +103,7 @@ def build_draft(task: Task, plan: StepPlan, binder: ValueBinder, names: dict[str
         when_to_use=when_to_use(request, values, names),
         steps=plan.steps,
         pitfalls=list(dict.fromkeys(plan.pitfalls)),
-        requests=[whole_request(task.request, values, names)],
+        requests=[whole_request(text, values, names) for text in _examples(task, request)],
         task_index=task.index,
         goal=goal_of(task, binder.value_map(readable_too=True), names),
     )
@@ -130,6 +131,17 @@ def lookup_title(steps: list[Step]) -> str:
         (v for s in steps for v in s.arguments.values() if isinstance(v, str) and PLACEHOLDER.fullmatch(v)), ""
     )
     return f"Look up {' and '.join(objects)}" + (f" for {first}" if first else "")
+
+
+def _examples(task: Task, titled: str) -> list[str]:
+    """The run's first request, as later users will open theirs; and, when the first says nothing of the task
+    ("Hi, I need help with an order"), the message the title came from or else the first that asks something."""
+    sentence = request_sentence(task.request)
+    if sentence is not None and not is_vague(sentence):
+        return [task.request]
+    asking = [t for t in task.user_texts if t != task.request and (s := request_sentence(t)) and not is_vague(s)]
+    better = titled if titled != task.request else next(iter(asking), None)
+    return [task.request, better] if better else [task.request]
 
 
 def whole_request(text: str, values: dict[str, str], names: dict[str, str]) -> str:
