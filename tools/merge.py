@@ -19,7 +19,7 @@ from deftly.tools.extract.base import Draft
 from deftly.tools.extract.steps import signature
 from deftly.tools.generalize import canonical_json
 from deftly.tools.models import MetadataValue, Parameter, Procedure, Step
-from deftly.tools.values import COMMAND_KEYS, PLACEHOLDER
+from deftly.tools.values import COMMAND_KEYS, PLACEHOLDER, replace_values
 
 MAX_EXAMPLES = 30
 MAX_PITFALLS = 8
@@ -79,12 +79,19 @@ def _steps_json(steps: list[Step]) -> str:
 def merge(existing: Procedure, draft: Draft, origin: Origin, now: datetime) -> Procedure:
     """The merged procedure; the caller decides whether it is a new version (see ``same_steps``)."""
     steps = used_outputs(merge_steps(existing.steps, with_provenance(draft.steps, origin)))
+    varying = varying_words(existing.steps, draft.steps)
     merged = existing.model_copy(
         update={
+            "title": replace_values(existing.title, varying),
+            "when_to_use": replace_values(existing.when_to_use, varying),
             "steps": steps,
             "parameters": merge_parameters(existing.parameters, draft.parameters, steps, existing.title),
             "pitfalls": _union_lessons(existing.pitfalls, draft.pitfalls),
-            "examples": _union(existing.examples, draft.requests, MAX_EXAMPLES),
+            "examples": _union(
+                [replace_values(e, varying) for e in existing.examples],
+                [replace_values(e, varying) for e in draft.requests],
+                MAX_EXAMPLES,
+            ),
             "asked": _union(
                 [a for a in existing.asked or [existing.goal] if a], [draft.goal] if draft.goal else [], MAX_EXAMPLES
             ),
@@ -115,6 +122,50 @@ def merge_steps(old: list[Step], new: list[Step]) -> list[Step]:
         elif j is not None and new[j].tool not in old_tools:
             merged.append(new[j].model_copy(update={"optional": True}))
     return merged if len(merged) <= MAX_STEPS else old
+
+
+def varying_words(old: list[Step], new: list[Step]) -> dict[str, str]:
+    """Words two runs wrote in the same place of the same call, differently ("Bump numpy to {version}" /
+    "Bump fastapi to {version}"): each run's instance, so no title or example should keep it. Word ->
+    placeholder name."""
+    found: dict[str, str] = {}
+    for i, j in _align([s.tool or s.action for s in old], [s.tool or s.action for s in new]):
+        if i is None or j is None:
+            continue
+        for key, value in old[i].arguments.items():
+            other = new[j].arguments.get(key)
+            if isinstance(value, str) and isinstance(other, str) and value != other:
+                for word, name in _differing_words(key, value, other):
+                    found.setdefault(word, name)
+    return found
+
+
+def _differing_words(key: str, old: str, new: str) -> list[tuple[str, str]]:
+    a, b = _TOKENS.split(old), _TOKENS.split(new)
+    if len(a) != len(b) or a[0::2] != b[0::2]:
+        return []
+    differing = [i for i in range(1, len(a), 2) if a[i] != b[i]]
+    if len(differing) > max(1, _MAX_DIFFERING * (len(a) // 2)):
+        return []
+    found = []
+    for i in differing:
+        named = next((PLACEHOLDER.fullmatch(t) for t in (a[i], b[i]) if PLACEHOLDER.fullmatch(t)), None)
+        name = named.group(0)[1:-1] if named else _name_before(a, i, key)
+        found += [(t, name) for t in (a[i], b[i]) if _INSTANCE_WORD.fullmatch(t)]
+    return found
+
+
+def _name_before(tokens: list[str], index: int, key: str) -> str:
+    """``country = 'Germany'`` -> country, ``app=billing`` -> app; else the argument's own name, unless it only
+    says the value is text (command, query, code)."""
+    if index >= 2 and _KEY_VALUE.fullmatch(tokens[index - 1]) and not PLACEHOLDER.fullmatch(tokens[index - 2]):
+        return tokens[index - 2].lower()
+    base = re.sub(r"[^a-z0-9_]+", "_", key.lower()).strip("_")
+    return "value" if not base or base in COMMAND_KEYS or base in {"q", "query", "text", "body"} else base
+
+
+_INSTANCE_WORD = re.compile(r"[A-Za-z][A-Za-z_\-]{2,}")
+_KEY_VALUE = re.compile(r"\s*[=:]\s*['\"]?")
 
 
 def used_outputs(steps: list[Step]) -> list[Step]:

@@ -45,6 +45,9 @@ def test_dependency_bumps_worded_far_apart_are_one_procedure(store: Any, embedde
     procedures = store.list_procedures(10)
     assert len(procedures) == 1
     assert len(procedures[0].sources) == 3
+    # each run wrote its own package where the others wrote theirs: an instance, not part of the task
+    shown = "\n".join([procedures[0].title, procedures[0].when_to_use, *procedures[0].examples])
+    assert not {"sqlalchemy", "numpy", "fastapi"} & set(shown.split())
 
 
 def signups_session(request: str, country: str, since: str) -> list[dict[str, Any]]:

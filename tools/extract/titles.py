@@ -263,7 +263,8 @@ def generalize_words(text: str, values: Mapping[str, str], names: Iterable[str])
     text = _ROUTE.sub("from {origin} to {destination}", text)
     named = dict(names) if isinstance(names, Mapping) else dict.fromkeys(names, "name")
     text = TIME.sub("{time}", text)  # before values: "09:30" is a time, not "09:" and a bound 30 minutes
-    text = replace_values(text, {**values, **named})  # a person found by a lookup is a {name}, whatever the key
+    people = {value: kind for value, kind in named.items() if kind == "name"}
+    text = replace_values(text, {**named, **values, **people})  # a person found by a lookup is a {name}
     return _without_counts(redact_patterns(text))
 
 
