@@ -213,3 +213,22 @@ def test_a_place_the_user_names_and_a_quoted_literal_from_the_request_become_pla
     assert "Springfield" not in moved.title
     assert "Portugal" not in counted.title
     assert "country = '{country}'" in counted.steps[0].arguments["query"]
+
+
+def test_a_file_the_agent_picked_in_the_project_is_a_path_not_a_literal() -> None:
+    trace = trace_of(
+        user("The invoice totals are off by a cent, fix the rounding."),
+        call("read_file", {"path": "billing/invoice.py"}, "def total(items):\n    return round(sum(items), 1)\n"),
+        call(
+            "edit_file",
+            {"path": "billing/invoice.py", "old": "round(sum(items), 1)", "new": "round(sum(items), 2)"},
+            "ok",
+        ),
+        call("bash", {"command": "pytest tests/test_invoice.py -q"}, "12 passed"),
+        assistant("Fixed: totals round to cents now."),
+    )
+
+    (draft,) = EXTRACT(trace).drafts
+
+    assert draft.steps[0].arguments["path"] == draft.steps[1].arguments["path"] == "{path}"
+    assert "tests/test_invoice.py" not in draft.steps[-1].arguments["command"]

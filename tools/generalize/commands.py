@@ -17,6 +17,7 @@ from deftly.tools.values import (
     ISO_DATE,
     PATH,
     PLACEHOLDER,
+    RELATIVE_PATH,
     URL,
     UUID,
     VERSION,
@@ -34,6 +35,7 @@ _COMMAND_SHAPES = (
     (IP_ADDRESS, "ip", "ip_address"),
     (VERSION, "version", "version"),
     (PATH, "path", "path"),
+    (RELATIVE_PATH, "path", "path"),
     (FILE_NAME, "file", "file_name"),
     (_COMMIT, "id", "commit"),
 )
