@@ -380,6 +380,63 @@ def refund_charge(r: random.Random, wording: str) -> Run:
     )
 
 
+def reschedule_meeting(r: random.Random, wording: str) -> Run:
+    name, email, _ = r.choice(PEOPLE)
+    date, new_date = r.sample(DATES, 2)
+    event = f"evt_{r.randrange(10**6)}"
+    request = wording.format(name=name, date=date, new_date=new_date)
+    return Run(
+        request,
+        [
+            user(request),
+            call("calendar.list_events", {"date": date, "attendee": email}, {"events": [{"id": event}]}),
+            call("calendar.find_free_slots", {"attendees": [email], "date": new_date}, {"free": [f"{new_date}T10:00"]}),
+            call("calendar.update_event", {"event_id": event, "start": f"{new_date}T10:00"}, {"ok": True}),
+            say(f"Moved the meeting with {name} from {date} to {new_date} at 10:00."),
+        ],
+    )
+
+
+def answer_invite(status: str) -> Callable[[random.Random, str], Run]:
+    def make(r: random.Random, wording: str) -> Run:
+        name, email, _ = r.choice(PEOPLE)
+        date = r.choice(DATES)
+        event = f"evt_{r.randrange(10**6)}"
+        request = wording.format(name=name, date=date)
+        return Run(
+            request,
+            [
+                user(request),
+                call("calendar.list_events", {"date": date, "organizer": email}, {"events": [{"id": event}]}),
+                call("calendar.respond_to_event", {"event_id": event, "response": status}, {"ok": True}),
+                say(f"Done: {status} the invite from {name} for {date}."),
+            ],
+        )
+
+    return make
+
+
+def forward_email(r: random.Random, wording: str) -> Run:
+    name, email, _ = r.choice(PEOPLE)
+    other, other_email, _ = r.choice([p for p in PEOPLE if p[0] != name])
+    topic = r.choice(TOPICS)
+    message = f"msg_{r.randrange(10**8):08d}"
+    request = wording.format(name=name, other=other, topic=topic)
+    return Run(
+        request,
+        [
+            user(request),
+            call(
+                "gmail.search",
+                {"q": f"from:{email} {topic.split()[-1]}", "max_results": 5},
+                {"messages": [{"id": message}]},
+            ),
+            call("gmail.forward", {"id": message, "to": other_email}, {"id": "fwd1"}),
+            say(f"Forwarded {name}'s email about {topic} to {other}."),
+        ],
+    )
+
+
 TaskMaker = Callable[[random.Random, str], Run]
 # Each task type: its maker, wordings for ingested runs, and other wordings for the queries.
 TASKS: dict[str, tuple[TaskMaker, list[str], list[str]]] = {
@@ -533,6 +590,49 @@ TASKS: dict[str, tuple[TaskMaker, list[str], list[str]]] = {
             "Issue a refund to {name}, email {email}, for the last charge.",
         ],
         ["Give {email} their money back for the latest charge", "Process a refund for customer {email}"],
+    ),
+    "reschedule_meeting": (
+        reschedule_meeting,
+        [
+            "Move my meeting with {name} on {date} to {new_date}.",
+            "Can you push the {date} sync with {name} to {new_date}?",
+            "Please reschedule {name}'s meeting from {date} to {new_date}.",
+            "I need to shift my {date} call with {name} over to {new_date}.",
+        ],
+        [
+            "Postpone the meeting I have with {name} on {date} until {new_date}",
+            "Change my {date} 1:1 with {name} to {new_date}",
+        ],
+    ),
+    "accept_invite": (
+        answer_invite("accepted"),
+        [
+            "Accept {name}'s invite for {date}.",
+            "Please say yes to the meeting {name} sent for {date}.",
+            "RSVP yes to {name}'s {date} invitation.",
+            "I'll attend {name}'s meeting on {date}, accept it for me.",
+        ],
+        ["Confirm I'm coming to {name}'s meeting on {date}", "Accept the calendar invite from {name} for {date}"],
+    ),
+    "decline_invite": (
+        answer_invite("declined"),
+        [
+            "Decline {name}'s invite for {date}.",
+            "Please say no to the meeting {name} sent for {date}.",
+            "RSVP no to {name}'s {date} invitation, I'm busy.",
+            "I can't attend {name}'s meeting on {date}, decline it for me.",
+        ],
+        ["Turn down the calendar invite from {name} for {date}", "Reject {name}'s meeting request on {date}"],
+    ),
+    "forward_email": (
+        forward_email,
+        [
+            "Forward {name}'s email about {topic} to {other}.",
+            "Can you send the message {name} wrote about {topic} on to {other}?",
+            "Please pass {name}'s mail on {topic} along to {other}.",
+            "Forward the {topic} email from {name} to {other}, thanks.",
+        ],
+        ["Share the email {name} sent me about {topic} with {other}", "Send {other} a copy of {name}'s {topic} email"],
     ),
 }
 

@@ -15,6 +15,7 @@ from datetime import datetime
 import numpy as np
 
 from deftly.tools.embedding_cache import CachedEmbedder
+from deftly.tools.extract.asked import with_chosen_options
 from deftly.tools.extract.base import Draft, Extraction, Extractor, Skipped
 from deftly.tools.extract.titles import action_title, named_object, request_sentence
 from deftly.tools.extract.tools_kind import is_read_only
@@ -194,7 +195,8 @@ class _Batch:
         if len(procedure.examples) < MIN_EXAMPLES_TO_RETITLE:
             return procedure
         sentences = {e: _titled(request_sentence(e), procedure.tools) for e in procedure.examples}
-        candidates = [e for e, s in sentences.items() if s and action_title(s, procedure.tools)]
+        named = with_chosen_options(procedure.tools, procedure.steps)
+        candidates = [e for e, s in sentences.items() if s and action_title(s, named)]
         if not candidates:
             return procedure
         vectors = np.asarray(self.embedder.embed_documents(procedure.examples), dtype=np.float32)

@@ -232,3 +232,29 @@ def test_a_file_the_agent_picked_in_the_project_is_a_path_not_a_literal() -> Non
 
     assert draft.steps[0].arguments["path"] == draft.steps[1].arguments["path"] == "{path}"
     assert "tests/test_invoice.py" not in draft.steps[-1].arguments["command"]
+
+
+def invite_session(request: str, response: str, event: str) -> list[dict[str, Any]]:
+    return chat(
+        user(request),
+        call("calendar.list_events", {"date": "2026-12-08", "organizer": "lea.roth@acme.com"}, {"events": [event]}),
+        call("calendar.respond_to_event", {"event_id": event, "response": response}, {"ok": True}),
+        assistant(f"Done: {response}."),
+    )
+
+
+def test_the_option_a_call_chose_names_the_action_in_the_title(store: Any, embedder: Any) -> None:
+    """ "Accept Lea's invite" names what respond_to_event(response=accepted) did, so it titles the procedure."""
+    for n, (request, response) in enumerate(
+        [
+            ("Accept Lea Roth's invite for 2026-12-08.", "accepted"),
+            ("Please say yes to the meeting Lea Roth sent for 2026-12-08.", "accepted"),
+            ("Decline Lea Roth's invite for 2026-12-08.", "declined"),
+            ("I can't attend Lea Roth's meeting on 2026-12-08, decline it for me.", "declined"),
+        ]
+    ):
+        record_and_learn(store, embedder, invite_session(request, response, f"evt_{n}"), f"invite-{n}")
+
+    titles = {p.steps[-1].arguments["response"]: p.title for p in store.list_procedures(10)}
+    assert set(titles) == {"accepted", "declined"}
+    assert titles["accepted"].startswith("Accept") and titles["declined"].startswith("Decline")

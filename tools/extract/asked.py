@@ -14,7 +14,9 @@ from deftly.tools.extract.base import Task
 from deftly.tools.extract.segment import is_substantive
 from deftly.tools.extract.titles import mentions_action, request_sentence
 from deftly.tools.extract.tools_kind import all_words, is_handoff, words
+from deftly.tools.models import Step
 from deftly.tools.trace import ToolCall
+from deftly.tools.values import ENUM_VALUE
 
 # Words every request and every tool share, which say nothing about what was asked.
 _COMMON = frozenset({"user", "users", "with", "from", "that", "this", "what", "have", "your", "please", "thanks"})
@@ -65,3 +67,16 @@ def _touched_words(calls: Iterable[ToolCall]) -> set[str]:
 def _content_words(texts: Iterable[str]) -> set[str]:
     found = {w for text in texts for w in re.findall(r"[a-z]+", text.lower()) if len(w) >= _MIN_WORD}
     return {w[:-1] if w.endswith("s") and len(w) > _MIN_WORD else w for w in found} - _COMMON
+
+
+def with_chosen_options(tools: Sequence[str], steps: Iterable[Step]) -> list[str]:
+    """The acting tools, and each with the option a call chose (``respond_to_event`` + ``accepted``): the
+    option names the action as much as the tool does, so "Accept the invite" names this task's action."""
+    chosen = [
+        f"{step.tool}_{value}"
+        for step in steps
+        if step.tool in tools
+        for value in step.arguments.values()
+        if isinstance(value, str) and ENUM_VALUE.fullmatch(value.lower())
+    ]
+    return [*tools, *dict.fromkeys(chosen)]

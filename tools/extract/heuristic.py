@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from deftly.tools.extract.asked import combined_action, title_request
+from deftly.tools.extract.asked import combined_action, title_request, with_chosen_options
 from deftly.tools.extract.base import Draft, Extraction, Skipped, Task
 from deftly.tools.extract.injection import obeyed_in, obeyed_reason, screened
 from deftly.tools.extract.people import request_names
@@ -87,13 +87,14 @@ def build_draft(task: Task, plan: StepPlan, binder: ValueBinder, names: dict[str
     # A shell or an editor says nothing about the task, so it cannot confirm or contradict the title.
     actions = [s.tool for s in plan.steps if s.tool and not is_read_only(s.tool) and not is_generic(s.tool)]
     main = next((s for s in reversed(plan.steps) if s.tool in actions), plan.steps[-1])
-    request = title_request(task, actions)
+    named_actions = with_chosen_options(actions, plan.steps)
+    request = title_request(task, named_actions)
     fallback = (
         steps_title(actions, main)
         if actions
         else (request_title(request, values, names) or fallback_title(main.tool or main.action, main.arguments))
     )
-    title = title_from(request, values, names, actions, fallback)
+    title = title_from(request, values, names, named_actions, fallback)
     if not any(not is_read_only(s.tool) for s in plan.steps if s.tool) and requested_actions(title):
         title = lookup_title(plan.steps)  # it asked for a change that never happened: say what was done
     elif is_generic(main.tool or "") and title == fallback_title(main.tool or main.action, main.arguments):
