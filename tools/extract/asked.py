@@ -69,11 +69,14 @@ def _content_words(texts: Iterable[str]) -> set[str]:
     return {w[:-1] if w.endswith("s") and len(w) > _MIN_WORD else w for w in found} - _COMMON
 
 
+CHOSEN = "#"  # joins a tool and the option it chose: "calendar.respond_to_event#accepted"
+
+
 def with_chosen_options(tools: Sequence[str], steps: Iterable[Step]) -> list[str]:
     """The acting tools, and each with the option a call chose (``respond_to_event`` + ``accepted``): the
     option names the action as much as the tool does, so "Accept the invite" names this task's action."""
     chosen = [
-        f"{step.tool}_{value}"
+        f"{step.tool}{CHOSEN}{value}"
         for step in steps
         if step.tool in tools
         for value in step.arguments.values()

@@ -301,6 +301,7 @@ def named_object(title: str, tools: list[str]) -> str | None:
     match = _POINTED_OBJECT.match(title)
     if match is None:
         return title
+    tools = [t for t in tools if "#" not in t]  # an option a call chose names an action, not an object
     doers = [t for t in tools if mentions_action(match.group(1), [t])]
     if not doers:  # a verb no tool's name shares: only a task with one action says what "it" was
         doers = [t for t in tools if not is_handoff(t)][:1] if len(set(tools)) == 1 else []
