@@ -258,3 +258,29 @@ def test_the_option_a_call_chose_names_the_action_in_the_title(store: Any, embed
     titles = {p.steps[-1].arguments["response"]: p.title for p in store.list_procedures(10)}
     assert set(titles) == {"accepted", "declined"}
     assert titles["accepted"].startswith("Accept") and titles["declined"].startswith("Decline")
+
+
+def test_a_title_chosen_from_several_runs_keeps_no_count(store: Any, embedder: Any) -> None:
+    for n, request in enumerate(
+        [
+            "Could you cancel two of my upcoming reservations?",
+            "Please cancel three of my upcoming reservations.",
+            "I need to cancel two of my upcoming reservations, please.",
+        ]
+    ):
+        codes = [f"R{n}A{n}X1", f"R{n}B{n}X2"]
+        record_and_learn(
+            store,
+            embedder,
+            chat(
+                user(f"{request} My user id is user_{n}41."),
+                call("get_user_details", {"user_id": f"user_{n}41"}, {"reservations": codes}),
+                *(call("cancel_reservation", {"reservation_id": code}, {"status": "cancelled"}) for code in codes),
+                assistant("Cancelled."),
+            ),
+            f"cancel-{n}",
+        )
+
+    [procedure] = store.list_procedures(10)
+    assert len(procedure.sources) == 3
+    assert not {"two", "three"} & set(procedure.title.lower().split())
