@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from deftly.tools.extract.base import Draft
+from deftly.tools.extract.segment import leaf_strings
 from deftly.tools.extract.steps import signature
 from deftly.tools.extract.tools_kind import is_generic, is_handoff, is_read_only
 from deftly.tools.extract.vocabulary import mentioned_actions, tool_actions
@@ -58,6 +59,7 @@ class MergePolicy:
             return False  # "status": "Done" against "In Progress": another outcome, however alike the words
         effects = side_effects(draft.steps)
         generic = bool(effects) and all(is_generic(tool) for tool in effects)
+        telling = bool(effects) and not all(is_handoff(tool) for tool in effects)
         if (
             similarity >= self.same_work_similarity
             and (not generic or _has_command_line(draft.steps))  # an edit and "pytest -q" are every task's
@@ -78,7 +80,6 @@ class MergePolicy:
         same_steps = signature(draft.steps) in procedure.signatures
         if similarity >= (self.same_steps_similarity if same_steps else self.same_goal_similarity):
             return True
-        telling = bool(effects) and not all(is_handoff(tool) for tool in effects)
         return (
             similarity >= (self.same_calls_similarity if telling else self.same_lookups_similarity)
             and same_calls(draft.steps, procedure.steps)
@@ -111,7 +112,8 @@ def same_work(steps: list[Step], goal: str, other: list[Step], other_goal: str, 
     tools, other_tools = [s.tool for s in steps if s.tool], [s.tool for s in other if s.tool]
     if tools != other_tools or not same_calls(steps, other):
         return False
-    mine, theirs = argument_words(steps), argument_words(other)
+    changes = any(s.tool and not is_read_only(s.tool) and not is_handoff(s.tool) for s in steps)
+    mine, theirs = argument_words(steps, changes), argument_words(other, changes)
     # A word only one run wrote that its user had said ("numpy", "Germany", "billing") is that run's instance.
     differing = {w for w in mine - theirs if w.split(":")[-1] not in _words(goal)}
     differing |= {w for w in theirs - mine if w.split(":")[-1] not in _words(other_goal)}
@@ -119,13 +121,15 @@ def same_work(steps: list[Step], goal: str, other: list[Step], other_goal: str, 
     return shared > 0 and shared >= overlap * (shared + len(differing))
 
 
-def argument_words(steps: list[Step]) -> set[str]:
-    """The words of the calls' arguments (placeholders aside), each tagged with its tool."""
-    return {
-        f"{step.tool}:{word}"
-        for step in steps
-        for word in _WORD.findall(PLACEHOLDER.sub(" ", canonical_json(step.arguments)).lower())
-    }
+def argument_words(steps: list[Step], with_keys: bool = True) -> set[str]:
+    """The words of the calls' arguments (placeholders aside), each tagged with its tool; without key names,
+    two lookups by {user_id} and {reservation_id} share no words at all, two runs of one query still do."""
+    found: set[str] = set()
+    for step in steps:
+        texts = [canonical_json(step.arguments)] if with_keys else leaf_strings(step.arguments)
+        for text in texts:
+            found.update(f"{step.tool}:{word}" for word in _WORD.findall(PLACEHOLDER.sub(" ", text).lower()))
+    return found
 
 
 def _words(text: str) -> set[str]:

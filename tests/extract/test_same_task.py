@@ -284,3 +284,21 @@ def test_a_title_chosen_from_several_runs_keeps_no_count(store: Any, embedder: A
     [procedure] = store.list_procedures(10)
     assert len(procedure.sources) == 3
     assert not {"two", "three"} & set(procedure.title.lower().split())
+
+
+def lookup_session(question: str, field: str, session: str) -> list[dict[str, Any]]:
+    return chat(
+        user(f"{question} My user id is mia_li_3668."),
+        call("get_user_details", {"user_id": "mia_li_3668"}, {"reservations": ["ZFA04Y"]}),
+        call("get_reservation_details", {"reservation_id": "ZFA04Y"}, {field: "2"}),
+        assistant(f"{field}: 2"),
+    )
+
+
+def test_two_questions_answered_by_the_same_lookups_stay_apart(store: Any, embedder: Any) -> None:
+    """Looking up a user and a reservation answers many questions: the same calls by the same ids are no
+    evidence of the same task, so the wording has to be (0.6)."""
+    record_and_learn(store, embedder, lookup_session("How many bags can I bring on my next flight?", "bags", "a"), "a")
+    record_and_learn(store, embedder, lookup_session("Is my upcoming trip insured?", "insurance", "b"), "b")
+
+    assert len(store.list_procedures(10)) == 2

@@ -110,7 +110,8 @@ _ROUTE = re.compile(r"\bfrom ([A-Z][\w.]*(?: [A-Z][\w.]*)*) to ([A-Z][\w.]*(?: [
 # How many of something one user wanted is not part of the procedure: "cancel two of the reservations",
 # "make a few changes", "upgrade another reservation" are the same task for every count.
 _COUNT_OF = re.compile(
-    r"\b(?:two|three|four|five|both|several|a couple|a few|some|all)\s+of\s+(?=(?:the|these|those|their|your|my|our)\b)",
+    r"\b(?:two|three|four|five|both|several|a couple|a few|some|all)\s+of\s+"
+    r"(?=(?:the|these|those|their|your|my|our)\b)",
     re.IGNORECASE,
 )
 _COUNT = re.compile(r"\b(?:a couple of|a few|a couple|several|some|two|three|four|five)\s+(?=[a-z]+s\b)", re.I)
