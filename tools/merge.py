@@ -17,9 +17,10 @@ from typing import Any
 
 from deftly.tools.extract.base import Draft
 from deftly.tools.extract.steps import signature
+from deftly.tools.extract.vocabulary import is_operation_word
 from deftly.tools.generalize import canonical_json
 from deftly.tools.models import MetadataValue, Parameter, Procedure, Step
-from deftly.tools.values import COMMAND_KEYS, PLACEHOLDER, replace_values
+from deftly.tools.values import COMMAND_KEYS, PLACEHOLDER, whole_word
 
 MAX_EXAMPLES = 30
 MAX_PITFALLS = 8
@@ -82,14 +83,14 @@ def merge(existing: Procedure, draft: Draft, origin: Origin, now: datetime) -> P
     varying = varying_words(existing.steps, draft.steps)
     merged = existing.model_copy(
         update={
-            "title": replace_values(existing.title, varying),
-            "when_to_use": replace_values(existing.when_to_use, varying),
+            "title": _replace_words(existing.title, varying),
+            "when_to_use": _replace_words(existing.when_to_use, varying),
             "steps": steps,
             "parameters": merge_parameters(existing.parameters, draft.parameters, steps, existing.title),
             "pitfalls": _union_lessons(existing.pitfalls, draft.pitfalls),
             "examples": _union(
-                [replace_values(e, varying) for e in existing.examples],
-                [replace_values(e, varying) for e in draft.requests],
+                [_replace_words(e, varying) for e in existing.examples],
+                [_replace_words(e, varying) for e in draft.requests],
                 MAX_EXAMPLES,
             ),
             "asked": _union(
@@ -124,10 +125,18 @@ def merge_steps(old: list[Step], new: list[Step]) -> list[Step]:
     return merged if len(merged) <= MAX_STEPS else old
 
 
+def _replace_words(text: str, words: dict[str, str]) -> str:
+    """Each word as written (case-sensitive: "delete" varying in a URL is not "Delete" in a sentence)."""
+    for word in sorted(words, key=len, reverse=True):
+        if word in text:
+            text = whole_word(word, ignore_case=False).sub("{" + words[word] + "}", text)
+    return text
+
+
 def varying_words(old: list[Step], new: list[Step]) -> dict[str, str]:
     """Words two runs wrote in the same place of the same call, differently ("Bump numpy to {version}" /
     "Bump fastapi to {version}"): each run's instance, so no title or example should keep it. Word ->
-    placeholder name."""
+    placeholder name, the one ``_common_form`` gives that place in the merged step."""
     found: dict[str, str] = {}
     for i, j in _align([s.tool or s.action for s in old], [s.tool or s.action for s in new]):
         if i is None or j is None:
@@ -135,37 +144,69 @@ def varying_words(old: list[Step], new: list[Step]) -> dict[str, str]:
         for key, value in old[i].arguments.items():
             other = new[j].arguments.get(key)
             if isinstance(value, str) and isinstance(other, str) and value != other:
-                for word, name in _differing_words(key, value, other):
-                    found.setdefault(word, name)
+                for place, name in _varying_places(key, value, other).items():
+                    for word in (_tokens(value)[place], _tokens(other)[place]):
+                        if _INSTANCE_WORD.fullmatch(word):
+                            found.setdefault(word, name)
     return found
 
 
-def _differing_words(key: str, old: str, new: str) -> list[tuple[str, str]]:
-    a, b = _TOKENS.split(old), _TOKENS.split(new)
-    if len(a) != len(b) or a[0::2] != b[0::2]:
-        return []
+# A placeholder, an ISO date (one value, never split at its dashes), or a word.
+_TOKENS = re.compile(r"(\{\w+\}|\d{4}-\d{2}-\d{2}|\w+)")
+_MAX_DIFFERING = 0.25
+_MIN_WORDS = 3  # a one- or two-word value that differs is a parameter as a whole
+_INSTANCE_WORD = re.compile(r"[A-Za-z][A-Za-z_\-]{2,}")
+_KEY_VALUE = re.compile(r"\s*[=:]\s*['\"]?")
+_TABLE_WORD = re.compile(r"from|join|into|update|table", re.IGNORECASE)
+_TEXT_KEYS = frozenset({"q", "query", "text", "body", "message", "content"})
+
+
+def _tokens(text: str) -> list[str]:
+    return _TOKENS.split(text)
+
+
+def _varying_places(key: str, old: str, new: str) -> dict[int, str]:
+    """Where two runs' command lines or queries differ, when they differ in a few values only: token index ->
+    placeholder name. Empty when they differ in more, in their shape, or in an operation ("-X GET" / "DELETE",
+    "restart" / "stop"): that is two things done, not one thing done to two values."""
+    a, b = _tokens(old), _tokens(new)
+    if len(a) != len(b) or len(a) < _MIN_WORDS * 2 or a[0::2] != b[0::2]:
+        return {}
     differing = [i for i in range(1, len(a), 2) if a[i] != b[i]]
-    if len(differing) > max(1, _MAX_DIFFERING * (len(a) // 2)):
-        return []
-    found = []
+    if not differing or len(differing) > max(1, _MAX_DIFFERING * (len(a) // 2)):
+        return {}
+    if any(is_operation_word(t) for i in differing for t in (a[i], b[i]) if not PLACEHOLDER.fullmatch(t)):
+        return {}
+    if any(i >= 2 and _TABLE_WORD.fullmatch(a[i - 2]) for i in differing):
+        return {}  # another table is another query, not the same query for another value
+    places = {}
     for i in differing:
         named = next((PLACEHOLDER.fullmatch(t) for t in (a[i], b[i]) if PLACEHOLDER.fullmatch(t)), None)
-        name = named.group(0)[1:-1] if named else _name_before(a, i, key)
-        found += [(t, name) for t in (a[i], b[i]) if _INSTANCE_WORD.fullmatch(t)]
-    return found
+        places[i] = named.group(1) if named else _name_before(a, i, key)
+    return places
+
+
+def _common_form(key: str, old: str, new: str) -> str | None:
+    """Two runs' query or command line that differ only in a few values ("country = 'Germany'" / "'India'"):
+    one line with those values as placeholders (``country = '{country}'``)."""
+    places = _varying_places(key, old, new)
+    if not places:
+        return None
+    tokens = _tokens(old)
+    for index, name in places.items():
+        tokens[index] = "{" + name + "}"
+    return "".join(tokens)
 
 
 def _name_before(tokens: list[str], index: int, key: str) -> str:
     """``country = 'Germany'`` -> country, ``app=billing`` -> app; else the argument's own name, unless it only
     says the value is text (command, query, code)."""
     if index >= 2 and _KEY_VALUE.fullmatch(tokens[index - 1]) and not PLACEHOLDER.fullmatch(tokens[index - 2]):
-        return tokens[index - 2].lower()
+        name = re.sub(r"[^a-z0-9_]+", "_", tokens[index - 2].lower()).strip("_")
+        if name and not name[0].isdigit():
+            return name
     base = re.sub(r"[^a-z0-9_]+", "_", key.lower()).strip("_")
-    return "value" if not base or base in COMMAND_KEYS or base in {"q", "query", "text", "body"} else base
-
-
-_INSTANCE_WORD = re.compile(r"[A-Za-z][A-Za-z_\-]{2,}")
-_KEY_VALUE = re.compile(r"\s*[=:]\s*['\"]?")
+    return "value" if not base or base in COMMAND_KEYS or base in _TEXT_KEYS else base
 
 
 def used_outputs(steps: list[Step]) -> list[Step]:
@@ -220,7 +261,7 @@ def _general_value(key: str, old: Any, new: Any) -> Any:
     if old is None or new is None or old == new:
         return old if old is not None else new
     if isinstance(old, str) and isinstance(new, str):
-        common = _common_form(old, new)
+        common = _common_form(key, old, new)
         if common is not None:
             return common
     if key.lower() in COMMAND_KEYS and type(old) is type(new) and isinstance(old, str | list):
@@ -236,29 +277,6 @@ def _general_value(key: str, old: Any, new: Any) -> Any:
         return [_general_value(key, old[0], new[0]), *old[1:]]
     # Two runs used different literals here: the value varies, so it is a parameter.
     return "{" + re.sub(r"[^a-z0-9_]+", "_", key.lower()).strip("_") + "}"
-
-
-_TOKENS = re.compile(r"(\{\w+\}|\w+)")
-_MAX_DIFFERING = 0.25
-_MIN_WORDS = 3  # a one- or two-word value that differs is a parameter as a whole
-
-
-def _common_form(old: str, new: str) -> str | None:
-    """Two runs' query or command line that differ only in a few words ("country = 'Germany'" / "'India'"):
-    one line with those words as placeholders, each named by the word before it (``country = '{country}'``)."""
-    a, b = _TOKENS.split(old), _TOKENS.split(new)
-    if len(a) != len(b) or len(a) < _MIN_WORDS * 2 or a[0::2] != b[0::2]:
-        return None
-    differing = [i for i in range(1, len(a), 2) if a[i] != b[i]]
-    if not differing or len(differing) > max(1, _MAX_DIFFERING * (len(a) // 2)):
-        return None
-    for i in differing:
-        if PLACEHOLDER.fullmatch(a[i]) or PLACEHOLDER.fullmatch(b[i]):
-            a[i] = a[i] if PLACEHOLDER.fullmatch(a[i]) else b[i]
-            continue
-        before = a[i - 2] if i >= 2 and not PLACEHOLDER.fullmatch(a[i - 2]) and not a[i - 2].isdigit() else "value"
-        a[i] = "{" + re.sub(r"[^a-z0-9_]+", "_", before.lower()).strip("_") + "}"
-    return "".join(a)
 
 
 def _placeholder_count(value: Any) -> int:

@@ -11,7 +11,7 @@ from deftly.tools.extract.base import Draft
 from deftly.tools.extract.segment import leaf_strings
 from deftly.tools.extract.steps import signature
 from deftly.tools.extract.tools_kind import is_generic, is_handoff, is_read_only
-from deftly.tools.extract.vocabulary import mentioned_actions, tool_actions
+from deftly.tools.extract.vocabulary import is_operation_word, primary_action, tool_actions
 from deftly.tools.generalize import canonical_json
 from deftly.tools.generalize.commands import command_head
 from deftly.tools.models import Procedure, Step
@@ -58,13 +58,14 @@ class MergePolicy:
         if not same_options(draft.steps, procedure.steps):
             return False  # "status": "Done" against "In Progress": another outcome, however alike the words
         effects = side_effects(draft.steps)
+        if not _same_action(draft.goal, procedure.goal, effects):
+            return False  # "cancel" and "change", or through a shell "show" and "delete": two tasks
         generic = bool(effects) and all(is_generic(tool) for tool in effects)
         telling = bool(effects) and not all(is_handoff(tool) for tool in effects)
         if (
             similarity >= self.same_work_similarity
             and (not generic or _has_command_line(draft.steps))  # an edit and "pytest -q" are every task's
             and same_work(draft.steps, draft.goal, procedure.steps, procedure.goal, self.same_work_overlap)
-            and _same_action(draft.goal, procedure.goal, effects)
         ):
             return True
         if generic:
@@ -80,10 +81,8 @@ class MergePolicy:
         same_steps = signature(draft.steps) in procedure.signatures
         if similarity >= (self.same_steps_similarity if same_steps else self.same_goal_similarity):
             return True
-        return (
-            similarity >= (self.same_calls_similarity if telling else self.same_lookups_similarity)
-            and same_calls(draft.steps, procedure.steps)
-            and _same_action(draft.goal, procedure.goal, effects)
+        return similarity >= (self.same_calls_similarity if telling else self.same_lookups_similarity) and same_calls(
+            draft.steps, procedure.steps
         )
 
 
@@ -114,9 +113,10 @@ def same_work(steps: list[Step], goal: str, other: list[Step], other_goal: str, 
         return False
     changes = any(s.tool and not is_read_only(s.tool) and not is_handoff(s.tool) for s in steps)
     mine, theirs = argument_words(steps, changes), argument_words(other, changes)
-    # A word only one run wrote that its user had said ("numpy", "Germany", "billing") is that run's instance.
-    differing = {w for w in mine - theirs if w.split(":")[-1] not in _words(goal)}
-    differing |= {w for w in theirs - mine if w.split(":")[-1] not in _words(other_goal)}
+    # A word only one run wrote that its user had said ("numpy", "Germany", "billing") is that run's instance;
+    # an operation ("delete", "stop", "-X", "force") is what the run did, even when its user said it.
+    differing = {w for w in mine - theirs if not _instance(w.split(":")[-1], goal)}
+    differing |= {w for w in theirs - mine if not _instance(w.split(":")[-1], other_goal)}
     shared = len(mine & theirs)
     return shared > 0 and shared >= overlap * (shared + len(differing))
 
@@ -128,12 +128,17 @@ def argument_words(steps: list[Step], with_keys: bool = True) -> set[str]:
     for step in steps:
         texts = [canonical_json(step.arguments)] if with_keys else leaf_strings(step.arguments)
         for text in texts:
-            found.update(f"{step.tool}:{word}" for word in _WORD.findall(PLACEHOLDER.sub(" ", text).lower()))
+            text = _TABLE.sub(r"\1 table_\2", PLACEHOLDER.sub(" ", text).lower())
+            found.update(f"{step.tool}:{word}" for word in _WORD.findall(text))
     return found
 
 
-def _words(text: str) -> set[str]:
-    return set(_WORD.findall(text.lower()))
+# The table a query reads is what it counts ("users" / "orders"), even when the user said the word.
+_TABLE = re.compile(r"\b(from|join|into|update|table)\s+([a-z_][a-z0-9_.]*)")
+
+
+def _instance(word: str, goal: str) -> bool:
+    return word in _WORD.findall(goal.lower()) and not is_operation_word(word)
 
 
 _WORD = re.compile(r"[a-z_][a-z_]+")
@@ -200,11 +205,16 @@ def _leaves(value: Any, path: str) -> list[tuple[str, Any]]:
 
 
 def _same_action(goal: str, other: str, tools: frozenset[str]) -> bool:
-    """Not two different kinds of change (cancel, change, book, ...): both name the same one, or one names none.
-    What the shared tools do anyway does not count ("upgrade numpy and open a PR" vs "bump it, send a PR")."""
+    """Not two different kinds of action: the first action each request names (cancel, change, book, archive,
+    ...) is the same, or one names none. What the shared tools do anyway does not count ("upgrade numpy and
+    open a PR" vs "bump it, send a PR"). Through a shell, a query runner or only lookups, reading is an action
+    too: "show me the sessions" and "delete the sessions" can be one SQL verb apart."""
+    reads = bool(tools) and all(is_generic(tool) for tool in tools)
     done = {action for tool in tools for action in tool_actions(tool)}
-    asked, other_asked = mentioned_actions(goal) - done, mentioned_actions(other) - done
-    return bool(asked & other_asked) or not (asked and other_asked)
+    asked, other_asked = primary_action(goal, reads), primary_action(other, reads)
+    if asked is None or other_asked is None or asked in done or other_asked in done:
+        return True
+    return asked == other_asked
 
 
 def side_effects(steps: list[Step]) -> frozenset[str]:

@@ -12,7 +12,10 @@ EMAIL = re.compile(r"\b[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}\b")
 URL = re.compile(r"\bhttps?://[^\s\"'<>)\]]+")
 PATH = re.compile(r"(?:(?<=\s)|^)(?:~|\.{1,2})?(?:/[\w.\-@+]+){2,}/?|\b[A-Za-z]:\\[\w\\.\- ]+")
 # A path inside a project: "src/auth/session.py", "tests/test_x.py" (a folder, a file with an extension).
-RELATIVE_PATH = re.compile(r"(?<![\w./{-])[\w\-]+(?:/[\w.\-]+)*/[\w\-]+(?:\.[A-Za-z][A-Za-z0-9]{0,5})+(?![\w/}]|\.\w)")
+RELATIVE_PATH = re.compile(
+    r"(?<![\w./{+-])(?!(?:application|text|image|audio|video|multipart|font|model|message)/)"
+    r"[\w\-]+(?:/[\w.\-]+)*/[\w\-]+(?:\.[a-z][a-z0-9]{0,4})+(?![\w/}+\-]|\.\w)"
+)
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 """A ``{placeholder}`` and its name. deftly writes snake_case names; a hand-written skill may say ``{RepoName}``."""
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\b")

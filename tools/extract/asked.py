@@ -14,6 +14,7 @@ from deftly.tools.extract.base import Task
 from deftly.tools.extract.segment import is_substantive
 from deftly.tools.extract.titles import mentions_action, request_sentence
 from deftly.tools.extract.tools_kind import all_words, is_handoff, words
+from deftly.tools.extract.vocabulary import group_of, tool_actions
 from deftly.tools.models import Step
 from deftly.tools.trace import ToolCall
 from deftly.tools.values import ENUM_VALUE
@@ -79,7 +80,18 @@ def with_chosen_options(tools: Sequence[str], steps: Iterable[Step]) -> list[str
         f"{step.tool}{CHOSEN}{value}"
         for step in steps
         if step.tool in tools
-        for value in step.arguments.values()
-        if isinstance(value, str) and ENUM_VALUE.fullmatch(value.lower())
+        for key, value in step.arguments.items()
+        if step.tool and isinstance(value, str) and _names_the_action(step.tool, key, value)
     ]
     return [*tools, *dict.fromkeys(chosen)]
+
+
+# Why something was done is not what was done: cancel_reservation(reason="change_of_plan") is no change.
+_WHY_KEYS = re.compile(r"reason|cause|why|note|comment|description|category|type|kind", re.IGNORECASE)
+
+
+def _names_the_action(tool: str, key: str, value: str) -> bool:
+    if not ENUM_VALUE.fullmatch(value.lower()) or _WHY_KEYS.search(key):
+        return False
+    own, said = tool_actions(tool), {g for w in re.split(r"[_\-]", value.lower()) if (g := group_of(w))}
+    return not (own and said and not own & said)

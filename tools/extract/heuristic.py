@@ -156,9 +156,16 @@ def goal_of(task: Task, values: dict[str, str], names: dict[str, str]) -> str:
     used, options and free text too ("payments logs" and "search logs" are the same task)."""
     asked = " ".join(text for text in task.user_texts if is_substantive(text))
     # A sentence the agent copied from the request into an argument (a PR title, a ticket summary) is not a
-    # value of the task: replacing it would leave "{title} and open a PR" with nothing of what was asked.
-    values = {value: name for value, name in values.items() if len(value.split()) <= _MAX_VALUE_WORDS}
+    # value of the task: replacing it would leave "{title} and open a PR" with nothing of what was asked. An
+    # address inside a sentence is a value, however many words it has.
+    values = {value: name for value, name in values.items() if not _opens_a_sentence(value, asked)}
     return generalize_words(" ".join(asked.split()[:MAX_GOAL_WORDS]), values, names)
+
+
+def _opens_a_sentence(value: str, text: str) -> bool:
+    if len(value.split()) <= _MAX_VALUE_WORDS:
+        return False
+    return bool(re.search(rf"(?:^|[.!?]\s+|\n)(?:please\s+)?{re.escape(value)}", text, re.IGNORECASE))
 
 
 def used_parameters(draft: Draft, bound: list[Parameter]) -> list[Parameter]:

@@ -8,6 +8,7 @@ from deftly.tools.extract.base import Task
 from deftly.tools.extract.segment import split_tasks
 from deftly.tools.extract.steps import StepPlan
 from deftly.tools.extract.tools_kind import is_read_only, is_scratchpad, words
+from deftly.tools.extract.vocabulary import tool_actions
 from deftly.tools.generalize import canonical_json
 from deftly.tools.models import Outcome
 from deftly.tools.trace import Message, ToolCall, Trace
@@ -126,7 +127,13 @@ def _same_change(tool: str, failed: str) -> bool:
         return True
     if is_read_only(tool) or is_scratchpad(tool):
         return False
-    shared = {w for w in words(tool) if len(w) > 2} & {w for w in words(failed) if len(w) > 2}
+    mine, theirs = words(tool), words(failed)
+    if not mine or not theirs or mine[-1] != theirs[-1]:
+        return False  # another object: an address changed is not an order cancelled
+    actions, failed_actions = tool_actions(tool), tool_actions(failed)
+    if actions and failed_actions and not actions & failed_actions:
+        return False  # another kind of change: an event created is not an event deleted
+    shared = {w for w in mine if len(w) > 2} & {w for w in theirs if len(w) > 2}
     return len(shared) >= _SHARED_OBJECT_WORDS
 
 

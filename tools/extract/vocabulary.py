@@ -20,9 +20,50 @@ VERB_LISTS = [
     ("book", "create", "add", "reserve", "purchase", "buy", "schedule", "open", "launch", "register", "invite"),
     ("send", "email", "share", "notify", "mail", "message", "post", "reply", "forward"),
     ("transfer", "escalate", "handoff"),
+    ("archive", "shelve"),
+    ("stop", "halt", "kill", "shutdown", "disable", "pause", "suspend"),
+    ("restart", "start", "reboot", "reload", "bounce", "enable", "resume"),
     ("find", "check", "look", "search", "get", "show", "list", "fetch", "read", "lookup", "see", "know", "tell"),
 ]
 VERB_GROUPS = [set(words_) for words_ in VERB_LISTS]
+
+
+# Words that say which operation a command or request performs, beyond the verb groups: HTTP methods, SQL and
+# version-control verbs. Two runs that differ in one of these did different things, whatever else they share.
+_OPERATION_WORDS = frozenset(
+    {
+        "get", "post", "put", "patch", "delete", "head", "select", "insert", "truncate", "alter", "grant",
+        "revoke", "push", "pull", "merge", "rebase", "reset", "revert", "force", "apply", "destroy", "scale",
+        "rollback", "rollout", "approve", "reject", "accept", "decline", "archive", "unarchive", "lock", "unlock",
+        "block", "unblock", "rm", "mv", "cp", "chmod", "chown", "mkdir", "rmdir", "describe", "show", "list",
+    }
+)  # fmt: skip
+
+
+def is_operation_word(word: str) -> bool:
+    """A word naming what is done (a verb of a group, an HTTP or SQL verb, a flag letter), not what to."""
+    lowered = word.lower()
+    return len(lowered) <= 2 or lowered in _OPERATION_WORDS or group_of(lowered) is not None
+
+
+@lru_cache(maxsize=4096)
+def primary_action(text: str, reads_too: bool = False) -> str | None:
+    """The verb group of the first action a request asks for, read where a request puts its verb (a sentence's
+    first word, or after "please", "can you", "to", "and"): "show me the sessions that are not revoked" asks
+    to show, "plot new users starting May 1" asks for no action of a group. The read group only with
+    ``reads_too``."""
+    for sentence in re.split(r"[.!?\n]+", phrasal(text)):
+        tokens = re.findall(r"[a-z]+", sentence)
+        for index, word in enumerate(tokens):
+            if index and tokens[index - 1] not in _BEFORE_A_VERB:
+                continue
+            group: str | None = group_of(word)
+            if group is not None and (reads_too or group != READ_GROUP):
+                return group
+    return None
+
+
+_BEFORE_A_VERB = frozenset({"please", "kindly", "you", "to", "and", "then", "also", "pls", "just"})
 
 
 def same_word(a: str, b: str) -> bool:
@@ -53,10 +94,11 @@ def phrasal(text: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-def mentioned_actions(text: str) -> frozenset[str]:
-    """Which verb groups a request mentions, by the group's first verb (cancel, change, book, ...)."""
+def mentioned_actions(text: str, reads_too: bool = False) -> frozenset[str]:
+    """Which verb groups a request mentions, by the group's first verb (cancel, change, book, ...); the read
+    group ("check", for find/show/get ...) only with ``reads_too``."""
     found = {group_of(word) for word in set(re.findall(r"[a-z]+", phrasal(text)))}
-    return frozenset(g for g in found if g is not None and g != READ_GROUP)
+    return frozenset(g for g in found if g is not None and (reads_too or g != READ_GROUP))
 
 
 @lru_cache(maxsize=16384)

@@ -113,7 +113,8 @@ class ValueBinder:
         if kind is None:
             if source != REQUEST or len(text) < 3:
                 return value
-            kind = "id" if _SLUG.fullmatch(text) else "option"
+            # A proper name the user wrote ("Springfield") is free text: its example must not show it.
+            kind = "id" if _SLUG.fullmatch(text) else "text" if written_as_name(text, self.request) else "option"
         return self.table.bind(_name_for(tool, key), text, kind, source)
 
 

@@ -75,7 +75,7 @@ class CommandGeneralizer:
         if name is None:
             before = re.findall(r"[A-Za-z_]\w*", match.string[: match.start()])
             base = before[-1].lower() if before and before[-1].upper() not in _SQL_WORDS else "value"
-            name = self.table.bind(base, value, "option", REQUEST)[1:-1]
+            name = self.table.bind(base, value, "text", REQUEST)[1:-1]  # "text": its example never shows it
         return f"{quote}{{{name}}}{quote}"
 
     def in_project(self, text: str) -> bool:

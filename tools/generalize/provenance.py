@@ -71,7 +71,10 @@ def _date_in_words(iso: str, text: str) -> bool:
 
 def written_as_name(value: str, text: str) -> bool:
     """``value`` appears capitalized in ``text`` other than as the first word of a sentence: a place, a
-    product or a person ("Washington", "Fleece Jacket"), unlike "business" or "high"."""
+    product or a person ("Washington", "Fleece Jacket"), unlike "business" or "high"; or it is an address."""
+    words = value.split()
+    if len(words) >= 2 and value[:1].isdigit() and any(w[:1].isupper() for w in words[1:]):
+        return value in text  # "4417 Maple Ridge Drive": a street address, wherever it stands
     if len(value) < 2 or not value[:1].isupper():
         return False
     for match in re.finditer(rf"(?<![\w{{]){re.escape(value)}(?![\w}}])", text):
