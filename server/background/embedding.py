@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -23,6 +24,7 @@ BUILTIN_NAME = "deftly/all-MiniLM-L6-v2-int8"
 BUILTIN_DIM = 384
 BUILTIN_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
 _BATCH_SIZE = 32
+OPTIMIZED_DATA = "model.onnx.data"
 _TOKENS_PER_BATCH = 1024
 _CALL_TOKENS = 32
 
@@ -124,6 +126,42 @@ class BuiltinModel:
         pooled = summed / np.maximum(np.sum(attention_mask, axis=1, keepdims=True), 1e-9)
         norms = np.maximum(np.linalg.norm(pooled, ord=2, axis=1, keepdims=True), 1e-12)
         return (pooled / norms).astype(output.dtype, copy=False)
+
+
+def optimized_builtin_model(cache_dir: Path) -> Path | None:
+    """The built-in model as ONNX Runtime optimizes it (its int8 weights folded to fp32, kept in a data file
+    next to the graph), saved once under ``cache_dir``; None if it cannot be written there.
+
+    Building a session from the shipped file folds the weights at every start, which briefly needs ~150 MB
+    more than the session keeps: it was a server's peak memory (issue 15: 326 MB peak, 209 MB after, in a
+    process holding the MCP SDK). A session from the saved graph peaks at ~165 MB and answers bit for bit
+    the same. Saved at the extended level, which holds no CPU-specific layout, and re-optimized on load.
+    """
+    import shutil
+
+    import onnxruntime as ort
+
+    folder = cache_dir / f"builtin-{BUILTIN_SHA256[:16]}-ort-{ort.__version__}"
+    if (folder / "model.onnx").is_file() and (folder / OPTIMIZED_DATA).is_file():
+        return folder
+    building = cache_dir / f".building-{os.getpid()}-{threading.get_ident()}"
+    try:
+        building.mkdir(parents=True, exist_ok=True)
+        options = session_options(1)
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED
+        options.optimized_model_filepath = str(building / "model.onnx")
+        options.add_session_config_entry("session.optimized_model_external_initializers_file_name", OPTIMIZED_DATA)
+        options.add_session_config_entry("session.optimized_model_external_initializers_min_size_in_bytes", "1024")
+        model_file = builtin_model_file()
+        verify_sha256(model_file, BUILTIN_SHA256)
+        ort.InferenceSession(str(model_file), sess_options=options, providers=["CPUExecutionProvider"])
+        os.replace(building, folder)  # whole or not at all; a concurrent builder's folder wins
+    except OSError as exc:
+        log.warning("could not save the optimized model under %s (%s); loading the shipped one", cache_dir, exc)
+        return folder if (folder / OPTIMIZED_DATA).is_file() else None
+    finally:
+        shutil.rmtree(building, ignore_errors=True)
+    return folder
 
 
 def _token_batches(lengths: Sequence[int], max_texts: int) -> Iterator[list[int]]:
@@ -257,14 +295,25 @@ class FastEmbedder:
 
     def _load(self) -> Any:
         if self._requested == "builtin":
-            model_file = builtin_model_file()
-            verify_sha256(model_file, BUILTIN_SHA256)
-            model: Any = BuiltinModel(model_file, self._threads)
+            model: Any = self._load_builtin()
         else:
             model = self._load_fastembed()
         self._dimensions = len(next(iter(model.embed(["dimension probe"]))))
         log.info("embedding model %s loaded (%d-d)", self.model_name, self._dimensions)
         return model
+
+    def _load_builtin(self) -> BuiltinModel:
+        optimized = optimized_builtin_model(self._cache_dir) if self._cache_dir is not None else None
+        if optimized is not None:
+            try:
+                model = BuiltinModel(optimized / "model.onnx", self._threads)
+            except Exception as exc:  # a damaged cache: the shipped model still works
+                log.warning("the optimized model in %s did not load (%s); loading the shipped one", optimized, exc)
+            else:
+                return model
+        model_file = builtin_model_file()
+        verify_sha256(model_file, BUILTIN_SHA256)
+        return BuiltinModel(model_file, self._threads)
 
     def _load_fastembed(self) -> Any:
         from fastembed import TextEmbedding

@@ -70,6 +70,34 @@ def test_texts_are_batched_by_token_length_and_embed_as_each_alone(embedder: Any
     assert [len(b) for b in _token_batches([100] * 12, 32)] == [10, 2]  # at most ~1,024 padded tokens
 
 
+def test_the_model_optimized_once_and_saved_embeds_bit_for_bit_as_the_shipped_one(
+    tmp_path: Path, embedder: Any
+) -> None:
+    """Folding the int8 weights at every start was a server's peak memory (issue 15); the saved graph is
+    loaded instead, from the second start on. A damaged copy falls back to the shipped model."""
+    from deftly.server.background.embedding import OPTIMIZED_DATA, optimized_builtin_model
+
+    texts = [*TEXTS, "", "x " * 400, "Ünïcödé — naïve café, 東京"]
+    first = FastEmbedder(cache_dir=tmp_path / "models")
+    assert np.array_equal(np.array(first.embed_documents(texts)), np.array(embedder.embed_documents(texts)))
+    [saved] = (tmp_path / "models").iterdir()
+    assert optimized_builtin_model(tmp_path / "models") == saved  # found, not built again
+    again = FastEmbedder(cache_dir=tmp_path / "models")
+    assert np.array_equal(np.array(again.embed_query(TEXTS[1])), np.array(embedder.embed_query(TEXTS[1])))
+
+    (saved / OPTIMIZED_DATA).write_bytes(b"damaged")
+    damaged = FastEmbedder(cache_dir=tmp_path / "models")
+    assert np.array_equal(np.array(damaged.embed_query(TEXTS[1])), np.array(embedder.embed_query(TEXTS[1])))
+
+
+def test_native_code_paged_out_still_runs(embedder: Any) -> None:
+    from deftly.server.runtime import page_out_native_code
+
+    before = embedder.embed_query(TEXTS[0])
+    page_out_native_code()
+    assert embedder.embed_query(TEXTS[0]) == before
+
+
 def test_the_trace_records_of_an_import_are_read_in_one_query(store: Any) -> None:
     first = record_trace(store, cancel_session(), now=NOW, session_id="s1")
     second = record_trace(store, cancel_session(), now=NOW, session_id="s2")
