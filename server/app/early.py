@@ -71,15 +71,31 @@ def claim_std_streams() -> tuple[BinaryIO, BinaryIO]:
 
 
 def record_key(settings_json: str) -> dict[str, str]:
-    """What the recorded replies depend on: deftly's and the SDK's versions, and every setting."""
+    """What the recorded replies depend on: every setting, the versions of the SDK and of pydantic (which
+    writes the schemas), and deftly's code itself -- the size and modification time of each of its source
+    files, so an edited or reinstalled deftly records anew even without a new version number."""
     from deftly.server.version import __version__
 
+    versions = {name: version(name) for name in ("mcp", "mcp-types", "pydantic", "pydantic-core")}
     return {
         "deftly": __version__,
-        "mcp": version("mcp"),
-        "mcp-types": version("mcp-types"),
+        **versions,
+        "code": _code_fingerprint(),
         "settings": hashlib.sha256(settings_json.encode()).hexdigest(),
     }
+
+
+def _code_fingerprint() -> str:
+    import importlib.util
+
+    digest = hashlib.sha256()
+    for package in ("deftly.server", "deftly.tools"):
+        spec = importlib.util.find_spec(package)
+        for root in spec.submodule_search_locations or [] if spec is not None else []:
+            for path in sorted(Path(root).rglob("*.py")):
+                stat = path.stat()
+                digest.update(f"{path.relative_to(root)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
 
 
 @dataclass
