@@ -6,7 +6,10 @@ stdin is read line by line (at most ``max_request_bytes`` kept per line) and eac
 (``wire.check_message``, then the SDK's own JSON-RPC validation): a bad line is answered with a JSON-RPC
 error (-32700 parse error, -32600 invalid request; with the request's id when it can be read, else null)
 and the server carries on; a good line is handed to the SDK's stdio transport unchanged. Blank lines
-are skipped. Replies and error replies go through one writer, so lines never interleave.
+are skipped. Replies and error replies go through one writer, so lines never interleave. The lines come
+from ``early.EarlyAnswers``, which holds stdin and stdout from the start of ``deftly serve`` and may have
+answered ``initialize`` and ``tools/list`` before the SDK was imported; the SDK's own replies to those
+are dropped by the writer.
 
 As the SDK does for its own streams, stdin and stdout are moved off fds 0 and 1 for the process's life:
 fd 0 reads the null device and fd 1 writes to stderr, so stray prints never corrupt the protocol.
@@ -15,28 +18,25 @@ fd 0 reads the null device and fd 1 writes to stderr, so stray prints never corr
 from __future__ import annotations
 
 import logging
-import os
-import threading
-from typing import Any, BinaryIO, cast
+from typing import Any, cast
 
 import anyio
 import anyio.to_thread
 from mcp.server.stdio import stdio_server
 
+from deftly.server.app.early import EarlyAnswers
 from deftly.server.app.wire import Rejected, check_envelope, check_message, too_large
 from deftly.tools.limits import Limits
 
 log = logging.getLogger(__name__)
 
-DRAIN_CHUNK = 1024 * 1024
-
 
 class LineWriter:
-    """stdout for the SDK transport (``write`` gets whole lines) and for error replies."""
+    """stdout for the SDK transport (``write`` gets whole lines) and for error replies; the SDK's replies to
+    requests answered early are dropped."""
 
-    def __init__(self, stream: BinaryIO) -> None:
-        self._stream = stream
-        self._lock = threading.Lock()
+    def __init__(self, early: EarlyAnswers) -> None:
+        self._early = early
 
     async def write(self, text: str) -> None:
         await self.write_bytes(text.encode("utf-8", errors="replace"))
@@ -48,16 +48,15 @@ class LineWriter:
         """Every write is flushed already."""
 
     def _write(self, data: bytes) -> None:
-        with self._lock:
-            self._stream.write(data)
-            self._stream.flush()
+        if self._early.passes(data):
+            self._early.write(data)
 
 
 class CheckedLines:
     """stdin for the SDK transport: yields only lines that pass the checks, answering the others."""
 
-    def __init__(self, stream: BinaryIO, writer: LineWriter, limits: Limits) -> None:
-        self._stream = stream
+    def __init__(self, early: EarlyAnswers, writer: LineWriter, limits: Limits) -> None:
+        self._early = early
         self._writer = writer
         self._limits = limits
 
@@ -66,7 +65,7 @@ class CheckedLines:
 
     async def __anext__(self) -> str:
         while True:
-            read = await anyio.to_thread.run_sync(self._read_line)
+            read = await anyio.to_thread.run_sync(self._early.next_line)
             if read is None:
                 raise StopAsyncIteration
             raw, size = read
@@ -86,43 +85,17 @@ class CheckedLines:
             return message
         return check_envelope(raw, message)
 
-    def _read_line(self) -> tuple[bytes, int] | None:
-        """The next line (without its newline) and its full size; a line over the limit is cut short
-        and the rest of it read and dropped. None at the end of input."""
-        line = self._stream.readline(self._limits.request_bytes + 1)
-        if not line:
-            return None
-        size = len(line)
-        if line.endswith(b"\n"):
-            return line[:-1], size - 1
-        while True:  # over the limit (or the last line, without a newline)
-            rest = self._stream.readline(DRAIN_CHUNK)
-            size += len(rest)
-            if not rest or rest.endswith(b"\n"):
-                return line, size - (1 if rest.endswith(b"\n") else 0)
 
-
-def claim_std_streams() -> tuple[BinaryIO, BinaryIO]:
-    """The protocol's stdin and stdout, on private descriptors; fds 0 and 1 now hold the null device and stderr."""
-    wire_in = os.fdopen(os.dup(0), "rb")
-    wire_out = os.fdopen(os.dup(1), "wb")
-    null = os.open(os.devnull, os.O_RDONLY)
-    os.dup2(null, 0)
-    os.close(null)
-    os.dup2(2, 1)
-    return wire_in, wire_out
-
-
-async def serve_stdio(server: Any, limits: Limits) -> None:
-    """Run ``server`` (an ``MCPServer``) on this process's stdin and stdout until stdin closes."""
-    wire_in, wire_out = claim_std_streams()
-    writer = LineWriter(wire_out)
-    lines = CheckedLines(wire_in, writer, limits)
+async def serve_stdio(server: Any, limits: Limits, early: EarlyAnswers) -> None:
+    """Run ``server`` (an ``MCPServer``) on the protocol's stdin and stdout (held by ``early``, which may
+    have answered the handshake already) until stdin closes."""
+    writer = LineWriter(early)
+    lines = CheckedLines(early, writer, limits)
     # The SDK reads any async iterable of lines and writes through write()/flush(); it types them as AsyncFile.
     async with stdio_server(stdin=cast(Any, lines), stdout=cast(Any, writer)) as (read_stream, write_stream):
         lowlevel = server._lowlevel_server  # what MCPServer.run_stdio_async runs, with our streams
         await lowlevel.run(read_stream, write_stream, lowlevel.create_initialization_options())
 
 
-def run_stdio(server: Any, limits: Limits) -> None:
-    anyio.run(serve_stdio, server, limits)
+def run_stdio(server: Any, limits: Limits, early: EarlyAnswers) -> None:
+    anyio.run(serve_stdio, server, limits, early)

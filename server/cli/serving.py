@@ -38,6 +38,10 @@ _EXIT_CODES = {signal.SIGINT: EXIT_INTERRUPTED, signal.SIGTERM: EXIT_OK}
 
 
 def serve(args: argparse.Namespace, settings: Settings) -> int:
+    if settings.transport == "stdio":  # answers the handshake while the SDK is imported (app/early.py)
+        from deftly.server.app.early import EarlyAnswers
+
+        early = EarlyAnswers.start(settings.home, settings.model_dump_json(), settings.limits())
     from deftly.server.app.server import build_server
     from deftly.server.app.stdio import run_stdio
 
@@ -45,7 +49,7 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
     if settings.transport == "stdio":
         stop = SignalStop(cleanup=server.runtime.stop)
         with stop.installed():
-            run_stdio(server, settings.limits())
+            run_stdio(server, settings.limits(), early)
     else:
         stop = _serve_http(server, settings)
     return EXIT_OK if stop.code is None else stop.code

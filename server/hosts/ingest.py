@@ -158,10 +158,12 @@ def wait_for_extraction(
         while waiting and time.monotonic() < deadline:
             if worker.run_once() == 0 and not worker.is_leader:
                 time.sleep(0.5)  # a running server holds the lock and extracts for us
-            for (namespace, resource_id), item in list(waiting.items()):
-                record = runtime.store(namespace).get_trace(resource_id)
-                if record is not None and record.status not in ("pending", "processing"):
-                    settled(item, record)
-                    del waiting[(namespace, resource_id)]
+            for namespace in {namespace for namespace, _ in waiting}:
+                ids = [resource_id for ns, resource_id in waiting if ns == namespace]
+                records = runtime.store(namespace).get_traces(ids)  # one query, not one per trace
+                for resource_id in ids:
+                    record = records.get(resource_id)
+                    if record is not None and record.status not in ("pending", "processing"):
+                        settled(waiting.pop((namespace, resource_id)), record)
     finally:
         worker.stop()

@@ -51,6 +51,62 @@ def test_the_model_session_does_not_spin_and_embeds_exactly_as_fastembed_does(em
     assert np.array_equal(np.array(embedder.embed_query(TEXTS[0])), next(iter(plain.query_embed(TEXTS[0]))))
 
 
+def test_texts_are_batched_by_token_length_and_embed_as_each_alone(embedder: Any) -> None:
+    """A batch is padded to its longest text, so documents are grouped by token length (issue 15: a fifth
+    of the import's model time was padding); the mask keeps padding out, so nothing changes bit for bit."""
+    from deftly.server.background.embedding import _token_batches
+
+    texts = ["word " * n for n in (3, 120, 5, 40, 4, 41, 200, 6)] + ["Ünïcödé — naïve café, 東京", "", "x " * 400]
+    together = np.array(embedder.embed_documents(texts))
+    alone = np.array([embedder.embed_query(text) for text in texts])
+    assert np.array_equal(together, alone)
+
+    lengths = [5, 120, 7, 42, 6, 43, 256, 8, 40]
+    batches = list(_token_batches(lengths, 32))
+    assert sorted(i for batch in batches for i in batch) == list(range(len(lengths)))
+    widths = [[lengths[i] for i in batch] for batch in batches]
+    assert widths == [[5, 6, 7, 8], [40, 42, 43], [120], [256]]  # shortest first, none padded by much
+    assert [len(b) for b in _token_batches([10] * 70, 32)] == [32, 32, 6]
+    assert [len(b) for b in _token_batches([100] * 12, 32)] == [10, 2]  # at most ~1,024 padded tokens
+
+
+def test_the_model_optimized_once_and_saved_embeds_bit_for_bit_as_the_shipped_one(
+    tmp_path: Path, embedder: Any
+) -> None:
+    """Folding the int8 weights at every start was a server's peak memory (issue 15); the saved graph is
+    loaded instead, from the second start on. A damaged copy falls back to the shipped model."""
+    from deftly.server.background.embedding import OPTIMIZED_DATA, optimized_builtin_model
+
+    texts = [*TEXTS, "", "x " * 400, "Ünïcödé — naïve café, 東京"]
+    first = FastEmbedder(cache_dir=tmp_path / "models")
+    assert np.array_equal(np.array(first.embed_documents(texts)), np.array(embedder.embed_documents(texts)))
+    [saved] = (tmp_path / "models").iterdir()
+    assert optimized_builtin_model(tmp_path / "models") == saved  # found, not built again
+    again = FastEmbedder(cache_dir=tmp_path / "models")
+    assert np.array_equal(np.array(again.embed_query(TEXTS[1])), np.array(embedder.embed_query(TEXTS[1])))
+
+    (saved / OPTIMIZED_DATA).write_bytes(b"damaged")
+    damaged = FastEmbedder(cache_dir=tmp_path / "models")
+    assert np.array_equal(np.array(damaged.embed_query(TEXTS[1])), np.array(embedder.embed_query(TEXTS[1])))
+
+
+def test_native_code_paged_out_still_runs(embedder: Any) -> None:
+    from deftly.server.runtime import page_out_native_code
+
+    before = embedder.embed_query(TEXTS[0])
+    page_out_native_code()
+    assert embedder.embed_query(TEXTS[0]) == before
+
+
+def test_the_trace_records_of_an_import_are_read_in_one_query(store: Any) -> None:
+    first = record_trace(store, cancel_session(), now=NOW, session_id="s1")
+    second = record_trace(store, cancel_session(), now=NOW, session_id="s2")
+    found = store.get_traces([first.resource_id, "tr_missing", second.resource_id])
+    assert set(found) == {first.resource_id, second.resource_id}
+    assert found[first.resource_id] == store.get_trace(first.resource_id)
+    assert store.get_traces([]) == {}
+
+
 def test_the_builtin_model_runs_without_importing_fastembed() -> None:
     """Importing fastembed costs a server ~0.4 s and ~40 MB (issue 15); a fresh interpreter, since the test
     process imported it long ago."""

@@ -1,0 +1,270 @@
+"""Answering ``initialize`` and ``tools/list`` on stdio while the MCP SDK is still being imported.
+
+Importing the SDK is about half of a server's time from spawn to its first answer (issue 15: ~0.55 s of
+~1 s idle). Its replies to the handshake and to the tool list are the same on every start with the same
+deftly, SDK and settings, so a server keeps the SDK's own replies in the home (``serve-replies.json``,
+keyed by those three) and the next start answers from them at once, before the SDK is imported.
+
+Nothing else changes: every line still reaches the SDK, in order, and the SDK's replies to the requests
+answered early are dropped, after comparing them with what was sent (a difference is logged and
+rewrites the record). Only a prefix of the conversation is answered early: an ``initialize`` request
+with well-formed params and a protocol version the record holds, then ``tools/list`` without params
+(``notifications/initialized`` may come between). The first other message hands the rest to the SDK.
+Replies the record lacks are recorded from the SDK as they pass, for the next start.
+
+Only the standard library and ``wire`` (which needs no SDK) are imported here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import queue
+import threading
+from dataclasses import dataclass, field
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from deftly.server.app.wire import check_message
+from deftly.tools.limits import Limits
+
+log = logging.getLogger(__name__)
+
+RECORD_NAME = "serve-replies.json"
+DRAIN_CHUNK = 1024 * 1024
+QUEUED_LINES = 16  # read ahead of the SDK at most this many lines (a flood waits in the pipe, not in memory)
+INITIALIZED = "notifications/initialized"
+ANSWERED = ("initialize", "tools/list")
+CLIENT_INFO_TEXT = {"name", "version", "title", "description", "websiteUrl"}
+
+Line = tuple[bytes, int]
+
+
+def read_line(stream: BinaryIO, limits: Limits) -> Line | None:
+    """The next line (without its newline) and its full size; a line over the limit is cut short and the
+    rest of it read and dropped. None at the end of input."""
+    line = stream.readline(limits.request_bytes + 1)
+    if not line:
+        return None
+    size = len(line)
+    if line.endswith(b"\n"):
+        return line[:-1], size - 1
+    while True:  # over the limit (or the last line, without a newline)
+        rest = stream.readline(DRAIN_CHUNK)
+        size += len(rest)
+        if not rest or rest.endswith(b"\n"):
+            return line, size - (1 if rest.endswith(b"\n") else 0)
+
+
+def claim_std_streams() -> tuple[BinaryIO, BinaryIO]:
+    """The protocol's stdin and stdout, on private descriptors; fds 0 and 1 now hold the null device and stderr."""
+    wire_in = os.fdopen(os.dup(0), "rb")
+    wire_out = os.fdopen(os.dup(1), "wb")
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.close(null)
+    os.dup2(2, 1)
+    return wire_in, wire_out
+
+
+def record_key(settings_json: str) -> dict[str, str]:
+    """What the recorded replies depend on: every setting, the versions of the SDK and of pydantic (which
+    writes the schemas), and deftly's code itself -- the size and modification time of each of its source
+    files, so an edited or reinstalled deftly records anew even without a new version number."""
+    from deftly.server.version import __version__
+
+    versions = {name: version(name) for name in ("mcp", "mcp-types", "pydantic", "pydantic-core")}
+    return {
+        "deftly": __version__,
+        **versions,
+        "code": _code_fingerprint(),
+        "settings": hashlib.sha256(settings_json.encode()).hexdigest(),
+    }
+
+
+def _code_fingerprint() -> str:
+    import importlib.util
+
+    digest = hashlib.sha256()
+    for package in ("deftly.server", "deftly.tools"):
+        spec = importlib.util.find_spec(package)
+        for root in spec.submodule_search_locations or [] if spec is not None else []:
+            for path in sorted(Path(root).rglob("*.py")):
+                stat = path.stat()
+                digest.update(f"{path.relative_to(root)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+@dataclass
+class _Prefix:
+    """What the front has seen of the conversation's start."""
+
+    open: bool = True  # still in the prefix it may answer
+    negotiated: str | None = None  # the protocol version of the initialize result, once known
+    pending: dict[str, tuple[str, str]] = field(default_factory=dict)  # request id -> (method, version)
+    sent: dict[str, Any] = field(default_factory=dict)  # request id -> the result answered early
+
+
+class EarlyAnswers:
+    """Owns the protocol's stdin and stdout from the start of ``deftly serve`` on stdio (see the module doc)."""
+
+    def __init__(self, wire_in: BinaryIO, wire_out: BinaryIO, limits: Limits, path: Path, key: dict[str, str]):
+        self.wire_in = wire_in
+        self.wire_out = wire_out
+        self.limits = limits
+        self.lines: queue.Queue[Line | None] = queue.Queue(QUEUED_LINES)
+        self.write_lock = threading.Lock()
+        self._path = path
+        self._key = key
+        self._record = self._load()
+        self._prefix = _Prefix()
+        self._lock = threading.Lock()
+        self._reader = threading.Thread(target=self._read, name="deftly-stdin", daemon=True)
+
+    @classmethod
+    def start(cls, home: Path, settings_json: str, limits: Limits) -> EarlyAnswers:
+        wire_in, wire_out = claim_std_streams()
+        early = cls(wire_in, wire_out, limits, home / RECORD_NAME, record_key(settings_json))
+        early._reader.start()
+        return early
+
+    def next_line(self) -> Line | None:
+        """The next line for the SDK (blocking); None at the end of input."""
+        return self.lines.get()
+
+    def write(self, data: bytes) -> None:
+        with self.write_lock:
+            self.wire_out.write(data)
+            self.wire_out.flush()
+
+    def passes(self, data: bytes) -> bool:
+        """Whether a line the SDK writes goes out: not if it answers a request answered early."""
+        if not self._prefix.pending:
+            return True
+        try:
+            message = json.loads(data)
+        except ValueError:
+            return True
+        if not isinstance(message, dict) or "method" in message or "id" not in message:
+            return True
+        key = json.dumps(message["id"])
+        with self._lock:
+            entry = self._prefix.pending.pop(key, None)
+            early = self._prefix.sent.pop(key, None)
+            if entry is None:
+                return True
+            method, protocol = entry
+            result = message.get("result")
+            if method == "initialize" and isinstance(result, dict) and self._prefix.negotiated is None:
+                self._prefix.negotiated = str(result.get("protocolVersion"))
+            if isinstance(result, dict) and result != self._record[method].get(protocol):
+                self._record[method][protocol] = result
+                self._save()
+        if early is None:
+            return True
+        if result != early:
+            log.error(
+                "%s was answered early from %s, and the SDK answered differently; recorded anew", method, self._path
+            )
+        return False
+
+    def _read(self) -> None:
+        while True:
+            read = read_line(self.wire_in, self.limits)
+            if read is not None:
+                self._look(*read)
+            self.lines.put(read)
+            if read is None:
+                return
+
+    def _look(self, raw: bytes, size: int) -> None:
+        """Answer the line now if it is in the answerable prefix and its reply is recorded."""
+        if not self._prefix.open or not raw.strip():
+            return
+        message = check_message(raw, self.limits) if size <= self.limits.request_bytes else None
+        with self._lock:
+            if (
+                isinstance(message, dict)
+                and message.get("method") == INITIALIZED
+                and set(message)
+                <= {
+                    "jsonrpc",
+                    "method",
+                    "params",
+                }
+            ):
+                return
+            request = self._answerable(message)
+            if request is None:
+                self._prefix.open = False
+                return
+            key, method, protocol = request
+            self._prefix.pending[key] = (method, protocol)
+            result = self._record[method].get(protocol)
+            if result is None:
+                return
+            self._prefix.sent[key] = result
+            if method == "initialize":
+                self._prefix.negotiated = str(result.get("protocolVersion"))
+        assert isinstance(message, dict)
+        reply = {"jsonrpc": "2.0", "id": message["id"], "result": result}
+        self.write(json.dumps(reply, ensure_ascii=False, separators=(",", ":")).encode() + b"\n")
+
+    def _answerable(self, message: Any) -> tuple[str, str, str] | None:
+        """(id key, method, protocol version) of a request the front may answer, else None."""
+        if not isinstance(message, dict) or message.get("jsonrpc") != "2.0":
+            return None
+        if set(message) - {"jsonrpc", "id", "method", "params"}:
+            return None
+        request_id, method, params = message.get("id"), message.get("method"), message.get("params")
+        if isinstance(request_id, bool) or not isinstance(request_id, int | str):
+            return None
+        key = json.dumps(request_id)
+        if key in self._prefix.pending:
+            return None
+        first = self._prefix.negotiated is None and not self._prefix.pending
+        if method == "initialize" and first and isinstance(params, dict) and _plain_initialize(params):
+            return key, method, str(params["protocolVersion"])
+        if method == "tools/list" and self._prefix.negotiated is not None and params in (None, {}):
+            return key, method, self._prefix.negotiated
+        return None
+
+    def _load(self) -> dict[str, dict[str, Any]]:
+        empty: dict[str, dict[str, Any]] = {method: {} for method in ANSWERED}
+        try:
+            stored = json.loads(self._path.read_text())
+        except (OSError, ValueError):
+            return empty
+        if not isinstance(stored, dict) or stored.get("key") != self._key:
+            return empty
+        replies = stored.get("replies")
+        if not isinstance(replies, dict):
+            return empty
+        return {m: dict(replies[m]) if isinstance(replies.get(m), dict) else {} for m in ANSWERED}
+
+    def _save(self) -> None:
+        temporary = self._path.with_name(f".{self._path.name}.{os.getpid()}")
+        try:
+            temporary.write_text(json.dumps({"key": self._key, "replies": self._record}, ensure_ascii=False))
+            os.replace(temporary, self._path)
+        except OSError as exc:  # the next start answers later, nothing worse
+            log.warning("could not record the handshake replies in %s: %s", self._path, exc)
+
+
+def _plain_initialize(params: dict[str, Any]) -> bool:
+    """Initialize params of the plain shape clients send, which the SDK accepts: anything unusual is left
+    to the SDK to judge (it validates every request again, and its reply is compared with the early one)."""
+    if set(params) - {"protocolVersion", "capabilities", "clientInfo"}:
+        return False
+    info, capabilities = params.get("clientInfo"), params.get("capabilities")
+    return (
+        isinstance(params.get("protocolVersion"), str)
+        and isinstance(capabilities, dict)
+        and all(isinstance(value, dict) for value in capabilities.values())
+        and isinstance(info, dict)
+        and {"name", "version"} <= set(info) <= CLIENT_INFO_TEXT
+        and all(isinstance(value, str) for value in info.values())
+    )
