@@ -147,3 +147,17 @@ def test_an_address_in_a_request_and_a_quoted_name_never_reach_the_procedure() -
     assert "Maple" not in address.goal and "Maple" not in address.title
     assert all("Maria" not in p.example for p in invoices.parameters)
     assert "Maria" not in invoices.title
+
+
+def test_a_shell_by_another_name_is_a_shell_and_the_request_titles_the_task() -> None:
+    """remote_shell, ssh_exec, sql_query say nothing of the task, like bash: the request says it."""
+    for tool in ("remote_shell", "ssh_exec", "run_ssh_command"):
+        trace = trace_of(
+            user("Restart the nginx service on web-3, it's serving stale pages."),
+            call(tool, {"host": "web-3", "command": "sudo systemctl restart nginx && systemctl is-active nginx"}, "ok"),
+            assistant("Restarted; nginx is active."),
+        )
+
+        (draft,) = EXTRACT(trace).drafts
+
+        assert draft.title.startswith("Restart the nginx service"), (tool, draft.title)

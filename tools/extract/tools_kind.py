@@ -104,7 +104,15 @@ _EXECUTOR = re.compile(r"^(?:run|exec|execute|eval)_(?:sql|query|queries|command
 def is_generic(tool: str) -> bool:
     """A general-purpose tool (a shell, a file editor, ``run_sql``): its name says nothing about the task."""
     name = base_name(tool).lower().replace("-", "_")
-    return name in _GENERIC or bool(_EXECUTOR.match(name))
+    parts = set(name.split("_"))
+    executor = parts <= _EXECUTOR_WORDS and bool(parts & _RUNS_WHAT)  # remote_shell, ssh_exec, sql_query
+    return name in _GENERIC or bool(_EXECUTOR.match(name)) or executor
+
+
+_RUNS_WHAT = frozenset(
+    {"shell", "bash", "sh", "ssh", "command", "cmd", "script", "code", "python", "sql", "query", "cell"}
+)
+_EXECUTOR_WORDS = _RUNS_WHAT | {"run", "exec", "execute", "eval", "remote", "ssh", "terminal", "notebook", "jupyter"}
 
 
 def object_phrase(tool: str) -> str:
