@@ -18,9 +18,9 @@ from typing import Any
 from deftly.tools.extract.base import Draft
 from deftly.tools.extract.steps import signature
 from deftly.tools.extract.vocabulary import is_operation_word
-from deftly.tools.generalize import canonical_json
+from deftly.tools.generalize import canonical_json, snake_name
 from deftly.tools.models import MetadataValue, Parameter, Procedure, Step
-from deftly.tools.values import COMMAND_KEYS, PLACEHOLDER, whole_word
+from deftly.tools.values import COMMAND_KEYS, PLACEHOLDER, QUERY_KEYS, SQL_TABLE_WORDS, whole_word
 
 MAX_EXAMPLES = 30
 MAX_PITFALLS = 8
@@ -144,8 +144,10 @@ def varying_words(old: list[Step], new: list[Step]) -> dict[str, str]:
         for key, value in old[i].arguments.items():
             other = new[j].arguments.get(key)
             if isinstance(value, str) and isinstance(other, str) and value != other:
-                for place, name in _varying_places(key, value, other).items():
-                    for word in (_tokens(value)[place], _tokens(other)[place]):
+                places = _varying_places(key, value, other)
+                mine, theirs = _tokens(value), _tokens(other)
+                for place, name in places.items():
+                    for word in (mine[place], theirs[place]):
                         if _INSTANCE_WORD.fullmatch(word):
                             found.setdefault(word, name)
     return found
@@ -157,8 +159,7 @@ _MAX_DIFFERING = 0.25
 _MIN_WORDS = 3  # a one- or two-word value that differs is a parameter as a whole
 _INSTANCE_WORD = re.compile(r"[A-Za-z][A-Za-z_\-]{2,}")
 _KEY_VALUE = re.compile(r"\s*[=:]\s*['\"]?")
-_TABLE_WORD = re.compile(r"from|join|into|update|table", re.IGNORECASE)
-_TEXT_KEYS = frozenset({"q", "query", "text", "body", "message", "content"})
+_TEXT_KEYS = frozenset({"text", "body", "message", "content"})
 
 
 def _tokens(text: str) -> list[str]:
@@ -177,7 +178,7 @@ def _varying_places(key: str, old: str, new: str) -> dict[int, str]:
         return {}
     if any(is_operation_word(t) for i in differing for t in (a[i], b[i]) if not PLACEHOLDER.fullmatch(t)):
         return {}
-    if any(i >= 2 and _TABLE_WORD.fullmatch(a[i - 2]) for i in differing):
+    if any(i >= 2 and a[i - 2].lower() in SQL_TABLE_WORDS for i in differing):
         return {}  # another table is another query, not the same query for another value
     places = {}
     for i in differing:
@@ -202,11 +203,12 @@ def _name_before(tokens: list[str], index: int, key: str) -> str:
     """``country = 'Germany'`` -> country, ``app=billing`` -> app; else the argument's own name, unless it only
     says the value is text (command, query, code)."""
     if index >= 2 and _KEY_VALUE.fullmatch(tokens[index - 1]) and not PLACEHOLDER.fullmatch(tokens[index - 2]):
-        name = re.sub(r"[^a-z0-9_]+", "_", tokens[index - 2].lower()).strip("_")
+        name = snake_name(tokens[index - 2])
         if name and not name[0].isdigit():
             return name
-    base = re.sub(r"[^a-z0-9_]+", "_", key.lower()).strip("_")
-    return "value" if not base or base in COMMAND_KEYS or base in _TEXT_KEYS else base
+    base = snake_name(key)
+    says_text = base in COMMAND_KEYS or base in _TEXT_KEYS or QUERY_KEYS.match(base)
+    return "value" if not base or says_text else base
 
 
 def used_outputs(steps: list[Step]) -> list[Step]:
@@ -276,7 +278,7 @@ def _general_value(key: str, old: Any, new: Any) -> Any:
     if isinstance(old, list) and isinstance(new, list) and old and new:
         return [_general_value(key, old[0], new[0]), *old[1:]]
     # Two runs used different literals here: the value varies, so it is a parameter.
-    return "{" + re.sub(r"[^a-z0-9_]+", "_", key.lower()).strip("_") + "}"
+    return "{" + (snake_name(key) or "value") + "}"
 
 
 def _placeholder_count(value: Any) -> int:

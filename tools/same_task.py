@@ -15,7 +15,7 @@ from deftly.tools.extract.vocabulary import is_operation_word, primary_action, t
 from deftly.tools.generalize import canonical_json
 from deftly.tools.generalize.commands import command_head
 from deftly.tools.models import Procedure, Step
-from deftly.tools.values import COMMAND_KEYS, PLACEHOLDER
+from deftly.tools.values import COMMAND_KEYS, PLACEHOLDER, QUERY_KEYS, SQL_TABLE_WORDS
 
 
 @dataclass(frozen=True)
@@ -134,7 +134,7 @@ def argument_words(steps: list[Step], with_keys: bool = True) -> set[str]:
 
 
 # The table a query reads is what it counts ("users" / "orders"), even when the user said the word.
-_TABLE = re.compile(r"\b(from|join|into|update|table)\s+([a-z_][a-z0-9_.]*)")
+_TABLE = re.compile(rf"\b({'|'.join(SQL_TABLE_WORDS)})\s+([a-z_][a-z0-9_.]*)")
 
 
 def _instance(word: str, goal: str) -> bool:
@@ -154,15 +154,12 @@ _COMMAND_WORDS = 6  # "pytest -q" is every project's; a six-word command line is
 def _has_command_line(steps: list[Step]) -> bool:
     """A command line, query or script of this task's own: six words or more, or several lines (shortened)."""
     return any(
-        (key.lower() in COMMAND_KEYS or key.lower() in _QUERY_KEYS)
+        (key.lower() in COMMAND_KEYS or QUERY_KEYS.match(key.lower()))
         and isinstance(value, str)
         and (len(value.split()) >= _COMMAND_WORDS or value.endswith(" …"))
         for step in steps
         for key, value in step.arguments.items()
     )
-
-
-_QUERY_KEYS = frozenset({"q", "query", "sql", "statement", "search"})
 
 
 def _shape(value: Any, key: str = "") -> Any:

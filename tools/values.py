@@ -74,6 +74,10 @@ _SHAPES = (
 COMMAND_KEYS = frozenset(
     {"command", "cmd", "commands", "script", "code", "sql", "description", "pattern", "regex", "glob", "shell_command"}
 )
+# Arguments that hold a search or a query: their syntax is the know-how ("from:{email} offsite").
+QUERY_KEYS = re.compile(r"^(?:q|query|sql|statement|search|filter|jql|cql|where|expression|search_query|filter_query)$")
+# The SQL words a table name follows: the table is what a query works on, not a value of it.
+SQL_TABLE_WORDS = ("from", "join", "into", "update", "table")
 NAME_KEYS = re.compile(
     r"(?:^|_)(?:first_?name|last_?name|full_?name|name|username|user_?name|surname|given_?name"
     r"|assignee|owner|reviewer|approver|author|recipient|handle|login)$"

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 
 from deftly.tools.extract.base import Task
 from deftly.tools.extract.segment import is_substantive
-from deftly.tools.extract.titles import mentions_action, request_sentence
+from deftly.tools.extract.titles import CHOSEN, mentions_action, request_sentence
 from deftly.tools.extract.tools_kind import all_words, is_handoff, words
 from deftly.tools.extract.vocabulary import group_of, tool_actions
 from deftly.tools.models import Step
@@ -68,9 +68,6 @@ def _touched_words(calls: Iterable[ToolCall]) -> set[str]:
 def _content_words(texts: Iterable[str]) -> set[str]:
     found = {w for text in texts for w in re.findall(r"[a-z]+", text.lower()) if len(w) >= _MIN_WORD}
     return {w[:-1] if w.endswith("s") and len(w) > _MIN_WORD else w for w in found} - _COMMON
-
-
-CHOSEN = "#"  # joins a tool and the option it chose: "calendar.respond_to_event#accepted"
 
 
 def with_chosen_options(tools: Sequence[str], steps: Iterable[Step]) -> list[str]:

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 
 from deftly.tools.extract.segment import leaf_strings
+from deftly.tools.generalize.provenance import sentence_start
 from deftly.tools.trace import Message, Trace
 
 _WORD = r"(?:[A-Z][a-z]+|[A-Z]'[A-Z][a-z]+)(?:-[A-Z][a-z]+)?"  # Ann, O'Brien, Smith-Jones
@@ -40,7 +41,7 @@ def request_names(trace: Trace) -> set[str]:
     for text in (t.text for t in trace.turns if isinstance(t, Message) and t.role == "user"):
         for match in _CAPITALIZED.finditer(text):
             phrase, start = match.group(1), match.start()
-            if _sentence_start(text, start):  # "Email Tom Baker ...": the first word is capitalized anyway
+            if sentence_start(text, start):  # "Email Tom Baker ...": the first word is capitalized anyway
                 first, _, phrase = phrase.partition(" ")
                 start += len(first) + 1
             parts = phrase.lower().split()
@@ -49,11 +50,6 @@ def request_names(trace: Trace) -> set[str]:
             if _known_by_handle(parts, handles) or (len(parts) >= 2 and _PERSON_CONTEXT.search(text[:start])):
                 found.add(phrase)
     return found
-
-
-def _sentence_start(text: str, position: int) -> bool:
-    before = text[:position].rstrip()
-    return not before or before[-1] in ".!?:\n\"'"
 
 
 def _known_by_handle(parts: list[str], handles: list[list[str]]) -> bool:

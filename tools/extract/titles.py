@@ -146,6 +146,7 @@ _PROBLEM = re.compile(
     re.IGNORECASE,
 )
 _NEGATED = re.compile(r"can't|cannot|won't|doesn't|don't|isn't|aren't|fails?|broke|crashed|stopped", re.IGNORECASE)
+CHOSEN = "#"  # joins a tool and the option a call chose: "calendar.respond_to_event#accepted"
 _POINTING_WORDS = 2
 _MAX_TITLE_WORDS = 14
 _MAX_WHEN_WORDS = 30
@@ -302,7 +303,7 @@ def named_object(title: str, tools: list[str]) -> str | None:
     match = _POINTED_OBJECT.match(title)
     if match is None:
         return title
-    tools = [t for t in tools if "#" not in t]  # an option a call chose names an action, not an object
+    tools = [t for t in tools if CHOSEN not in t]  # an option a call chose names an action, not an object
     doers = [t for t in tools if mentions_action(match.group(1), [t])]
     if not doers:  # a verb no tool's name shares: only a task with one action says what "it" was
         doers = [t for t in tools if not is_handoff(t)][:1] if len(set(tools)) == 1 else []

@@ -94,11 +94,10 @@ def phrasal(text: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-def mentioned_actions(text: str, reads_too: bool = False) -> frozenset[str]:
-    """Which verb groups a request mentions, by the group's first verb (cancel, change, book, ...); the read
-    group ("check", for find/show/get ...) only with ``reads_too``."""
+def mentioned_actions(text: str) -> frozenset[str]:
+    """Which verb groups a request mentions, by the group's first verb (cancel, change, book, ...)."""
     found = {group_of(word) for word in set(re.findall(r"[a-z]+", phrasal(text)))}
-    return frozenset(g for g in found if g is not None and (reads_too or g != READ_GROUP))
+    return frozenset(g for g in found if g is not None and g != READ_GROUP)
 
 
 @lru_cache(maxsize=16384)

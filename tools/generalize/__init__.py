@@ -12,9 +12,9 @@ steps shows ("``{reservation_id}`` from step 2").
 * ``binder`` — ``ValueBinder``, which walks a call's arguments and uses the three above.
 """
 
-from deftly.tools.generalize.binder import ValueBinder
+from deftly.tools.generalize.binder import ValueBinder, snake_name
 from deftly.tools.generalize.bindings import READABLE_KINDS, Binding
 from deftly.tools.generalize.commands import command_head
 from deftly.tools.generalize.values_json import canonical_json
 
-__all__ = ["READABLE_KINDS", "Binding", "ValueBinder", "canonical_json", "command_head"]
+__all__ = ["READABLE_KINDS", "Binding", "ValueBinder", "canonical_json", "command_head", "snake_name"]

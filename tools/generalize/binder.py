@@ -11,14 +11,13 @@ from deftly.tools.generalize.bindings import BindingTable, number_text
 from deftly.tools.generalize.commands import CommandGeneralizer
 from deftly.tools.generalize.provenance import AGENT, REQUEST, ValueSources, written_as_name
 from deftly.tools.models import Parameter
-from deftly.tools.values import COMMAND_KEYS, kind_of
+from deftly.tools.values import COMMAND_KEYS, QUERY_KEYS, kind_of
 
 _GENERIC_KEYS = {"id", "name", "value", "input", "data", "arg", "args", "key", "item"}
 _OPTION_KEYS = re.compile(r"^(?:limit|max\w*|min\w*|top_?k|page|per_page|offset|timeout|retries|depth|n|k|size)$")
 # A name made of three or more joined words (fix-login-redirect, q4_budget_v2) names one thing, unlike an
 # option ("economy", "read-only").
 _SLUG = re.compile(r"[a-z0-9]+(?:[-_/][a-z0-9]+){2,}", re.IGNORECASE)
-_QUERY_KEYS = re.compile(r"^(?:q|query|search|filter|jql|cql|where|expression|search_query|filter_query)$")
 # Search syntax: field operators (from:, label:, is:open), comparisons, boolean operators.
 _QUERY_SYNTAX = re.compile(r"\b[a-z_]+:\S|\s(?:=|!=|~|>=?|<=?)\s|\s(?:AND|OR|NOT)\s")
 _AMOUNT_KEYS = re.compile(r"amount|price|cost|total|fee|balance|quantity|qty|count|number|baggages?|bags?|seats?")
@@ -59,7 +58,7 @@ class ValueBinder:
         return {**{v: n for v, n in values.items() if written_as_name(v, self.request)}, **instance}
 
     def _value(self, tool: str, key: str, value: Any) -> Any:
-        if isinstance(value, str) and _QUERY_KEYS.match(key.lower()) and _QUERY_SYNTAX.search(value):
+        if isinstance(value, str) and QUERY_KEYS.match(key.lower()) and _QUERY_SYNTAX.search(value):
             return self.commands.command(value)  # "from:{email} offsite": the query's syntax is the know-how
         if key.lower() in COMMAND_KEYS:
             if isinstance(value, str):
@@ -119,14 +118,15 @@ class ValueBinder:
 
 
 def _name_for(tool: str, key: str) -> str:
-    base = _snake(key) or "value"
+    base = snake_name(key) or "value"
     if base in _GENERIC_KEYS:
         noun = [w for w in words(tool)[1:] if w not in ("details", "info", "data")]
         base = f"{noun[0]}_{base}" if noun else base
     return base
 
 
-def _snake(key: str) -> str:
+def snake_name(key: str) -> str:
+    """A placeholder name from a key or identifier: ``startTime`` -> start_time, ``due-date`` -> due_date."""
     key = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", key)
     return re.sub(r"[^a-z0-9]+", "_", key.lower()).strip("_")
 

@@ -77,8 +77,10 @@ def written_as_name(value: str, text: str) -> bool:
         return value in text  # "4417 Maple Ridge Drive": a street address, wherever it stands
     if len(value) < 2 or not value[:1].isupper():
         return False
-    for match in re.finditer(rf"(?<![\w{{]){re.escape(value)}(?![\w}}])", text):
-        before = text[: match.start()].rstrip()
-        if before and before[-1] not in ".!?:\n\"'(":
-            return True
-    return False
+    return any(not sentence_start(text, m.start()) for m in whole_word(value, ignore_case=False).finditer(text))
+
+
+def sentence_start(text: str, position: int) -> bool:
+    """Whether ``position`` opens a sentence of ``text``: where any word is capitalized anyway."""
+    before = text[:position].rstrip()
+    return not before or before[-1] in ".!?:\n\"'"
