@@ -19,6 +19,7 @@ from deftly.tools.extract.base import Draft
 from deftly.tools.extract.steps import signature
 from deftly.tools.extract.vocabulary import is_operation_word
 from deftly.tools.generalize import canonical_json, snake_name
+from deftly.tools.generalize.commands import command_head
 from deftly.tools.models import MetadataValue, Parameter, Procedure, Step
 from deftly.tools.values import COMMAND_KEYS, PLACEHOLDER, QUERY_KEYS, SQL_TABLE_WORDS, whole_word
 
@@ -112,17 +113,22 @@ def merge_steps(old: list[Step], new: list[Step]) -> list[Step]:
     whose tool the other run never used becomes optional; a tool both used but in another order keeps
     the known position (no duplicates). The known order wins, and ``old`` is kept if the merge would
     grow past MAX_STEPS."""
-    pairs = _align([s.tool or s.action for s in old], [s.tool or s.action for s in new])
-    old_tools, new_tools = {s.tool for s in old}, {s.tool for s in new}
+    old_keys, new_keys = [_step_key(s) for s in old], [_step_key(s) for s in new]
     merged: list[Step] = []
-    for i, j in pairs:
+    for i, j in _align(old_keys, new_keys):
         if i is not None and j is not None:
             merged.append(_general_step(old[i], new[j]))
         elif i is not None:
-            merged.append(old[i] if old[i].tool in new_tools else old[i].model_copy(update={"optional": True}))
-        elif j is not None and new[j].tool not in old_tools:
+            merged.append(old[i] if old_keys[i] in new_keys else old[i].model_copy(update={"optional": True}))
+        elif j is not None and new_keys[j] not in old_keys:
             merged.append(new[j].model_copy(update={"optional": True}))
     return merged if len(merged) <= MAX_STEPS else old
+
+
+def _step_key(step: Step) -> str:
+    """What a step does, to align two runs on: its tool, and through a shell its program and subcommand
+    (``bash kubectl logs`` and ``bash kubectl rollout`` are two steps, not one ``bash`` twice)."""
+    return " ".join([step.tool or step.action, *command_head(step.arguments)])
 
 
 def _replace_words(text: str, words: dict[str, str]) -> str:
@@ -138,7 +144,7 @@ def varying_words(old: list[Step], new: list[Step]) -> dict[str, str]:
     "Bump fastapi to {version}"): each run's instance, so no title or example should keep it. Word ->
     placeholder name, the one ``_common_form`` gives that place in the merged step."""
     found: dict[str, str] = {}
-    for i, j in _align([s.tool or s.action for s in old], [s.tool or s.action for s in new]):
+    for i, j in _align([_step_key(s) for s in old], [_step_key(s) for s in new]):
         if i is None or j is None:
             continue
         for key, value in old[i].arguments.items():

@@ -13,7 +13,7 @@ from deftly.tools.extract.steps import signature
 from deftly.tools.extract.tools_kind import is_generic, is_handoff, is_read_only
 from deftly.tools.extract.vocabulary import is_operation_word, primary_action, tool_actions
 from deftly.tools.generalize import canonical_json
-from deftly.tools.generalize.commands import command_head
+from deftly.tools.generalize.commands import command_head, is_read_command
 from deftly.tools.models import Procedure, Step
 from deftly.tools.values import COMMAND_KEYS, PLACEHOLDER, QUERY_KEYS, SQL_TABLE_WORDS
 
@@ -108,6 +108,7 @@ def same_options(steps: list[Step], other: list[Step]) -> bool:
 def same_work(steps: list[Step], goal: str, other: list[Step], other_goal: str, overlap: float) -> bool:
     """The same calls in the same order, whose arguments share ``overlap`` of their words (placeholders
     aside): the same commands, queries and options, whoever asked and however."""
+    steps, other = _without_shell_reads(steps), _without_shell_reads(other)
     tools, other_tools = [s.tool for s in steps if s.tool], [s.tool for s in other if s.tool]
     if tools != other_tools or not same_calls(steps, other):
         return False
@@ -115,8 +116,10 @@ def same_work(steps: list[Step], goal: str, other: list[Step], other_goal: str, 
     mine, theirs = argument_words(steps, changes), argument_words(other, changes)
     # A word only one run wrote that its user had said ("numpy", "Germany", "billing") is that run's instance;
     # an operation ("delete", "stop", "-X", "force") is what the run did, even when its user said it.
-    differing = {w for w in mine - theirs if not _instance(w.split(":")[-1], goal)}
-    differing |= {w for w in theirs - mine if not _instance(w.split(":")[-1], other_goal)}
+    # An option one run chose where the other's user gave it ("priority": "High" / "{priority}") is the same call.
+    chosen = _chosen_where_asked(steps, other) | _chosen_where_asked(other, steps) | _where_one_varies(steps, other)
+    differing = {w for w in mine - theirs if not _instance(w.split(":")[-1], goal) and w not in chosen}
+    differing |= {w for w in theirs - mine if not _instance(w.split(":")[-1], other_goal) and w not in chosen}
     shared = len(mine & theirs)
     return shared > 0 and shared >= overlap * (shared + len(differing))
 
@@ -145,7 +148,18 @@ _WORD = re.compile(r"[a-z_][a-z_]+")
 
 
 def _shaped_calls(steps: list[Step]) -> list[Step]:
-    return [s for s in steps if s.tool and not is_read_only(s.tool)] or [s for s in steps if s.tool]
+    return [s for s in steps if s.tool and not _looks(s)] or [s for s in steps if s.tool]
+
+
+def _looks(step: Step) -> bool:
+    """A lookup: a read-only tool, or a shell command that only looks (``kubectl logs``, ``git status``)."""
+    tool = step.tool or ""
+    return is_read_only(tool) or (is_generic(tool) and is_read_command(step.arguments))
+
+
+def _without_shell_reads(steps: list[Step]) -> list[Step]:
+    """One run of a task looks at the logs before the restart and another does not: the same work."""
+    return [s for s in steps if not (s.tool and is_generic(s.tool) and is_read_command(s.arguments))]
 
 
 _COMMAND_WORDS = 6  # "pytest -q" is every project's; a six-word command line is this task's
@@ -186,6 +200,41 @@ def _fixed_values(steps: list[Step]) -> dict[str, set[str]]:
 
 
 _OPTION = re.compile(r"[A-Za-z][A-Za-z_-]*(?: [A-Za-z_-]+)?")  # "Bug", "writer", "in progress"; not "numpy==2.1"
+
+
+def _chosen_where_asked(steps: list[Step], other: list[Step]) -> set[str]:
+    """The words (tagged like ``argument_words``) of ``steps``' fixed options at the arguments where ``other``
+    has a placeholder: what one run chose and the other's user said."""
+    asked = {path for step in _shaped_calls(other) for path, value in _leaves(step.arguments, step.tool or "")
+             if isinstance(value, str) and PLACEHOLDER.fullmatch(value)}  # fmt: skip
+    return {
+        f"{step.tool}:{word}"
+        for step in _shaped_calls(steps)
+        for path, value in _leaves(step.arguments, step.tool or "")
+        if path in asked and isinstance(value, str) and _OPTION.fullmatch(value)
+        for word in _WORD.findall(value.lower())
+    }
+
+
+def _where_one_varies(steps: list[Step], other: list[Step]) -> set[str]:
+    """The words (tagged like ``argument_words``) one run wrote where the other's same command line has a
+    placeholder (``deployment/search`` / ``deployment/{app}``): a value, even when it reads like a verb."""
+    found: set[str] = set()
+    for mine, theirs in zip(steps, other, strict=False):
+        for key, value in mine.arguments.items():
+            other_value = theirs.arguments.get(key)
+            if not isinstance(value, str) or not isinstance(other_value, str):
+                continue
+            a, b = _PARTS.split(value), _PARTS.split(other_value)
+            if len(a) != len(b) or a[0::2] != b[0::2]:
+                continue
+            for x, y in zip(a[1::2], b[1::2], strict=True):
+                if PLACEHOLDER.fullmatch(x) or PLACEHOLDER.fullmatch(y):
+                    found.update(f"{mine.tool}:{word}" for word in _WORD.findall(f"{x} {y}".lower()))
+    return found
+
+
+_PARTS = re.compile(r"(\{\w+\}|\w+)")  # placeholders and words, between the text that stays
 
 
 def _leaves(value: Any, path: str) -> list[tuple[str, Any]]:

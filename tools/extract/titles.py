@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable, Mapping
 
 from deftly.tools.extract.gerunds import imperative
+from deftly.tools.extract.problems import CLAUSE_BREAK, is_problem, lower_first, problem_request
 from deftly.tools.extract.tools_kind import all_words, is_handoff, object_phrase, words
 from deftly.tools.extract.vocabulary import (
     ASKS_TO,
@@ -85,11 +86,6 @@ _DANGLING = {
 }  # fmt: skip
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 _GREETING = re.compile(r"^\W*(?:hi|hello|hey|good (?:morning|afternoon|evening))\b[\s,!.]*(?:there[\s,!.]*)?", re.I)
-_CLAUSE_BREAK = re.compile(
-    r"\s+(?:because|since|as|so that|so|but|though|although|which|who|if|when|while)\s+"
-    r"|[;(]|,(?!\d)|:(?=\s|$)|\s+-\s+",  # not the comma of 1,000, the colon of 10:00 or of tests/a.py::test_b
-    re.I,
-)
 _DASH = re.compile(r"\s*[\u2013\u2014]\s*")
 _TRAILING = re.compile(r"(?:\s+(?:please|for me|thanks?|thank you|asap|now|today))*[\s.!?]*$", re.IGNORECASE)
 _LEADING = re.compile(
@@ -135,17 +131,6 @@ _QUESTION = re.compile(
     r"^\W*(?:how (?:many|much|long|often|old|big)|what|what's|which|who|whose|when|where|why)\b",
     re.IGNORECASE,
 )
-_FIX_IT = re.compile(
-    r"\b(fix|repair|debug|resolve|solve|troubleshoot|investigate|sort out|look into)\s+(?:it|them|this|that|the"
-    r" (?:issue|problem|error|failure|bug))\b",
-    re.IGNORECASE,
-)
-_PROBLEM = re.compile(
-    r"^(?P<subject>(?:\S+\s+){0,7}?\S+)\s+(?P<verb>is|are|was|were|keeps?|kept|has been|have been|started|seems to be"
-    r"|can't|cannot|won't|doesn't|don't|isn't|aren't|fails?|broke|crashed|stopped)\s+(?P<state>.+)$",
-    re.IGNORECASE,
-)
-_NEGATED = re.compile(r"can't|cannot|won't|doesn't|don't|isn't|aren't|fails?|broke|crashed|stopped", re.IGNORECASE)
 CHOSEN = "#"  # joins a tool and the option a call chose: "calendar.respond_to_event#accepted"
 _POINTING_WORDS = 2
 _MAX_TITLE_WORDS = 14
@@ -165,17 +150,18 @@ def request_sentence(request: str) -> str | None:
         if match:
             candidates.append(_clean(sentence[match.end() :]))
         elif _QUESTION.match(sentence) and sentence.endswith("?"):
-            candidates.append(_clean("find out " + _lower_first(sentence)))  # a question asks to find something out
+            candidates.append(_clean("find out " + lower_first(sentence)))  # a question asks to find something out
         elif not _NOT_IMPERATIVE.match(sentence):
             candidates.append(_clean(sentence))
     usable = [c for c in candidates if len(c.split()) >= 2 and not is_vague(c) and not _NOT_IMPERATIVE.match(c)]
-    problem = _problem_to_fix(text)
+    problem = problem_request(text)
+    problem = _clean(problem) if problem else None
     if problem:  # "tests are failing, fix them": the description is not the request
-        usable = [c for c in usable if not _PROBLEM.match(c)]
-    elif all(_PROBLEM.match(c) for c in usable):
+        usable = [c for c in usable if not is_problem(c)]
+    elif all(is_problem(c) for c in usable):
         # "Disk on web-3 is almost full, clean up old logs please": the request follows the description
         usable = [*_later_clauses(text), *usable]
-    usable = [c for c in usable if not _PROBLEM.match(c)] or usable  # "X keeps timing out. File a bug for it."
+    usable = [c for c in usable if not is_problem(c)] or usable  # "X keeps timing out. File a bug for it."
     acting = [c for c in usable if mentioned_actions(c)]
     best = acting or usable or ([problem] if problem else [])
     return best[0] if best else None
@@ -185,25 +171,13 @@ def _later_clauses(text: str) -> list[str]:
     """Imperative clauses after a sentence's first: "…, clean up old logs please" -> "clean up old logs"."""
     found = []
     for sentence in _sentences(text):
-        for clause in _CLAUSE_BREAK.split(sentence)[1:]:
+        for clause in CLAUSE_BREAK.split(sentence)[1:]:
             clause = re.sub(r"^\s*(?:and|so|then)\s+", "", clause or "", flags=re.I)
             candidate = _clean(clause)
             asks = len(candidate.split()) >= 2 and not is_vague(candidate) and not _NOT_IMPERATIVE.match(candidate)
-            if asks and not _PROBLEM.match(candidate):
+            if asks and not is_problem(candidate):
                 found.append(candidate)
     return found
-
-
-def _problem_to_fix(text: str) -> str | None:
-    """ "The nightly build keeps failing since Monday, can you fix it?" -> "fix the nightly build failing since
-    Monday": the problem the user describes, when the request itself only says "fix it"."""
-    asked = _FIX_IT.search(text)
-    problem = _PROBLEM.match(_CLAUSE_BREAK.split(text, maxsplit=1)[0].strip())
-    if asked is None or problem is None:
-        return None
-    state = problem.group("state")
-    joined = f"that {problem.group('verb')} {state}" if _NEGATED.match(problem.group("verb")) else state
-    return _clean(f"{asked.group(1).lower()} {_lower_first(problem.group('subject'))} {joined}")
 
 
 def _sentences(text: str) -> list[str]:
@@ -220,14 +194,25 @@ def _clean(text: str) -> str:
     text = _LEADING.sub("", text.strip())
     text = _HELP_WITH.sub("", text)
     text = imperative(text)
-    text = _CLAUSE_BREAK.split(text, maxsplit=1)[0]
+    text = CLAUSE_BREAK.split(text, maxsplit=1)[0]
     text = _OWNER_CLAUSE.sub("", text)
     text = _TRAILING.sub("", text)
     for pattern, replacement in _PRONOUNS:
         text = pattern.sub(replacement, text)
-    if len(text.split()) > _MAX_TITLE_WORDS:  # too long for a title: an aside after a dash goes first
+    return _shortened(text)
+
+
+def _shortened(text: str) -> str:
+    """At most ``_MAX_TITLE_WORDS`` words, cut where a phrase ends: an aside after a dash goes first, then the
+    last "and ..." that does not fit ("... about the auth timeouts and give it to {assignee}" loses the hand-over,
+    not "to {assignee}")."""
+    if len(text.split()) > _MAX_TITLE_WORDS:
         text = _DASH.split(text, maxsplit=1)[0]
-    return _whole_phrase(" ".join(text.split()[:_MAX_TITLE_WORDS]))
+    words_ = text.split()
+    if len(words_) > _MAX_TITLE_WORDS:
+        joins = [n for n, word in enumerate(words_[: _MAX_TITLE_WORDS + 1]) if word.lower() in {"and", "then"}]
+        words_ = words_[: joins[-1]] if joins and joins[-1] >= 3 else words_[:_MAX_TITLE_WORDS]
+    return _whole_phrase(" ".join(words_))
 
 
 def is_small_talk(text: str) -> bool:
@@ -290,7 +275,7 @@ def title_from(
     if action_tools and not mentions_action(title, action_tools):
         if not all(is_handoff(tool) for tool in action_tools):
             return fallback
-        title = f"hand off a request to {_lower_first(title)}"  # what was asked, and what was done with it
+        title = f"hand off a request to {lower_first(title)}"  # what was asked, and what was done with it
     named = named_object(title, action_tools)
     if named is None:
         return fallback
@@ -317,7 +302,7 @@ def request_title(request: str, values: Mapping[str, str], names: Iterable[str])
     sentences = _sentences(text)
     if not sentences:
         return None
-    first = _CLAUSE_BREAK.split(sentences[0].strip(), maxsplit=1)[0].rstrip(".!?:")
+    first = CLAUSE_BREAK.split(sentences[0].strip(), maxsplit=1)[0].rstrip(".!?:")
     first = _whole_phrase(" ".join(first.split()[:_MAX_TITLE_WORDS]))
     if len(first.split()) < 2 or is_small_talk(first) or is_vague(first) or _NOT_IMPERATIVE.match(first):
         return None
@@ -329,17 +314,9 @@ def when_to_use(request: str, values: Mapping[str, str], names: Iterable[str]) -
     """One line saying when to use the procedure, in the user's own (generalized) words."""
     sentence = request_sentence(request)
     if sentence and len(sentence.split()) >= 2 and not is_vague(sentence):
-        return f"{ASKS_TO}{_lower_first(generalize_words(sentence, values, names))}."
+        return f"{ASKS_TO}{lower_first(generalize_words(sentence, values, names))}."
     text = " ".join(_GREETING.sub("", request.strip()).split()[:_MAX_WHEN_WORDS])
     return f'The user says: "{generalize_words(text, values, names)}"'
-
-
-def _lower_first(text: str) -> str:
-    """ "Release version 2" -> "release version 2"; "GitHub", "API" and "I" keep their capitals."""
-    first = text.split(" ", 1)[0]
-    if len(first) > 1 and first[0].isupper() and first[1:].islower():
-        return text[0].lower() + text[1:]
-    return text
 
 
 def action_title(text: str, tools: list[str]) -> bool:

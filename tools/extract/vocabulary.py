@@ -50,29 +50,49 @@ def is_operation_word(word: str) -> bool:
 def primary_action(text: str, reads_too: bool = False) -> str | None:
     """The verb group of the first action a request asks for, read where a request puts its verb (a sentence's
     first word, or after "please", "can you", "to", "and"): "show me the sessions that are not revoked" asks
-    to show, "plot new users starting May 1" asks for no action of a group. The read group only with
-    ``reads_too``."""
-    for sentence in re.split(r"[.!?\n]+", phrasal(text)):
+    to show, "plot new users starting May 1" asks for no action of a group. A change outranks a read ("check
+    why auth is down and bounce it" asks to restart: the look comes first because it always does); the read
+    group only with ``reads_too``, and only when nothing else is asked."""
+    groups = _asked_groups(phrasal(text))
+    changes = [group for group in groups if group != READ_GROUP]
+    if changes:
+        return changes[0]
+    return READ_GROUP if reads_too and READ_GROUP in groups else None
+
+
+def _asked_groups(text: str) -> list[str]:
+    found: list[str] = []
+    for sentence in re.split(r"[.!?\n]+", text):
         tokens = re.findall(r"[a-z]+", sentence)
         for index, word in enumerate(tokens):
             if index and tokens[index - 1] not in _BEFORE_A_VERB:
                 continue
-            group: str | None = group_of(word)
-            if group is not None and (reads_too or group != READ_GROUP):
-                return group
-    return None
+            group = group_of(word)
+            if group is not None:
+                found.append(group)
+    return found
 
 
 _BEFORE_A_VERB = frozenset({"please", "kindly", "you", "to", "and", "then", "also", "pls", "just"})
 
 
 def same_word(a: str, b: str) -> bool:
-    """Equal, or one is the other plus a short inflection (change/changes/changing, cancel/cancelled)."""
+    """Equal, or one is the other inflected (change/changes/changing, cancel/cancelled, book/bookings); not
+    another word that starts like it (check/checkout, post/poster, set/setup)."""
     if a == b:
         return True
     short, long = sorted((a, b), key=len)
     stem = short[:-1] if short.endswith("e") else short
-    return len(short) >= 4 and long.startswith(stem) and len(long) - len(stem) <= 4 and len(long) - len(short) <= 3
+    if len(short) < 4 or not long.startswith(stem):
+        return False
+    rest = long[len(stem) :]
+    if rest[:1] == stem[-1:] and rest[1:] in _DOUBLING:
+        rest = rest[1:]  # cancelled, stopped, planning
+    return rest in _INFLECTIONS
+
+
+_INFLECTIONS = frozenset({"s", "es", "e", "d", "ed", "ing", "ings", "ion", "ions", "al", "ment", "ments"})
+_DOUBLING = frozenset({"ed", "ing"})
 
 
 def overlap(left: set[str], right: set[str]) -> bool:

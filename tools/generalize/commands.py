@@ -123,6 +123,32 @@ def command_head(arguments: dict[str, Any]) -> tuple[str, ...]:
     return ()
 
 
+def is_read_command(arguments: dict[str, Any]) -> bool:
+    """A command line that only looks (``kubectl -n prod logs …``, ``git log --oneline | head``, ``cat a.txt``):
+    the exploring one run of a task does and another skips. Chained, redirected or substituted commands do
+    more than look."""
+    command = next((v for k, v in arguments.items() if k.lower() in _COMMAND_LINE_KEYS and isinstance(v, str)), "")
+    if not command.strip() or _DOES_MORE.search(command):
+        return False
+    first, *filters = command.split("|")
+    head = command_head({"command": first})
+    looks = bool(head) and (head[0] in _LOOKING_PROGRAMS or (len(head) > 1 and head[1] in _LOOKING_SUBCOMMANDS))
+    return looks and all(command_head({"command": f})[:1] in _FILTERS for f in filters)
+
+
+_COMMAND_LINE_KEYS = COMMAND_KEYS - {"description", "pattern", "regex", "glob"}
+_DOES_MORE = re.compile(r";|&&|\|\||>|`|\$\(|\s-(?:delete|exec|i)\b|\s--(?:fix|write|in-place)\b")
+_LOOKING_PROGRAMS = frozenset(
+    {"cat", "head", "tail", "less", "ls", "grep", "rg", "wc", "stat", "df", "du", "ps", "pwd", "which", "tree", "jq"}
+)
+_LOOKING_SUBCOMMANDS = frozenset(
+    {"get", "logs", "log", "describe", "status", "show", "list", "ls", "diff", "view", "inspect", "top", "blame"}
+)
+_FILTERS = frozenset(
+    (program,) for program in ("grep", "rg", "head", "tail", "sort", "uniq", "wc", "jq", "less", "cut")
+)
+
+
 def _first_word(arguments: list[str]) -> str | None:
     """The subcommand after global options: ``kubectl -n prod get pods`` -> get, ``git -C repo log`` -> log."""
     index = 0

@@ -1,0 +1,71 @@
+"""A problem the user describes before asking ("The billing service is crash looping in prod, restart it"):
+what the request's "it" stands for, when the request itself says no more."""
+
+from __future__ import annotations
+
+import re
+
+from deftly.tools.extract.vocabulary import READ_GROUP, group_of
+
+CLAUSE_BREAK = re.compile(
+    r"\s+(?:because|since|as|so that|so|but|though|although|which|who|if|when|while)\s+"
+    r"|[;(]|,(?!\d)|:(?=\s|$)|\s+-\s+",  # not the comma of 1,000, the colon of 10:00 or of tests/a.py::test_b
+    re.I,
+)
+_FIX_IT = re.compile(
+    r"\b(fix|repair|debug|resolve|solve|troubleshoot|investigate|sort out|look into)\s+(?:it|them|this|that|the"
+    r" (?:issue|problem|error|failure|bug))\b",
+    re.IGNORECASE,
+)
+# Any other action done to "it": "restart it", "bounce them", "roll it back".
+_ACT_ON_IT = re.compile(r"\b([a-z]+)\s+(?:it|them)\b", re.IGNORECASE)
+_PROBLEM = re.compile(
+    r"^(?P<subject>(?:\S+\s+){0,7}?\S+)\s+(?P<verb>is|are|was|were|keeps?|kept|has been|have been|started|seems to be"
+    r"|can't|cannot|won't|doesn't|don't|isn't|aren't|fails?|broke|crashed|stopped)\s+(?P<state>.+)$",
+    re.IGNORECASE,
+)
+_NEGATED = re.compile(r"can't|cannot|won't|doesn't|don't|isn't|aren't|fails?|broke|crashed|stopped", re.IGNORECASE)
+
+
+def is_problem(clause: str) -> bool:
+    """ "the nightly build keeps failing", "auth is down": a description, not a request."""
+    return bool(_PROBLEM.match(clause))
+
+
+def problem_request(text: str) -> str | None:
+    """The request spelled out with the problem the user describes first, when it only says "it":
+    "The nightly build keeps failing since Monday, can you fix it?" -> "fix the nightly build failing since
+    Monday"; "The billing service is crash looping in prod, restart it." -> "restart the billing service"."""
+    problem = _PROBLEM.match(CLAUSE_BREAK.split(text, maxsplit=1)[0].strip())
+    if problem is None or not _names_a_thing(problem.group("subject")):
+        return None
+    subject = lower_first(problem.group("subject"))
+    fixing = _FIX_IT.search(text)
+    if fixing is not None:
+        state, verb = problem.group("state"), problem.group("verb")
+        joined = f"that {verb} {state}" if _NEGATED.match(verb) else state
+        return f"{fixing.group(1).lower()} {subject} {joined}"
+    acting = next((m for m in _ACT_ON_IT.finditer(text) if _acts(m.group(1))), None)
+    return f"{acting.group(1).lower()} {subject}" if acting else None
+
+
+def _names_a_thing(subject: str) -> bool:
+    """ "The billing service", "checkout requests": not "Check why auth" (a request with its question)."""
+    found = re.findall(r"[a-z']+", subject.lower())
+    return bool(found) and group_of(found[0]) is None and not set(found) & _QUESTION_WORDS
+
+
+_QUESTION_WORDS = frozenset({"why", "what", "how", "who", "when", "where", "which", "whether", "if"})
+
+
+def _acts(verb: str) -> bool:
+    group = group_of(verb.lower())
+    return group is not None and group != READ_GROUP
+
+
+def lower_first(text: str) -> str:
+    """ "Release version 2" -> "release version 2"; "GitHub", "API" and "I" keep their capitals."""
+    first = text.split(" ", 1)[0]
+    if len(first) > 1 and first[0].isupper() and first[1:].islower():
+        return text[0].lower() + text[1:]
+    return text
