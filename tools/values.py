@@ -16,6 +16,8 @@ RELATIVE_PATH = re.compile(
     r"(?<![\w./{+-])(?!(?:application|text|image|audio|video|multipart|font|model|message)/)"
     r"[\w\-]+(?:/[\w.\-]+)*/[\w\-]+(?:\.[a-z][a-z0-9]{0,4})+(?![\w/}+\-]|\.\w)"
 )
+# A test's node id: its file and its name (``tests/test_api.py::test_login[admin]``), one value.
+TEST_ID = re.compile(RELATIVE_PATH.pattern + r"(?:::[\w\-.\[\]]+)+")
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 """A ``{placeholder}`` and its name. deftly writes snake_case names; a hand-written skill may say ``{RepoName}``."""
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\b")

@@ -141,7 +141,7 @@ def test_an_ip_address_is_an_address_and_a_time_stays_a_time() -> None:
     assert "{time}" in booked.title and "09" not in booked.title and "Ana" not in booked.title
 
 
-def test_a_test_id_with_double_colons_stays_whole_in_the_title() -> None:
+def test_a_test_id_with_double_colons_is_one_value_and_the_title_stays_whole() -> None:
     trace = trace_of(
         user("The test tests/test_invoice.py::test_rounding broke after yesterday's merge, fix it please"),
         call("bash", {"command": "pytest tests/test_invoice.py::test_rounding -q"}, "1 failed"),
@@ -152,8 +152,8 @@ def test_a_test_id_with_double_colons_stays_whole_in_the_title() -> None:
 
     (draft,) = EXTRACT(trace).drafts
 
-    assert draft.title.startswith("Fix the test")
-    assert "::test_rounding" in draft.title
+    assert draft.title == "Fix the test {test_id} that broke after yesterday's merge"  # not cut at "::"
+    assert draft.steps[0].arguments["command"] == "pytest {test_id} -q"
 
 
 def merge_session(fallback: str) -> Any:

@@ -17,7 +17,7 @@ from deftly.tools.extract.vocabulary import (
     overlap,
     phrasal,
 )
-from deftly.tools.values import PLACEHOLDER, TIME, redact_patterns, replace_values
+from deftly.tools.values import PLACEHOLDER, TEST_ID, TIME, redact_patterns, replace_values
 
 _MARKER = re.compile(
     r"\b(?:i(?:'d| would) (?:\w+ )?(?:like|love|want)(?: you)?(?: to)?|i (?:\w+ )?(?:want|need|wish|have)(?: you)? to"
@@ -248,6 +248,7 @@ def _whole_phrase(text: str) -> str:
 
 def generalize_words(text: str, values: Mapping[str, str], names: Iterable[str]) -> str:
     text = _ROUTE.sub("from {origin} to {destination}", text)
+    text = TEST_ID.sub("{test_id}", text)  # before the paths: the file alone would leave "::test_login"
     named = dict(names) if isinstance(names, Mapping) else dict.fromkeys(names, "name")
     text = TIME.sub("{time}", text)  # before values: "09:30" is a time, not "09:" and a bound 30 minutes
     people = {value: kind for value, kind in named.items() if kind == "name"}
