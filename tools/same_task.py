@@ -11,7 +11,7 @@ from deftly.tools.extract.base import Draft
 from deftly.tools.extract.segment import leaf_strings
 from deftly.tools.extract.steps import signature
 from deftly.tools.extract.tools_kind import is_generic, is_handoff, is_read_only
-from deftly.tools.extract.vocabulary import is_operation_word, primary_action, tool_actions
+from deftly.tools.extract.vocabulary import is_operation_word, primary_action, same_word, tool_actions
 from deftly.tools.generalize import canonical_json
 from deftly.tools.generalize.commands import command_head, is_read_command
 from deftly.tools.models import Procedure, Step
@@ -55,7 +55,7 @@ class MergePolicy:
     def same_task(self, draft: Draft, procedure: Procedure, similarity: float) -> bool:
         if side_effects(draft.steps) != side_effects(procedure.steps):
             return False
-        if not same_options(draft.steps, procedure.steps):
+        if not same_options(draft.steps, procedure.steps, (draft.goal, procedure.goal)):
             return False  # "status": "Done" against "In Progress": another outcome, however alike the words
         effects = side_effects(draft.steps)
         if not _same_action(draft.goal, procedure.goal, effects):
@@ -76,13 +76,13 @@ class MergePolicy:
             return (
                 similarity >= self.same_lookups_similarity
                 and _has_command_line(draft.steps)
-                and same_calls(draft.steps, procedure.steps)
+                and same_calls(draft.steps, procedure.steps, (draft.goal, procedure.goal))
             )
         same_steps = signature(draft.steps) in procedure.signatures
         if similarity >= (self.same_steps_similarity if same_steps else self.same_goal_similarity):
             return True
         return similarity >= (self.same_calls_similarity if telling else self.same_lookups_similarity) and same_calls(
-            draft.steps, procedure.steps
+            draft.steps, procedure.steps, (draft.goal, procedure.goal)
         )
 
 
@@ -93,16 +93,49 @@ def call_shapes(steps: list[Step]) -> frozenset[str]:
     return frozenset(f"{s.tool} {canonical_json(_shape(s.arguments))}" for s in _shaped_calls(steps))
 
 
-def same_calls(steps: list[Step], other: list[Step]) -> bool:
-    """The same calls (``call_shapes``) with no fixed value of one run contradicting the other's: "type": "Bug"
-    and "type": "{type}" are the same call (one user said "bug"), "status": "Done" and "status": "Open" not."""
-    return call_shapes(steps) == call_shapes(other) and same_options(steps, other)
+def same_calls(steps: list[Step], other: list[Step], goals: tuple[str, str] | None = None) -> bool:
+    """The same calls with no fixed value of one run contradicting the other's: "type": "Bug" and "type":
+    "{type}" are the same call (one user said "bug"), "status": "Done" and "status": "Open" not. The same calls
+    are the same tools (a command line by its program and subcommand) with mostly the same arguments: one
+    agent adds a "notes" or a "title" another leaves out, but "adjustment" and "set_quantity" are two things."""
+    mine, theirs = _argument_names(steps), _argument_names(other)
+    if mine.keys() != theirs.keys():
+        return False
+    return all(_alike(mine[call], theirs[call]) for call in mine) and same_options(steps, other, goals)
 
 
-def same_options(steps: list[Step], other: list[Step]) -> bool:
-    """No fixed value of one run's calls contradicts the other's at the same argument."""
+_SAME_ARGUMENTS = 0.6  # shared / all argument names of a call
+
+
+def _alike(names: set[str], other: set[str]) -> bool:
+    union = names | other
+    return not union or len(names & other) >= _SAME_ARGUMENTS * len(union)
+
+
+def _argument_names(steps: list[Step]) -> dict[str, set[str]]:
+    """Each call that changes something (``_shaped_calls``) by tool and command head -> its argument names."""
+    found: dict[str, set[str]] = {}
+    for step in _shaped_calls(steps):
+        call = " ".join([step.tool or "", *command_head(step.arguments)])
+        found.setdefault(call, set()).update(str(key) for key in step.arguments)
+    return found
+
+
+def same_options(steps: list[Step], other: list[Step], goals: tuple[str, str] | None = None) -> bool:
+    """No fixed value of one run's calls contradicts the other's at the same argument, where it counts: given
+    the runs' requests (``goals``), only a value they ask for ("close issue #311": "closed"; "mark it won":
+    "closed_won"), not one each agent picked from what it read ("source": "trade_show" / "referral")."""
     mine, theirs = _fixed_values(steps), _fixed_values(other)
-    return all(mine[key] & theirs[key] for key in mine.keys() & theirs.keys())
+    asked = " ".join(goals) if goals is not None else None
+    for key in mine.keys() & theirs.keys():
+        if not mine[key] & theirs[key] and (asked is None or _mentions(asked, mine[key] | theirs[key])):
+            return False
+    return True
+
+
+def _mentions(text: str, values: set[str]) -> bool:
+    said = set(_WORD.findall(text.lower()))
+    return any(same_word(part, word) for value in values for part in re.findall(r"[a-z]{3,}", value) for word in said)
 
 
 def same_work(steps: list[Step], goal: str, other: list[Step], other_goal: str, overlap: float) -> bool:
@@ -110,7 +143,7 @@ def same_work(steps: list[Step], goal: str, other: list[Step], other_goal: str, 
     aside): the same commands, queries and options, whoever asked and however."""
     steps, other = _without_shell_reads(steps), _without_shell_reads(other)
     tools, other_tools = [s.tool for s in steps if s.tool], [s.tool for s in other if s.tool]
-    if tools != other_tools or not same_calls(steps, other):
+    if tools != other_tools or not same_calls(steps, other, (goal, other_goal)):
         return False
     changes = any(s.tool and not is_read_only(s.tool) and not is_handoff(s.tool) for s in steps)
     mine, theirs = argument_words(steps, changes), argument_words(other, changes)
@@ -194,11 +227,16 @@ def _fixed_values(steps: list[Step]) -> dict[str, set[str]]:
     found: dict[str, set[str]] = {}
     for step in _shaped_calls(steps):
         for path, value in _leaves(step.arguments, step.tool or ""):
-            if isinstance(value, str) and _OPTION.fullmatch(value):
+            if isinstance(value, str) and _OPTION.fullmatch(value) and not _FREE_TEXT.search(path.lower()):
                 found.setdefault(path, set()).add(value.lower())
     return found
 
 
+# Arguments that hold words an agent makes up ("label": "before-upgrade"), not an option it picks.
+_FREE_TEXT = re.compile(
+    r"\.(?:label|name|title|description|summary|notes?|comments?|reason|message|subject|body|text|content|tags?)"
+    r"(?:\[\])*$"
+)
 _OPTION = re.compile(r"[A-Za-z][A-Za-z_-]*(?: [A-Za-z_-]+)?")  # "Bug", "writer", "in progress"; not "numpy==2.1"
 
 

@@ -133,3 +133,64 @@ def test_commands_that_only_look_are_told_from_commands_that_act() -> None:
 
     assert all(is_read_command({"command": c}) for c in looking)
     assert not any(is_read_command({"command": c}) for c in acting)
+
+
+def lead_session(request: str, person: tuple[str, str], company: str, source: str, extra: dict[str, str]) -> Any:
+    first, last = person
+    email = f"{first.lower()}.{last.lower()}@{company.split()[0].lower()}.com"
+    return chat(
+        user(request.format(name=f"{first} {last}", company=company, email=email)),
+        call("crm.search_contacts", {"query": email}, {"contacts": []}),
+        call(
+            "crm.create_lead",
+            {"first_name": first, "last_name": last, "email": email, "company": company, "source": source, **extra},
+            {"lead_id": "L-20931"},
+        ),
+        assistant(f"Created lead L-20931 for {first} {last} at {company}."),
+    )
+
+
+def test_leads_created_with_other_optional_fields_and_sources_the_agent_picked_are_one_task(
+    store: Any, embedder: Any
+) -> None:
+    """One agent adds "notes", another a "title"; each picks the lead's source from what the user said."""
+    runs = [
+        ("New lead please: {name} from {company}, {email}. Met them at Web Summit.", ("Ines", "Okafor"),
+         "Lumen Wines", "trade_show", {"notes": "Met at Web Summit"}),
+        ("Log a lead for {company}: contact {name}, {email}.", ("Tomas", "Berg"), "Pinecrest Cycles", "referral",
+         {"title": "Controller"}),
+        ("Could you put {name} ({company}) into the CRM as a lead? Reach them at {email}.", ("Aiko", "Mori"),
+         "Harbor Labs", "website", {}),
+    ]  # fmt: skip
+    for n, (request, person, company, source, extra) in enumerate(runs):
+        record_and_learn(store, embedder, lead_session(request, person, company, source, extra), f"lead-{n}")
+
+    (procedure,) = store.list_procedures(10)
+    assert len(procedure.sources) == 3
+
+
+def time_off_session(request: str, person: str, decision: str) -> Any:
+    return chat(
+        user(request.format(name=person)),
+        call("hr.search_employees", {"query": person}, {"employees": [{"id": "E-4410", "name": person}]}),
+        call(
+            "hr.list_time_off_requests", {"employee_id": "E-4410", "status": "pending"}, {"requests": [{"id": "TO-88"}]}
+        ),
+        call("hr.decide_time_off", {"request_id": "TO-88", "decision": decision}, {"ok": True}),
+        assistant(f"Done: {person}'s request TO-88 is {decision}d."),
+    )
+
+
+def test_a_decision_the_user_named_stays_the_step_and_the_other_decision_is_another_task(
+    store: Any, embedder: Any
+) -> None:
+    runs = [
+        ("Please approve {name}'s time off request for next week.", "Sven Olsen", "approve"),
+        ("{name} asked for Friday off, approve it please", "Maya Chen", "approve"),
+        ("Please reject {name}'s time off request for next week.", "Lars Holm", "reject"),
+    ]
+    for n, (request, person, decision) in enumerate(runs):
+        record_and_learn(store, embedder, time_off_session(request, person, decision), f"pto-{n}")
+
+    decisions = {p.steps[-1].arguments.get("decision"): len(p.sources) for p in store.list_procedures(10)}
+    assert decisions == {"approve": 2, "reject": 1}  # not "{decision}": what was asked is the task

@@ -36,14 +36,18 @@ _OPERATION_WORDS = frozenset(
         "revoke", "push", "pull", "merge", "rebase", "reset", "revert", "force", "apply", "destroy", "scale",
         "rollback", "rollout", "approve", "reject", "accept", "decline", "archive", "unarchive", "lock", "unlock",
         "block", "unblock", "rm", "mv", "cp", "chmod", "chown", "mkdir", "rmdir", "describe", "show", "list",
+        "close", "reopen", "resolve", "submit", "withdraw", "publish", "unpublish", "activate", "deactivate",
     }
 )  # fmt: skip
 
 
+@lru_cache(maxsize=8192)
 def is_operation_word(word: str) -> bool:
     """A word naming what is done (a verb of a group, an HTTP or SQL verb, a flag letter), not what to."""
     lowered = word.lower()
-    return len(lowered) <= 2 or lowered in _OPERATION_WORDS or group_of(lowered) is not None
+    if len(lowered) <= 2 or lowered in _OPERATION_WORDS or group_of(lowered) is not None:
+        return True
+    return any(same_word(lowered, operation) for operation in _OPERATION_WORDS if len(operation) >= 4)
 
 
 @lru_cache(maxsize=4096)

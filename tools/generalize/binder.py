@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from deftly.tools.extract.tools_kind import words
+from deftly.tools.extract.vocabulary import is_operation_word
 from deftly.tools.generalize.bindings import BindingTable, number_text
 from deftly.tools.generalize.commands import CommandGeneralizer
 from deftly.tools.generalize.provenance import AGENT, REQUEST, ValueSources, written_as_name
@@ -110,8 +111,8 @@ class ValueBinder:
         kind = kind_of(text, key)
         source = self.sources.source_of(text)
         if kind is None:
-            if source != REQUEST or len(text) < 3:
-                return value
+            if source != REQUEST or len(text) < 3 or is_operation_word(text):
+                return value  # "decision": "approve" is what was done, even when the user said "approve"
             # A proper name the user wrote ("Springfield") is free text: its example must not show it.
             kind = "id" if _SLUG.fullmatch(text) else "text" if written_as_name(text, self.request) else "option"
         return self.table.bind(_name_for(tool, key), text, kind, source)
