@@ -194,3 +194,29 @@ def test_a_decision_the_user_named_stays_the_step_and_the_other_decision_is_anot
 
     decisions = {p.steps[-1].arguments.get("decision"): len(p.sources) for p in store.list_procedures(10)}
     assert decisions == {"approve": 2, "reject": 1}  # not "{decision}": what was asked is the task
+
+
+def terraform_session(request: str, stack: str, *, confirm: bool) -> Any:
+    def terraform(command: str, result: str) -> Any:
+        return call("bash", {"command": f"cd {stack} && terraform {command}"}, result)
+
+    confirmation = [assistant("Plan: 1 to add, 0 to change. Apply this?"), user("y")] if confirm else []
+    return chat(
+        user(request.format(stack=stack)),
+        terraform("init -input=false -no-color", "Terraform has been successfully initialized!"),
+        terraform("plan -no-color -input=false -out=tfplan", "Plan: 1 to add, 0 to change, 0 to destroy."),
+        *confirmation,
+        terraform("apply -no-color -input=false tfplan", "Apply complete! Resources: 1 added."),
+        assistant("Applied: 1 resource added."),
+    )
+
+
+def test_a_plan_and_apply_behind_cd_is_three_steps_and_a_y_continues_the_task() -> None:
+    trace = parse_history(terraform_session("go ahead and apply {stack}", "deploy/tf/eu-west-1/prod", confirm=True))
+
+    extraction = EXTRACT(trace)
+
+    (draft,) = extraction.drafts  # "y" is the user's go-ahead, not a request of its own
+    commands = [str(step.arguments.get("command")) for step in draft.steps]
+    assert [c.split("terraform ")[1].split()[0] for c in commands] == ["init", "plan", "apply"]  # not one "cd"
+    assert all("eu-west-1" not in c and "{" in c for c in commands)  # the stack's directory is a value

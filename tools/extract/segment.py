@@ -6,11 +6,13 @@ import re
 
 from deftly.tools.extract.base import Task
 from deftly.tools.extract.tools_kind import is_read_only, is_scratchpad
+from deftly.tools.extract.vocabulary import READ_GROUP, group_of
 from deftly.tools.trace import Message, ToolCall, Trace
 
 _STOP = re.compile(r"^\W*(?:###\s*stop\s*###|/exit|/quit|exit|quit)\W*$", re.IGNORECASE)
 _ACK = re.compile(
-    r"^\W*(?:yes|yeah|yep|yup|sure|ok(?:ay)?|no|nope|thanks?|thank you|thx|great|perfect|awesome|cool|nice"
+    r"^\W*(?:yes|yeah|yep|yup|ya|yea|y|k|kk|sure|ok(?:ay)?|no|nope|n|thanks?|thank you|thx|ty|great|perfect|awesome"
+    r"|cool|nice|go for it|ship it|approved?|affirmative|absolutely|of course|please do"
     r"|sounds good|that(?:'s| is) (?:all|it|fine|great|correct|right)|that works|correct|right|exactly|confirm(?:ed)?"
     r"|please (?:proceed|go ahead|do (?:it|that|so))|go ahead|proceed|do it|looks good|lgtm|got it|understood"
     r"|no,? (?:thanks|thank you|that's all)|bye|goodbye)\b",
@@ -132,9 +134,30 @@ def is_substantive(text: str) -> bool:
 
 
 def is_acknowledgement(text: str) -> bool:
-    if not _ACK.match(text):
+    """ "y", "Sounds good, thanks!", "go ahead": not "go ahead and apply infra/prod" (a request that opens
+    like a yes)."""
+    ack = _ACK.match(text)
+    if ack is None or _asks_after(text[ack.end() :]):
         return False
     return len(text.split()) <= _WORDS_IN_ACK and not _NEW_REQUEST.search(text)
+
+
+def _asks_after(rest: str) -> bool:
+    """What follows a yes names an action and its own object ("and apply infra/prod"), not "cancel it"."""
+    words = rest.lower().lstrip(" ,.!;:-").split()
+    while words and words[0].strip(",.!") in {"and", "then", "please", "just"}:
+        words = words[1:]
+    if not words:
+        return False
+    verb, objects = words[0].strip(",.!"), {w.strip(",.!?") for w in words[1:]} - _POINTING
+    named = group_of(verb) not in (None, READ_GROUP) or verb in _MORE_VERBS or bool(_IMPERATIVE_START.match(verb))
+    return named and bool(objects)
+
+
+_POINTING = frozenset({"", "it", "them", "that", "this", "those", "these", "one", "ones", "please", "now", "too"})
+_MORE_VERBS = frozenset(
+    {"apply", "approve", "reject", "reset", "merge", "push", "close", "revert", "publish", "assign"}
+)
 
 
 def _starts_new_task(task: Task, text: str, last_assistant: str) -> bool:

@@ -28,6 +28,8 @@ from deftly.tools.values import (
 _MAX_COMMAND_CHARS = 240
 _COMMIT = re.compile(r"(?<![\w{])(?=[0-9a-f]*[a-f])(?=[0-9a-f]*\d)[0-9a-f]{7,40}(?![\w}])")
 # Inside a command only unmistakable shapes count: "python3", "utf-8" or a bare number must stay as written.
+# A project directory three levels deep or more (``infra/envs/prod``): a file path without the file.
+_DIRECTORY = re.compile(r"(?<![\w./{:+@=-])[A-Za-z_][\w.\-]*(?:/[\w.\-]+){2,}/?(?![\w/}])")
 _COMMAND_SHAPES = (
     (EMAIL, "email", "email"),
     (URL, "url", "url"),
@@ -38,12 +40,13 @@ _COMMAND_SHAPES = (
     (PATH, "path", "path"),
     (TEST_ID, "path", "test_id"),
     (RELATIVE_PATH, "path", "path"),
+    (_DIRECTORY, "path", "path"),
     (FILE_NAME, "file", "file_name"),
     (_COMMIT, "id", "commit"),
 )
 _QUOTED = re.compile(r"(?P<quote>['\"])(?P<value>[^'\"{}\n]{2,40})(?P=quote)")
 _SQL_WORDS = frozenset({"SELECT", "FROM", "WHERE", "AND", "OR", "NOT", "IN", "LIKE", "IS", "ON", "AS", "BY", "VALUES"})
-_SUBCOMMAND = re.compile(r"[a-z][a-z_\-]*")
+_SUBCOMMAND = re.compile(r"[a-z][a-z0-9_\-]*")
 _SYSTEM_PATH = re.compile(r"^/(?:dev|usr|bin|sbin|etc|proc|sys|lib|lib64|opt)(?:/|$)")
 
 
@@ -117,12 +120,29 @@ def command_head(arguments: dict[str, Any]) -> tuple[str, ...]:
     """The program and subcommand of a call's command line (``("git", "commit")``, ``("rm",)``); empty if none."""
     for key, value in arguments.items():
         if key.lower() in COMMAND_KEYS and key.lower() != "description":
-            tokens = [str(t) for t in (value if isinstance(value, list) else str(value).split())]
+            tokens = _without_setup([str(t) for t in (value if isinstance(value, list) else str(value).split())])
             if not tokens:
                 return ()
             subcommand = _first_word(tokens[1:])
             return (tokens[0], subcommand) if subcommand else (tokens[0],)
     return ()
+
+
+def _without_setup(tokens: list[str]) -> list[str]:
+    """The command after what only sets the scene: ``cd infra/prod && terraform plan`` is ``terraform plan``,
+    ``AWS_REGION=eu-west-1 aws s3 ls`` is ``aws s3 ls`` (else every ``cd X && ...`` is one step, ``cd``)."""
+    while tokens:
+        if _ASSIGNMENT.match(tokens[0]):
+            tokens = tokens[1:]
+        elif tokens[0] in _SETUP_PROGRAMS and any(t in ("&&", ";") for t in tokens):
+            tokens = tokens[next(n for n, t in enumerate(tokens) if t in ("&&", ";")) + 1 :]
+        else:
+            return tokens
+    return tokens
+
+
+_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+_SETUP_PROGRAMS = frozenset({"cd", "pushd", "export", "source", ".", "set", "unset", "ulimit", "umask"})
 
 
 def is_read_command(arguments: dict[str, Any]) -> bool:
