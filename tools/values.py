@@ -21,6 +21,8 @@ TEST_ID = re.compile(RELATIVE_PATH.pattern + r"(?:::[\w\-.\[\]]+)+")
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 """A ``{placeholder}`` and its name. deftly writes snake_case names; a hand-written skill may say ``{RepoName}``."""
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\b")
+# A month of a year ("payslip for 2025-03"), not the start of an ISO date or a range of numbers.
+YEAR_MONTH = re.compile(r"\b(?:19|20)\d{2}-(?:0[1-9]|1[0-2])\b(?!-\d)")
 SLASH_DATE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b")
 _MONTHS = (
     "january|february|march|april|may|june|july|august|september|october|november|december"
@@ -65,6 +67,7 @@ _SHAPES = (
     (URL, "url", "url"),
     (UUID, "id", "id"),
     (ISO_DATE, "date", "date"),
+    (YEAR_MONTH, "date", "month"),
     (SLASH_DATE, "date", "date"),
     (WORD_DATE, "date", "date"),
     (IP_ADDRESS, "ip", "ip_address"),

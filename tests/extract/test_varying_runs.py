@@ -220,3 +220,18 @@ def test_a_plan_and_apply_behind_cd_is_three_steps_and_a_y_continues_the_task() 
     commands = [str(step.arguments.get("command")) for step in draft.steps]
     assert [c.split("terraform ")[1].split()[0] for c in commands] == ["init", "plan", "apply"]  # not one "cd"
     assert all("eu-west-1" not in c and "{" in c for c in commands)  # the stack's directory is a value
+
+
+def test_a_person_named_only_in_a_possessive_and_a_month_are_values() -> None:
+    trace = parse_history(
+        chat(
+            user("Pull Keiko's payslip for 2025-03 and tell me the take-home amount."),
+            call("hr.search_employees", {"email": "k.tanaka@acme.io"}, {"employees": [{"id": "E-2231"}]}),
+            call("payroll.get_payslip", {"employee_id": "E-2231", "year": 2025, "month": 3}, {"net": 4210.55}),
+            assistant("Keiko's net pay for March 2025 was 4,210.55."),
+        )
+    )
+
+    (draft,) = EXTRACT(trace).drafts
+
+    assert "{name}'s payslip for {month}" in draft.title  # the tools knew neither as written

@@ -17,7 +17,7 @@ from deftly.tools.extract.vocabulary import (
     overlap,
     phrasal,
 )
-from deftly.tools.values import PLACEHOLDER, TEST_ID, TIME, redact_patterns, replace_values
+from deftly.tools.values import PLACEHOLDER, TEST_ID, TIME, YEAR_MONTH, redact_patterns, replace_values
 
 _MARKER = re.compile(
     r"\b(?:i(?:'d| would) (?:\w+ )?(?:like|love|want)(?: you)?(?: to)?|i (?:\w+ )?(?:want|need|wish|have)(?: you)? to"
@@ -133,6 +133,7 @@ _QUESTION = re.compile(
 )
 CHOSEN = "#"  # joins a tool and the option a call chose: "calendar.respond_to_event#accepted"
 _POINTING_WORDS = 2
+_POSSESSIVE_NAME = re.compile(r"(?<=\s)(?:[A-Z][a-z]+\s)*[A-Z][a-z]+(?='s\b)")
 _MAX_TITLE_WORDS = 14
 _MAX_WHEN_WORDS = 30
 
@@ -249,10 +250,13 @@ def _whole_phrase(text: str) -> str:
 def generalize_words(text: str, values: Mapping[str, str], names: Iterable[str]) -> str:
     text = _ROUTE.sub("from {origin} to {destination}", text)
     text = TEST_ID.sub("{test_id}", text)  # before the paths: the file alone would leave "::test_login"
+    # A month the tools took apart ({"year": 2025, "month": 3}) would leave "{year}-03".
+    text = YEAR_MONTH.sub(lambda m: m.group(0) if m.group(0) in values else "{month}", text)
     named = dict(names) if isinstance(names, Mapping) else dict.fromkeys(names, "name")
     text = TIME.sub("{time}", text)  # before values: "09:30" is a time, not "09:" and a bound 30 minutes
     people = {value: kind for value, kind in named.items() if kind == "name"}
     text = replace_values(text, {**named, **values, **people})  # a person found by a lookup is a {name}
+    text = _POSSESSIVE_NAME.sub("{name}", text)  # "approve Sven's time off": a person the tools knew by id
     return _without_counts(redact_patterns(text))
 
 
