@@ -78,6 +78,8 @@ class MergePolicy:
                 and _has_command_line(draft.steps)
                 and same_calls(draft.steps, procedure.steps, (draft.goal, procedure.goal))
             )
+        if _other_fields(draft.steps, procedure.steps):
+            return False  # the same tool changing another field ("changes": manager / job title)
         same_steps = signature(draft.steps) in procedure.signatures
         if similarity >= (self.same_steps_similarity if same_steps else self.same_goal_similarity):
             return True
@@ -117,8 +119,38 @@ def _argument_names(steps: list[Step]) -> dict[str, set[str]]:
     found: dict[str, set[str]] = {}
     for step in _shaped_calls(steps):
         call = " ".join([step.tool or "", *command_head(step.arguments)])
-        found.setdefault(call, set()).update(str(key) for key in step.arguments)
+        found.setdefault(call, set()).update(_key_paths(step.arguments))
     return found
+
+
+def _other_fields(steps: list[Step], other: list[Step]) -> bool:
+    """The same call passes an object of changes whose fields share nothing with the other run's: one run
+    changed a manager, the other a job title, through ``update_employee(changes={...})``."""
+    theirs = {(s.tool, key): value for s in _shaped_calls(other) for key, value in s.arguments.items()}
+    for step in _shaped_calls(steps):
+        for key, value in step.arguments.items():
+            their_value = theirs.get((step.tool, key))
+            if _disjoint_objects(value, their_value):
+                return True
+    return False
+
+
+def _disjoint_objects(value: Any, other: Any) -> bool:
+    return (
+        isinstance(value, dict)
+        and isinstance(other, dict)
+        and bool(value and other)
+        and not value.keys() & other.keys()
+    )
+
+
+def _key_paths(arguments: dict[str, Any], prefix: str = "") -> list[str]:
+    """Argument names, those inside an object by their path: ``changes.manager_id`` is not ``changes.job_title``."""
+    paths = []
+    for key, value in arguments.items():
+        path = f"{prefix}{key}"
+        paths.extend(_key_paths(value, f"{path}.") if isinstance(value, dict) and value else [path])
+    return paths
 
 
 def same_options(steps: list[Step], other: list[Step], goals: tuple[str, str] | None = None) -> bool:

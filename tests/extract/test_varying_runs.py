@@ -235,3 +235,24 @@ def test_a_person_named_only_in_a_possessive_and_a_month_are_values() -> None:
     (draft,) = EXTRACT(trace).drafts
 
     assert "{name}'s payslip for {month}" in draft.title  # the tools knew neither as written
+
+
+def employee_update_session(request: str, person: str, changes: dict[str, str]) -> Any:
+    return chat(
+        user(request.format(name=person)),
+        call("hr.search_employees", {"query": person}, {"employees": [{"id": "E-118"}]}),
+        call("hr.update_employee", {"employee_id": "E-118", "changes": changes, "effective_date": "2026-01-01"}, "ok"),
+        assistant(f"Updated {person}'s record."),
+    )
+
+
+def test_an_update_of_other_fields_through_the_same_tool_is_another_task(store: Any, embedder: Any) -> None:
+    """The same ``changes`` argument, holding a manager or a job title: what changes is inside it."""
+    record_and_learn(
+        store, embedder, employee_update_session("Update {name}'s record: new manager is E-301.", "Ana Diaz",
+                                                 {"manager_id": "E-301"}), "a")  # fmt: skip
+    record_and_learn(
+        store, embedder, employee_update_session("Update {name}'s record: new title is Staff Engineer.", "Bo Lee",
+                                                 {"job_title": "Staff Engineer"}), "b")  # fmt: skip
+
+    assert len(store.list_procedures(10)) == 2
