@@ -13,6 +13,7 @@ from test_learn import record_and_learn
 from tracebuilders import assistant, call, chat, user
 
 from deftly.tools.extract.heuristic import HeuristicExtractor
+from deftly.tools.extract.titles import request_sentence
 from deftly.tools.extract.vocabulary import primary_action, same_word
 from deftly.tools.formats import parse_history
 from deftly.tools.generalize.commands import is_read_command
@@ -256,3 +257,14 @@ def test_an_update_of_other_fields_through_the_same_tool_is_another_task(store: 
                                                  {"job_title": "Staff Engineer"}), "b")  # fmt: skip
 
     assert len(store.list_procedures(10)) == 2
+
+
+def test_titles_keep_an_as_phrase_drop_a_pls_and_take_the_sentence_that_asks() -> None:
+    assert request_sentence("Set Gabriela Larsen as the line manager for Elif Garcia.") == (
+        "Set Gabriela Larsen as the line manager for Elif Garcia"
+    )
+    assert request_sentence("tf plan on infra/envs/prod pls") == "tf plan on infra/envs/prod"
+    assert request_sentence(
+        "Dunmore Pet Supply filed a chargeback on INV-2025-1306. Can you respond to the dispute and tell the bank?"
+    ).startswith("respond to the dispute")
+    assert request_sentence("Cancel my flight as soon as possible") == "Cancel the flight"

@@ -8,7 +8,8 @@ import re
 from deftly.tools.extract.vocabulary import READ_GROUP, group_of
 
 CLAUSE_BREAK = re.compile(
-    r"\s+(?:because|since|as|so that|so|but|though|although|which|who|if|when|while)\s+"
+    r"\s+(?:because|since|so that|so|but|though|although|which|who|if|when|while"
+    r"|as(?=\s+(?:i|we|you|they|he|she|it|there|well|soon|long|per|mentioned|discussed|requested|usual)\b))\s+"
     r"|[;(]|,(?!\d)|:(?=\s|$)|\s+-\s+",  # not the comma of 1,000, the colon of 10:00 or of tests/a.py::test_b
     re.I,
 )

@@ -87,7 +87,9 @@ _DANGLING = {
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 _GREETING = re.compile(r"^\W*(?:hi|hello|hey|good (?:morning|afternoon|evening))\b[\s,!.]*(?:there[\s,!.]*)?", re.I)
 _DASH = re.compile(r"\s*[\u2013\u2014]\s*")
-_TRAILING = re.compile(r"(?:\s+(?:please|for me|thanks?|thank you|asap|now|today))*[\s.!?]*$", re.IGNORECASE)
+_TRAILING = re.compile(
+    r"(?:\s+(?:please|pls|plz|for me|thanks?|thank you|thx|asap|now|today))*[\s.!?]*$", re.IGNORECASE
+)
 _LEADING = re.compile(
     r"^(?:to|please|just|also|kindly|now|next|then|finally|(?:go ahead|yes|ok(?:ay)?),? and"
     r"|(?:proceed|go ahead|continue) with)\s+",
@@ -145,11 +147,12 @@ def request_sentence(request: str) -> str | None:
     else the first that says anything concrete; "help me with it" never does.
     """
     text = _GREETING.sub("", _plain_quotes(request.strip()))
-    candidates = []
+    candidates, asked = [], set()
     for sentence in _sentences(text):
         match = _MARKER.search(sentence)
         if match:
             candidates.append(_clean(sentence[match.end() :]))
+            asked.add(candidates[-1])
         elif _QUESTION.match(sentence) and sentence.endswith("?"):
             candidates.append(_clean("find out " + lower_first(sentence)))  # a question asks to find something out
         elif not _NOT_IMPERATIVE.match(sentence):
@@ -164,6 +167,8 @@ def request_sentence(request: str) -> str | None:
         usable = [*_later_clauses(text), *usable]
     usable = [c for c in usable if not is_problem(c)] or usable  # "X keeps timing out. File a bug for it."
     acting = [c for c in usable if mentioned_actions(c)]
+    # "Dunmore filed a chargeback on {invoice}. Can you respond to the dispute?": the sentence that asks wins.
+    acting = [c for c in acting if c in asked] or [c for c in usable if c in asked] or acting
     best = acting or usable or ([problem] if problem else [])
     return best[0] if best else None
 
