@@ -116,6 +116,7 @@ class _Batch:
                 continue
             merged = merge(existing, draft, origin, self.now)
             self._changed(existing, merged)
+            self.index.add_wording(merged.id, vector)
             result.merged += 1
             result.procedure_ids.append(merged.id)
 

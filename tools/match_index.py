@@ -12,6 +12,9 @@ from deftly.tools.models import Procedure
 from deftly.tools.ports import ProcedureStore, SearchFilters, Vector
 
 IN_MEMORY_LIMIT = 5_000
+MAX_WORDINGS = 16
+MAX_PROCEDURES_WORDED = 20_000
+_WORDINGS: dict[str, dict[str, list[np.ndarray]]] = {}  # namespace -> procedure id -> goal vectors
 
 
 class MatchIndex:
@@ -20,6 +23,9 @@ class MatchIndex:
         self._complete = loaded is not None  # True: every procedure of the namespace is in memory
         self._procedures: dict[str, Procedure] = {}
         self._vectors: dict[str, np.ndarray] = {}
+        # Other runs' goals merged into a procedure, by this process: kept across batches (a cache of what
+        # was embedded anyway; a procedure deleted since only leaves an entry nothing looks up).
+        self._wordings = _WORDINGS.setdefault(getattr(store, "namespace", ""), {})
         for procedure, vector in loaded or []:
             self.upsert(procedure, vector)
 
@@ -34,11 +40,24 @@ class MatchIndex:
             array = np.asarray(vector, dtype=np.float32)
             self._vectors[procedure.id] = array / (np.linalg.norm(array) or 1.0)
 
+    def add_wording(self, procedure_id: str, vector: Vector) -> None:
+        """Another run's goal merged into the procedure: the next run may be worded like that one rather than
+        like the first ("Set {name} as the line manager" / "update reporting line for {email}")."""
+        if len(self._wordings) >= MAX_PROCEDURES_WORDED and procedure_id not in self._wordings:
+            self._wordings.pop(next(iter(self._wordings)))
+        wordings = self._wordings.setdefault(procedure_id, [])
+        if len(wordings) < MAX_WORDINGS:
+            array = np.asarray(vector, dtype=np.float32)
+            wordings.append(array / (np.linalg.norm(array) or 1.0))
+
     def nearest(self, vector: Vector, limit: int) -> list[tuple[Procedure, float]]:
-        """Most similar procedures first, as (procedure, cosine similarity)."""
+        """Most similar procedures first, as (procedure, cosine similarity to the nearest of its wordings)."""
         query = np.asarray(vector, dtype=np.float32)
         query = query / (np.linalg.norm(query) or 1.0)
-        scores = {pid: float(v @ query) for pid, v in self._vectors.items()}
+        scores = {
+            pid: max([float(v @ query), *(float(w @ query) for w in self._wordings.get(pid, []))])
+            for pid, v in self._vectors.items()
+        }
         if not self._complete:
             for candidate in self._store.vector_search(vector, limit, SearchFilters()):
                 scores.setdefault(candidate.procedure.id, candidate.score)
