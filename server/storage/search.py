@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections.abc import Coroutine, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -46,6 +47,7 @@ class AsyncReader:
         )
         self._tables: dict[str, Any] = {}
         self._tables_lock = asyncio.Lock()
+        self._versions: dict[str, tuple[int, float]] = {}
         self.phrases = PhraseMatrix(EXACT_IN_MEMORY_MAX_PHRASES)
 
     def submit(self, coroutine: Coroutine[Any, Any, T]) -> Future[T]:
@@ -69,8 +71,22 @@ class AsyncReader:
     async def version(self, name: str) -> int:
         """The table's latest committed version (a manifest read, about 0.3 ms; a filtered scan is 10x that)."""
         table = await self.table(name)
+        read_at = time.monotonic()
         version: int = await table.version()
+        self._versions[name] = (version, read_at)
         return version
+
+    def recent_version(self, name: str, max_age: float) -> int | None:
+        """The version of ``name`` last read, if the read began less than ``max_age`` seconds ago (a search
+        reads the versions it needs while the query is embedded; what it does next need not ask again)."""
+        seen = self._versions.get(name)
+        if seen is None or time.monotonic() - seen[1] >= max_age:
+            return None
+        return seen[0]
+
+    def forget_version(self, name: str) -> None:
+        """This process wrote ``name``: the next reader asks for its version again."""
+        self._versions.pop(name, None)
 
     async def vector_rows(
         self, vector: Sequence[float], where: str, limit: int, *, ef: int | None, exact: bool
@@ -141,11 +157,12 @@ class PhraseMatrix:
         self._lock = threading.Lock()
 
     def nearest(
-        self, reader: AsyncReader, vector: Sequence[float], namespace: str, limit: int
+        self, reader: AsyncReader, vector: Sequence[float], namespace: str, limit: int, version: int | None = None
     ) -> list[dict[str, Any]] | None:
         """The ``limit`` nearest phrases of ``namespace`` as LanceDB rows (id, updated_at, _distance), or
-        None when the table holds more than ``max_rows`` phrases."""
-        namespaces = self._current(reader).namespaces
+        None when the table holds more than ``max_rows`` phrases. ``version``: the table's latest version,
+        if the caller has just read it."""
+        namespaces = self._current(reader, version).namespaces
         if namespaces is None:
             return None
         phrases = namespaces.get(namespace)
@@ -165,8 +182,9 @@ class PhraseMatrix:
             for i in order
         ]
 
-    def _current(self, reader: AsyncReader) -> _Loaded:
-        version = reader.run(reader.version("search_vectors"))
+    def _current(self, reader: AsyncReader, version: int | None) -> _Loaded:
+        if version is None:
+            version = reader.run(reader.version("search_vectors"))
         loaded = self._loaded
         if loaded is not None and loaded.version == version:
             return loaded
