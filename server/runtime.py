@@ -56,9 +56,10 @@ class Runtime:
                 self._thread = threading.Thread(target=self._open, name="deftly-open", daemon=True)
                 self._thread.start()
 
-    def stop(self) -> None:
+    def stop(self, *, every_user: bool = False) -> None:
+        """Stop once the last user has (or now, for ``every_user``: the process is exiting)."""
         with self._lock:
-            self._users -= 1
+            self._users = 0 if every_user else max(0, self._users - 1)
             if self._users > 0:
                 return
             thread, self._thread = self._thread, None
