@@ -26,6 +26,8 @@ import lancedb
 import numpy as np
 import pyarrow as pa
 
+from deftly.server.storage.schema import sql_str
+
 T = TypeVar("T")
 # 25,000 phrases of 384 floats hold 38 MB; above the ANN threshold (20,000 by default) the index serves.
 EXACT_IN_MEMORY_MAX_PHRASES = 25_000
@@ -48,6 +50,7 @@ class AsyncReader:
         self._tables: dict[str, Any] = {}
         self._tables_lock = asyncio.Lock()
         self._versions: dict[str, tuple[int, float]] = {}
+        self._only: dict[tuple[str, str], tuple[int, bool]] = {}
         self.phrases = PhraseMatrix(EXACT_IN_MEMORY_MAX_PHRASES)
 
     def submit(self, coroutine: Coroutine[Any, Any, T]) -> Future[T]:
@@ -89,25 +92,43 @@ class AsyncReader:
         self._versions.pop(name, None)
 
     async def vector_rows(
-        self, vector: Sequence[float], where: str, limit: int, *, ef: int | None, exact: bool
+        self, vector: Sequence[float], where: str | None, limit: int, *, ef: int | None, exact: bool, only: str = ""
     ) -> list[dict[str, Any]]:
+        """The nearest phrase rows; ``only``: keep the rows of this namespace (for a query without ``where``)."""
         table = await self.table("search_vectors")
-        query = table.vector_search(list(vector)).distance_type("cosine").where(where)
-        query = query.select(["id", "updated_at", "_distance"]).limit(limit)
+        query = table.vector_search(list(vector)).distance_type("cosine")
+        query = query.select(["id", "updated_at", "_distance", *(["namespace"] if only else [])]).limit(limit)
+        if where is not None:
+            query = query.where(where)
         if exact:
             query = query.bypass_vector_index()
         elif ef is not None:
             query = query.ef(ef)
-        rows: list[dict[str, Any]] = (await query.to_arrow()).to_pylist()
-        return rows
+        return _of_namespace((await query.to_arrow()).to_pylist(), only)
 
-    async def text_rows(self, text_query: Any, where: str, limit: int) -> list[dict[str, Any]]:
+    async def text_rows(self, text_query: Any, where: str | None, limit: int, only: str = "") -> list[dict[str, Any]]:
         table = await self.table("procedures")
-        query = table.query().nearest_to_text(text_query, columns="search_text").where(where)
-        rows: list[dict[str, Any]] = (
-            await query.select(["id", "updated_at", "_score"]).limit(limit).to_arrow()
-        ).to_pylist()
-        return rows
+        query = table.query().nearest_to_text(text_query, columns="search_text")
+        query = query.select(["id", "updated_at", "_score", *(["namespace"] if only else [])]).limit(limit)
+        if where is not None:
+            query = query.where(where)
+        return _of_namespace((await query.to_arrow()).to_pylist(), only)
+
+    async def holds_only(self, name: str, namespace: str) -> bool:
+        """Whether every row of table ``name`` belongs to ``namespace`` (the usual single-namespace store),
+        checked once per version of the table. A search then needs no namespace prefilter (LanceDB's costs
+        ~0.4 ms on the keyword arm at 1,000 procedures, ~0.5-0.9 ms on the ANN arm at 10,000; the same rows
+        either way), and keeps only that namespace's rows of what it gets: a row another process added
+        since the check is dropped, never served."""
+        version = await self.version(name)
+        known = self._only.get((name, namespace))
+        if known is not None and known[0] == version:
+            return known[1]
+        table = await self.table(name)
+        total, mine = await asyncio.gather(table.count_rows(), table.count_rows(f"namespace = {sql_str(namespace)}"))
+        only = int(total) == int(mine)
+        self._only[(name, namespace)] = (version, only)
+        return only
 
     async def phrase_table(self) -> tuple[int, pa.Table]:
         """Every search phrase's id, namespace, update time and vector, and the version they were read at
@@ -128,6 +149,12 @@ class AsyncReader:
     def close(self) -> None:
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=5)
+
+
+def _of_namespace(rows: list[dict[str, Any]], namespace: str) -> list[dict[str, Any]]:
+    if not namespace:
+        return rows
+    return [row for row in rows if row.pop("namespace") == namespace]
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from deftly.server.storage.db import Database
 from deftly.server.storage.rows import as_utc, metadata_tokens, row_to_procedure, row_to_ratings
@@ -17,10 +18,22 @@ from deftly.tools.ports import Candidate, SearchFilters, SearchHit, Vector
 # the search reads it while the query is embedded, a few ms before. This process's own writes forget it.
 RECENT_VERSION_SECONDS = 0.05
 PHRASES_PER_PROCEDURE = 2  # phrase rows fetched per procedure wanted (most have 3-5; the shortlist is 10)
+T = TypeVar("T")
 PROCEDURE_COLUMNS = [
     "id", "namespace", "title", "body", "tags", "tools", "sources", "signatures", "version", "created_at",
     "updated_at",
 ]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Known:
+    phrases_version: int | None  # for the in-memory vector arm
+    procedures_only: bool  # every procedure is this namespace's: the keyword arm needs no prefilter
+    phrases_only: bool  # every phrase is: nor does LanceDB's vector arm
+
+
+async def _nothing(value: T) -> T:
+    return value
 
 
 class LanceSearch:
@@ -33,24 +46,34 @@ class LanceSearch:
     ) -> tuple[list[SearchHit], list[SearchHit]]:
         """Both arms, the keyword arm on the reader's loop while the vector arm runs here.
 
-        The table versions the vector arm and the ratings need are read while ``embed`` computes the query
-        vector; the keyword search is not: on two cores the model's threads and the keyword search slow each
-        other down (A/B on 600 queries at load 3.4-4: median -0.3 to -1.7 ms, p95 +1.4 to +3.5 ms).
+        What the arms and the ratings need to know of the tables (``_versions``) is read while ``embed``
+        computes the query vector; the keyword search is not: on two cores the model's threads and the keyword
+        search slow each other down (A/B on 600 queries at load 3.4-4: median -0.3 to -1.7 ms, p95 +1.4 to
+        +3.5 ms).
         """
         reader = self.db.reader
         in_memory = not (filters.metadata or filters.tags or filters.tools or self.db.has_ann_index)
-        versions = reader.submit(self._versions(in_memory=in_memory))
+        before = reader.submit(self._versions(filters, in_memory=in_memory))
         vector = embed()
-        by_text = reader.submit(self._text_hits(terms, limit, filters))
-        by_vector = self._nearest(vector, limit, filters, phrases_version=versions.result())
+        known = before.result()
+        by_text = reader.submit(self._text_hits(terms, limit, filters, unfiltered=known.procedures_only))
+        by_vector = self._nearest(
+            vector, limit, filters, phrases_version=known.phrases_version, unfiltered=known.phrases_only
+        )
         return by_vector, by_text.result()
 
     def _nearest(
-        self, vector: Vector, limit: int, filters: SearchFilters, *, phrases_version: int | None = None
+        self,
+        vector: Vector,
+        limit: int,
+        filters: SearchFilters,
+        *,
+        phrases_version: int | None = None,
+        unfiltered: bool = False,
     ) -> list[SearchHit]:
         """The vector arm: an exact scan in memory while there is no ANN index and no column filter (the same
         phrases LanceDB's flat scan finds, a tenth of the time), else LanceDB. ``phrases_version``: the phrase
-        table's latest version, if just read."""
+        table's latest version, if just read; ``unfiltered``: it holds only this namespace's phrases."""
         reader = self.db.reader
         if not (filters.metadata or filters.tags or filters.tools or self.db.has_ann_index):
             rows = reader.phrases.nearest(
@@ -58,15 +81,21 @@ class LanceSearch:
             )
             if rows is not None:
                 return _best_per_procedure(rows, limit)
-        return reader.run(self._vector_hits(vector, limit, filters, exact=False))
+        return reader.run(self._vector_hits(vector, limit, filters, exact=False, unfiltered=unfiltered))
 
-    async def _versions(self, *, in_memory: bool) -> int | None:
-        """The phrase table's version for an in-memory vector arm, and the stats table's for the ratings that
-        follow (kept by the reader as recent)."""
+    async def _versions(self, filters: SearchFilters, *, in_memory: bool) -> _Known:
+        """What the search reads while the query is embedded: the phrase table's version for an in-memory
+        vector arm, the stats table's for the ratings that follow (kept by the reader as recent), and whether
+        the tables hold only this namespace's rows (then the arms need no namespace prefilter)."""
         reader = self.db.reader
-        phrases = reader.version("search_vectors") if in_memory else asyncio.sleep(0, None)
-        phrases_version, _ = await asyncio.gather(phrases, reader.version("procedure_stats"))
-        return phrases_version
+        plain = not (filters.metadata or filters.tags or filters.tools)
+        phrases_version, procedures_only, phrases_only, _ = await asyncio.gather(
+            reader.version("search_vectors") if in_memory else _nothing(None),
+            reader.holds_only("procedures", self.namespace) if plain else _nothing(False),
+            reader.holds_only("search_vectors", self.namespace) if plain and not in_memory else _nothing(False),
+            reader.version("procedure_stats"),
+        )
+        return _Known(phrases_version, procedures_only, phrases_only)
 
     def vector_hits(
         self, vector: Vector, limit: int, filters: SearchFilters, *, exact: bool = False
@@ -75,19 +104,25 @@ class LanceSearch:
         (a flat scan, to measure the index's recall)."""
         return self.db.reader.run(self._vector_hits(vector, limit, filters, exact=exact))
 
-    async def _vector_hits(self, vector: Vector, limit: int, filters: SearchFilters, *, exact: bool) -> list[SearchHit]:
+    async def _vector_hits(
+        self, vector: Vector, limit: int, filters: SearchFilters, *, exact: bool, unfiltered: bool = False
+    ) -> list[SearchHit]:
         rows_wanted = limit * PHRASES_PER_PROCEDURE
         ef = max(self.db.ann_ef, rows_wanted) if self.db.has_ann_index else None  # HNSW needs ef >= k
-        rows = await self.db.reader.vector_rows(vector, self._filter_sql(filters), rows_wanted, ef=ef, exact=exact)
+        where, only = (None, self.namespace) if unfiltered else (self._filter_sql(filters), "")
+        rows = await self.db.reader.vector_rows(vector, where, rows_wanted, ef=ef, exact=exact, only=only)
         return _best_per_procedure(rows, limit)
 
-    async def _text_hits(self, terms: Sequence[str], limit: int, filters: SearchFilters) -> list[SearchHit]:
+    async def _text_hits(
+        self, terms: Sequence[str], limit: int, filters: SearchFilters, *, unfiltered: bool = False
+    ) -> list[SearchHit]:
         from lancedb.query import MatchQuery
 
         if not terms:
             return []
         match = MatchQuery(" ".join(terms), "search_text")  # type: ignore[call-arg]
-        rows = await self.db.reader.text_rows(match, self._filter_sql(filters), limit)
+        where, only = (None, self.namespace) if unfiltered else (self._filter_sql(filters), "")
+        rows = await self.db.reader.text_rows(match, where, limit, only=only)
         return [SearchHit(row["id"], as_utc(row["updated_at"]), float(row["_score"])) for row in rows]
 
     def ranking_data(self, versions: dict[str, datetime]) -> tuple[dict[str, Procedure], dict[str, Ratings]]:

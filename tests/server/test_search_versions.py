@@ -23,14 +23,20 @@ def _vector(rng: random.Random) -> list[float]:
     return [rng.uniform(-1, 1) for _ in range(DIMENSIONS)]
 
 
-def _procedure(pid: str) -> Procedure:
+def _procedure(pid: str, namespace: str = "default") -> Procedure:
     return Procedure(
-        id=pid, title=f"{pid} the invoice", created_at=NOW, updated_at=NOW, steps=[Step(action="a", tool="a")]
+        id=pid,
+        namespace=namespace,
+        title=f"{pid} the invoice",
+        created_at=NOW,
+        updated_at=NOW,
+        steps=[Step(action="a", tool="a")],
     )
 
 
 def _add(store: LanceStore, pid: str, vector: list[float]) -> None:
-    store.add_procedures([(_procedure(pid), Embedding(vector, (Phrase("title", pid, vector),)))])
+    procedure = _procedure(pid, store.namespace)
+    store.add_procedures([(procedure, Embedding(vector, (Phrase("title", pid, vector),)))])
 
 
 def _store(path: Path) -> LanceStore:
@@ -101,3 +107,48 @@ def test_searches_see_another_processs_adds_updates_and_deletes(tmp_path: Path) 
     theirs.db.procedures.delete("id = 'old'")
     theirs.db.phrases.delete("id = 'old'")
     assert _search(mine, query)[0] == ["near"]
+
+
+def _other(path: Path) -> LanceStore:
+    return LanceStore(Database(path, dimensions=DIMENSIONS, embedding_model="test"), "other")
+
+
+def test_a_store_of_one_namespace_is_searched_without_the_prefilter_and_finds_the_same(tmp_path: Path) -> None:
+    rng = random.Random(4)
+    store = _store(tmp_path / "db")
+    for n in range(30):
+        _add(store, f"p{n}", _vector(rng))
+    reader = store.db.reader
+    assert reader.run(reader.holds_only("procedures", "default"))
+    for _ in range(10):
+        query = _vector(rng)
+        plain = SearchFilters()
+        found = [
+            (
+                reader.run(store._vector_hits(query, 5, plain, exact=True, unfiltered=unfiltered)),
+                reader.run(store._text_hits(["invoice", "p3"], 5, plain, unfiltered=unfiltered)),
+            )
+            for unfiltered in (False, True)  # LanceDB's vector arm (the ANN path) and the keyword arm
+        ]
+        assert found[0] == found[1] and found[0][0] and found[0][1]
+
+
+def test_another_namespaces_rows_are_never_served_without_the_prefilter(tmp_path: Path) -> None:
+    rng = random.Random(5)
+    mine, theirs = _store(tmp_path / "db"), _other(tmp_path / "db")
+    query = _vector(rng)
+    _add(mine, "mine", _vector(rng))
+    reader = mine.db.reader
+    assert reader.run(reader.holds_only("procedures", "default"))
+
+    _add(theirs, "theirs", query)  # another process, another namespace, nearer and matching
+
+    assert not reader.run(reader.holds_only("procedures", "default")), "a new version is checked again"
+    assert _search(mine, query) == (["mine"], ["mine"])
+    # Even a search that still believed the table held only its namespace drops the other's rows.
+    for unfiltered in (True, False):
+        assert [
+            h.procedure_id for h in reader.run(mine._text_hits(["invoice"], 5, SearchFilters(), unfiltered=unfiltered))
+        ] == ["mine"]
+        hits = reader.run(mine._vector_hits(query, 5, SearchFilters(), exact=True, unfiltered=unfiltered))
+        assert [h.procedure_id for h in hits] == ["mine"]
