@@ -33,14 +33,17 @@ paged out of either, so a client holding this venv's libraries inflated the RSS 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import itertools
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -255,6 +258,22 @@ def time_home(
     return {"recall_at_10": recall, **figures}
 
 
+@contextlib.contextmanager
+def own_record(home: Path, label: str) -> Iterator[None]:
+    """Each server's own handshake record in ``home`` while it runs: a server answers the handshake from
+    the record an earlier start of the same build left (``serve-replies.json``, keyed by its code), so
+    two builds taking turns on one home would each find the other's and never answer early."""
+    record, kept = home / "serve-replies.json", home / f"serve-replies.{label}.json"
+    record.unlink(missing_ok=True)
+    if kept.exists():
+        shutil.copyfile(kept, record)
+    try:
+        yield
+    finally:
+        if record.exists():
+            shutil.copyfile(record, kept)
+
+
 async def startup_once(home: Path) -> tuple[float, float]:
     """Seconds from spawn to the tools/list reply, in one process, and to the first find answer in another."""
     started = time.perf_counter()
@@ -272,7 +291,10 @@ async def startup_once(home: Path) -> tuple[float, float]:
 def startup_bench(home: Path, rounds: int, compare: str | None) -> dict[str, Any]:
     global SERVER
     asked = prepare(home, recall=False)["queries"]
-    anyio.run(startup_once, home)  # warm the OS file cache, as any second launch is
+    for label, command in servers(compare).items():  # warm the OS file cache, as any second launch is
+        SERVER = command
+        with own_record(home, label):  # and record each server's handshake, as its first start does
+            anyio.run(startup_once, home)
     results: dict[str, Any] = {}
     for label in servers(compare):
         results[label] = {"tools_list_ms": [], "first_find_ms": [], "loads": [], "peak_rss_mb": []}
@@ -280,7 +302,8 @@ def startup_bench(home: Path, rounds: int, compare: str | None) -> dict[str, Any
         for label, command in servers(compare).items():
             SERVER = command
             results[label]["loads"].append(os.getloadavg()[0])
-            a, b = anyio.run(startup_once, home)
+            with own_record(home, label):
+                a, b = anyio.run(startup_once, home)
             results[label]["tools_list_ms"].append(a * 1000)
             results[label]["first_find_ms"].append(b * 1000)
     for label, got in results.items():

@@ -159,6 +159,11 @@ class EarlyAnswers:
         early._reader.start()
         return early
 
+    @property
+    def recorded(self) -> bool:
+        """Whether the record holds a handshake to answer (from an earlier start with this deftly and settings)."""
+        return bool(self._record["initialize"]) and bool(self._record["tools/list"])
+
     def next_line(self) -> Line | None:
         """The next line for the SDK (blocking); None at the end of input."""
         return self.lines.get()
