@@ -23,17 +23,27 @@ then, in a third process, find_procedure served as in ``find`` and the peak RSS 
 this checkout's server and that one back to back, so both meet the same load.
 
 Every figure is the median of ``--rounds`` rounds; the 1-minute load average is printed with each.
+
+The timing process never imports LanceDB, pyarrow, ONNX Runtime or the model: filling, recall and the
+query list come from a child process (``prepare``). Pages of a library mapped by two processes cannot be
+paged out of either, so a client holding this venv's libraries inflated the RSS of this checkout's server
+(by 20-30 MB) and not that of a ``--compare`` server from another venv.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import itertools
+import json
 import os
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -41,8 +51,6 @@ from typing import Any
 import anyio
 from benchlib import deftly_command, git_commit, machine, server_env, summary, write_result
 from mcp import Client, StdioServerParameters
-
-from deftly.server.settings import Settings
 
 WARMUP = 20
 STEADY_AFTER_SECONDS = 5.0
@@ -108,7 +116,31 @@ async def time_finds(home: Path, asked: list[str]) -> tuple[list[float], list[fl
     return early, steady, peak
 
 
-def fill_home(home: Path, size: int) -> float:
+def prepare(home: Path, *, fill: int | None = None, recall: bool = True, n_queries: int = 200) -> dict[str, Any]:
+    """In a child process: fill ``home`` with ``fill`` procedures (if given), and the procedure count, the ANN
+    recall@10 (if ``recall``) and the queries to time."""
+    command = [sys.executable, __file__, "prepare", "--home", str(home), "--queries", str(n_queries)]
+    command += ["--sizes", str(fill)] if fill is not None else []
+    command += [] if recall else ["--no-recall"]
+    result = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True)
+    found: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    return found
+
+
+def prepared(home: Path, fill: int | None, recall: bool, n_queries: int) -> dict[str, Any]:
+    """What ``prepare`` prints (run in the child)."""
+    from find_latency import queries
+
+    if fill is not None:
+        fill_home(home, fill)
+    return {
+        "count": procedure_count(home),
+        "recall": ann_recall(home) if recall else None,
+        "queries": queries(n_queries),
+    }
+
+
+def fill_home(home: Path, size: int) -> None:
     """A home holding ``size`` synthetic procedures, indexed as the server would; returns ANN recall@10."""
     from find_latency import fill, phrase_pool, pool_vectors
 
@@ -129,7 +161,6 @@ def fill_home(home: Path, size: int) -> float:
     store = LanceStore(db, settings.namespace)
     fill(store, size, pool, pool_vectors(embedder, pool), datetime.now(UTC))
     db.maintain(force=True)
-    return ann_recall(home)
 
 
 def ann_recall(home: Path) -> float:
@@ -138,6 +169,7 @@ def ann_recall(home: Path) -> float:
 
     from deftly.server.background.embedding import FastEmbedder
     from deftly.server.runtime import open_for_command
+    from deftly.server.settings import Settings
     from deftly.tools.ports import SearchFilters
 
     runtime = open_for_command(Settings(home=home))
@@ -160,23 +192,23 @@ def find_bench(sizes: list[int], homes: list[Path], n_queries: int, rounds: int,
         with tempfile.TemporaryDirectory(prefix="deftly-mcp-") as tmp:
             home = Path(tmp) / "home"
             started = time.perf_counter()
-            recall = fill_home(home, size)
+            found = prepare(home, fill=size, n_queries=n_queries)
             print(
                 f"\n{size} procedures: filled and indexed in {time.perf_counter() - started:.0f} s; "
-                f"ANN recall@10 vs exact {recall:.3f}",
+                f"ANN recall@10 vs exact {found['recall']:.3f}",
                 flush=True,
             )
-            results[str(size)] = time_home(home, size, recall, n_queries, rounds, compare)
+            results[str(size)] = time_home(home, size, found["recall"], found["queries"], rounds, compare)
     for home in homes:
-        count = procedure_count(home)
-        recall = ann_recall(home)
-        print(f"\n{home}: {count} procedures; ANN recall@10 vs exact {recall:.3f}", flush=True)
-        results[str(home)] = time_home(home, count, recall, n_queries, rounds, compare)
+        found = prepare(home, n_queries=n_queries)
+        print(f"\n{home}: {found['count']} procedures; ANN recall@10 vs exact {found['recall']:.3f}", flush=True)
+        results[str(home)] = time_home(home, found["count"], found["recall"], found["queries"], rounds, compare)
     return results
 
 
 def procedure_count(home: Path) -> int:
     from deftly.server.runtime import open_for_command
+    from deftly.server.settings import Settings
 
     runtime = open_for_command(Settings(home=home))
     count = runtime.store().count_procedures()
@@ -184,17 +216,17 @@ def procedure_count(home: Path) -> int:
     return count
 
 
-def time_home(home: Path, size: int, recall: float, n_queries: int, rounds: int, compare: str | None) -> dict[str, Any]:
+def time_home(
+    home: Path, size: int, recall: float, asked: list[str], rounds: int, compare: str | None
+) -> dict[str, Any]:
     """``rounds`` rounds of find_procedure over stdio on ``home``, each server of ``servers`` in turn."""
-    from find_latency import queries
-
     global SERVER
     figures: dict[str, dict[str, list[float]]] = {}
     for r in range(rounds):
         for label, command in servers(compare).items():
             SERVER = command
             load = os.getloadavg()[0]
-            early, steady, peak = anyio.run(time_finds, home, queries(n_queries))
+            early, steady, peak = anyio.run(time_finds, home, asked)
             s, e = summary(steady), summary(early)
             row = {
                 "median_ms": s["median"],
@@ -226,6 +258,22 @@ def time_home(home: Path, size: int, recall: float, n_queries: int, rounds: int,
     return {"recall_at_10": recall, **figures}
 
 
+@contextlib.contextmanager
+def own_record(home: Path, label: str) -> Iterator[None]:
+    """Each server's own handshake record in ``home`` while it runs: a server answers the handshake from
+    the record an earlier start of the same build left (``serve-replies.json``, keyed by its code), so
+    two builds taking turns on one home would each find the other's and never answer early."""
+    record, kept = home / "serve-replies.json", home / f"serve-replies.{label}.json"
+    record.unlink(missing_ok=True)
+    if kept.exists():
+        shutil.copyfile(kept, record)
+    try:
+        yield
+    finally:
+        if record.exists():
+            shutil.copyfile(record, kept)
+
+
 async def startup_once(home: Path) -> tuple[float, float]:
     """Seconds from spawn to the tools/list reply, in one process, and to the first find answer in another."""
     started = time.perf_counter()
@@ -241,10 +289,12 @@ async def startup_once(home: Path) -> tuple[float, float]:
 
 
 def startup_bench(home: Path, rounds: int, compare: str | None) -> dict[str, Any]:
-    from find_latency import queries
-
     global SERVER
-    anyio.run(startup_once, home)  # warm the OS file cache, as any second launch is
+    asked = prepare(home, recall=False)["queries"]
+    for label, command in servers(compare).items():  # warm the OS file cache, as any second launch is
+        SERVER = command
+        with own_record(home, label):  # and record each server's handshake, as its first start does
+            anyio.run(startup_once, home)
     results: dict[str, Any] = {}
     for label in servers(compare):
         results[label] = {"tools_list_ms": [], "first_find_ms": [], "loads": [], "peak_rss_mb": []}
@@ -252,7 +302,8 @@ def startup_bench(home: Path, rounds: int, compare: str | None) -> dict[str, Any
         for label, command in servers(compare).items():
             SERVER = command
             results[label]["loads"].append(os.getloadavg()[0])
-            a, b = anyio.run(startup_once, home)
+            with own_record(home, label):
+                a, b = anyio.run(startup_once, home)
             results[label]["tools_list_ms"].append(a * 1000)
             results[label]["first_find_ms"].append(b * 1000)
     for label, got in results.items():
@@ -266,7 +317,7 @@ def startup_bench(home: Path, rounds: int, compare: str | None) -> dict[str, Any
         for label, command in servers(compare).items():
             SERVER = command
             load = os.getloadavg()[0]
-            early, steady, peak = anyio.run(time_finds, home, queries(200))
+            early, steady, peak = anyio.run(time_finds, home, asked)
             results[label]["peak_rss_mb"].append(peak)
             print(
                 f"  ({label}) serving: steady median {statistics.median(steady):.1f} ms, p95 "
@@ -281,13 +332,18 @@ def startup_bench(home: Path, rounds: int, compare: str | None) -> dict[str, Any
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("what", choices=["find", "startup"])
+    parser.add_argument("what", choices=["find", "startup", "prepare"], help="prepare: the child's part (see above)")
     parser.add_argument("--sizes", type=int, nargs="*", default=None, help="find: fill homes of these sizes")
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--home", type=Path, action="append", default=[], help="an existing DEFTLY_HOME (repeatable)")
     parser.add_argument("--compare", help="another deftly executable: each round runs it after this one (A/B)")
+    parser.add_argument("--no-recall", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.what == "prepare":
+        fill = args.sizes[0] if args.sizes else None
+        print(json.dumps(prepared(args.home[0], fill, not args.no_recall, args.queries)))
+        return 0
     print(f"machine: {machine()}; commit {git_commit()}; load average {os.getloadavg()}")
     if args.what == "find":
         sizes = args.sizes if args.sizes is not None else ([] if args.home else [1_000, 10_000, 100_000])

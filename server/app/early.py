@@ -22,7 +22,10 @@ import json
 import logging
 import os
 import queue
+import stat
+import struct
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
@@ -57,6 +60,29 @@ def read_line(stream: BinaryIO, limits: Limits) -> Line | None:
         size += len(rest)
         if not rest or rest.endswith(b"\n"):
             return line, size - (1 if rest.endswith(b"\n") else 0)
+
+
+def pipe_size(stream: BinaryIO) -> int | None:
+    """The capacity of the pipe ``stream`` writes to; None if it is not a pipe (or the system cannot say)."""
+    try:
+        import fcntl
+
+        descriptor = stream.fileno()
+        if not stat.S_ISFIFO(os.fstat(descriptor).st_mode):
+            return None
+        unread_bytes(stream)  # the system must answer this too
+        return int(fcntl.fcntl(descriptor, getattr(fcntl, "F_GETPIPE_SZ", 1032)))
+    except (ImportError, OSError, ValueError):
+        return None
+
+
+def unread_bytes(stream: BinaryIO) -> int:
+    """Bytes written to the pipe ``stream`` writes to and not yet read by the other end (Linux's FIONREAD)."""
+    import fcntl
+    import termios
+
+    answer = fcntl.ioctl(stream.fileno(), termios.FIONREAD, b"\0\0\0\0")
+    return int(struct.unpack("i", answer)[0])
 
 
 def claim_std_streams() -> tuple[BinaryIO, BinaryIO]:
@@ -116,7 +142,9 @@ class EarlyAnswers:
         self.wire_out = wire_out
         self.limits = limits
         self.lines: queue.Queue[Line | None] = queue.Queue(QUEUED_LINES)
+        self.on_line: Callable[[], None] | None = None  # called by the reader after queueing each line
         self.write_lock = threading.Lock()
+        self._pipe_size = pipe_size(wire_out)
         self._path = path
         self._key = key
         self._record = self._load()
@@ -131,6 +159,11 @@ class EarlyAnswers:
         early._reader.start()
         return early
 
+    @property
+    def recorded(self) -> bool:
+        """Whether the record holds a handshake to answer (from an earlier start with this deftly and settings)."""
+        return bool(self._record["initialize"]) and bool(self._record["tools/list"])
+
     def next_line(self) -> Line | None:
         """The next line for the SDK (blocking); None at the end of input."""
         return self.lines.get()
@@ -139,6 +172,23 @@ class EarlyAnswers:
         with self.write_lock:
             self.wire_out.write(data)
             self.wire_out.flush()
+
+    def write_if_free(self, data: bytes) -> bool:
+        """Write ``data`` now if that cannot block, else do nothing and return False: when stdout is a pipe
+        the client has read empty and ``data`` fits in it (a write to an empty pipe blocks only beyond its
+        capacity; only this process writes to it, under the lock)."""
+        if self._pipe_size is None or len(data) > self._pipe_size:
+            return False
+        if not self.write_lock.acquire(blocking=False):
+            return False
+        try:
+            if unread_bytes(self.wire_out) != 0:
+                return False
+            self.wire_out.write(data)
+            self.wire_out.flush()
+            return True
+        finally:
+            self.write_lock.release()
 
     def passes(self, data: bytes) -> bool:
         """Whether a line the SDK writes goes out: not if it answers a request answered early."""
@@ -177,6 +227,9 @@ class EarlyAnswers:
             if read is not None:
                 self._look(*read)
             self.lines.put(read)
+            callback = self.on_line
+            if callback is not None:
+                callback()
             if read is None:
                 return
 

@@ -11,20 +11,27 @@ from ``early.EarlyAnswers``, which holds stdin and stdout from the start of ``de
 answered ``initialize`` and ``tools/list`` before the SDK was imported; the SDK's own replies to those
 are dropped by the writer.
 
+No thread hop where none is needed (issue 15): the reader thread wakes the event loop itself when it
+queues a line, and a reply is written from the loop when that cannot block (the client has read the pipe
+empty and the reply fits in it), else in a worker thread.
+
 As the SDK does for its own streams, stdin and stdout are moved off fds 0 and 1 for the process's life:
 fd 0 reads the null device and fd 1 writes to stderr, so stray prints never corrupt the protocol.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+import queue
 from typing import Any, cast
 
 import anyio
 import anyio.to_thread
 from mcp.server.stdio import stdio_server
 
-from deftly.server.app.early import EarlyAnswers
+from deftly.server.app.early import EarlyAnswers, Line
 from deftly.server.app.wire import Rejected, check_envelope, check_message, too_large
 from deftly.tools.limits import Limits
 
@@ -42,14 +49,14 @@ class LineWriter:
         await self.write_bytes(text.encode("utf-8", errors="replace"))
 
     async def write_bytes(self, data: bytes) -> None:
-        await anyio.to_thread.run_sync(self._write, data)
+        """Written here when that cannot block (the usual case: the client has read what came before),
+        else in a worker thread."""
+        if not self._early.passes(data) or self._early.write_if_free(data):
+            return
+        await anyio.to_thread.run_sync(self._early.write, data)
 
     async def flush(self) -> None:
         """Every write is flushed already."""
-
-    def _write(self, data: bytes) -> None:
-        if self._early.passes(data):
-            self._early.write(data)
 
 
 class CheckedLines:
@@ -59,13 +66,14 @@ class CheckedLines:
         self._early = early
         self._writer = writer
         self._limits = limits
+        self._arrived: asyncio.Event | None = None
 
     def __aiter__(self) -> CheckedLines:
         return self
 
     async def __anext__(self) -> str:
         while True:
-            read = await anyio.to_thread.run_sync(self._early.next_line)
+            read = await self._next_line()
             if read is None:
                 raise StopAsyncIteration
             raw, size = read
@@ -76,6 +84,24 @@ class CheckedLines:
                 return raw.decode("utf-8")
             log.warning("answered a bad stdio message with error %d: %s", rejected.code, rejected.message)
             await self._writer.write_bytes(rejected.reply_line())
+
+    async def _next_line(self) -> Line | None:
+        """The reader thread's next line, without a worker thread: it wakes this loop when it queues one."""
+        if self._arrived is None:
+            arrived = self._arrived = asyncio.Event()
+            loop = asyncio.get_running_loop()
+
+            def wake() -> None:
+                with contextlib.suppress(RuntimeError):  # the loop has closed: nobody is waiting
+                    loop.call_soon_threadsafe(arrived.set)
+
+            self._early.on_line = wake
+        while True:
+            self._arrived.clear()  # before looking: a line queued after the look sets it again
+            try:
+                return self._early.lines.get_nowait()
+            except queue.Empty:
+                await self._arrived.wait()
 
     def _check(self, raw: bytes, size: int) -> Rejected | None:
         if size > self._limits.request_bytes:

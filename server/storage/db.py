@@ -230,6 +230,8 @@ class Database:
     def wrote(self, table_name: str, count: int = 1) -> None:
         with self._writes_lock:
             self._writes[table_name] = self._writes.get(table_name, 0) + count
+        if self._reader is not None:
+            self._reader.forget_version(table_name)
 
     def maintain(self, *, force: bool = False, max_fragments: int = 8) -> list[str]:
         """Optimize tables (whichever process wrote them): compact their fragments, update their indexes and
