@@ -268,3 +268,21 @@ def test_titles_keep_an_as_phrase_drop_a_pls_and_take_the_sentence_that_asks() -
         "Dunmore Pet Supply filed a chargeback on INV-2025-1306. Can you respond to the dispute and tell the bank?"
     ).startswith("respond to the dispute")
     assert request_sentence("Cancel my flight as soon as possible") == "Cancel the flight"
+
+
+def test_a_user_saying_it_did_not_work_after_the_change_is_a_failure_though_the_agent_looked_again() -> None:
+    trace = parse_history(
+        chat(
+            user("Keiko Thompson is locked out, can you reset her password? Username kthompson."),
+            call("it.reset_password", {"username": "kthompson", "delivery": "email"}, {"status": "reset_sent"}),
+            assistant("Done: a reset link went to her recovery email."),
+            user("that didn't work — she still can't get in, says 'account locked'"),
+            call("it.get_account", {"username": "kthompson"}, {"locked": True, "hold": "security"}),
+            assistant("Sorry, the account is under a security hold; I can't lift it. Security will need to review it."),
+        )
+    )
+
+    extraction = EXTRACT(trace)
+
+    assert extraction.drafts == []
+    assert [s.reason for s in extraction.skipped] == ["the user said it did not work"]

@@ -26,6 +26,8 @@ _USER_SAYS_FAILED = re.compile(
     r"\b(?:(?:it|that|this)(?: still)? (?:did(?:n't| not)|does(?:n't| not)|is(?:n't| not))"
     r" (?:work|working|fix|help|right|correct)"
     r"|(?:still|again) (?:(?:not |doesn't |isn't )?(?:work(?:ing)?|broken|failing|fails|wrong|the same)|getting)"
+    r"|still (?:can't|cannot|can not|unable|able to|locked|shows?|showing)|(?:that|this|it)(?:'s| is) a duplicate"
+    r"|(?:messes|messed) (?:up|it up)"
     r"|(?:that|this|it)(?:'s| is| was) (?:wrong|incorrect|not what i (?:asked|wanted))|not what i (?:asked|wanted)"
     r"|(?:it|that) (?:failed|broke)|you (?:broke|deleted the wrong|messed)|same error|didn't do anything"
     r"|(?:that|this|it)(?:'s| is| was) the wrong|wrong (?:one|file|folder|branch|item|order|person|account|date)"
@@ -141,8 +143,16 @@ _SHARED_OBJECT_WORDS = 2
 
 
 def _texts_after_last_call(task: Task) -> list[str]:
-    last_call = max((i for i, t in enumerate(task.turns) if isinstance(t, ToolCall)), default=-1)
-    return [t.text for t in task.turns[last_call + 1 :] if isinstance(t, Message) and t.role == "user"]
+    """What the user said after the last call that changed something ("that didn't work" is often followed
+    by the agent looking again before it gives up), or after the last call of a task of lookups."""
+    calls = [i for i, t in enumerate(task.turns) if isinstance(t, ToolCall)]
+    acting = [i for i in calls if _acted_on(task.turns[i])]
+    last = max(acting or calls, default=-1)
+    return [t.text for t in task.turns[last + 1 :] if isinstance(t, Message) and t.role == "user"]
+
+
+def _acted_on(turn: object) -> bool:
+    return isinstance(turn, ToolCall) and turn.status == "ok" and not is_read_only(turn.tool)
 
 
 def _has_placeholder(plan: StepPlan) -> bool:
