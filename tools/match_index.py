@@ -12,8 +12,9 @@ from deftly.tools.models import Procedure
 from deftly.tools.ports import ProcedureStore, SearchFilters, Vector
 
 IN_MEMORY_LIMIT = 5_000
+# Bounded: at most 2,000 procedures x 16 wordings x 384 float16 values, about 25 MB.
 MAX_WORDINGS = 16
-MAX_PROCEDURES_WORDED = 20_000
+MAX_PROCEDURES_WORDED = 2_000
 _WORDINGS: dict[str, dict[str, list[np.ndarray]]] = {}  # namespace -> procedure id -> goal vectors
 
 
@@ -48,14 +49,14 @@ class MatchIndex:
         wordings = self._wordings.setdefault(procedure_id, [])
         if len(wordings) < MAX_WORDINGS:
             array = np.asarray(vector, dtype=np.float32)
-            wordings.append(array / (np.linalg.norm(array) or 1.0))
+            wordings.append((array / (np.linalg.norm(array) or 1.0)).astype(np.float16))
 
     def nearest(self, vector: Vector, limit: int) -> list[tuple[Procedure, float]]:
         """Most similar procedures first, as (procedure, cosine similarity to the nearest of its wordings)."""
         query = np.asarray(vector, dtype=np.float32)
         query = query / (np.linalg.norm(query) or 1.0)
         scores = {
-            pid: max([float(v @ query), *(float(w @ query) for w in self._wordings.get(pid, []))])
+            pid: max([float(v @ query), *(float(w.astype(np.float32) @ query) for w in self._wordings.get(pid, []))])
             for pid, v in self._vectors.items()
         }
         if not self._complete:
