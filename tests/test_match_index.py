@@ -38,3 +38,29 @@ def test_a_wording_merged_into_a_procedure_brings_runs_worded_like_it_near() -> 
     # the next batch's index (loaded again from the store) still knows the wording
     again = MatchIndex(store, [(procedure(manager), [1.0, 0.0, 0.0]), (procedure(other), [0.6, 0.8, 0.0])])
     assert again.nearest(worded_like_the_second_run, 1)[0][0].id == manager
+
+
+def test_a_fresh_process_meets_the_wordings_merged_before_it_started(store: Any, embedder: Any) -> None:
+    from test_learn import record_and_learn
+    from tracebuilders import assistant, call, chat, user
+
+    from deftly.tools import match_index
+
+    def lead(request: str, email: str) -> Any:
+        return chat(
+            user(request.format(email=email)),
+            call("crm.create_lead", {"email": email, "company": "Acme", "source": "web"}, {"id": "L-1"}),
+            call("crm.add_note", {"lead_id": "L-1", "text": "Came in through the website"}, {"ok": True}),
+            assistant("Created the lead and noted where it came from."),
+        )
+
+    record_and_learn(store, embedder, lead("Create a lead for {email} and note where it came from.", "a@x.io"), "a")
+    record_and_learn(store, embedder, lead("Please create a lead for {email}, and note the source.", "b@y.io"), "b")
+    (procedure,) = store.list_procedures(10)
+    assert len(procedure.asked) == 2  # the two runs merged: their second wording is known to this process
+    match_index._WORDINGS.pop(store.namespace, None)  # as a new process would start
+
+    record_and_learn(store, embedder, lead("New lead: {email}. Add a note on the source.", "c@z.io"), "c")
+
+    # the new process embedded the earlier second wording before matching, then added the third run's
+    assert len(match_index._WORDINGS[store.namespace][procedure.id]) >= 2

@@ -20,16 +20,17 @@ from deftly.tools.extract.base import Draft, Extraction, Extractor, Skipped
 from deftly.tools.extract.titles import action_title, named_object, request_sentence
 from deftly.tools.extract.tools_kind import is_read_only
 from deftly.tools.extract.vocabulary import mentioned_actions, tool_actions
-from deftly.tools.match_index import MatchIndex
+from deftly.tools.match_index import MAX_WORDINGS, MatchIndex
 from deftly.tools.merge import Origin, add_pitfall, merge, new_procedure, same_steps
 from deftly.tools.models import Procedure, TraceRecord, TraceStatus
 from deftly.tools.ports import Embedder, Embedding, Phrase, Store, TraceUpdate, Vector
-from deftly.tools.render import goal_text, search_phrases
+from deftly.tools.render import goal_text, readable, search_phrases
 from deftly.tools.same_task import MergePolicy
 from deftly.tools.trace import Trace
 
 MIN_EXAMPLES_TO_RETITLE = 3
 LESSON_REQUEST_WORDS = 20  # enough to match a procedure; long chatty requests cost the model time
+SEED_PROCEDURES = 32  # per batch: a fresh process meets the known wordings over its first few batches
 
 
 @dataclass
@@ -103,6 +104,7 @@ class _Batch:
         self.originals: dict[str, Procedure] = {}  # id -> the stored state before this batch
 
     def add_drafts(self, drafts: list[tuple[LearnResult, Origin, Draft]]) -> None:
+        self._seed_wordings()
         provisional = [new_procedure(d, origin, self.store.namespace, self.now) for _, origin, d in drafts]
         vectors = self.embedder.embed_documents([goal_text(p) for p in provisional])
         for (result, origin, draft), procedure, vector in zip(drafts, provisional, vectors, strict=True):
@@ -119,6 +121,17 @@ class _Batch:
             self.index.add_wording(merged.id, vector)
             result.merged += 1
             result.procedure_ids.append(merged.id)
+
+    def _seed_wordings(self) -> None:
+        """The other runs' wordings of procedures merged before this process started (a stdio server starts
+        with every client session), embedded once per process and bounded: each new run then meets them."""
+        pending = self.index.unworded(SEED_PROCEDURES)
+        texts = [(p.id, readable(a, p)) for p in pending for a in (p.asked or [])[1 : MAX_WORDINGS + 1]]
+        if not texts:
+            return
+        vectors = self.embedder.embed_documents([text for _, text in texts])
+        for (procedure_id, _), vector in zip(texts, vectors, strict=True):
+            self.index.add_wording(procedure_id, vector)
 
     def _match(self, draft: Draft, goal: list[float]) -> Procedure | None:
         """The stored procedure this draft is another run of (``MergePolicy.same_task``), nearest goal first."""

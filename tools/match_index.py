@@ -51,6 +51,12 @@ class MatchIndex:
             array = np.asarray(vector, dtype=np.float32)
             wordings.append((array / (np.linalg.norm(array) or 1.0)).astype(np.float16))
 
+    def unworded(self, limit: int) -> list[Procedure]:
+        """Procedures learned from several runs whose other wordings this process has not seen (it started
+        after they were merged), most recently updated first."""
+        found = [p for p in self._procedures.values() if len(p.asked or []) > 1 and p.id not in self._wordings]
+        return sorted(found, key=lambda p: p.updated_at, reverse=True)[:limit]
+
     def nearest(self, vector: Vector, limit: int) -> list[tuple[Procedure, float]]:
         """Most similar procedures first, as (procedure, cosine similarity to the nearest of its wordings)."""
         query = np.asarray(vector, dtype=np.float32)
