@@ -15,7 +15,7 @@ IN_MEMORY_LIMIT = 5_000
 # Bounded: at most 2,000 procedures x 16 wordings x 384 float16 values, about 25 MB.
 MAX_WORDINGS = 16
 MAX_PROCEDURES_WORDED = 2_000
-_WORDINGS: dict[str, dict[str, list[np.ndarray]]] = {}  # namespace -> procedure id -> goal vectors
+_WORDINGS: dict[str, dict[str, np.ndarray]] = {}  # namespace -> procedure id -> its goal vectors, one a row
 
 
 class MatchIndex:
@@ -46,10 +46,11 @@ class MatchIndex:
         like the first ("Set {name} as the line manager" / "update reporting line for {email}")."""
         if len(self._wordings) >= MAX_PROCEDURES_WORDED and procedure_id not in self._wordings:
             self._wordings.pop(next(iter(self._wordings)))
-        wordings = self._wordings.setdefault(procedure_id, [])
-        if len(wordings) < MAX_WORDINGS:
-            array = np.asarray(vector, dtype=np.float32)
-            wordings.append((array / (np.linalg.norm(array) or 1.0)).astype(np.float16))
+        array = np.asarray(vector, dtype=np.float32)
+        row = (array / (np.linalg.norm(array) or 1.0)).astype(np.float16)[np.newaxis, :]
+        known = self._wordings.get(procedure_id)
+        if known is None or len(known) < MAX_WORDINGS:
+            self._wordings[procedure_id] = row if known is None else np.vstack([known, row])
 
     def unworded(self, limit: int) -> list[Procedure]:
         """Procedures learned from several runs whose other wordings this process has not seen (it started
@@ -61,13 +62,14 @@ class MatchIndex:
         """Most similar procedures first, as (procedure, cosine similarity to the nearest of its wordings)."""
         query = np.asarray(vector, dtype=np.float32)
         query = query / (np.linalg.norm(query) or 1.0)
-        scores = {
-            pid: max([float(v @ query), *(float(w.astype(np.float32) @ query) for w in self._wordings.get(pid, []))])
-            for pid, v in self._vectors.items()
-        }
+        scores = {pid: max(float(v @ query), self._nearest_wording(pid, query)) for pid, v in self._vectors.items()}
         if not self._complete:
             for candidate in self._store.vector_search(vector, limit, SearchFilters()):
                 scores.setdefault(candidate.procedure.id, candidate.score)
                 self._procedures.setdefault(candidate.procedure.id, candidate.procedure)
         best = sorted(scores.items(), key=lambda item: item[1], reverse=True)[:limit]
         return [(self._procedures[pid], score) for pid, score in best]
+
+    def _nearest_wording(self, procedure_id: str, query: np.ndarray) -> float:
+        wordings = self._wordings.get(procedure_id)
+        return float((wordings.astype(np.float32) @ query).max()) if wordings is not None else -1.0

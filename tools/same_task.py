@@ -53,11 +53,11 @@ class MergePolicy:
         )
 
     def same_task(self, draft: Draft, procedure: Procedure, similarity: float) -> bool:
-        if side_effects(draft.steps) != side_effects(procedure.steps):
+        effects = side_effects(draft.steps)
+        if effects != side_effects(procedure.steps):
             return False
         if not same_options(draft.steps, procedure.steps, (draft.goal, procedure.goal)):
             return False  # "status": "Done" against "In Progress": another outcome, however alike the words
-        effects = side_effects(draft.steps)
         if not _same_action(draft.goal, procedure.goal, effects):
             return False  # "cancel" and "change", or through a shell "show" and "delete": two tasks
         generic = bool(effects) and all(is_generic(tool) for tool in effects)
@@ -86,13 +86,6 @@ class MergePolicy:
         return similarity >= (self.same_calls_similarity if telling else self.same_lookups_similarity) and same_calls(
             draft.steps, procedure.steps, (draft.goal, procedure.goal)
         )
-
-
-def call_shapes(steps: list[Step]) -> frozenset[str]:
-    """What the task's calls that change something look like, whoever ran it: each tool with its arguments'
-    names (values all alike, a command line by its program and subcommand). A read-only task's lookups, if it
-    changed nothing."""
-    return frozenset(f"{s.tool} {canonical_json(_shape(s.arguments))}" for s in _shaped_calls(steps))
 
 
 def same_calls(steps: list[Step], other: list[Step], goals: tuple[str, str] | None = None) -> bool:
@@ -239,18 +232,6 @@ def _has_command_line(steps: list[Step]) -> bool:
         for step in steps
         for key, value in step.arguments.items()
     )
-
-
-def _shape(value: Any, key: str = "") -> Any:
-    """Every value alike (placeholders, numbers, options: one user names them, another leaves them out), except
-    a command line, which keeps its program and subcommand; a list by its first item."""
-    if isinstance(value, dict):
-        return {k: _shape(item, str(k)) for k, item in value.items()}
-    if isinstance(value, list):
-        return [_shape(value[0], key)] if value else []  # how many items one run had is not the task's shape
-    if isinstance(value, str) and key.lower() in COMMAND_KEYS:
-        return " ".join(command_head({key: value})) or "{}"
-    return "{}" if value is not None and not isinstance(value, bool) else value
 
 
 def _fixed_values(steps: list[Step]) -> dict[str, set[str]]:

@@ -6,7 +6,7 @@ import re
 
 from deftly.tools.extract.base import Task
 from deftly.tools.extract.tools_kind import is_read_only, is_scratchpad
-from deftly.tools.extract.vocabulary import READ_GROUP, group_of
+from deftly.tools.extract.vocabulary import READ_GROUP, group_of, is_operation_word
 from deftly.tools.trace import Message, ToolCall, Trace
 
 _STOP = re.compile(r"^\W*(?:###\s*stop\s*###|/exit|/quit|exit|quit)\W*$", re.IGNORECASE)
@@ -150,14 +150,11 @@ def _asks_after(rest: str) -> bool:
     if not words:
         return False
     verb, objects = words[0].strip(",.!"), {w.strip(",.!?") for w in words[1:]} - _POINTING
-    named = group_of(verb) not in (None, READ_GROUP) or verb in _MORE_VERBS or bool(_IMPERATIVE_START.match(verb))
-    return named and bool(objects)
+    acts = len(verb) > 2 and is_operation_word(verb) and group_of(verb) != READ_GROUP
+    return bool(objects) and (acts or bool(_IMPERATIVE_START.match(verb)))
 
 
 _POINTING = frozenset({"", "it", "them", "that", "this", "those", "these", "one", "ones", "please", "now", "too"})
-_MORE_VERBS = frozenset(
-    {"apply", "approve", "reject", "reset", "merge", "push", "close", "revert", "publish", "assign"}
-)
 
 
 def _starts_new_task(task: Task, text: str, last_assistant: str) -> bool:

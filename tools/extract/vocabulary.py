@@ -37,6 +37,7 @@ _OPERATION_WORDS = frozenset(
         "rollback", "rollout", "approve", "reject", "accept", "decline", "archive", "unarchive", "lock", "unlock",
         "block", "unblock", "rm", "mv", "cp", "chmod", "chown", "mkdir", "rmdir", "describe", "show", "list",
         "close", "reopen", "resolve", "submit", "withdraw", "publish", "unpublish", "activate", "deactivate",
+        "assign", "unassign",
     }
 )  # fmt: skip
 

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from deftly.tools.extract.tools_kind import is_read_only
 from deftly.tools.generalize.bindings import READABLE_KINDS, BindingTable
 from deftly.tools.generalize.provenance import AGENT, REQUEST, ValueSources, written_as_name
 from deftly.tools.values import (
@@ -154,18 +155,24 @@ def is_read_command(arguments: dict[str, Any]) -> bool:
         return False
     first, *filters = command.split("|")
     head = command_head({"command": first})
-    looks = bool(head) and (head[0] in _LOOKING_PROGRAMS or (len(head) > 1 and head[1] in _LOOKING_SUBCOMMANDS))
+    looks = bool(head) and (
+        _looks(head[0], _LOOKING_PROGRAMS) or (len(head) > 1 and _looks(head[1], _LOOKING_SUBCOMMANDS))
+    )
     return looks and all(command_head({"command": f})[:1] in _FILTERS for f in filters)
 
 
 _COMMAND_LINE_KEYS = COMMAND_KEYS - {"description", "pattern", "regex", "glob"}
 _DOES_MORE = re.compile(r";|&&|\|\||>|`|\$\(|\s-(?:delete|exec|i)\b|\s--(?:fix|write|in-place)\b")
-_LOOKING_PROGRAMS = frozenset(
-    {"cat", "head", "tail", "less", "ls", "grep", "rg", "wc", "stat", "df", "du", "ps", "pwd", "which", "tree", "jq"}
-)
-_LOOKING_SUBCOMMANDS = frozenset(
-    {"get", "logs", "log", "describe", "status", "show", "list", "ls", "diff", "view", "inspect", "top", "blame"}
-)
+
+
+def _looks(word: str, shell_words: frozenset[str]) -> bool:
+    """A program or subcommand named by a read verb (``cat``, ``get``, ``status``: as for tools), or one a
+    shell knows only looks."""
+    return is_read_only(word) or word in shell_words
+
+
+_LOOKING_PROGRAMS = frozenset({"less", "rg", "wc", "df", "du", "ps", "pwd", "which", "tree", "jq"})
+_LOOKING_SUBCOMMANDS = frozenset({"logs", "log", "top", "blame"})
 _FILTERS = frozenset(
     (program,) for program in ("grep", "rg", "head", "tail", "sort", "uniq", "wc", "jq", "less", "cut")
 )
