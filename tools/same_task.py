@@ -159,7 +159,7 @@ def same_options(steps: list[Step], other: list[Step], goals: tuple[str, str] | 
 
 
 def _mentions(text: str, values: set[str]) -> bool:
-    said = set(_WORD.findall(text.lower()))
+    said = set(_WORD.findall(PLACEHOLDER.sub(" ", text).lower()))  # "{email}" is an address, not the word
     return any(same_word(part, word) for value in values for part in re.findall(r"[a-z]{3,}", value) for word in said)
 
 

@@ -128,9 +128,17 @@ def test_inflections_are_the_same_word_and_words_that_start_alike_are_not() -> N
 
 
 def test_commands_that_only_look_are_told_from_commands_that_act() -> None:
-    looking = ["kubectl -n prod logs api-1 --tail=50 | grep error", "git log --oneline | head", "git status", "ls -la"]
+    looking = [
+        "kubectl -n prod logs api-1 --tail=50 | grep error",
+        "git log --oneline | head",
+        "git status",
+        "ls -la",
+        "ls infra/prod && git -C infra/prod log --oneline -3",
+        "cd repo; git status",
+    ]
     acting = ["kubectl rollout restart deployment/api", "cat a > b", "find . -name '*.gz' -delete", "ls && rm x",
-              "sed -i s/a/b/ f", "git log | tee out.txt", "pytest -q"]  # fmt: skip
+              "sed -i s/a/b/ f", "git log | tee out.txt", "pytest -q", "cd repo", "cat a || rm a",
+              "kubectl get pods; kubectl delete pod api-1"]  # fmt: skip
 
     assert all(is_read_command({"command": c}) for c in looking)
     assert not any(is_read_command({"command": c}) for c in acting)
@@ -286,3 +294,95 @@ def test_a_user_saying_it_did_not_work_after_the_change_is_a_failure_though_the_
 
     assert extraction.drafts == []
     assert [s.reason for s in extraction.skipped] == ["the user said it did not work"]
+
+
+def test_an_option_contradicts_only_where_a_request_names_it_not_where_a_placeholder_reads_like_it() -> None:
+    from deftly.tools.models import Step
+    from deftly.tools.same_task import same_options
+
+    by_email = [
+        Step(
+            action="Reset password", tool="it.reset_password", arguments={"username": "{username}", "delivery": "email"}
+        )
+    ]
+    by_sms = [
+        Step(action="Reset password", tool="it.reset_password", arguments={"username": "{username}", "delivery": "sms"})
+    ]
+
+    assert same_options(by_email, by_sms, ("reset the password of {email}", "{name} forgot their password"))
+    assert not same_options(by_email, by_sms, ("reset the password of {email}", "send {name} a reset link by sms"))
+
+
+def test_a_problem_told_first_names_what_it_and_them_point_at_and_an_aside_is_left_out() -> None:
+    helpdesk = (
+        "Hi, I'm covering the helpdesk today. Keiko Sato (keiko.sato@quillon.ai) forgot their password after "
+        "coming back from leave \u2014 could you reset it for them?"
+    )
+    assert request_sentence(helpdesk) == "reset Keiko Sato's password"
+    assert request_sentence("our AWS key leaked, rotate it now") == "rotate the AWS key"
+    assert request_sentence("Priya lost her laptop, wipe it remotely") == "wipe priya's laptop"
+    assert request_sentence("Can you plan sandbox (no apply) and list what would be destroyed?") == (
+        "plan sandbox and list what would be destroyed"
+    )
+
+
+def test_a_state_the_user_wants_is_a_request_to_set_it_and_the_system_is_not_an_object() -> None:
+    wanted = "Goran Jansen's manager should be Sven Underwood now, not Mei Duarte \u2014 fix the record."
+
+    assert request_sentence(wanted) == "set Goran Jansen's manager to Sven Underwood"
+    assert request_sentence("The timeout should be 30 seconds.") == "set the timeout to 30 seconds"
+    assert request_sentence("It should be fine, just restart the pod") == "restart the pod"
+    assert request_sentence("after the reorg Liam now reports to Theo. Update the system pls.") is None
+
+
+def plan_session(request: str, *later: Any, applied: bool) -> list[dict[str, Any]]:
+    apply = [call("bash", {"command": "cd infra/envs/prod && terraform apply -auto-approve"}, "Apply complete!")]
+    return chat(
+        user(request),
+        call("bash", {"command": "cd infra/envs/prod && terraform init -input=false"}, "Terraform initialized"),
+        call("bash", {"command": "cd infra/envs/prod && terraform plan -no-color"}, "Plan: 2 to add"),
+        *later,
+        *(apply if applied else []),
+        assistant("Plan: 2 to add, 0 to change." + (" I went ahead and applied it." if applied else "")),
+    )
+
+
+def test_a_run_that_did_what_the_user_ruled_out_is_a_failure_until_the_user_allows_it() -> None:
+    applied_anyway = EXTRACT(parse_history(plan_session("dry-run terraform for prod", applied=True)))
+    told_not_to = EXTRACT(parse_history(plan_session("plan prod, don't apply yet", applied=True)))
+    allowed_later = EXTRACT(
+        parse_history(
+            plan_session("plan prod, don't apply yet", assistant("Apply?"), user("looks good, apply it"), applied=True)
+        )
+    )
+    planned = EXTRACT(parse_history(plan_session("dry-run terraform for prod", applied=False)))
+
+    assert not applied_anyway.drafts and "ruled out (apply" in applied_anyway.skipped[0].reason
+    assert not told_not_to.drafts
+    assert [s.tool for s in allowed_later.drafts[0].steps].count("bash") == 3
+    assert planned.drafts and not planned.skipped
+
+
+def test_a_move_that_cancelled_what_the_user_said_not_to_cancel_is_a_failure() -> None:
+    def meeting(*calls: Any) -> Any:
+        return parse_history(
+            chat(
+                user("Move my meeting with Ana Lopes to Friday 3pm, don't cancel it"),
+                call("calendar.search_events", {"query": "Ana Lopes"}, {"events": [{"id": "ev_81"}]}),
+                *calls,
+                assistant("Done."),
+            )
+        )
+
+    moved = EXTRACT(
+        meeting(call("calendar.update_event", {"event_id": "ev_81", "start": "2026-12-11T15:00"}, {"ok": 1}))
+    )
+    recreated = EXTRACT(
+        meeting(
+            call("calendar.cancel_event", {"event_id": "ev_81"}, {"ok": True}),
+            call("calendar.create_event", {"title": "Ana Lopes", "start": "2026-12-11T15:00"}, {"ok": True}),
+        )
+    )
+
+    assert moved.drafts and not moved.skipped
+    assert not recreated.drafts and "cancel" in recreated.skipped[0].reason

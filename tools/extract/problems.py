@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from deftly.tools.extract.vocabulary import READ_GROUP, group_of
+from deftly.tools.extract.vocabulary import READ_GROUP, group_of, is_operation_word
 
 CLAUSE_BREAK = re.compile(
     r"\s+(?:because|since|so that|so|but|though|although|which|who|if|when|while"
@@ -22,7 +22,7 @@ _FIX_IT = re.compile(
 _ACT_ON_IT = re.compile(r"\b([a-z]+)\s+(?:it|them)\b", re.IGNORECASE)
 _PROBLEM = re.compile(
     r"^(?P<subject>(?:\S+\s+){0,7}?\S+)\s+(?P<verb>is|are|was|were|keeps?|kept|has been|have been|started|seems to be"
-    r"|can't|cannot|won't|doesn't|don't|isn't|aren't|fails?|broke|crashed|stopped)\s+(?P<state>.+)$",
+    r"|can't|cannot|won't|doesn't|don't|isn't|aren't|fails?|broke|crashed|stopped|forgot|lost|leaked)(?:\s+(?P<state>.+))?$",
     re.IGNORECASE,
 )
 _NEGATED = re.compile(r"can't|cannot|won't|doesn't|don't|isn't|aren't|fails?|broke|crashed|stopped", re.IGNORECASE)
@@ -37,17 +37,32 @@ def problem_request(text: str) -> str | None:
     """The request spelled out with the problem the user describes first, when it only says "it":
     "The nightly build keeps failing since Monday, can you fix it?" -> "fix the nightly build failing since
     Monday"; "The billing service is crash looping in prod, restart it." -> "restart the billing service"."""
+    for sentence in re.split(r"(?<=[.!?])\s+", text):
+        found = _spelled_out(sentence)
+        if found:
+            return found
+    return None
+
+
+def _spelled_out(text: str) -> str | None:
     problem = _PROBLEM.match(CLAUSE_BREAK.split(text, maxsplit=1)[0].strip())
     if problem is None or not _names_a_thing(problem.group("subject")):
         return None
-    subject = lower_first(problem.group("subject"))
+    subject = _subject(problem.group("subject"))
     fixing = _FIX_IT.search(text)
     if fixing is not None:
-        state, verb = problem.group("state"), problem.group("verb")
+        state, verb = problem.group("state") or "", problem.group("verb")
         joined = f"that {verb} {state}" if _NEGATED.match(verb) else state
         return f"{fixing.group(1).lower()} {subject} {joined}"
     acting = next((m for m in _ACT_ON_IT.finditer(text) if _acts(m.group(1))), None)
-    return f"{acting.group(1).lower()} {subject}" if acting else None
+    if acting is None:
+        return None
+    owned = _OWNED.match(problem.group("state") or "")  # "Keiko forgot her password, reset it": "it" is the password
+    target = f"{subject}'s {owned.group(1)}" if owned and acting.group(0).lower().endswith(" it") else subject
+    return f"{acting.group(1).lower()} {target}"
+
+
+_OWNED = re.compile(r"(?:their|his|her|its|my|our)\s+([a-z]+)\b", re.IGNORECASE)
 
 
 def _names_a_thing(subject: str) -> bool:
@@ -56,12 +71,45 @@ def _names_a_thing(subject: str) -> bool:
     return bool(found) and group_of(found[0]) is None and not set(found) & _QUESTION_WORDS
 
 
+_ACTS_ON_IT = frozenset({"rotate", "wipe", "renew", "extend", "rerun", "retry", "rebuild", "redeploy", "reinstall"})
+_LOOKING = frozenset({"get", "show", "list", "describe", "head"})  # operations that only read
 _QUESTION_WORDS = frozenset({"why", "what", "how", "who", "when", "where", "which", "whether", "if"})
 
 
 def _acts(verb: str) -> bool:
-    group = group_of(verb.lower())
-    return group is not None and group != READ_GROUP
+    """ "restart", "reset", "rotate": a verb that does something (not "see it", not "get it")."""
+    word = verb.lower()
+    if word in _ACTS_ON_IT:
+        return True
+    return len(word) > 2 and is_operation_word(word) and group_of(word) != READ_GROUP and word not in _LOOKING
+
+
+def desired_state(clause: str) -> str | None:
+    """ "Goran's manager should be Sven now" asks to set it: "set Goran's manager to Sven" (None for a clause
+    that says no such thing, or says it of a pointer: "it should be fine")."""
+    match = _SHOULD_BE.match(clause.strip())
+    if match is None or match.group("subject").split()[0].lower() in _POINTER_SUBJECTS:
+        return None
+    return f"set {_subject(match.group('subject'))} to {match.group('value')}"
+
+
+_SHOULD_BE = re.compile(
+    r"^(?P<subject>(?:\S+\s+){0,5}?\S+)\s+(?:should|must|needs? to|has to|ought to)\s+(?:be|become|now be)\s+"
+    r"(?P<value>.+?)(?:\s+(?:now|instead|from now on|going forward))?$",
+    re.IGNORECASE,
+)
+_POINTER_SUBJECTS = frozenset({"it", "this", "that", "these", "those", "they", "i", "we", "you", "he", "she", "there"})
+
+
+def _subject(text: str) -> str:
+    """A subject in the middle of a request: "The billing service" -> "the billing service", a name as written."""
+    first, _, rest = text.partition(" ")
+    if first.lower() in _DETERMINERS:
+        return f"{first.lower()} {rest}".strip()
+    return text if rest[:1].isupper() else lower_first(text)  # "Keiko Sato", "Billing service"
+
+
+_DETERMINERS = frozenset({"the", "a", "an", "our", "my", "your", "their", "this", "that", "these", "those", "all"})
 
 
 def lower_first(text: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from deftly.tools.extract.base import Task
+from deftly.tools.extract.ruled_out import ruled_out_call
 from deftly.tools.extract.segment import split_tasks
 from deftly.tools.extract.steps import StepPlan
 from deftly.tools.extract.tools_kind import is_read_only, is_scratchpad, words
@@ -60,6 +61,9 @@ def failure_evidence(task: Task, outcome: Outcome | None) -> str | None:
     failed_last = unrecovered_failure(task.calls)
     if failed_last is not None:
         return f"the last attempt failed ({failed_last.tool}) and was not recovered"
+    ruled_out = ruled_out_call(task)
+    if ruled_out is not None:
+        return f"the agent did what the user had ruled out ({ruled_out[1]}, through {ruled_out[0].tool})"
     after_last_call = _texts_after_last_call(task)
     if any(_USER_SAYS_FAILED.search(text) for text in after_last_call):
         return "the user said it did not work"

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Mapping
 
 from deftly.tools.extract.gerunds import imperative
-from deftly.tools.extract.problems import CLAUSE_BREAK, is_problem, lower_first, problem_request
+from deftly.tools.extract.problems import CLAUSE_BREAK, desired_state, is_problem, lower_first, problem_request
 from deftly.tools.extract.tools_kind import all_words, is_handoff, object_phrase, words
 from deftly.tools.extract.vocabulary import (
     ASKS_TO,
@@ -75,6 +75,13 @@ _VAGUE = {
     "help",
     "hand",
     "assistance",
+    "system",
+    "systems",
+    "record",
+    "records",
+    "entry",
+    "details",
+    "info",
 }
 _POINTERS = {
     "them", "those", "these", "they", "everything", "stuff", "all", "for", "to", "of", "up", "now", "again", "nothing",
@@ -85,6 +92,9 @@ _DANGLING = {
     "your", "their", "is", "are", "be", "so", "but", "if", "as", "into", "about", "this", "it's", "its", "that's",
 }  # fmt: skip
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+# "Keiko Sato (keiko.sato@x.ai) forgot …", "plan sandbox (no apply)": an aside, not where the request goes on.
+_POINTS_BACK = re.compile(r"\b(?:it|them)\b", re.I)
+_ASIDE = re.compile(r"\s*\([^()\n]{0,80}\)")
 _GREETING = re.compile(r"^\W*(?:hi|hello|hey|good (?:morning|afternoon|evening))\b[\s,!.]*(?:there[\s,!.]*)?", re.I)
 _DASH = re.compile(r"\s*[\u2013\u2014]\s*")
 _TRAILING = re.compile(
@@ -146,12 +156,16 @@ def request_sentence(request: str) -> str | None:
     Of the sentences that ask for something, the first naming a change (cancel, book, ...) wins,
     else the first that says anything concrete; "help me with it" never does.
     """
-    text = _GREETING.sub("", _plain_quotes(request.strip()))
+    text = _ASIDE.sub("", _GREETING.sub("", _plain_quotes(request.strip())))
     candidates, asked = [], set()
     for sentence in _sentences(text):
         match = _MARKER.search(sentence)
+        wanted = desired_state(CLAUSE_BREAK.split(sentence, maxsplit=1)[0])
         if match:
             candidates.append(_clean(sentence[match.end() :]))
+            asked.add(candidates[-1])
+        elif wanted:  # "Goran's manager should be Sven now": a request, though no verb says so
+            candidates.append(_clean(wanted))
             asked.add(candidates[-1])
         elif _QUESTION.match(sentence) and sentence.endswith("?"):
             candidates.append(_clean("find out " + lower_first(sentence)))  # a question asks to find something out
@@ -160,8 +174,8 @@ def request_sentence(request: str) -> str | None:
     usable = [c for c in candidates if len(c.split()) >= 2 and not is_vague(c) and not _NOT_IMPERATIVE.match(c)]
     problem = problem_request(text)
     problem = _clean(problem) if problem else None
-    if problem:  # "tests are failing, fix them": the description is not the request
-        usable = [c for c in usable if not is_problem(c)]
+    if problem:  # "tests are failing, fix them": the description is not the request, nor is "wipe it remotely"
+        usable = [c for c in usable if not is_problem(c) and not _POINTS_BACK.search(c)]
     elif all(is_problem(c) for c in usable):
         # "Disk on web-3 is almost full, clean up old logs please": the request follows the description
         usable = [*_later_clauses(text), *usable]
@@ -308,7 +322,7 @@ def named_object(title: str, tools: list[str]) -> str | None:
 
 def request_title(request: str, values: Mapping[str, str], names: Iterable[str]) -> str | None:
     """The request's first sentence as a title, when nothing better says what the task was."""
-    text = _GREETING.sub("", _plain_quotes(request.strip()))
+    text = _ASIDE.sub("", _GREETING.sub("", _plain_quotes(request.strip())))
     sentences = _sentences(text)
     if not sentences:
         return None

@@ -148,11 +148,18 @@ _SETUP_PROGRAMS = frozenset({"cd", "pushd", "export", "source", ".", "set", "uns
 
 def is_read_command(arguments: dict[str, Any]) -> bool:
     """A command line that only looks (``kubectl -n prod logs …``, ``git log --oneline | head``, ``cat a.txt``):
-    the exploring one run of a task does and another skips. Chained, redirected or substituted commands do
-    more than look."""
+    the exploring one run of a task does and another skips, alone or chained with other looks (``cd repo &&
+    git status``). Redirected or substituted commands do more than look."""
     command = next((v for k, v in arguments.items() if k.lower() in _COMMAND_LINE_KEYS and isinstance(v, str)), "")
     if not command.strip() or _DOES_MORE.search(command):
         return False
+    parts = [part for part in _CHAIN.split(command) if part.strip()]
+    return (
+        bool(parts) and all(_only_looks(part) or _is_setup(part) for part in parts) and not all(map(_is_setup, parts))
+    )
+
+
+def _only_looks(command: str) -> bool:
     first, *filters = command.split("|")
     head = command_head({"command": first})
     looks = bool(head) and (
@@ -161,8 +168,16 @@ def is_read_command(arguments: dict[str, Any]) -> bool:
     return looks and all(command_head({"command": f})[:1] in _FILTERS for f in filters)
 
 
+def _is_setup(command: str) -> bool:
+    tokens = command.split()
+    return bool(tokens) and (tokens[0] in _SETUP_PROGRAMS or all(_ASSIGNMENT.match(t) for t in tokens))
+
+
 _COMMAND_LINE_KEYS = COMMAND_KEYS - {"description", "pattern", "regex", "glob"}
-_DOES_MORE = re.compile(r";|&&|\|\||>|`|\$\(|\s-(?:delete|exec|i)\b|\s--(?:fix|write|in-place)\b")
+# A chain of looks (``ls infra && git log -3``, ``cd repo; git status``) still only looks; ``||`` runs one part
+# only if another failed, and redirection, substitution and in-place flags write.
+_DOES_MORE = re.compile(r"\|\||>|`|\$\(|\s-(?:delete|exec|i)\b|\s--(?:fix|write|in-place)\b")
+_CHAIN = re.compile(r"&&|;")
 
 
 def _looks(word: str, shell_words: frozenset[str]) -> bool:

@@ -1,0 +1,64 @@
+"""A run that did what its user had ruled out ("plan it, no apply yet", "dry-run", "don't cancel it"): whatever
+the agent said afterwards, it failed the request, and its steps must not teach the next agent to do the same."""
+
+from __future__ import annotations
+
+import re
+
+from deftly.tools.extract.base import Task
+from deftly.tools.extract.tools_kind import is_generic, is_read_only, words
+from deftly.tools.extract.vocabulary import READ_GROUP, group_of, is_operation_word, same_word
+from deftly.tools.generalize.commands import command_head
+from deftly.tools.trace import Message, ToolCall
+
+_NEGATED = re.compile(
+    r"\b(?:don't|do not|dont|doesn't|no|without|never|not yet|but not|not to|nothing to|shouldn't|should not"
+    r"|must not|mustn't|won't|will not)\s+(?:(?:actually|really|yet|you|to|the|any|it)\s+)?(?P<operation>[a-z]+)",
+    re.IGNORECASE,
+)
+# A dry run does everything but what takes effect: whatever the tool, these are the steps it leaves out.
+_DRY_RUN = re.compile(
+    r"\b(?:dry[- ]?run|plan[- ]only|only (?:a )?plan|preview only|read[- ]only|no changes|nothing (?:changed|applied)"
+    r"|(?:don't|do not) (?:change|touch) anything)\b",
+    re.IGNORECASE,
+)
+_TAKING_EFFECT = frozenset(
+    {"apply", "deploy", "destroy", "push", "publish", "merge", "delete", "drop", "commit", "release", "execute"}
+)
+
+
+def ruled_out_call(task: Task) -> tuple[ToolCall, str] | None:
+    """The first successful call doing an operation the user had ruled out before it, and that operation."""
+    ruled_out: set[str] = set()
+    for turn in [Message(role="user", text=task.request), *task.turns]:
+        if isinstance(turn, Message) and turn.role == "user":
+            ruled_out = _after(turn.text, ruled_out)
+        elif isinstance(turn, ToolCall) and turn.status == "ok" and ruled_out:
+            done = next((op for op in _operations(turn) for word in ruled_out if same_word(op, word)), None)
+            if done is not None:
+                return turn, done
+    return None
+
+
+def _after(text: str, ruled_out: set[str]) -> set[str]:
+    """What stays ruled out after a user's message: what it forbids, less what it now asks for."""
+    forbidden = {m.group("operation").lower() for m in _NEGATED.finditer(text)}
+    forbidden = {word for word in forbidden if _acts(word)}
+    if _DRY_RUN.search(text):
+        forbidden |= _TAKING_EFFECT
+    said = {w.lower() for w in re.findall(r"[A-Za-z]+", _NEGATED.sub(" ", _DRY_RUN.sub(" ", text)))}
+    allowed = {word for word in ruled_out if any(same_word(word, w) for w in said)}
+    return (ruled_out - allowed) | forbidden
+
+
+def _acts(word: str) -> bool:
+    return len(word) > 2 and is_operation_word(word) and group_of(word) != READ_GROUP
+
+
+def _operations(call: ToolCall) -> list[str]:
+    """The operations a call performs: its tool's verb, or a command line's program and subcommand."""
+    if is_generic(call.tool):
+        return [word.lower() for word in command_head(call.arguments)]
+    if is_read_only(call.tool):
+        return []
+    return words(call.tool)
