@@ -41,6 +41,12 @@ GERUND_BASES = {
     "migrat": "migrate",
 }
 
+# -ing words that describe a noun ("remaining vacation days", "outstanding balance"), not an action to take.
+ADJECTIVES = frozenset(
+    {"remaining", "outstanding", "pending", "upcoming", "existing", "missing", "incoming", "outgoing", "ongoing",
+     "following", "matching", "recurring", "corresponding", "leading", "trailing", "billing", "shipping"}
+)  # fmt: skip
+
 # Stems whose verb ends in a silent e: archiv(ing), summariz(ing), analyz(ing), produc(ing), rotat(ing).
 _DROPPED_E = re.compile(r"(?:v|[iy]z|[uro]c|[^aeioum]at)$")
 
@@ -48,7 +54,7 @@ _DROPPED_E = re.compile(r"(?:v|[iy]z|[uro]c|[^aeioum]at)$")
 def imperative(text: str) -> str:
     """ "canceling a couple of reservations" -> "cancel a couple of reservations"."""
     first, _, rest = text.partition(" ")
-    if not first.isalpha() or not first.lower().endswith("ing") or len(first) <= 5:
+    if not first.isalpha() or not first.lower().endswith("ing") or len(first) <= 5 or first.lower() in ADJECTIVES:
         return text
     stem = first[:-3].lower()
     doubled = (len(stem) > 3 and stem[-1] == stem[-2] and stem[-1] not in "lsz") or stem.endswith("ll")

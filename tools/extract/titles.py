@@ -93,6 +93,11 @@ _DANGLING = {
 }  # fmt: skip
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 # "Keiko Sato (keiko.sato@x.ai) forgot …", "plan sandbox (no apply)": an aside, not where the request goes on.
+_REPORTED_QUESTION = re.compile(
+    r"\b(?:asked|asks|wants to know|wanted to know|wonders|is wondering|was wondering)\s+(?:me|us|you)?\s*"
+    r"(?P<question>(?:how|what|whether|which|when|where|who|why)\b[^?.!\u2014]+)",
+    re.IGNORECASE,
+)
 _POINTS_BACK = re.compile(r"\b(?:it|them)\b", re.I)
 _ASIDE = re.compile(r"\s*\([^()\n]{0,80}\)")
 _GREETING = re.compile(r"^\W*(?:hi|hello|hey|good (?:morning|afternoon|evening))\b[\s,!.]*(?:there[\s,!.]*)?", re.I)
@@ -166,6 +171,9 @@ def request_sentence(request: str) -> str | None:
             asked.add(candidates[-1])
         elif wanted:  # "Goran's manager should be Sven now": a request, though no verb says so
             candidates.append(_clean(wanted))
+            asked.add(candidates[-1])
+        elif reported := _REPORTED_QUESTION.search(sentence):  # "Goran asked me how many days he has left"
+            candidates.append(_clean("find out " + reported.group("question")))
             asked.add(candidates[-1])
         elif _QUESTION.match(sentence) and sentence.endswith("?"):
             candidates.append(_clean("find out " + lower_first(sentence)))  # a question asks to find something out
