@@ -6,7 +6,7 @@ import json
 import re
 from typing import Any
 
-from deftly.tools.extract.vocabulary import ASKS_TO, action_synonyms
+from deftly.tools.extract.vocabulary import ASKS_FOR, ASKS_TO, action_synonyms
 from deftly.tools.models import Procedure, Stats, Step
 from deftly.tools.values import COMMAND_KEYS, PLACEHOLDER
 
@@ -160,7 +160,7 @@ def search_phrases(procedure: Procedure) -> list[tuple[str, str]]:
     """The phrases an agent's request is compared with, as (kind, text): the title, when to use it,
     past requests, and what it does. Each is embedded on its own, so a short query is not diluted."""
     when = procedure.when_to_use
-    asks_to = when.startswith(ASKS_TO)  # "The user asks to <request>." repeats an example
+    asks_to = when.startswith((ASKS_TO, ASKS_FOR))  # "The user asks to <request>." repeats an example
     candidates = [
         ("title", readable(procedure.title, procedure)),
         *([] if asks_to or not when else [("when", readable(when, procedure))]),

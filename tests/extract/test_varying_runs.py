@@ -397,3 +397,25 @@ def test_a_question_someone_asked_the_user_is_what_to_find_out_and_remaining_is_
     )
     assert request_sentence("Outstanding balance for Acme?") == "Outstanding balance for Acme"
     assert request_sentence("Canceling the orders, please") == "cancel the orders"
+
+
+def test_when_to_use_quotes_a_request_that_is_no_verb_phrase_and_keeps_a_verb_it_does_not_know() -> None:
+    from deftly.tools.extract.titles import when_to_use
+
+    assert when_to_use("Quick one: remaining vacation days, Sofia (People).", {}, []) == (
+        'The user asks for: "remaining vacation days".'
+    )
+    assert when_to_use("count of new signups last week?", {}, []).startswith('The user asks for: "count of')
+    assert when_to_use("customer disputed INV-2231 with their bank, pls handle it", {}, []).startswith(
+        'The user asks for: "customer disputed {id}'
+    )
+    assert when_to_use("pls reset Keiko's password", {}, []) == "The user asks to reset {name}'s password."
+    assert when_to_use("release version 2.1.0 to PyPI", {}, []) == "The user asks to release version {version} to PyPI."
+
+
+def test_a_bucket_the_user_named_without_its_scheme_is_the_tools_value() -> None:
+    from deftly.tools.extract.titles import generalize_words
+
+    values = {"s3://brightlane-invoices-archive/tmp/": "prefix"}
+
+    assert generalize_words("check size of brightlane-invoices-archive/tmp/", values, []) == "check size of {prefix}"

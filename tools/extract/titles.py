@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
-from deftly.tools.extract.gerunds import imperative
+from deftly.tools.extract.gerunds import ADJECTIVES, imperative
 from deftly.tools.extract.problems import CLAUSE_BREAK, desired_state, is_problem, lower_first, problem_request
 from deftly.tools.extract.tools_kind import all_words, is_handoff, object_phrase, words
 from deftly.tools.extract.vocabulary import (
+    ASKS_FOR,
     ASKS_TO,
     READ_GROUP,
     VERB_GROUPS,
@@ -106,7 +107,7 @@ _TRAILING = re.compile(
     r"(?:\s+(?:please|pls|plz|for me|thanks?|thank you|thx|asap|now|today))*[\s.!?]*$", re.IGNORECASE
 )
 _LEADING = re.compile(
-    r"^(?:to|please|just|also|kindly|now|next|then|finally|(?:go ahead|yes|ok(?:ay)?),? and"
+    r"^(?:to|please|pls|plz|just|also|kindly|now|next|then|finally|(?:go ahead|yes|ok(?:ay)?),? and"
     r"|(?:proceed|go ahead|continue) with)\s+",
     re.I,
 )
@@ -282,7 +283,9 @@ def generalize_words(text: str, values: Mapping[str, str], names: Iterable[str])
     named = dict(names) if isinstance(names, Mapping) else dict.fromkeys(names, "name")
     text = TIME.sub("{time}", text)  # before values: "09:30" is a time, not "09:" and a bound 30 minutes
     people = {value: kind for value, kind in named.items() if kind == "name"}
-    text = replace_values(text, {**named, **values, **people})  # a person found by a lookup is a {name}
+    # "check the size of acme-logs/tmp/" names the "s3://acme-logs/tmp/" the tools were given
+    bare = {v.split("://", 1)[1]: kind for v, kind in values.items() if "://" in v and len(v.split("://", 1)[1]) >= 6}
+    text = replace_values(text, {**bare, **named, **values, **people})  # a person found by a lookup is a {name}
     text = _POSSESSIVE_NAME.sub("{name}", text)  # "approve Sven's time off": a person the tools knew by id
     return _without_counts(redact_patterns(text))
 
@@ -346,9 +349,36 @@ def when_to_use(request: str, values: Mapping[str, str], names: Iterable[str]) -
     """One line saying when to use the procedure, in the user's own (generalized) words."""
     sentence = request_sentence(request)
     if sentence and len(sentence.split()) >= 2 and not is_vague(sentence):
-        return f"{ASKS_TO}{lower_first(generalize_words(sentence, values, names))}."
+        said = generalize_words(sentence, values, names)
+        if _reads_as_a_statement(said):
+            return f'{ASKS_FOR}"{said}".'
+        return f"{ASKS_TO}{lower_first(said)}."
     text = " ".join(_GREETING.sub("", request.strip()).split()[:_MAX_WHEN_WORDS])
     return f'The user says: "{generalize_words(text, values, names)}"'
+
+
+def _reads_as_a_statement(sentence: str) -> bool:
+    """ "remaining vacation days", "count of new signups", "customer disputed {invoice_id}", "{name} went with
+    another vendor": a noun phrase or a statement, which "The user asks to …" would make ungrammatical. Only
+    what shows it counts (an opener that is no verb, "of" after the first word, a past tense second word): a
+    verb this does not know ("release", "bill") stays a request."""
+    tokens = sentence.split()
+    first = tokens[0].lower()
+    second = tokens[1].lower() if len(tokens) > 1 else ""
+    return (
+        bool(PLACEHOLDER.match(tokens[0]))
+        or first[:1].isdigit()
+        or first in _NOUN_OPENERS
+        or first in ADJECTIVES
+        or second == "of"
+        or (second.endswith("ed") and second.isalpha() and len(second) > 4)
+    )
+
+
+_NOUN_OPENERS = frozenset(
+    {"new", "total", "partial", "full", "net", "current", "latest", "last", "next", "bad", "good", "quick", "someone",
+     "somebody", "everyone", "nobody", "customer", "password", "no", "every", "each", "both"}
+)  # fmt: skip
 
 
 def action_title(text: str, tools: list[str]) -> bool:

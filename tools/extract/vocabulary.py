@@ -12,6 +12,7 @@ from functools import lru_cache
 from deftly.tools.extract.tools_kind import words
 
 ASKS_TO = "The user asks to "
+ASKS_FOR = "The user asks for: "  # a request that is not a verb phrase ("remaining vacation days")
 READ_GROUP = "check"
 # Each group's words, most common first; a group is named by its alphabetically first word.
 VERB_LISTS = [
