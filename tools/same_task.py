@@ -206,7 +206,14 @@ _WORD = re.compile(r"[a-z_][a-z_]+")
 
 
 def _shaped_calls(steps: list[Step]) -> list[Step]:
-    return [s for s in steps if s.tool and not _looks(s)] or [s for s in steps if s.tool]
+    """The calls that change something; in a task of looks, every call but the shell's looks before its last
+    (the ``select`` that answered, not the ``\\d users`` one run looked at first)."""
+    called = [s for s in steps if s.tool]
+    acting = [s for s in called if not _looks(s)]
+    if acting:
+        return acting
+    shell = [n for n, s in enumerate(called) if is_generic(s.tool or "")]
+    return [s for n, s in enumerate(called) if n not in shell[:-1]]
 
 
 def _looks(step: Step) -> bool:
@@ -216,8 +223,13 @@ def _looks(step: Step) -> bool:
 
 
 def _without_shell_reads(steps: list[Step]) -> list[Step]:
-    """One run of a task looks at the logs before the restart and another does not: the same work."""
-    return [s for s in steps if not (s.tool and is_generic(s.tool) and is_read_command(s.arguments))]
+    """One run of a task looks at the logs before the restart and another does not: the same work. In a task
+    of looks, the last one (the query that answered) is the work."""
+    reads = [n for n, s in enumerate(steps) if s.tool and is_generic(s.tool) and is_read_command(s.arguments)]
+    kept = [s for n, s in enumerate(steps) if n not in reads]
+    if any(s.tool and not _looks(s) for s in kept):
+        return kept
+    return [s for n, s in enumerate(steps) if n not in reads[:-1]]
 
 
 _COMMAND_WORDS = 6  # "pytest -q" is every project's; a six-word command line is this task's

@@ -419,3 +419,60 @@ def test_a_bucket_the_user_named_without_its_scheme_is_the_tools_value() -> None
     values = {"s3://brightlane-invoices-archive/tmp/": "prefix"}
 
     assert generalize_words("check size of brightlane-invoices-archive/tmp/", values, []) == "check size of {prefix}"
+
+
+def drop_session(request: str, *, dropped: bool, answer: str) -> Any:
+    look = call(
+        "bash", {"command": 'psql -h db.internal -U ops -d billing -c "\\dt+ legacy_orders"'}, "legacy_orders | 80 GB"
+    )
+    drop = call(
+        "bash", {"command": 'psql -h db.internal -U ops -d billing -c "DROP TABLE legacy_orders;"'}, "DROP TABLE"
+    )
+    return parse_history(chat(user(request), look, *([drop] if dropped else []), assistant(answer), user("ok")))
+
+
+def test_a_statement_through_a_database_client_is_its_own_step_and_a_refusal_after_a_look_is_not_learned() -> None:
+    dropped = EXTRACT(drop_session("Drop the legacy_orders table in prod", dropped=True, answer="Done, dropped it."))
+    refused = EXTRACT(
+        drop_session(
+            "wipe legacy_orders in production asap",
+            dropped=False,
+            answer="I'm not going to run that directly: it needs an approved change request.",
+        )
+    )
+
+    assert [s.arguments["command"].split('"')[1].split()[0] for s in dropped.drafts[0].steps] == ["\\dt+", "DROP"]
+    assert not refused.drafts and "could not be done" in refused.skipped[0].reason
+    assert is_read_command({"command": 'psql -d app -c "SELECT count(*) FROM users;"'})
+    assert not is_read_command({"command": 'psql -d app -c "DROP TABLE users;"'})
+
+
+def signup_count(request: str, table: str, *, describe_first: bool) -> Any:
+    describe = [call("bash", {"command": f"psql -h pg-ro.internal -U readonly -d app -c '\\d {table}'"}, "created_at")]
+    query = f"SELECT count(*) FROM {table} WHERE created_at BETWEEN '2025-07-21' AND '2025-07-27';"
+    return chat(
+        user(request),
+        *(describe if describe_first else []),
+        call("bash", {"command": f'psql -h pg-ro.internal -U readonly -d app -c "{query}"'}, " count \n 412"),
+        assistant("412 sign-ups."),
+    )
+
+
+def test_a_query_run_with_or_without_a_look_at_the_table_first_is_one_procedure_titled_by_the_question(
+    store: Any, embedder: Any
+) -> None:
+    first = record_and_learn(
+        store,
+        embedder,
+        signup_count("how many users signed up between 2025-07-21 and 2025-07-27", "users", describe_first=False),
+        "s1",
+    )
+    second = record_and_learn(
+        store,
+        embedder,
+        signup_count("How many accounts were created 2025-07-21 to 2025-07-27?", "users", describe_first=True),
+        "s2",
+    )
+
+    assert first.created == 1 and second.merged == 1, second
+    assert store.list_procedures(10)[0].title.startswith("Find out how many users signed up between {date}")

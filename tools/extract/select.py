@@ -8,9 +8,10 @@ from deftly.tools.extract.base import Task
 from deftly.tools.extract.ruled_out import ruled_out_call
 from deftly.tools.extract.segment import split_tasks
 from deftly.tools.extract.steps import StepPlan
-from deftly.tools.extract.tools_kind import is_read_only, is_scratchpad, words
+from deftly.tools.extract.tools_kind import is_generic, is_read_only, is_scratchpad, words
 from deftly.tools.extract.vocabulary import tool_actions
 from deftly.tools.generalize import canonical_json
+from deftly.tools.generalize.commands import is_read_command
 from deftly.tools.models import Outcome
 from deftly.tools.trace import Message, ToolCall, Trace
 from deftly.tools.values import COMMAND_KEYS, PLACEHOLDER
@@ -18,7 +19,8 @@ from deftly.tools.values import COMMAND_KEYS, PLACEHOLDER
 _COULD_NOT = re.compile(
     r"\b(?:i(?:'m| am) (?:sorry|afraid)|unfortunately|i (?:can(?:no|')t|could(?:n't| not)|was(?:n't| not) able)"
     r"|i(?:'m| am) (?:not |un)able|(?:is|are|was|were) not (?:possible|allowed|eligible|permitted)"
-    r"|cannot be|can't be|failed to|was unable|unable to|not able to)\b",
+    r"|cannot be|can't be|failed to|was unable|unable to|not able to"
+    r"|i(?:'m| am) not going to|i won't|i will not|i(?:'d| would) rather not|i (?:must|have to) (?:decline|refuse))\b",
     re.IGNORECASE,
 )
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
@@ -67,12 +69,17 @@ def failure_evidence(task: Task, outcome: Outcome | None) -> str | None:
     after_last_call = _texts_after_last_call(task)
     if any(_USER_SAYS_FAILED.search(text) for text in after_last_call):
         return "the user said it did not work"
-    read_only = all(is_read_only(c.tool) for c in worked)
+    read_only = all(_only_looks(c) for c in worked)
     if read_only and any(_USER_DROPS_IT.match(text) for text in after_last_call):
         return "the user dropped the request before anything was done"
-    if read_only and _COULD_NOT.search(task.final_answer):
+    if read_only and any(_COULD_NOT.search(text) for text in (_answer_after_last_call(task), task.final_answer)):
         return "the final answer says the request could not be done"
     return None
+
+
+def _only_looks(call: ToolCall) -> bool:
+    """A read-only tool, or a shell command that only looks (``psql -c "\\dt+ t"``, ``kubectl get pods``)."""
+    return is_read_only(call.tool) or (is_generic(call.tool) and is_read_command(call.arguments))
 
 
 def _too_small(task: Task, plan: StepPlan) -> str | None:
@@ -155,8 +162,15 @@ def _texts_after_last_call(task: Task) -> list[str]:
     return [t.text for t in task.turns[last + 1 :] if isinstance(t, Message) and t.role == "user"]
 
 
+def _answer_after_last_call(task: Task) -> str:
+    """The agent's reply to what its last call found (a refusal is often followed by small talk)."""
+    calls = [i for i, t in enumerate(task.turns) if isinstance(t, ToolCall)]
+    after = task.turns[max(calls, default=-1) + 1 :]
+    return next((t.text for t in after if isinstance(t, Message) and t.role == "assistant" and not t.reasoning), "")
+
+
 def _acted_on(turn: object) -> bool:
-    return isinstance(turn, ToolCall) and turn.status == "ok" and not is_read_only(turn.tool)
+    return isinstance(turn, ToolCall) and turn.status == "ok" and not _only_looks(turn)
 
 
 def _has_placeholder(plan: StepPlan) -> bool:

@@ -149,6 +149,7 @@ _QUESTION = re.compile(
     r"^\W*(?:how (?:many|much|long|often|old|big)|what|what's|which|who|whose|when|where|why)\b",
     re.IGNORECASE,
 )
+_HOW_MUCH = re.compile(r"^\W*how (?:many|much|long|often|big)\b", re.IGNORECASE)  # a question, "?" or not
 CHOSEN = "#"  # joins a tool and the option a call chose: "calendar.respond_to_event#accepted"
 _POINTING_WORDS = 2
 _POSSESSIVE_NAME = re.compile(r"(?<=\s)(?:[A-Z][a-z]+\s)*[A-Z][a-z]+(?='s\b)")
@@ -176,7 +177,7 @@ def request_sentence(request: str) -> str | None:
         elif reported := _REPORTED_QUESTION.search(sentence):  # "Goran asked me how many days he has left"
             candidates.append(_clean("find out " + reported.group("question")))
             asked.add(candidates[-1])
-        elif _QUESTION.match(sentence) and sentence.endswith("?"):
+        elif _QUESTION.match(sentence) and (sentence.endswith("?") or _HOW_MUCH.match(sentence)):
             candidates.append(_clean("find out " + lower_first(sentence)))  # a question asks to find something out
         elif not _NOT_IMPERATIVE.match(sentence):
             candidates.append(_clean(sentence))

@@ -124,9 +124,26 @@ def command_head(arguments: dict[str, Any]) -> tuple[str, ...]:
             tokens = _without_setup([str(t) for t in (value if isinstance(value, list) else str(value).split())])
             if not tokens:
                 return ()
-            subcommand = _first_word(tokens[1:])
+            subcommand = _first_word(tokens[1:]) or _script_verb(tokens[1:])
             return (tokens[0], subcommand) if subcommand else (tokens[0],)
     return ()
+
+
+def _script_verb(arguments: list[str]) -> str | None:
+    """What a statement passed to a client does: ``psql -d db -c "DROP TABLE t"`` -> drop, ``-c "\\dt+ t"`` ->
+    \\dt, ``mysql -e 'SELECT …'`` -> select. Without it a look and a drop through one client are one step."""
+    for index, argument in enumerate(arguments):
+        option, _, inline = argument.partition("=")
+        if option not in _SCRIPT_OPTIONS:
+            continue
+        script = inline or (arguments[index + 1] if index + 1 < len(arguments) else "")
+        verb = _SCRIPT_VERB.match(script.lstrip("\"'"))
+        return verb.group(0).lower() if verb else None
+    return None
+
+
+_SCRIPT_OPTIONS = frozenset({"-c", "-e", "-q", "--command", "--execute", "--query"})
+_SCRIPT_VERB = re.compile(r"\\?[A-Za-z][A-Za-z_]*")
 
 
 def _without_setup(tokens: list[str]) -> list[str]:
@@ -153,7 +170,7 @@ def is_read_command(arguments: dict[str, Any]) -> bool:
     command = next((v for k, v in arguments.items() if k.lower() in _COMMAND_LINE_KEYS and isinstance(v, str)), "")
     if not command.strip() or _DOES_MORE.search(command):
         return False
-    parts = [part for part in _CHAIN.split(command) if part.strip()]
+    parts = [part for part in _CHAIN.split(command) if re.search(r"\w", part)]  # not the quote after "…;"
     return (
         bool(parts) and all(_only_looks(part) or _is_setup(part) for part in parts) and not all(map(_is_setup, parts))
     )
@@ -187,7 +204,10 @@ def _looks(word: str, shell_words: frozenset[str]) -> bool:
 
 
 _LOOKING_PROGRAMS = frozenset({"less", "rg", "wc", "df", "du", "ps", "pwd", "which", "tree", "jq"})
-_LOOKING_SUBCOMMANDS = frozenset({"logs", "log", "top", "blame"})
+# A client's statement that only reads counts too: "select", psql's "\\dt" and the other describe commands.
+_LOOKING_SUBCOMMANDS = frozenset(
+    {"logs", "log", "top", "blame", "select", "\\d", "\\dt", "\\di", "\\dn", "\\dv", "\\du", "\\l"}
+)
 _FILTERS = frozenset(
     (program,) for program in ("grep", "rg", "head", "tail", "sort", "uniq", "wc", "jq", "less", "cut")
 )
