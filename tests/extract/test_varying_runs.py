@@ -476,3 +476,22 @@ def test_a_query_run_with_or_without_a_look_at_the_table_first_is_one_procedure_
 
     assert first.created == 1 and second.merged == 1, second
     assert store.list_procedures(10)[0].title.startswith("Find out how many users signed up between {date}")
+
+
+def test_a_name_the_user_gave_with_its_address_is_a_placeholder_and_an_opener_alone_is_no_request() -> None:
+    history = chat(
+        user("yo"),
+        assistant("Go ahead."),
+        user(
+            "Hi, I'm covering the helpdesk today. Keiko Sato (keiko.sato@quillon.ai) forgot their password after "
+            "coming back from leave, could you reset it for them?"
+        ),
+        call("it.reset_password", {"username": "ksato", "delivery": "sms"}, {"status": "reset_initiated"}),
+        assistant("A reset link went to Keiko by sms."),
+    )
+    [draft] = EXTRACT(parse_history(history)).drafts
+    stored = " ".join([draft.title, draft.when_to_use, *draft.requests, draft.goal])
+
+    assert draft.title == "Reset {name}'s password"
+    assert "Keiko" not in stored and "Sato" not in stored and "{email}" in stored
+    assert draft.requests[0].startswith("Hi, I'm covering the helpdesk")  # not "yo"

@@ -36,11 +36,15 @@ _MAX_HANDLE_TEXT = 20_000
 def request_names(trace: Trace) -> set[str]:
     """Capitalized phrases of the user's messages that name a person: the tools know them by an address or
     handle made of the same words, or the phrase is a first and last name where only a person fits."""
-    handles = _handles(_tool_texts(trace))
+    said = [t.text for t in trace.turns if isinstance(t, Message) and t.role == "user"]
+    handles = _handles(_tool_texts(trace) + _addresses(said))  # "Keiko Sato (keiko.sato@x.ai)"
     found: set[str] = set()
-    for text in (t.text for t in trace.turns if isinstance(t, Message) and t.role == "user"):
+    for text in said:
         for match in _CAPITALIZED.finditer(text):
             phrase, start = match.group(1), match.start()
+            if _known_by_handle(phrase.lower().split(), handles) and " " in phrase:
+                found.add(phrase)  # "Keiko Sato (keiko.sato@…)" opening a sentence: the whole phrase is the name
+                continue
             if sentence_start(text, start):  # "Email Tom Baker ...": the first word is capitalized anyway
                 first, _, phrase = phrase.partition(" ")
                 start += len(first) + 1
@@ -70,6 +74,11 @@ def _handles(texts: Iterable[str]) -> list[list[str]]:
             local = (match.group(1) or match.group(2)).lower()
             handles.append([p for p in re.split(r"[._-]+", local) if p])
     return handles
+
+
+def _addresses(texts: list[str]) -> list[str]:
+    """The email addresses a user wrote (not "@handles": a user's "@channel" is no person)."""
+    return [m.group(0) for text in texts for m in _HANDLE.finditer(text) if m.group(1)]
 
 
 def _tool_texts(trace: Trace) -> list[str]:

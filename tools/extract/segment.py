@@ -18,7 +18,13 @@ _ACK = re.compile(
     r"|no,? (?:thanks|thank you|that's all)|bye|goodbye)\b",
     re.IGNORECASE,
 )
-_GREETING = re.compile(r"^\W*(?:hi|hello|hey|good (?:morning|afternoon|evening)|greetings)\W*(?:there)?\W*$", re.I)
+# An opener alone ("yo", "morning!", "hey, quick one", "hi, got a minute?"): the request comes next.
+_GREETING = re.compile(
+    r"^\W*(?:(?:hi|hello|hey|yo|hiya|howdy|greetings|good (?:morning|afternoon|evening)|morning|afternoon|evening)"
+    r"(?:\W+(?:there|all|team|folks|everyone))?\W*)+"
+    r"(?:(?:quick (?:one|question)|got a (?:minute|min|sec(?:ond)?)|(?:are )?(?:you|u) there|you around)\W*)?$",
+    re.I,
+)
 _NEW_REQUEST = re.compile(
     r"\b(?:i(?:'d| would) (?:also )?(?:like|love|want)|i (?:also )?(?:want|need|wish)|i(?:'m| am) (?:looking|trying)"
     r"|can you|could you|would you|will you|please\b|help me|how (?:do|can|should) i|another\b|also\b|next\b"

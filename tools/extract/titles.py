@@ -18,7 +18,7 @@ from deftly.tools.extract.vocabulary import (
     overlap,
     phrasal,
 )
-from deftly.tools.values import PLACEHOLDER, TEST_ID, TIME, YEAR_MONTH, redact_patterns, replace_values
+from deftly.tools.values import EMAIL, PLACEHOLDER, TEST_ID, TIME, YEAR_MONTH, redact_patterns, replace_values
 
 _MARKER = re.compile(
     r"\b(?:i(?:'d| would) (?:\w+ )?(?:like|love|want)(?: you)?(?: to)?|i (?:\w+ )?(?:want|need|wish|have)(?: you)? to"
@@ -101,7 +101,9 @@ _REPORTED_QUESTION = re.compile(
 )
 _POINTS_BACK = re.compile(r"\b(?:it|them)\b", re.I)
 _ASIDE = re.compile(r"\s*\([^()\n]{0,80}\)")
-_GREETING = re.compile(r"^\W*(?:hi|hello|hey|good (?:morning|afternoon|evening))\b[\s,!.]*(?:there[\s,!.]*)?", re.I)
+_GREETING = re.compile(
+    r"^\W*(?:hi|hello|hey|yo|hiya|good (?:morning|afternoon|evening)|morning)\b[\s,!.]*(?:there[\s,!.]*)?", re.I
+)
 _DASH = re.compile(r"\s*[\u2013\u2014]\s*")
 _TRAILING = re.compile(
     r"(?:\s+(?:please|pls|plz|for me|thanks?|thank you|thx|asap|now|today))*[\s.!?]*$", re.IGNORECASE
@@ -283,6 +285,9 @@ def generalize_words(text: str, values: Mapping[str, str], names: Iterable[str])
     text = YEAR_MONTH.sub(lambda m: m.group(0) if m.group(0) in values else "{month}", text)
     named = dict(names) if isinstance(names, Mapping) else dict.fromkeys(names, "name")
     text = TIME.sub("{time}", text)  # before values: "09:30" is a time, not "09:" and a bound 30 minutes
+    known = {value.lower() for value in values}
+    # An address no tool used is still one value, not a name inside it ("keiko.{name}@…").
+    text = EMAIL.sub(lambda m: m.group(0) if m.group(0).lower() in known else "{email}", text)
     people = {value: kind for value, kind in named.items() if kind == "name"}
     # "check the size of acme-logs/tmp/" names the "s3://acme-logs/tmp/" the tools were given
     bare = {v.split("://", 1)[1]: kind for v, kind in values.items() if "://" in v and len(v.split("://", 1)[1]) >= 6}
