@@ -9,7 +9,7 @@ from functools import lru_cache
 from typing import Any
 
 EMAIL = re.compile(r"\b[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}\b")
-URL = re.compile(r"\bhttps?://[^\s\"'<>)\]]+")
+URL = re.compile(r"\b(?:https?|s3|gs|az|abfss?|wasbs?|hdfs|s?ftp)://[^\s\"'<>)\]]+")  # web and object stores
 PATH = re.compile(r"(?:(?<=\s)|^)(?:~|\.{1,2})?(?:/[\w.\-@+]+){2,}/?|\b[A-Za-z]:\\[\w\\.\- ]+")
 # A path inside a project: "src/auth/session.py", "tests/test_x.py" (a folder, a file with an extension).
 RELATIVE_PATH = re.compile(

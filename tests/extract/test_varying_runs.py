@@ -495,3 +495,22 @@ def test_a_name_the_user_gave_with_its_address_is_a_placeholder_and_an_opener_al
     assert draft.title == "Reset {name}'s password"
     assert "Keiko" not in stored and "Sato" not in stored and "{email}" in stored
     assert draft.requests[0].startswith("Hi, I'm covering the helpdesk")  # not "yo"
+
+
+def test_an_object_store_address_is_a_value_and_closed_lost_is_no_described_problem() -> None:
+    size = chat(
+        user("check size of brightlane-invoices-archive/tmp/"),
+        call(
+            "bash",
+            {"command": "aws s3 ls s3://brightlane-invoices-archive/tmp/ --recursive --summarize"},
+            "Total Size: 2 GiB",
+        ),
+        assistant("2 GiB."),
+    )
+    [draft] = EXTRACT(parse_history(size)).drafts
+
+    assert draft.title == "Check size of {url}"
+    assert draft.steps[0].arguments["command"] == "aws s3 ls {url} --recursive --summarize"
+    assert request_sentence("Bad news on DL-55012: they went with Salesforce. Can you set it to closed lost?") == (
+        "set it to closed lost"
+    )

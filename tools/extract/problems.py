@@ -30,7 +30,8 @@ _NEGATED = re.compile(r"can't|cannot|won't|doesn't|don't|isn't|aren't|fails?|bro
 
 def is_problem(clause: str) -> bool:
     """ "the nightly build keeps failing", "auth is down": a description, not a request."""
-    return bool(_PROBLEM.match(clause))
+    problem = _PROBLEM.match(clause)
+    return problem is not None and _names_a_thing(problem.group("subject"))  # not "set it to closed lost"
 
 
 def problem_request(text: str) -> str | None:
