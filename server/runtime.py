@@ -14,6 +14,7 @@ import ctypes
 import logging
 import sys
 import threading
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from deftly.server.settings import Settings, secure_home
@@ -74,6 +75,8 @@ class Runtime:
             self._users += 1
             if self._thread is None:
                 self._stopping.clear()
+                self._early.clear()
+                self._store_wanted.clear()
                 self._thread = threading.Thread(target=self._open, name="deftly-open", daemon=True)
                 self._thread.start()
 
@@ -156,19 +159,15 @@ class Runtime:
             if not self.settings.shared_store:
                 from deftly.server.storage.snapshot import SnapshotKey, read_snapshot, snapshot_path
 
-                key = SnapshotKey(
-                    self.settings.namespace,
-                    str(self.settings.db_path.resolve()),
-                    embedder.model_name,
-                    embedder.dimensions,
-                )
+                store = Path(self.settings.store_uri).resolve()
+                key = SnapshotKey(self.settings.namespace, str(store), embedder.model_name, embedder.dimensions)
                 self._snapshot = read_snapshot(snapshot_path(self.settings.home, self.settings.namespace), key)
         except Exception:  # without a snapshot the first find waits for the store, as before
             log.exception("could not read the search snapshot")
         self._early_embedder = embedder
         self._early.set()
         snapshot = self._snapshot
-        if snapshot is not None and snapshot.current(self.settings.db_path):
+        if snapshot is not None and snapshot.current(Path(self.settings.store_uri)):
             log.debug("a current search snapshot: finds are answered from it until the store opens")
             self._store_wanted.wait(STORE_DEFERRED_AT_MOST_SECONDS)
             log.debug("opening the store")
@@ -182,7 +181,7 @@ class Runtime:
             if snapshot is not None and embedder is not None and not self._ready.is_set():
                 from deftly.server.storage.snapshot import SnapshotSearch
 
-                if snapshot.current(self.settings.db_path):
+                if snapshot.current(Path(self.settings.store_uri)):
                     return SnapshotSearch(snapshot), embedder
         return self.store(), self.embedder
 
