@@ -3,7 +3,7 @@
 ``deftly serve`` must answer ``initialize`` at once, but importing LanceDB and
 loading the model take seconds; so ``start()`` returns immediately and the
 first tool call waits for ``ready()``. A find_procedure does not when the home holds
-a current search snapshot (``storage/snapshot.py``): it is answered from the model
+a current search snapshot (``storage/memory/snapshot.py``): it is answered from the model
 and the snapshot while LanceDB is still to be imported (``searcher()``).
 """
 
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from deftly.server.background.worker import ExtractionWorker
     from deftly.server.storage.concurrency import WorkerLock
     from deftly.server.storage.db import Database
-    from deftly.server.storage.snapshot import Snapshot
+    from deftly.server.storage.memory.snapshot import Snapshot
     from deftly.server.storage.store import LanceStore
     from deftly.tools.extract.base import Extractor
     from deftly.tools.find_procedure import FindStore
@@ -157,7 +157,7 @@ class Runtime:
         import waits (``STORE_DEFERRED_AT_MOST_SECONDS``)."""
         try:
             if not self.settings.shared_store:
-                from deftly.server.storage.snapshot import SnapshotKey, read_snapshot, snapshot_path
+                from deftly.server.storage.memory.snapshot import SnapshotKey, read_snapshot, snapshot_path
 
                 store = Path(self.settings.store_uri).resolve()
                 key = SnapshotKey(self.settings.namespace, str(store), embedder.model_name, embedder.dimensions)
@@ -179,7 +179,7 @@ class Runtime:
             self._early.wait(READY_TIMEOUT_SECONDS)
             snapshot, embedder = self._snapshot, self._early_embedder
             if snapshot is not None and embedder is not None and not self._ready.is_set():
-                from deftly.server.storage.snapshot import SnapshotSearch
+                from deftly.server.storage.memory.snapshot import SnapshotSearch
 
                 if snapshot.current(Path(self.settings.store_uri)):
                     return SnapshotSearch(snapshot), embedder
@@ -224,7 +224,7 @@ class Runtime:
     def _keep_snapshot(self) -> None:
         """Write the home's search snapshot if the tables changed since it was written (any process's write)."""
         try:
-            from deftly.server.storage.snapshot_write import keep_snapshot
+            from deftly.server.storage.memory.snapshot_write import keep_snapshot
 
             keep_snapshot(self.store(), self.settings.home)
         except Exception:  # the next start only waits for the store

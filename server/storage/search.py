@@ -26,8 +26,8 @@ from typing import Any, TypeVar
 import lancedb
 import pyarrow as pa
 
-from deftly.server.storage.arms import PhraseVectors, unit_rows
-from deftly.server.storage.keywords import Encoded, KeywordDocs, KeywordIndex, Vocabulary
+from deftly.server.storage.memory.arms import PhraseVectors, unit_rows
+from deftly.server.storage.memory.keywords import Encoded, KeywordDocs, KeywordIndex, Vocabulary
 from deftly.server.storage.schema import sql_str
 
 T = TypeVar("T")

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
-from deftly.server.storage.arms import PHRASES_PER_PROCEDURE, best_per_procedure
 from deftly.server.storage.db import Database
+from deftly.server.storage.memory.arms import PHRASES_PER_PROCEDURE, best_per_procedure
 from deftly.server.storage.rows import as_utc, metadata_tokens, row_to_procedure, row_to_ratings
 from deftly.server.storage.schema import sql_in, sql_list
 from deftly.tools.models import Procedure, Ratings

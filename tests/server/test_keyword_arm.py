@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from deftly.server.storage.db import Database
-from deftly.server.storage.keywords import tokens
+from deftly.server.storage.memory.keywords import tokens
 from deftly.server.storage.store import LanceStore
 from deftly.tools.models import Procedure, Step
 from deftly.tools.ports import Embedding, Phrase, SearchFilters

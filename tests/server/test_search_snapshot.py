@@ -17,8 +17,8 @@ from mcp import Client, StdioServerParameters
 from deftly.server.runtime import Runtime
 from deftly.server.settings import Settings
 from deftly.server.storage.db import Database
-from deftly.server.storage.snapshot import SnapshotSearch, disk_versions, read_snapshot, snapshot_path
-from deftly.server.storage.snapshot_write import keep_snapshot, snapshot_key
+from deftly.server.storage.memory.snapshot import SnapshotSearch, disk_versions, read_snapshot, snapshot_path
+from deftly.server.storage.memory.snapshot_write import keep_snapshot, snapshot_key
 from deftly.server.storage.store import LanceStore
 from deftly.tools.find_procedure import find_procedures
 from deftly.tools.models import FeedbackEvent, Procedure, Step

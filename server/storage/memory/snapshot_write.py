@@ -9,12 +9,9 @@ from typing import Any
 
 import numpy as np
 
-from deftly.server.storage.arms import as_utc, unit_rows
-from deftly.server.storage.keywords import KeywordDocs
-from deftly.server.storage.rows import row_to_procedure, row_to_ratings
-from deftly.server.storage.search import EXACT_IN_MEMORY_MAX_PHRASES, KEYWORDS_IN_MEMORY_MAX_DOCUMENTS
-from deftly.server.storage.search_store import PROCEDURE_COLUMNS
-from deftly.server.storage.snapshot import (
+from deftly.server.storage.memory.arms import as_utc, unit_rows
+from deftly.server.storage.memory.keywords import KeywordDocs
+from deftly.server.storage.memory.snapshot import (
     SnapshotData,
     SnapshotKey,
     disk_versions,
@@ -22,6 +19,9 @@ from deftly.server.storage.snapshot import (
     snapshot_path,
     write_snapshot,
 )
+from deftly.server.storage.rows import row_to_procedure, row_to_ratings
+from deftly.server.storage.search import EXACT_IN_MEMORY_MAX_PHRASES, KEYWORDS_IN_MEMORY_MAX_DOCUMENTS
+from deftly.server.storage.search_store import PROCEDURE_COLUMNS
 from deftly.server.storage.store import LanceStore
 
 log = logging.getLogger(__name__)

@@ -30,8 +30,8 @@ from typing import Any
 
 import numpy as np
 
-from deftly.server.storage.arms import PHRASES_PER_PROCEDURE, PhraseVectors, best_per_procedure
-from deftly.server.storage.keywords import KeywordDocs, KeywordIndex
+from deftly.server.storage.memory.arms import PHRASES_PER_PROCEDURE, PhraseVectors, best_per_procedure
+from deftly.server.storage.memory.keywords import KeywordDocs, KeywordIndex
 from deftly.tools.models import Procedure, Ratings
 from deftly.tools.ports import SearchFilters, SearchHit, Vector
 
