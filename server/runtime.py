@@ -2,7 +2,9 @@
 
 ``deftly serve`` must answer ``initialize`` at once, but importing LanceDB and
 loading the model take seconds; so ``start()`` returns immediately and the
-first tool call waits for ``ready()``.
+first tool call waits for ``ready()``. A find_procedure does not when the home holds
+a current search snapshot (``storage/memory/snapshot.py``): it is answered from the model
+and the snapshot while LanceDB is still to be imported (``searcher()``).
 """
 
 from __future__ import annotations
@@ -12,18 +14,22 @@ import ctypes
 import logging
 import sys
 import threading
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from deftly.server.settings import Settings, secure_home
 from deftly.tools.errors import DeftlyError
+from deftly.tools.ports import SearchFilters
 
 if TYPE_CHECKING:
     from deftly.server.background.embedding import FastEmbedder
     from deftly.server.background.worker import ExtractionWorker
     from deftly.server.storage.concurrency import WorkerLock
     from deftly.server.storage.db import Database
+    from deftly.server.storage.memory.snapshot import Snapshot
     from deftly.server.storage.store import LanceStore
     from deftly.tools.extract.base import Extractor
+    from deftly.tools.find_procedure import FindStore
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +39,11 @@ RECORD_SETTLE_SECONDS = 0.3
 # (~0.25 s of Python at 1,000 procedures) waits this long, not to take the GIL from it: spawn -> first find
 # 2.9 -> 2.7 s median of 3 at load 2.
 FIRST_REQUESTS_AHEAD_SECONDS = 0.5
+# With a current snapshot, LanceDB's import (~0.8 s, mostly holding the GIL) waits until a request needs the
+# store, a find was answered from the snapshot, or this long: importing it alongside the MCP SDK's import
+# (also GIL-bound) would delay the first find by as much.
+STORE_DEFERRED_AT_MOST_SECONDS = 2.0
+SNAPSHOT_CHECK_SECONDS = 10.0
 
 
 class NotReady(DeftlyError, RuntimeError):
@@ -45,6 +56,10 @@ class Runtime:
         self.run_worker = run_worker
         self._ready = threading.Event()
         self._waited = threading.Event()  # a request waited for the store to open
+        self._early = threading.Event()  # the model loaded and the snapshot read (or not)
+        self._store_wanted = threading.Event()
+        self._snapshot: Snapshot | None = None
+        self._early_embedder: FastEmbedder | None = None
         self._stopping = threading.Event()
         self._error: BaseException | None = None
         self._lock = threading.Lock()
@@ -60,6 +75,8 @@ class Runtime:
             self._users += 1
             if self._thread is None:
                 self._stopping.clear()
+                self._early.clear()
+                self._store_wanted.clear()
                 self._thread = threading.Thread(target=self._open, name="deftly-open", daemon=True)
                 self._thread.start()
 
@@ -71,6 +88,7 @@ class Runtime:
                 return
             thread, self._thread = self._thread, None
             self._stopping.set()
+            self._store_wanted.set()
         if thread is not None:
             thread.join(READY_TIMEOUT_SECONDS)
         if self._worker is not None:
@@ -80,9 +98,13 @@ class Runtime:
             self._embedder.finish_loading(READY_TIMEOUT_SECONDS)
         self._ready.clear()
 
-    def ready(self, timeout: float = READY_TIMEOUT_SECONDS) -> None:
+    def ready(self, timeout: float = READY_TIMEOUT_SECONDS, *, wanted: bool = True) -> None:
+        """Wait for the store to open; ``wanted`` False: a background watcher waits, which should not make
+        LanceDB's import start before a snapshot answers the first find (``STORE_DEFERRED_AT_MOST_SECONDS``)."""
         if not self._ready.is_set():
             self._waited.set()
+            if wanted:
+                self._store_wanted.set()
         if not self._ready.wait(timeout):
             raise NotReady("deftly is still opening its store; retry in a few seconds.")
         if self._error is not None:
@@ -103,6 +125,7 @@ class Runtime:
             )
             if self.run_worker:  # a server will embed; a one-shot command loads the model only if it needs it
                 self._load_model_first(embedder)
+                self._read_snapshot(embedder)
             # Imported only now: importing storage imports LanceDB (~95 MB resident), which must not be
             # resident while the model's session is built.
             from deftly.server.storage.db import Database
@@ -124,9 +147,47 @@ class Runtime:
             self._error = exc
             log.error("could not open deftly's store at %s: %s", self.settings.store_uri, exc)
         finally:
+            self._early.set()
             self._ready.set()
         if self._error is None and self.run_worker:
             self._prepare_to_serve(self._embedder)
+
+    def _read_snapshot(self, embedder: FastEmbedder) -> None:
+        """Read the home's search snapshot; while it is current, finds are answered from it, and LanceDB's
+        import waits (``STORE_DEFERRED_AT_MOST_SECONDS``)."""
+        try:
+            if not self.settings.shared_store:
+                from deftly.server.storage.memory.snapshot import SnapshotKey, read_snapshot, snapshot_path
+
+                store = Path(self.settings.store_uri).resolve()
+                key = SnapshotKey(self.settings.namespace, str(store), embedder.model_name, embedder.dimensions)
+                self._snapshot = read_snapshot(snapshot_path(self.settings.home, self.settings.namespace), key)
+        except Exception:  # without a snapshot the first find waits for the store, as before
+            log.exception("could not read the search snapshot")
+        self._early_embedder = embedder
+        self._early.set()
+        snapshot = self._snapshot
+        if snapshot is not None and snapshot.current(Path(self.settings.store_uri)):
+            log.debug("a current search snapshot: finds are answered from it until the store opens")
+            self._store_wanted.wait(STORE_DEFERRED_AT_MOST_SECONDS)
+            log.debug("opening the store")
+
+    def searcher(self, filters: SearchFilters) -> tuple[FindStore, FastEmbedder]:
+        """What find_procedure reads: the store, or before it is open a current snapshot of it (not for
+        searches with column filters)."""
+        if not self._ready.is_set() and not (filters.metadata or filters.tags or filters.tools):
+            self._early.wait(READY_TIMEOUT_SECONDS)
+            snapshot, embedder = self._snapshot, self._early_embedder
+            if snapshot is not None and embedder is not None and not self._ready.is_set():
+                from deftly.server.storage.memory.snapshot import SnapshotSearch
+
+                if snapshot.current(Path(self.settings.store_uri)):
+                    return SnapshotSearch(snapshot), embedder
+        return self.store(), self.embedder
+
+    def answered_early(self) -> None:
+        """A find was answered from the snapshot: open the store now."""
+        self._store_wanted.set()
 
     def _load_model_first(self, embedder: FastEmbedder) -> None:
         """Load the model before LanceDB is imported and opened, then return what loading freed.
@@ -149,12 +210,25 @@ class Runtime:
         if self._waited.is_set():  # let the requests that waited for the store go first (see FIRST_REQUESTS_AHEAD)
             self._stopping.wait(FIRST_REQUESTS_AHEAD_SECONDS)
         self._warm_cache()
+        self._snapshot = None  # the store serves now
+        self._keep_snapshot()
         release_freed_memory()
         if self._thread is None:  # stopped meanwhile
             return
         self._worker = self._new_worker()
         self._worker.start()
         self._warm_secret_scanner()
+        while not self._stopping.wait(SNAPSHOT_CHECK_SECONDS):
+            self._keep_snapshot()
+
+    def _keep_snapshot(self) -> None:
+        """Write the home's search snapshot if the tables changed since it was written (any process's write)."""
+        try:
+            from deftly.server.storage.memory.snapshot_write import keep_snapshot
+
+            keep_snapshot(self.store(), self.settings.home)
+        except Exception:  # the next start only waits for the store
+            log.exception("could not write the search snapshot")
 
     def _warm_search(self) -> None:
         """Open the search connection, its tables and indexes, so the first find does not."""

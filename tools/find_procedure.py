@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Literal, Protocol
 
 from pydantic import BaseModel, Field
 
 from deftly.tools.errors import InvalidInput
 from deftly.tools.models import Procedure, ProcedureState, Ratings
-from deftly.tools.ports import Embedder, ProcedureStore, SearchFilters, SearchHit
+from deftly.tools.ports import Embedder, SearchFilters, SearchHit, Vector
 from deftly.tools.ranking import RankingPolicy, Scored, matched_terms, query_terms, relevant, score, stats_for
 from deftly.tools.render import render_compact, search_document
 from deftly.tools.review import ReviewMode, servable_state
@@ -44,13 +45,27 @@ class ProcedureHit(BaseModel):
     version: int
 
 
+class FindStore(Protocol):
+    """What find_procedures reads: a ``ProcedureStore``, or a server's snapshot of one while it opens."""
+
+    def search(
+        self, embed: Callable[[], Vector], terms: Sequence[str], limit: int, filters: SearchFilters
+    ) -> tuple[list[SearchHit], list[SearchHit]]: ...
+
+    def get_ratings(self, procedure_ids: Sequence[str]) -> dict[str, Ratings]: ...
+
+    def procedures_at(self, versions: dict[str, datetime]) -> dict[str, Procedure]: ...
+
+    def step_failures_of(self, procedure_ids: Sequence[str]) -> dict[str, dict[int, int]]: ...
+
+
 class FindResult(BaseModel):
     procedures: list[ProcedureHit]
     message: str = Field(description="What to do next.")
 
 
 def find_procedures(
-    store: ProcedureStore,
+    store: FindStore,
     embedder: Embedder,
     query: str,
     *,
@@ -162,7 +177,7 @@ def _document(procedure: Procedure) -> str:
     return document
 
 
-def _add_step_failures(store: ProcedureStore, hits: list[Scored]) -> None:
+def _add_step_failures(store: FindStore, hits: list[Scored]) -> None:
     failing = [hit for hit in hits if hit.stats.failures >= 2]
     if not failing:
         return

@@ -270,17 +270,21 @@ def tool_find_procedure(
     """
     runtime = ctx.request_context.lifespan_context
     filters = SearchFilters(metadata=metadata or {}, tags=tuple(tags or ()), tools=tuple(tools or ()))
-    return find_procedures(
-        runtime.store(),
-        runtime.embedder,
-        query,
-        now=_now(),
-        max_results=max_results,
-        filters=filters,
-        min_success_rate=min_success_rate,
-        policy=runtime.settings.ranking_policy(),
-        review=runtime.settings.review,
-    )
+    store, embedder = runtime.searcher(filters)
+    try:
+        return find_procedures(
+            store,
+            embedder,
+            query,
+            now=_now(),
+            max_results=max_results,
+            filters=filters,
+            min_success_rate=min_success_rate,
+            policy=runtime.settings.ranking_policy(),
+            review=runtime.settings.review,
+        )
+    finally:
+        runtime.answered_early()
 
 
 @agent_errors

@@ -67,7 +67,7 @@ class SkillChanges:
 
     def _start(self) -> None:
         try:
-            self.runtime.ready()
+            self.runtime.ready(wanted=False)
         except DeftlyError:
             return
         self.changed()  # the first look is the baseline

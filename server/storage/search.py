@@ -7,7 +7,8 @@ async queries can overlap. So searches go through here; writes stay synchronous.
 
 Below the ANN threshold the vector arm is an exact scan, and LanceDB's flat scan is the dearest
 part of a search (4.5 ms for 4,000 phrases, where a matrix product takes 0.2 ms); so ``PhraseMatrix``
-keeps such a table's vectors in memory, reloaded whenever the table's version changes.
+keeps such a table's vectors in memory, reloaded whenever the table's version changes. The keyword arm
+is kept in memory the same way (``KeywordTable``, BM25 in ``keywords.py``): LanceDB's FTS cost 2-4 ms.
 """
 
 from __future__ import annotations
@@ -18,19 +19,22 @@ import time
 from collections.abc import Coroutine, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
 import lancedb
-import numpy as np
 import pyarrow as pa
 
+from deftly.server.storage.memory.arms import PhraseVectors, unit_rows
+from deftly.server.storage.memory.keywords import Encoded, KeywordDocs, KeywordIndex, Vocabulary
 from deftly.server.storage.schema import sql_str
 
 T = TypeVar("T")
 # 25,000 phrases of 384 floats hold 38 MB; above the ANN threshold (20,000 by default) the index serves.
 EXACT_IN_MEMORY_MAX_PHRASES = 25_000
+# Postings of 20,000 documents of ~60 distinct terms hold ~10 MB; above it LanceDB's FTS index serves.
+KEYWORDS_IN_MEMORY_MAX_DOCUMENTS = 20_000
 
 
 class AsyncReader:
@@ -52,6 +56,7 @@ class AsyncReader:
         self._versions: dict[str, tuple[int, float]] = {}
         self._only: dict[tuple[str, str], tuple[int, bool]] = {}
         self.phrases = PhraseMatrix(EXACT_IN_MEMORY_MAX_PHRASES)
+        self.keywords = KeywordTable(KEYWORDS_IN_MEMORY_MAX_DOCUMENTS)
 
     def submit(self, coroutine: Coroutine[Any, Any, T]) -> Future[T]:
         return asyncio.run_coroutine_threadsafe(coroutine, self._loop)
@@ -138,6 +143,13 @@ class AsyncReader:
         arrow: pa.Table = await table.query().select(["id", "namespace", "updated_at", "vector"]).to_arrow()
         return version, arrow
 
+    async def document_table(self) -> tuple[int, pa.Table]:
+        """Every procedure's id, namespace, update time and search document, and the version they were read at."""
+        table = await self.table("procedures")
+        version: int = await table.version()
+        arrow: pa.Table = await table.query().select(["id", "namespace", "updated_at", "search_text"]).to_arrow()
+        return version, arrow
+
     async def rows(self, table_name: str, where: str, columns: list[str] | None, limit: int) -> list[dict[str, Any]]:
         table = await self.table(table_name)
         query = table.query().where(where).limit(limit)
@@ -158,16 +170,9 @@ def _of_namespace(rows: list[dict[str, Any]], namespace: str) -> list[dict[str, 
 
 
 @dataclass(frozen=True)
-class _Namespace:
-    ids: list[str]
-    updated_at: list[datetime]
-    unit_vectors: np.ndarray[Any, Any]  # float32, one L2-normalised row per phrase
-
-
-@dataclass(frozen=True)
 class _Loaded:
     version: int
-    namespaces: dict[str, _Namespace] | None  # None: more phrases than the matrix holds
+    namespaces: dict[str, PhraseVectors] | None  # None: more phrases than the matrix holds
 
 
 class PhraseMatrix:
@@ -195,19 +200,7 @@ class PhraseMatrix:
         phrases = namespaces.get(namespace)
         if phrases is None:
             return []
-        query = np.asarray(vector, dtype=np.float32)
-        query /= max(float(np.linalg.norm(query)), 1e-12)
-        # einsum, not BLAS: OpenBLAS's threads spin after each product, taking the cores the model's threads
-        # and other processes need (measured under load: matmul p95 4-28 ms, einsum 0.9 ms).
-        similarity = np.einsum("ij,j->i", phrases.unit_vectors, query)
-        nearest = (
-            np.argpartition(-similarity, limit - 1)[:limit] if len(similarity) > limit else np.arange(len(similarity))
-        )
-        order = nearest[np.lexsort((nearest, -similarity[nearest]))]  # best first; ties by row, as a stable sort
-        return [
-            {"id": phrases.ids[i], "updated_at": phrases.updated_at[i], "_distance": 1.0 - float(similarity[i])}
-            for i in order
-        ]
+        return phrases.nearest(vector, limit)
 
     def _current(self, reader: AsyncReader, version: int | None) -> _Loaded:
         if version is None:
@@ -226,8 +219,7 @@ class PhraseMatrix:
         version, table = reader.run(reader.phrase_table())
         matrix = table.column("vector").combine_chunks().flatten().to_numpy(zero_copy_only=False)
         dimensions = table.schema.field("vector").type.list_size
-        matrix = matrix.reshape(table.num_rows, dimensions).astype(np.float32, copy=False)
-        matrix = matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
+        matrix = unit_rows(matrix.reshape(table.num_rows, dimensions))
         ids, namespaces, updated = (table.column(c).to_pylist() for c in ("id", "namespace", "updated_at"))
         rows: dict[str, list[int]] = {}
         for row, namespace in enumerate(namespaces):
@@ -235,7 +227,77 @@ class PhraseMatrix:
         return _Loaded(
             version,
             {
-                namespace: _Namespace([ids[i] for i in at], [updated[i] for i in at], matrix[at])
+                namespace: PhraseVectors([ids[i] for i in at], [updated[i] for i in at], matrix[at])
+                for namespace, at in rows.items()
+            },
+        )
+
+
+@dataclass(frozen=True)
+class _Documents:
+    version: int
+    namespaces: dict[str, KeywordIndex] | None  # None: more documents than the index holds
+
+
+class KeywordTable:
+    """BM25 over the procedures' search documents (the column LanceDB's FTS index covers), in memory, for one
+    version of the table; reloading after a write re-tokenizes only the documents that changed."""
+
+    def __init__(self, max_rows: int) -> None:
+        self.max_rows = max_rows
+        self._loaded: _Documents | None = None
+        self._vocabulary = Vocabulary()
+        self._encoded: dict[tuple[str, int, int], Encoded] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def oversized(self) -> bool:
+        """The table held more procedures than ``max_rows`` when last loaded (LanceDB's index serves)."""
+        loaded = self._loaded
+        return loaded is not None and loaded.namespaces is None
+
+    def search(
+        self, reader: AsyncReader, terms: Sequence[str], namespace: str, limit: int, version: int | None = None
+    ) -> list[tuple[str, Any, float]] | None:
+        """The ``limit`` best documents of ``namespace`` as (id, updated_at, score), or None when the table
+        holds more than ``max_rows`` procedures. ``version``: the table's latest, if the caller just read it."""
+        if version is None:
+            version = reader.run(reader.version("procedures"))
+        loaded = self._loaded
+        if loaded is None or loaded.version != version:
+            with self._lock:
+                if self._loaded is None or self._loaded.version != version:
+                    self._loaded = self._load(reader, version)
+                loaded = self._loaded
+        if loaded.namespaces is None:
+            return None
+        index = loaded.namespaces.get(namespace)
+        return index.search(terms, limit) if index is not None else []
+
+    def _load(self, reader: AsyncReader, version: int) -> _Documents:
+        if reader.run(reader.count("procedures")) > self.max_rows:
+            self._vocabulary, self._encoded = Vocabulary(), {}
+            return _Documents(version, None)
+        version, table = reader.run(reader.document_table())
+        ids, namespaces, updated, texts = (
+            table.column(c).to_pylist() for c in ("id", "namespace", "updated_at", "search_text")
+        )
+        # A document is re-tokenized only when its text changed (an update may keep updated_at).
+        keys = [(pid, len(text), hash(text)) for pid, text in zip(ids, texts, strict=True)]
+        known = self._encoded
+        encoded = {key: known.get(key) or self._vocabulary.encode(text) for key, text in zip(keys, texts, strict=True)}
+        self._encoded = encoded
+        rows: dict[str, list[int]] = {}
+        for row, namespace in enumerate(namespaces):
+            rows.setdefault(namespace, []).append(row)
+        return _Documents(
+            version,
+            {
+                namespace: KeywordIndex(
+                    KeywordDocs.join(self._vocabulary, [encoded[keys[i]] for i in at]),
+                    [ids[i] for i in at],
+                    [updated[i] for i in at],
+                )
                 for namespace, at in rows.items()
             },
         )

@@ -6,9 +6,10 @@ import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from deftly.server.storage.db import Database
+from deftly.server.storage.memory.arms import PHRASES_PER_PROCEDURE, best_per_procedure
 from deftly.server.storage.rows import as_utc, metadata_tokens, row_to_procedure, row_to_ratings
 from deftly.server.storage.schema import sql_in, sql_list
 from deftly.tools.models import Procedure, Ratings
@@ -17,7 +18,6 @@ from deftly.tools.ports import Candidate, SearchFilters, SearchHit, Vector
 # How old a table version read by a search may be for what the same find_procedure reads next (ratings):
 # the search reads it while the query is embedded, a few ms before. This process's own writes forget it.
 RECENT_VERSION_SECONDS = 0.05
-PHRASES_PER_PROCEDURE = 2  # phrase rows fetched per procedure wanted (most have 3-5; the shortlist is 10)
 T = TypeVar("T")
 PROCEDURE_COLUMNS = [
     "id", "namespace", "title", "body", "tags", "tools", "sources", "signatures", "version", "created_at",
@@ -28,6 +28,7 @@ PROCEDURE_COLUMNS = [
 @dataclass(frozen=True)
 class _Known:
     phrases_version: int | None  # for the in-memory vector arm
+    procedures_version: int | None  # for the in-memory keyword arm
     procedures_only: bool  # every procedure is this namespace's: the keyword arm needs no prefilter
     phrases_only: bool  # every phrase is: nor does LanceDB's vector arm
 
@@ -44,23 +45,48 @@ class LanceSearch:
     def search(
         self, embed: Callable[[], Vector], terms: Sequence[str], limit: int, filters: SearchFilters
     ) -> tuple[list[SearchHit], list[SearchHit]]:
-        """Both arms, the keyword arm on the reader's loop while the vector arm runs here.
+        """Both arms, after the query is embedded; in memory unless a column filter (or, for the vector arm, an
+        ANN index, or for either, a table too large to hold) sends them to LanceDB.
 
         What the arms and the ratings need to know of the tables (``_versions``) is read while ``embed``
-        computes the query vector; the keyword search is not: on two cores the model's threads and the keyword
-        search slow each other down (A/B on 600 queries at load 3.4-4: median -0.3 to -1.7 ms, p95 +1.4 to
-        +3.5 ms).
+        computes the query vector. LanceDB's keyword search is not started before the embedding ends: on two
+        cores the model's threads and the search slow each other down (A/B on 600 queries at load 3.4-4:
+        median -0.3 to -1.7 ms, p95 +1.4 to +3.5 ms).
         """
         reader = self.db.reader
-        in_memory = not (filters.metadata or filters.tags or filters.tools or self.db.has_ann_index)
+        plain = not (filters.metadata or filters.tags or filters.tools)
+        in_memory = plain and not self.db.has_ann_index
         before = reader.submit(self._versions(filters, in_memory=in_memory))
         vector = embed()
         known = before.result()
-        by_text = reader.submit(self._text_hits(terms, limit, filters, unfiltered=known.procedures_only))
+        by_text = self._keywords_in_memory(terms, limit, known.procedures_version) if plain else None
+        by_lancedb = None
+        if by_text is None:
+            by_lancedb = reader.submit(self._text_hits(terms, limit, filters, unfiltered=known.procedures_only))
         by_vector = self._nearest(
             vector, limit, filters, phrases_version=known.phrases_version, unfiltered=known.phrases_only
         )
-        return by_vector, by_text.result()
+        return by_vector, by_lancedb.result() if by_lancedb is not None else (by_text or [])
+
+    def keyword_hits(self, terms: Sequence[str], limit: int, filters: SearchFilters) -> list[SearchHit]:
+        """The keyword arm alone, as ``search`` runs it."""
+        plain = not (filters.metadata or filters.tags or filters.tools)
+        hits = self._keywords_in_memory(terms, limit, None) if plain else None
+        if hits is None:
+            hits = self.db.reader.run(self._text_hits(terms, limit, filters))
+        return hits
+
+    def _keywords_in_memory(
+        self, terms: Sequence[str], limit: int, procedures_version: int | None
+    ) -> list[SearchHit] | None:
+        """BM25 over this namespace's documents in memory, or None when the table is too large to hold."""
+        if not terms:
+            return []
+        reader = self.db.reader
+        found = reader.keywords.search(reader, terms, self.namespace, limit, version=procedures_version)
+        if found is None:
+            return None
+        return [SearchHit(pid, as_utc(updated_at), score) for pid, updated_at, score in found]
 
     def _nearest(
         self,
@@ -80,22 +106,25 @@ class LanceSearch:
                 reader, vector, self.namespace, limit * PHRASES_PER_PROCEDURE, version=phrases_version
             )
             if rows is not None:
-                return _best_per_procedure(rows, limit)
+                return best_per_procedure(rows, limit)
         return reader.run(self._vector_hits(vector, limit, filters, exact=False, unfiltered=unfiltered))
 
     async def _versions(self, filters: SearchFilters, *, in_memory: bool) -> _Known:
         """What the search reads while the query is embedded: the phrase table's version for an in-memory
-        vector arm, the stats table's for the ratings that follow (kept by the reader as recent), and whether
-        the tables hold only this namespace's rows (then the arms need no namespace prefilter)."""
+        vector arm, the procedure table's for an in-memory keyword arm, the stats table's for the ratings that
+        follow (kept by the reader as recent), and whether the tables LanceDB searches hold only this namespace's
+        rows (then its arms need no namespace prefilter)."""
         reader = self.db.reader
         plain = not (filters.metadata or filters.tags or filters.tools)
-        phrases_version, procedures_only, phrases_only, _ = await asyncio.gather(
+        keywords_in_memory = plain and not reader.keywords.oversized
+        phrases_version, procedures_version, procedures_only, phrases_only, _ = await asyncio.gather(
             reader.version("search_vectors") if in_memory else _nothing(None),
-            reader.holds_only("procedures", self.namespace) if plain else _nothing(False),
+            reader.version("procedures") if keywords_in_memory else _nothing(None),
+            reader.holds_only("procedures", self.namespace) if plain and not keywords_in_memory else _nothing(False),
             reader.holds_only("search_vectors", self.namespace) if plain and not in_memory else _nothing(False),
             reader.version("procedure_stats"),
         )
-        return _Known(phrases_version, procedures_only, phrases_only)
+        return _Known(phrases_version, procedures_version, procedures_only, phrases_only)
 
     def vector_hits(
         self, vector: Vector, limit: int, filters: SearchFilters, *, exact: bool = False
@@ -111,7 +140,7 @@ class LanceSearch:
         ef = max(self.db.ann_ef, rows_wanted) if self.db.has_ann_index else None  # HNSW needs ef >= k
         where, only = (None, self.namespace) if unfiltered else (self._filter_sql(filters), "")
         rows = await self.db.reader.vector_rows(vector, where, rows_wanted, ef=ef, exact=exact, only=only)
-        return _best_per_procedure(rows, limit)
+        return best_per_procedure(rows, limit)
 
     async def _text_hits(
         self, terms: Sequence[str], limit: int, filters: SearchFilters, *, unfiltered: bool = False
@@ -259,11 +288,3 @@ class LanceSearch:
         if filters.tools:
             clauses.append(f"array_has_all(tools, {sql_list(filters.tools)})")
         return " AND ".join(clauses)
-
-
-def _best_per_procedure(rows: list[dict[str, Any]], limit: int) -> list[SearchHit]:
-    best: dict[str, SearchHit] = {}
-    for row in rows:  # nearest first: the first row of an id is its best phrase
-        if row["id"] not in best:
-            best[row["id"]] = SearchHit(row["id"], as_utc(row["updated_at"]), 1.0 - float(row["_distance"]))
-    return list(best.values())[:limit]

@@ -6,7 +6,7 @@ temporary home, without their outcome. Every query of an ingested task is asked 
 - deftly ``find_procedures`` as served (hybrid, thresholds, track record), 5 results;
 - deftly's vector arm alone: the store's nearest search phrases (``vector_hits``), best phrase per
   procedure, no threshold;
-- deftly's keyword arm alone: the store's full-text search over procedure documents (the text half of
+- deftly's keyword arm alone: BM25 over procedure documents, in memory (the text half of
   ``LanceSearch.search``), no threshold;
 - BM25 (LanceDB full-text) over the raw ingested traces;
 - embeddings of the raw ingested traces (cosine).
@@ -232,7 +232,7 @@ def _vector_ranker(store: LanceStore, embedder: FastEmbedder, tasks: Callable[[s
 def _keyword_ranker(store: LanceStore, tasks: Callable[[str], set[str]]) -> Ranker:
     def rank(query: str) -> list[set[str]]:
         # The text half of LanceSearch.search, alone (search() would also run the vector arm).
-        hits = store.db.reader.run(store._text_hits(query_terms(_normal(query)), TOP_K, SearchFilters()))
+        hits = store.keyword_hits(query_terms(_normal(query)), TOP_K, SearchFilters())
         return [tasks(hit.procedure_id) for hit in hits]
 
     return rank
