@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 from deftly.tools.errors import InvalidInput
 from deftly.tools.models import Procedure, ProcedureState, Ratings
 from deftly.tools.ports import Embedder, SearchFilters, SearchHit, Vector
+from deftly.tools.query_text import embedding_query
 from deftly.tools.ranking import RankingPolicy, Scored, matched_terms, query_terms, relevant, score, stats_for
 from deftly.tools.render import render_compact, search_document
 from deftly.tools.review import ReviewMode, servable_state
@@ -91,7 +92,7 @@ def find_procedures(
         raise InvalidInput("query is empty; describe the task you are about to do, e.g. 'cancel a reservation'.")
     pool = max(20, 4 * max_results)
     terms = query_terms(text)
-    by_vector, by_text = store.search(lambda: embedder.embed_query(text), terms, pool, filters)
+    by_vector, by_text = store.search(lambda: embedder.embed_query(embedding_query(text)), terms, pool, filters)
     nominated = list(dict.fromkeys(h.procedure_id for h in [*by_vector, *by_text]))
     ratings = store.get_ratings(nominated)
     allowed = {p for p in nominated if servable_state(ratings[p].state if p in ratings else "candidate", review)}

@@ -1,0 +1,41 @@
+"""A request as the procedures' phrases read: its instance values as the words their placeholders become.
+
+A procedure is embedded with its placeholders read as words ("Set name as the line manager for name"); a new
+request names people, codes and dates ("Goran Jansen's manager should be Sven Underwood now"). Sentence
+vectors weigh those names heavily, so the request is compared in the procedures' form: values recognisable
+by shape, and capitalized names, become the words a placeholder of their kind reads as.
+"""
+
+from __future__ import annotations
+
+import re
+
+from deftly.tools.extract.vocabulary import is_operation_word
+from deftly.tools.values import PLACEHOLDER, redact_patterns
+
+# Two or more capitalized words ("Sven Underwood", "Meridian Aviation"), or one before "'s": a name of a
+# person or a thing, which a procedure holds as a placeholder. Not "I", not an acronym ("AWS", "PTO").
+_NAME = re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)+\b|\b[A-Z][a-z]+(?='s\b)")
+_KIND_WORDS = {"email": "email", "url": "link", "id": "id", "date": "date", "month": "month", "amount": "amount"}
+
+
+def embedding_query(text: str) -> str:
+    """``text`` with its values read as their kinds: "Refund $40 of INV-2231 for Ana Lopes" -> "Refund amount
+    of invoice id for name". Text without values comes back unchanged."""
+    generalized = redact_patterns(_NAME.sub(_name, text))
+    if generalized == text:
+        return text
+    return " ".join(PLACEHOLDER.sub(_word, generalized).split())
+
+
+def _name(match: re.Match[str]) -> str:
+    """ "{name}", keeping a capitalized verb that opens the sentence ("Reject Ana Ruiz's request")."""
+    first, _, rest = match.group(0).partition(" ")
+    if rest and is_operation_word(first.lower()):
+        return f"{first} {{name}}"
+    return "{name}"
+
+
+def _word(match: re.Match[str]) -> str:
+    name = re.sub(r"_\d+$", "", match.group(1))
+    return _KIND_WORDS.get(name, name.replace("_", " "))
