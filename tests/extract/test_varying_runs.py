@@ -514,3 +514,15 @@ def test_an_object_store_address_is_a_value_and_closed_lost_is_no_described_prob
     assert request_sentence("Bad news on DL-55012: they went with Salesforce. Can you set it to closed lost?") == (
         "set it to closed lost"
     )
+
+
+def test_an_operation_ruled_out_for_one_thing_and_asked_for_another_is_not_ruled_out() -> None:
+    history = chat(
+        user("Don't cancel the whole order #W2231, cancel just the blue kettle"),
+        call("orders.get_order", {"order_id": "W2231"}, {"items": [{"id": "it_9", "name": "blue kettle"}]}),
+        call("orders.cancel_item", {"order_id": "W2231", "item_id": "it_9"}, {"ok": True}),
+        assistant("Cancelled the kettle; the rest of the order stands."),
+    )
+
+    assert EXTRACT(parse_history(history)).drafts
+    assert not EXTRACT(parse_history(plan_session("dry-run the terraform apply for prod", applied=True))).drafts

@@ -42,11 +42,12 @@ def ruled_out_call(task: Task) -> tuple[ToolCall, str] | None:
 
 def _after(text: str, ruled_out: set[str]) -> set[str]:
     """What stays ruled out after a user's message: what it forbids, less what it now asks for."""
-    forbidden = {m.group("operation").lower() for m in _NEGATED.finditer(text)}
-    forbidden = {word for word in forbidden if _acts(word)}
-    if _DRY_RUN.search(text):
-        forbidden |= _TAKING_EFFECT
     said = {w.lower() for w in re.findall(r"[A-Za-z]+", _NEGATED.sub(" ", _DRY_RUN.sub(" ", text)))}
+    negated = {m.group("operation").lower() for m in _NEGATED.finditer(text)}
+    # "don't cancel the order, cancel just the item": what the message also asks for is not ruled out
+    forbidden = {w for w in negated if _acts(w) and not any(same_word(w, other) for other in said)}
+    if _DRY_RUN.search(text):
+        forbidden |= _TAKING_EFFECT  # "dry-run the apply" still rules the apply out
     allowed = {word for word in ruled_out if any(same_word(word, w) for w in said)}
     return (ruled_out - allowed) | forbidden
 
