@@ -70,7 +70,8 @@ MAX_LISTED_FILES = 25
 def _import(files: list[TraceFile], args: argparse.Namespace, settings: Settings) -> ImportSummary:
     from deftly.server.hosts.ingest import import_files
 
-    runtime = open_for_command(settings)
+    runtime = open_for_command(settings, bulk_embedding=True)
+    runtime.embedder.start_loading()  # the session builds (without the GIL, mostly) while files are recorded
     console = Console(stderr=True)
     with Progress(
         TextColumn("{task.description}"),
