@@ -113,3 +113,31 @@ def test_no_planted_secret_survives_anywhere_on_disk(store: Any, embedder: Any, 
         assert secret.encode() not in blob, f"{kind} secret found on disk"
     stored = store.load_trace(recorded.resource_id).model_dump_json()
     assert SECRET in stored and "billing-api" in stored  # scrubbed, not emptied
+
+
+def test_a_text_scanned_before_still_teaches_each_trace_the_secret_it_holds() -> None:
+    """Scans are cached across traces (a system prompt recurs in every run of a data set); each trace's
+    scrubbing must still learn the secret a cached scan found, to mask its unlabelled repeats in that trace."""
+    from tracebuilders import trace_of
+
+    from deftly.tools.secrets.scrub import scrub_trace
+
+    secret = SECRETS["password_value"]
+    labelled, pasted = f"my password = {secret}", f"it did not work, so I pasted {secret} in the form"
+    assert secret in scrub_text(pasted)  # alone, nothing marks it as a secret
+    for n in range(3):  # from the second trace on, the labelled text's scan comes from the cache
+        trace = scrub_trace(trace_of(user(labelled), assistant("Noted."), user(f"{pasted} ({n})")))
+        assert secret not in trace.model_dump_json()
+
+
+def test_only_texts_of_bounded_size_are_kept_scanned() -> None:
+    from deftly.tools.secrets.scrub import MAX_CACHED_CHARS, _scanned_cached
+
+    _scanned_cached.cache_clear()
+    short = f"password = {SECRETS['password_value']}"
+    long = short + " filler" * MAX_CACHED_CHARS
+    for _ in range(2):
+        assert SECRETS["password_value"] not in scrub_text(short)
+        assert SECRETS["password_value"] not in scrub_text(long)
+    info = _scanned_cached.cache_info()
+    assert (info.hits, info.currsize) == (1, 1)
