@@ -131,13 +131,12 @@ def test_a_text_scanned_before_still_teaches_each_trace_the_secret_it_holds() ->
 
 
 def test_only_texts_of_bounded_size_are_kept_scanned() -> None:
-    from deftly.tools.secrets.scrub import MAX_CACHED_CHARS, _scanned_cached
+    from deftly.tools.secrets.scrub import MAX_CACHED_CHARS, SHORT_TEXT_CHARS, _long_scanned, _short_scanned
 
-    _scanned_cached.cache_clear()
+    _short_scanned.cache_clear()
+    _long_scanned.cache_clear()
     short = f"password = {SECRETS['password_value']}"
-    long = short + " filler" * MAX_CACHED_CHARS
+    texts = [short, short + " filler" * (SHORT_TEXT_CHARS // 7), short + " filler" * (MAX_CACHED_CHARS // 7)]
     for _ in range(2):
-        assert SECRETS["password_value"] not in scrub_text(short)
-        assert SECRETS["password_value"] not in scrub_text(long)
-    info = _scanned_cached.cache_info()
-    assert (info.hits, info.currsize) == (1, 1)
+        assert all(SECRETS["password_value"] not in scrub_text(text) for text in texts)
+    assert [(c.cache_info().hits, c.cache_info().currsize) for c in (_short_scanned, _long_scanned)] == [(1, 1)] * 2

@@ -130,18 +130,27 @@ class Scrubber:
         return turn.model_copy(update=update)
 
 
+SHORT_TEXT_CHARS = 1024
 MAX_CACHED_CHARS = 8192
 
 
 def scanned(text: str, hashes: bool | str = False) -> tuple[str, tuple[str, ...]]:
     """``text`` with the secrets its tokens' shapes and the context rules find masked, and the values the rules
     found. The same texts recur in every run of a task (a system prompt in each of 200 runs, a lookup's
-    result in each trial): up to a bounded size they are scanned once per process."""
-    return _scanned_cached(text, hashes) if len(text) <= MAX_CACHED_CHARS else _scanned(text, hashes)
+    result in each trial): they are scanned once per process, in caches of at most ~8 MB of short texts and
+    ~2 MB of long ones."""
+    if len(text) <= SHORT_TEXT_CHARS:
+        return _short_scanned(text, hashes)
+    return _long_scanned(text, hashes) if len(text) <= MAX_CACHED_CHARS else _scanned(text, hashes)
 
 
-@lru_cache(maxsize=1024)
-def _scanned_cached(text: str, hashes: bool | str) -> tuple[str, tuple[str, ...]]:
+@lru_cache(maxsize=8192)
+def _short_scanned(text: str, hashes: bool | str) -> tuple[str, tuple[str, ...]]:
+    return _scanned(text, hashes)
+
+
+@lru_cache(maxsize=256)
+def _long_scanned(text: str, hashes: bool | str) -> tuple[str, tuple[str, ...]]:
     return _scanned(text, hashes)
 
 
