@@ -71,7 +71,6 @@ def _import(files: list[TraceFile], args: argparse.Namespace, settings: Settings
     from deftly.server.hosts.ingest import import_files
 
     runtime = open_for_command(settings, bulk_embedding=True)
-    runtime.embedder.start_loading()  # the session builds (without the GIL, mostly) while files are recorded
     console = Console(stderr=True)
     with Progress(
         TextColumn("{task.description}"),

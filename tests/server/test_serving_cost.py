@@ -108,6 +108,26 @@ def test_the_import_command_embeds_in_bulk_and_a_server_does_not(tmp_path: Path)
         server.stop()
 
 
+def test_an_import_of_nothing_new_does_not_load_the_model(tmp_path: Path) -> None:
+    import json
+
+    from deftly.server.hosts.agent_homes import trace_files
+    from deftly.server.hosts.ingest import import_files
+
+    (tmp_path / "runs").mkdir()
+    (tmp_path / "runs" / "cancel.json").write_text(json.dumps(cancel_session()))
+    files = trace_files([tmp_path / "runs"])
+    settings = Settings(home=tmp_path / "home")
+    for expected_status, loads_model in (("completed", True), ("unchanged", False)):
+        runtime = open_for_command(settings, bulk_embedding=True)
+        try:
+            summary = import_files(runtime, files)
+            assert [f.status for f in summary.files] == [expected_status]
+            assert runtime.embedder.loaded is loads_model
+        finally:
+            runtime.stop()
+
+
 def test_the_model_optimized_once_and_saved_embeds_bit_for_bit_as_the_shipped_one(
     tmp_path: Path, embedder: Any
 ) -> None:
