@@ -1,12 +1,13 @@
 """``deftly import`` throughput, end to end, on the two development data sets (issue 15).
 
-    python bench/import_rate.py [--runs 3] [--home DIR]
+    python bench/import_rate.py [--runs 3] [--home DIR] [--compare OTHER/.venv/bin/deftly]
 
 Writes each run of ``../shared/datasets/tau_bench_airline/gpt-4o-airline.json`` (200 OpenAI-chat runs in one
 list) and ``../shared/datasets/tau2_retail/tau2_retail_traces.json`` (194 records with ``messages``) as one
 file per run into a temporary folder, then times ``deftly import <folder>`` as a user runs it -- process
 start, recording, extraction, embedding and LanceDB writes included -- on a fresh home, and reports runs/s.
-``--home`` keeps the last filled home (a real memory for ``bench/mcp_latency.py``).
+``--home`` keeps the last filled home (a real memory for ``bench/mcp_latency.py``). ``--compare`` runs another
+build's ``deftly`` after this one's in every round, so both meet the same load on a shared machine.
 """
 
 from __future__ import annotations
@@ -57,12 +58,12 @@ def write_runs(folder: Path) -> int:
     return len(runs)
 
 
-def one_import(folder: Path, home: Path) -> tuple[float, float, dict[str, Any]]:
+def one_import(folder: Path, home: Path, deftly: list[str] | None = None) -> tuple[float, float, dict[str, Any]]:
     """Wall seconds, CPU seconds of the import process (all threads; load-independent) and its summary."""
     cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(
-        [*deftly_command(), "import", str(folder), "--init", "--json", "--extractor", "heuristic"],
+        [*(deftly or deftly_command()), "import", str(folder), "--init", "--json", "--extractor", "heuristic"],
         env=server_env(home),
         capture_output=True,
         text=True,
@@ -82,37 +83,42 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--home", type=Path, help="keep the last filled home here")
+    parser.add_argument("--compare", type=Path, help="another build's deftly script, run after this one each round")
     args = parser.parse_args()
     print(f"machine: {machine()}; commit {git_commit()}; load average {os.getloadavg()[0]:.2f}")
-    rates: list[float] = []
-    cpus: list[float] = []
+    builds = {"this": deftly_command(), **({"compare": [str(args.compare)]} if args.compare else {})}
+    rates: dict[str, list[float]] = {name: [] for name in builds}
+    cpus: dict[str, list[float]] = {name: [] for name in builds}
     with tempfile.TemporaryDirectory(prefix="deftly-import-") as tmp:
         folder = Path(tmp) / "runs"
         folder.mkdir()
         count = write_runs(folder)
         for n in range(args.runs):
-            home = Path(tmp) / f"home{n}"
-            load = os.getloadavg()[0]
-            elapsed, cpu, summary = one_import(folder, home)
-            rates.append(count / elapsed)
-            cpus.append(cpu)
-            print(
-                f"run {n + 1}: {count} runs in {elapsed:.2f} s = {count / elapsed:.1f} runs/s, "
-                f"{cpu:.1f} CPU-s (load {load:.2f})",
-                summary,
-            )
-            if args.home is not None and n == args.runs - 1:
-                shutil.rmtree(args.home, ignore_errors=True)
-                shutil.copytree(home, args.home)
-            shutil.rmtree(home)
-    median = statistics.median(rates)
-    verdict = "meets" if median >= FLOOR_RUNS_PER_SECOND else "MISSES"
-    print(
-        f"median {median:.1f} runs/s, {statistics.median(cpus):.1f} CPU-s over {args.runs} fresh imports; "
-        f"floor {FLOOR_RUNS_PER_SECOND:.0f}: {verdict}"
-    )
+            for name, deftly in builds.items():
+                home = Path(tmp) / f"home-{name}-{n}"
+                load = os.getloadavg()[0]
+                elapsed, cpu, summary = one_import(folder, home, deftly)
+                rates[name].append(count / elapsed)
+                cpus[name].append(cpu)
+                print(
+                    f"run {n + 1} ({name}): {count} runs in {elapsed:.2f} s = {count / elapsed:.1f} runs/s, "
+                    f"{cpu:.1f} CPU-s (load {load:.2f})",
+                    summary,
+                )
+                if args.home is not None and name == "this" and n == args.runs - 1:
+                    shutil.rmtree(args.home, ignore_errors=True)
+                    shutil.copytree(home, args.home)
+                shutil.rmtree(home)
+    for name in builds:
+        median = statistics.median(rates[name])
+        verdict = "meets" if median >= FLOOR_RUNS_PER_SECOND else "MISSES"
+        print(
+            f"{name}: median {median:.1f} runs/s, {statistics.median(cpus[name]):.1f} CPU-s over {args.runs} fresh "
+            f"imports; floor {FLOOR_RUNS_PER_SECOND:.0f}: {verdict}"
+        )
     write_result(
-        "import_rate", {"runs": count, "runs_per_second": rates, "cpu_seconds": cpus, "load": os.getloadavg()[0]}
+        "import_rate",
+        {"runs": count, "runs_per_second": rates, "cpu_seconds": cpus, "load": os.getloadavg()[0]},
     )
 
 

@@ -51,9 +51,10 @@ class NotReady(DeftlyError, RuntimeError):
 
 
 class Runtime:
-    def __init__(self, settings: Settings, *, run_worker: bool = True) -> None:
+    def __init__(self, settings: Settings, *, run_worker: bool = True, bulk_embedding: bool = False) -> None:
         self.settings = settings
         self.run_worker = run_worker
+        self.bulk_embedding = bulk_embedding
         self._ready = threading.Event()
         self._waited = threading.Event()  # a request waited for the store to open
         self._early = threading.Event()  # the model loaded and the snapshot read (or not)
@@ -121,7 +122,10 @@ class Runtime:
             settings = self.settings
             secure_home(settings.home)
             embedder = FastEmbedder(
-                settings.embedding_model, threads=settings.embedding_threads, cache_dir=settings.home / "models"
+                settings.embedding_model,
+                threads=settings.embedding_threads,
+                cache_dir=settings.home / "models",
+                bulk=self.bulk_embedding,
             )
             if self.run_worker:  # a server will embed; a one-shot command loads the model only if it needs it
                 self._load_model_first(embedder)
@@ -347,9 +351,10 @@ def page_out_native_code() -> None:
             return
 
 
-def open_for_command(settings: Settings) -> Runtime:
-    """A runtime for one CLI command: the store open and ready, no background worker."""
-    runtime = Runtime(settings, run_worker=False)
+def open_for_command(settings: Settings, *, bulk_embedding: bool = False) -> Runtime:
+    """A runtime for one CLI command: the store open and ready, no background worker. ``bulk_embedding``:
+    the command embeds many documents and no queries (``FastEmbedder``'s ``bulk``)."""
+    runtime = Runtime(settings, run_worker=False, bulk_embedding=bulk_embedding)
     runtime.start()
     runtime.ready()
     return runtime

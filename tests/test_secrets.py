@@ -113,3 +113,30 @@ def test_no_planted_secret_survives_anywhere_on_disk(store: Any, embedder: Any, 
         assert secret.encode() not in blob, f"{kind} secret found on disk"
     stored = store.load_trace(recorded.resource_id).model_dump_json()
     assert SECRET in stored and "billing-api" in stored  # scrubbed, not emptied
+
+
+def test_a_text_scanned_before_still_teaches_each_trace_the_secret_it_holds() -> None:
+    """Scans are cached across traces (a system prompt recurs in every run of a data set); each trace's
+    scrubbing must still learn the secret a cached scan found, to mask its unlabelled repeats in that trace."""
+    from tracebuilders import trace_of
+
+    from deftly.tools.secrets.scrub import scrub_trace
+
+    secret = SECRETS["password_value"]
+    labelled, pasted = f"my password = {secret}", f"it did not work, so I pasted {secret} in the form"
+    assert secret in scrub_text(pasted)  # alone, nothing marks it as a secret
+    for n in range(3):  # from the second trace on, the labelled text's scan comes from the cache
+        trace = scrub_trace(trace_of(user(labelled), assistant("Noted."), user(f"{pasted} ({n})")))
+        assert secret not in trace.model_dump_json()
+
+
+def test_only_texts_of_bounded_size_are_kept_scanned() -> None:
+    from deftly.tools.secrets.scrub import MAX_CACHED_CHARS, SHORT_TEXT_CHARS, _long_scanned, _short_scanned
+
+    _short_scanned.cache_clear()
+    _long_scanned.cache_clear()
+    short = f"password = {SECRETS['password_value']}"
+    texts = [short, short + " filler" * (SHORT_TEXT_CHARS // 7), short + " filler" * (MAX_CACHED_CHARS // 7)]
+    for _ in range(2):
+        assert all(SECRETS["password_value"] not in scrub_text(text) for text in texts)
+    assert [(c.cache_info().hits, c.cache_info().currsize) for c in (_short_scanned, _long_scanned)] == [(1, 1)] * 2

@@ -70,7 +70,7 @@ MAX_LISTED_FILES = 25
 def _import(files: list[TraceFile], args: argparse.Namespace, settings: Settings) -> ImportSummary:
     from deftly.server.hosts.ingest import import_files
 
-    runtime = open_for_command(settings)
+    runtime = open_for_command(settings, bulk_embedding=True)
     console = Console(stderr=True)
     with Progress(
         TextColumn("{task.description}"),

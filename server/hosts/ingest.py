@@ -73,6 +73,8 @@ def import_files(
     for start in range(0, len(files), RECORD_BATCH):
         chunk = files[start : start + RECORD_BATCH]
         reads, outcomes = _read_chunk(chunk, log, runtime.settings.max_trace_bytes, format=format, outcome=outcome)
+        if reads:  # there will be something to extract: the model's session builds while files are recorded
+            runtime.embedder.start_loading()
         _record(runtime, reads)
         keys |= {read.outcome.path: read.key for read in reads}
         summary.files += outcomes

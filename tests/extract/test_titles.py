@@ -169,3 +169,11 @@ def test_query_words_read_phrasal_verbs_as_the_action_they_mean() -> None:
 
     assert "remove" in query_terms("Get rid of my 1:1 with Sara on Friday")
     assert "create" in query_terms("set up a call with the design team")
+
+
+def test_a_tool_names_cached_words_are_not_changed_by_a_caller_changing_its_list() -> None:
+    from deftly.tools.extract.tools_kind import words
+
+    first = words("mcp__airline__getReservationDetails")
+    first.append("changed")
+    assert words("mcp__airline__getReservationDetails") == ["get", "reservation", "details"]

@@ -70,6 +70,64 @@ def test_texts_are_batched_by_token_length_and_embed_as_each_alone(embedder: Any
     assert [len(b) for b in _token_batches([100] * 12, 32)] == [10, 2]  # at most ~1,024 padded tokens
 
 
+def test_a_bulk_embedder_runs_batches_at_once_on_one_thread_sessions_and_embeds_bit_for_bit_the_same(
+    embedder: Any,
+) -> None:
+    """``deftly import`` embeds on one-thread sessions, a batch per thread (issue 15: ~25% fewer model
+    CPU-seconds); every vector, and its place in the answer, must be the one the serving model gives."""
+    import threading
+
+    bulk = FastEmbedder(threads=2, bulk=True)
+    model = bulk._ensure_loaded()
+    config = model.session.get_session_options()
+    assert config.intra_op_num_threads == 1 and config.enable_cpu_mem_arena
+    assert config.get_session_config_entry("session.intra_op.allow_spinning") == "0"
+
+    callers: set[str] = set()
+    run = model._run
+
+    def spying(input_ids: Any, attention_mask: Any) -> Any:
+        callers.add(threading.current_thread().name)
+        return run(input_ids, attention_mask)
+
+    model._run = spying
+    texts = [f"{'word ' * n}{n}" for n in (3, 120, 5, 40, 4, 41, 200, 6, 90, 7)] + [*TEXTS, "", "x " * 400]
+    assert np.array_equal(np.array(bulk.embed_documents(texts)), np.array(embedder.embed_documents(texts)))
+    assert len(callers) == 2 and all(name.startswith("deftly-embed") for name in callers)
+    assert np.array_equal(np.array(bulk.embed_query(TEXTS[1])), np.array(embedder.embed_query(TEXTS[1])))
+
+
+def test_the_import_command_embeds_in_bulk_and_a_server_does_not(tmp_path: Path) -> None:
+    command = open_for_command(Settings(home=tmp_path / "a"), bulk_embedding=True)
+    server = Runtime(Settings(home=tmp_path / "b"), run_worker=False)
+    server.start()
+    try:
+        assert command.embedder._bulk and not server.embedder._bulk
+    finally:
+        command.stop()
+        server.stop()
+
+
+def test_an_import_of_nothing_new_does_not_load_the_model(tmp_path: Path) -> None:
+    import json
+
+    from deftly.server.hosts.agent_homes import trace_files
+    from deftly.server.hosts.ingest import import_files
+
+    (tmp_path / "runs").mkdir()
+    (tmp_path / "runs" / "cancel.json").write_text(json.dumps(cancel_session()))
+    files = trace_files([tmp_path / "runs"])
+    settings = Settings(home=tmp_path / "home")
+    for expected_status, loads_model in (("completed", True), ("unchanged", False)):
+        runtime = open_for_command(settings, bulk_embedding=True)
+        try:
+            summary = import_files(runtime, files)
+            assert [f.status for f in summary.files] == [expected_status]
+            assert runtime.embedder.loaded is loads_model
+        finally:
+            runtime.stop()
+
+
 def test_the_model_optimized_once_and_saved_embeds_bit_for_bit_as_the_shipped_one(
     tmp_path: Path, embedder: Any
 ) -> None:

@@ -33,6 +33,7 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from deftly.tools.extract.base import Skipped
@@ -166,6 +167,7 @@ WEAK: dict[str, re.Pattern[str]] = {
 
 _BASE64_BLOB = re.compile(r"(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{40,}={0,2}(?![A-Za-z0-9+/=])")
 _MAX_SCAN_CHARS = 50_000
+_MAX_CACHED_CHARS = 8192
 
 
 @dataclass(frozen=True)
@@ -186,7 +188,18 @@ class Screening:
 
 def screen(text: str) -> Screening:
     """The injection signals in ``text`` (also in any base64 payload it carries)."""
-    text = plain(text[:_MAX_SCAN_CHARS])
+    text = text[:_MAX_SCAN_CHARS]
+    # The same tool results recur in every run of a task (each trial looks up the same user): screened once.
+    return _screen_cached(text) if len(text) <= _MAX_CACHED_CHARS else _screen(text)
+
+
+@lru_cache(maxsize=1024)
+def _screen_cached(text: str) -> Screening:
+    return _screen(text)
+
+
+def _screen(text: str) -> Screening:
+    text = plain(text)
     strong = [name for name, pattern in STRONG.items() if pattern.search(text)]
     weak = [name for name, pattern in WEAK.items() if pattern.search(text)]
     for payload in _decoded_payloads(text):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 from deftly.tools.extract.gerunds import ADJECTIVES, imperative
 from deftly.tools.extract.problems import CLAUSE_BREAK, desired_state, is_problem, lower_first, problem_request
@@ -159,6 +160,7 @@ _MAX_TITLE_WORDS = 14
 _MAX_WHEN_WORDS = 30
 
 
+@lru_cache(maxsize=4096)  # asked of every example of a procedure each time a batch retitles it
 def request_sentence(request: str) -> str | None:
     """The part of the request that says what to do, e.g. "cancel my reservation", or None.
 

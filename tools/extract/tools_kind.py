@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _SCRATCHPAD = re.compile(r"^(?:think|thinking|reason|reasoning|scratchpad|plan|note|reflect|todo_?write)$", re.I)
 _READ_VERBS = (
@@ -50,6 +51,7 @@ _READ_VERBS = (
 _WRITE_WORDS = ("write", "edit", "update", "create", "delete", "remove", "send", "post", "put", "book", "cancel")
 
 
+@lru_cache(maxsize=4096)  # a handful of tool names, asked about thousands of times per import
 def base_name(tool: str) -> str:
     """The tool's own name without its server or namespace: ``mcp__crm__lookup``, ``crm.lookup``,
     ``crm/lookup`` and ``crm:lookup`` are all ``lookup``."""
@@ -58,8 +60,13 @@ def base_name(tool: str) -> str:
 
 def words(tool: str) -> list[str]:
     """``get_reservation_details`` / ``getReservation`` / ``calendar.search_events`` -> lower-case words."""
+    return list(_words(tool))
+
+
+@lru_cache(maxsize=4096)
+def _words(tool: str) -> tuple[str, ...]:
     spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", base_name(tool))
-    return [w for w in re.split(r"[^A-Za-z0-9]+", spaced.lower()) if w]
+    return tuple(w for w in re.split(r"[^A-Za-z0-9]+", spaced.lower()) if w)
 
 
 def all_words(tool: str) -> list[str]:

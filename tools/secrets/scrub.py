@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from deftly.tools.secrets import context, tokens
@@ -49,31 +50,10 @@ class Scrubber:
         if that string (the command whose output this is) or the text talks of git or hashes."""
         if len(text) < MIN_TEXT or not self.scan:
             return self._known(text)
-        talks_of_hashes = True if hashes is True else None  # found out only when a hex string turns up
-        for token in set(TOKEN.findall(text)):
-            masked = mask_token(token, hashes is True)
-            if masked != token and hashes is not True and mask_token(token, True) != masked:
-                if talks_of_hashes is None:
-                    talks_of_hashes = _talks_of_hashes(text, hashes)
-                if talks_of_hashes or named_as_id(text, token):
-                    masked = mask_token(token, True)
-            if masked != token:
-                text = text.replace(token, masked)
-        text = self._mask_spans(text)
+        text, found = scanned(text, hashes)
+        for value in found:
+            self.remember(value)
         return self._known(text)
-
-    def _mask_spans(self, text: str) -> str:
-        spans = secret_spans(text)
-        if not spans:
-            return text
-        parts: list[str] = []
-        position = 0
-        for start, end in spans:
-            self.remember(text[start:end])
-            parts += [text[position:start], SECRET]
-            position = end
-        parts.append(text[position:])
-        return "".join(parts)
 
     def _known(self, text: str) -> str:
         if not self.found:
@@ -148,6 +128,57 @@ class Scrubber:
                 result_update["error"] = self.text(turn.result.error, hashes=hashes)
             update["result"] = turn.result.model_copy(update=result_update)
         return turn.model_copy(update=update)
+
+
+SHORT_TEXT_CHARS = 1024
+MAX_CACHED_CHARS = 8192
+
+
+def scanned(text: str, hashes: bool | str = False) -> tuple[str, tuple[str, ...]]:
+    """``text`` with the secrets its tokens' shapes and the context rules find masked, and the values the rules
+    found. The same texts recur in every run of a task (a system prompt in each of 200 runs, a lookup's
+    result in each trial): they are scanned once per process, in caches of at most ~8 MB of short texts and
+    ~2 MB of long ones."""
+    if len(text) <= SHORT_TEXT_CHARS:
+        return _short_scanned(text, hashes)
+    return _long_scanned(text, hashes) if len(text) <= MAX_CACHED_CHARS else _scanned(text, hashes)
+
+
+@lru_cache(maxsize=8192)
+def _short_scanned(text: str, hashes: bool | str) -> tuple[str, tuple[str, ...]]:
+    return _scanned(text, hashes)
+
+
+@lru_cache(maxsize=256)
+def _long_scanned(text: str, hashes: bool | str) -> tuple[str, tuple[str, ...]]:
+    return _scanned(text, hashes)
+
+
+def _scanned(text: str, hashes: bool | str) -> tuple[str, tuple[str, ...]]:
+    talks_of_hashes = True if hashes is True else None  # found out only when a hex string turns up
+    for token in set(TOKEN.findall(text)):
+        masked = mask_token(token, hashes is True)
+        if masked != token and hashes is not True and mask_token(token, True) != masked:
+            if talks_of_hashes is None:
+                talks_of_hashes = _talks_of_hashes(text, hashes)
+            if talks_of_hashes or named_as_id(text, token):
+                masked = mask_token(token, True)
+        if masked != token:
+            text = text.replace(token, masked)
+    return _masked_spans(text)
+
+
+def _masked_spans(text: str) -> tuple[str, tuple[str, ...]]:
+    spans = secret_spans(text)
+    if not spans:
+        return text, ()
+    parts: list[str] = []
+    position = 0
+    for start, end in spans:
+        parts += [text[position:start], SECRET]
+        position = end
+    parts.append(text[position:])
+    return "".join(parts), tuple(text[start:end] for start, end in spans)
 
 
 def _talks_of_hashes(text: str, command: bool | str) -> bool:
