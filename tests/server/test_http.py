@@ -6,6 +6,7 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
+import anyio
 import httpx2
 import pytest
 from deftly_support import (
@@ -53,9 +54,18 @@ async def test_streamable_http(deftly_home: Path) -> None:
 @pytest.mark.anyio
 async def test_legacy_sse(deftly_home: Path) -> None:
     port = free_port()
+    exercised = False
     with http_server(deftly_home, "sse", port):
-        async with Client(sse_client(f"http://127.0.0.1:{port}/sse"), mode="legacy") as client:
-            await exercise(client)
+        try:
+            async with Client(sse_client(f"http://127.0.0.1:{port}/sse"), mode="legacy") as client:
+                await exercise(client)
+                exercised = True
+        except* anyio.BrokenResourceError:
+            # The SDK's SSE client can race its own stream as it closes (seen under load 5-6); a broken
+            # stream before every call was answered still fails the test.
+            if not exercised:
+                raise
+    assert exercised
 
 
 @pytest.mark.parametrize("transport", ["streamable-http", "sse"])
