@@ -526,3 +526,29 @@ def test_an_operation_ruled_out_for_one_thing_and_asked_for_another_is_not_ruled
 
     assert EXTRACT(parse_history(history)).drafts
     assert not EXTRACT(parse_history(plan_session("dry-run the terraform apply for prod", applied=True))).drafts
+
+
+def test_a_look_and_the_command_after_it_through_one_program_are_two_steps_and_a_loop_is_one() -> None:
+    sized = chat(
+        user("I'm estimating storage costs. Can you tell me how much data is in vantapay-audit-eu right now?"),
+        call("bash", {"command": "aws s3 ls | grep audit"}, "vantapay-audit-eu"),
+        call(
+            "bash",
+            {"command": "aws s3 ls s3://vantapay-audit-eu --recursive --summarize | tail -2"},
+            "Total Size: 3 TiB",
+        ),
+        assistant("About 3 TiB."),
+    )
+    cleaned = chat(
+        user("delete the evicted pods in prod"),
+        call("bash", {"command": "kubectl -n prod get pods --field-selector=status.phase=Failed"}, "api-1\napi-2"),
+        call("bash", {"command": "kubectl -n prod delete pod api-1"}, "deleted"),
+        call("bash", {"command": "kubectl -n prod delete pod api-2"}, "deleted"),
+        assistant("Deleted 2 evicted pods."),
+    )
+    [size] = EXTRACT(parse_history(sized)).drafts
+    [cleanup] = EXTRACT(parse_history(cleaned)).drafts
+
+    assert [s.arguments["command"] for s in size.steps][1] == "aws s3 ls {url} --recursive --summarize | tail -2"
+    assert size.title == "Tell the user how much data is in {url}"
+    assert len(cleanup.steps) == 2 and (cleanup.steps[1].decision or "").startswith("Repeat")

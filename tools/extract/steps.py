@@ -18,6 +18,7 @@ from typing import Any
 from deftly.tools.extract.injection import error_kind
 from deftly.tools.extract.tools_kind import is_scratchpad, words
 from deftly.tools.generalize import ValueBinder, canonical_json, command_head
+from deftly.tools.generalize.commands import command_options
 from deftly.tools.models import Step
 from deftly.tools.trace import ToolCall
 from deftly.tools.values import redact_patterns, replace_values
@@ -76,7 +77,11 @@ def plan_steps(calls: list[ToolCall], binder: ValueBinder) -> StepPlan:
 
 def _same_step(previous: Step, call: ToolCall, previous_arguments: dict[str, Any]) -> bool:
     """One tool called again is the same step repeated, unless it runs a different command (git log, git tag)."""
-    return previous.tool == call.tool and command_head(previous_arguments) == command_head(call.arguments)
+    return (
+        previous.tool == call.tool
+        and command_head(previous_arguments) == command_head(call.arguments)
+        and command_options(previous_arguments) == command_options(call.arguments)
+    )
 
 
 def _resolve_failures(

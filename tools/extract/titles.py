@@ -107,7 +107,7 @@ _GREETING = re.compile(
 )
 _DASH = re.compile(r"\s*[\u2013\u2014]\s*")
 _TRAILING = re.compile(
-    r"(?:\s+(?:please|pls|plz|for me|thanks?|thank you|thx|asap|now|today))*[\s.!?]*$", re.IGNORECASE
+    r"(?:\s+(?:please|pls|plz|for me|thanks?|thank you|thx|asap|(?:right )?now|today))*[\s.!?]*$", re.IGNORECASE
 )
 _LEADING = re.compile(
     r"^(?:to|please|pls|plz|just|also|kindly|now|next|then|finally|(?:go ahead|yes|ok(?:ay)?),? and"

@@ -146,6 +146,17 @@ _SCRIPT_OPTIONS = frozenset({"-c", "-e", "-q", "--command", "--execute", "--quer
 _SCRIPT_VERB = re.compile(r"\\?[A-Za-z][A-Za-z_]*")
 
 
+def command_options(arguments: dict[str, Any]) -> tuple[str, ...]:
+    """The options and the piped programs of a call's command line (``aws s3 ls X --recursive | tail`` ->
+    ``("--recursive", "|tail")``): what stays the same when one command runs again on other values."""
+    for key, value in arguments.items():
+        if key.lower() in COMMAND_KEYS and key.lower() != "description" and isinstance(value, str):
+            first, *piped = value.split("|")
+            options = sorted({t.split("=", 1)[0] for t in first.split() if t.startswith("-")})
+            return (*options, *(f"|{part.split()[0]}" for part in piped if part.split()))
+    return ()
+
+
 def _without_setup(tokens: list[str]) -> list[str]:
     """The command after what only sets the scene: ``cd infra/prod && terraform plan`` is ``terraform plan``,
     ``AWS_REGION=eu-west-1 aws s3 ls`` is ``aws s3 ls`` (else every ``cd X && ...`` is one step, ``cd``)."""
