@@ -414,7 +414,7 @@ def test_when_to_use_quotes_a_request_that_is_no_verb_phrase_and_keeps_a_verb_it
 
 
 def test_a_bucket_the_user_named_without_its_scheme_is_the_tools_value() -> None:
-    from deftly.tools.extract.titles import generalize_words
+    from deftly.tools.extract.wording import generalize_words
 
     values = {"s3://brightlane-invoices-archive/tmp/": "prefix"}
 

@@ -13,7 +13,6 @@ from deftly.tools.extract.select import lesson_from, skip_reason
 from deftly.tools.extract.steps import StepPlan, generalize_text, plan_steps
 from deftly.tools.extract.titles import (
     fallback_title,
-    generalize_words,
     is_vague,
     request_sentence,
     request_title,
@@ -23,6 +22,7 @@ from deftly.tools.extract.titles import (
 )
 from deftly.tools.extract.tools_kind import is_generic, is_read_only, words
 from deftly.tools.extract.validate import placeholder_names, sensitive_literals, trace_literals, without_leaks
+from deftly.tools.extract.wording import generalize_words
 from deftly.tools.generalize import ValueBinder, command_head
 from deftly.tools.models import Outcome, Parameter, Step
 from deftly.tools.trace import ToolCall, Trace

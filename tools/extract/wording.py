@@ -1,0 +1,82 @@
+"""A request's words with the run's instance values as placeholders: the people, dates, times, addresses and
+ids one user named become ``{name}``, ``{date}`` …, so the words read for every run of the task."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+from deftly.tools.extract.gerunds import ADJECTIVES
+from deftly.tools.values import (
+    EMAIL,
+    PLACEHOLDER,
+    TEST_ID,
+    TIME,
+    YEAR_MONTH,
+    redact_patterns,
+    replace_values,
+)
+
+_ROUTE = re.compile(r"\bfrom ([A-Z][\w.]*(?: [A-Z][\w.]*)*) to ([A-Z][\w.]*(?: [A-Z][\w.]*)*)")
+# How many of something one user wanted is not part of the procedure: "cancel two of the reservations",
+# "make a few changes", "upgrade another reservation" are the same task for every count.
+_COUNT_OF = re.compile(
+    r"\b(?:two|three|four|five|both|several|a couple|a few|some|all)\s+of\s+"
+    r"(?=(?:the|these|those|their|your|my|our)\b)",
+    re.IGNORECASE,
+)
+_COUNT = re.compile(r"\b(?:a couple of|a few|a couple|several|some|two|three|four|five)\s+(?=[a-z]+s\b)", re.I)
+_ANOTHER = re.compile(r"\banother\b")
+_LISTED_PLACEHOLDER = re.compile(rf"({PLACEHOLDER.pattern})(?:(?:,\s*|,?\s+(?:and|or|&)\s+)\1)+")
+_POSSESSIVE_NAME = re.compile(r"(?<=\s)(?:[A-Z][a-z]+\s)*[A-Z][a-z]+(?='s\b)")
+
+
+def generalize_words(text: str, values: Mapping[str, str], names: Iterable[str]) -> str:
+    text = _ROUTE.sub("from {origin} to {destination}", text)
+    text = TEST_ID.sub("{test_id}", text)  # before the paths: the file alone would leave "::test_login"
+    # A month the tools took apart ({"year": 2025, "month": 3}) would leave "{year}-03".
+    text = YEAR_MONTH.sub(lambda m: m.group(0) if m.group(0) in values else "{month}", text)
+    named = dict(names) if isinstance(names, Mapping) else dict.fromkeys(names, "name")
+    text = TIME.sub("{time}", text)  # before values: "09:30" is a time, not "09:" and a bound 30 minutes
+    known = {value.lower() for value in values}
+    # An address no tool used is still one value, not a name inside it ("keiko.{name}@…").
+    text = EMAIL.sub(lambda m: m.group(0) if m.group(0).lower() in known else "{email}", text)
+    people = {value: kind for value, kind in named.items() if kind == "name"}
+    # "check the size of acme-logs/tmp/" names the "s3://acme-logs/tmp/" the tools were given
+    bare = {v.split("://", 1)[1]: kind for v, kind in values.items() if "://" in v and len(v.split("://", 1)[1]) >= 6}
+    text = replace_values(text, {**bare, **named, **values, **people})  # a person found by a lookup is a {name}
+    text = _POSSESSIVE_NAME.sub("{name}", text)  # "approve Sven's time off": a person the tools knew by id
+    return _without_counts(redact_patterns(text))
+
+
+def _without_counts(text: str) -> str:
+    """ "Cancel two of the reservations {reservation_id} and {reservation_id}" -> "Cancel the reservations
+    {reservation_id}": counts and enumerations of one placeholder describe one run, not the procedure."""
+    text = _LISTED_PLACEHOLDER.sub(r"\1", text)
+    text = _COUNT_OF.sub("", text)
+    text = _COUNT.sub("", text)
+    return " ".join(_ANOTHER.sub("a", text).split())
+
+
+def reads_as_a_statement(sentence: str) -> bool:
+    """ "remaining vacation days", "count of new signups", "customer disputed {invoice_id}", "{name} went with
+    another vendor": a noun phrase or a statement, which "The user asks to …" would make ungrammatical. Only
+    what shows it counts (an opener that is no verb, "of" after the first word, a past tense second word): a
+    verb this does not know ("release", "bill") stays a request."""
+    tokens = sentence.split()
+    first = tokens[0].lower()
+    second = tokens[1].lower() if len(tokens) > 1 else ""
+    return (
+        bool(PLACEHOLDER.match(tokens[0]))
+        or first[:1].isdigit()
+        or first in _NOUN_OPENERS
+        or first in ADJECTIVES
+        or second == "of"
+        or (second.endswith("ed") and second.isalpha() and len(second) > 4)
+    )
+
+
+_NOUN_OPENERS = frozenset(
+    {"new", "total", "partial", "full", "net", "current", "latest", "last", "next", "bad", "good", "quick", "someone",
+     "somebody", "everyone", "nobody", "customer", "password", "no", "every", "each", "both"}
+)  # fmt: skip
