@@ -11,12 +11,12 @@ from __future__ import annotations
 import re
 
 from deftly.tools.extract.vocabulary import is_operation_word
-from deftly.tools.values import PLACEHOLDER, redact_patterns
+from deftly.tools.render import placeholder_words
+from deftly.tools.values import redact_patterns
 
 # Two or more capitalized words ("Sven Underwood", "Meridian Aviation"), or one before "'s": a name of a
 # person or a thing, which a procedure holds as a placeholder. Not "I", not an acronym ("AWS", "PTO").
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)+\b|\b[A-Z][a-z]+(?='s\b)")
-_KIND_WORDS = {"email": "email", "url": "link", "id": "id", "date": "date", "month": "month", "amount": "amount"}
 
 
 def embedding_query(text: str) -> str:
@@ -25,7 +25,7 @@ def embedding_query(text: str) -> str:
     generalized = redact_patterns(_NAME.sub(_name, text))
     if generalized == text:
         return text
-    return " ".join(PLACEHOLDER.sub(_word, generalized).split())
+    return " ".join(placeholder_words(generalized).split())  # as procedures' phrases read (``render.readable``)
 
 
 def _name(match: re.Match[str]) -> str:
@@ -34,8 +34,3 @@ def _name(match: re.Match[str]) -> str:
     if rest and is_operation_word(first.lower()):
         return f"{first} {{name}}"
     return "{name}"
-
-
-def _word(match: re.Match[str]) -> str:
-    name = re.sub(r"_\d+$", "", match.group(1))
-    return _KIND_WORDS.get(name, name.replace("_", " "))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from deftly.tools.extract.vocabulary import ASKS_FOR, ASKS_TO, action_synonyms
@@ -210,7 +211,12 @@ _VAGUE_NAMES = {"to", "q", "query", "input", "text", "value", "data", "arg", "ar
 def readable(text: str, procedure: Procedure) -> str:
     """Text with placeholders read as words, for embedding: "{reservation_id}" -> "reservation id",
     "{to}" (an email) -> "an email address"."""
-    kinds = {p.name: p.kind for p in procedure.parameters}
+    return placeholder_words(text, {p.name: p.kind for p in procedure.parameters})
+
+
+def placeholder_words(text: str, kinds: Mapping[str, str] | None = None) -> str:
+    """``readable`` for any text: a placeholder of no known kind with a vague name reads as "something"."""
+    kinds = kinds or {}
 
     def word(match: re.Match[str]) -> str:
         name = match.group(1)

@@ -13,7 +13,7 @@ from deftly.tools.extract.steps import signature
 from deftly.tools.extract.tools_kind import is_generic, is_handoff, is_read_only
 from deftly.tools.extract.vocabulary import is_operation_word, primary_action, same_word, tool_actions
 from deftly.tools.generalize import canonical_json
-from deftly.tools.generalize.commands import command_head, is_read_command
+from deftly.tools.generalize.commands import command_head, is_read_command, only_looks
 from deftly.tools.models import Procedure, Step
 from deftly.tools.values import COMMAND_KEYS, PLACEHOLDER, QUERY_KEYS, SQL_TABLE_WORDS
 
@@ -217,9 +217,7 @@ def _shaped_calls(steps: list[Step]) -> list[Step]:
 
 
 def _looks(step: Step) -> bool:
-    """A lookup: a read-only tool, or a shell command that only looks (``kubectl logs``, ``git status``)."""
-    tool = step.tool or ""
-    return is_read_only(tool) or (is_generic(tool) and is_read_command(step.arguments))
+    return only_looks(step.tool or "", step.arguments)
 
 
 def _without_shell_reads(steps: list[Step]) -> list[Step]:

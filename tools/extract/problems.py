@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from deftly.tools.extract.vocabulary import READ_GROUP, group_of, is_operation_word
+from deftly.tools.extract.vocabulary import group_of, is_change_verb
 
 CLAUSE_BREAK = re.compile(
     r"\s+(?:because|since|so that|so|but|though|although|which|who|if|when|while"
@@ -80,9 +80,7 @@ _QUESTION_WORDS = frozenset({"why", "what", "how", "who", "when", "where", "whic
 def _acts(verb: str) -> bool:
     """ "restart", "reset", "rotate": a verb that does something (not "see it", not "get it")."""
     word = verb.lower()
-    if word in _ACTS_ON_IT:
-        return True
-    return len(word) > 2 and is_operation_word(word) and group_of(word) != READ_GROUP and word not in _LOOKING
+    return word in _ACTS_ON_IT or (is_change_verb(word) and word not in _LOOKING)
 
 
 def desired_state(clause: str) -> str | None:

@@ -7,7 +7,7 @@ import re
 
 from deftly.tools.extract.base import Task
 from deftly.tools.extract.tools_kind import is_generic, is_read_only, words
-from deftly.tools.extract.vocabulary import READ_GROUP, group_of, is_operation_word, same_word
+from deftly.tools.extract.vocabulary import is_change_verb, same_word
 from deftly.tools.generalize.commands import command_head
 from deftly.tools.trace import Message, ToolCall
 
@@ -45,15 +45,11 @@ def _after(text: str, ruled_out: set[str]) -> set[str]:
     said = {w.lower() for w in re.findall(r"[A-Za-z]+", _NEGATED.sub(" ", _DRY_RUN.sub(" ", text)))}
     negated = {m.group("operation").lower() for m in _NEGATED.finditer(text)}
     # "don't cancel the order, cancel just the item": what the message also asks for is not ruled out
-    forbidden = {w for w in negated if _acts(w) and not any(same_word(w, other) for other in said)}
+    forbidden = {w for w in negated if is_change_verb(w) and not any(same_word(w, other) for other in said)}
     if _DRY_RUN.search(text):
         forbidden |= _TAKING_EFFECT  # "dry-run the apply" still rules the apply out
     allowed = {word for word in ruled_out if any(same_word(word, w) for w in said)}
     return (ruled_out - allowed) | forbidden
-
-
-def _acts(word: str) -> bool:
-    return len(word) > 2 and is_operation_word(word) and group_of(word) != READ_GROUP
 
 
 def _operations(call: ToolCall) -> list[str]:

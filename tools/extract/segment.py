@@ -6,7 +6,7 @@ import re
 
 from deftly.tools.extract.base import Task
 from deftly.tools.extract.tools_kind import is_read_only, is_scratchpad
-from deftly.tools.extract.vocabulary import READ_GROUP, group_of, is_operation_word
+from deftly.tools.extract.vocabulary import is_change_verb
 from deftly.tools.trace import Message, ToolCall, Trace
 
 _STOP = re.compile(r"^\W*(?:###\s*stop\s*###|/exit|/quit|exit|quit)\W*$", re.IGNORECASE)
@@ -156,7 +156,7 @@ def _asks_after(rest: str) -> bool:
     if not words:
         return False
     verb, objects = words[0].strip(",.!"), {w.strip(",.!?") for w in words[1:]} - _POINTING
-    acts = len(verb) > 2 and is_operation_word(verb) and group_of(verb) != READ_GROUP
+    acts = is_change_verb(verb)
     return bool(objects) and (acts or bool(_IMPERATIVE_START.match(verb)))
 
 

@@ -8,10 +8,10 @@ from deftly.tools.extract.base import Task
 from deftly.tools.extract.ruled_out import ruled_out_call
 from deftly.tools.extract.segment import split_tasks
 from deftly.tools.extract.steps import StepPlan
-from deftly.tools.extract.tools_kind import is_generic, is_read_only, is_scratchpad, words
+from deftly.tools.extract.tools_kind import is_read_only, is_scratchpad, words
 from deftly.tools.extract.vocabulary import tool_actions
 from deftly.tools.generalize import canonical_json
-from deftly.tools.generalize.commands import is_read_command
+from deftly.tools.generalize.commands import only_looks
 from deftly.tools.models import Outcome
 from deftly.tools.trace import Message, ToolCall, Trace
 from deftly.tools.values import COMMAND_KEYS, PLACEHOLDER
@@ -78,8 +78,7 @@ def failure_evidence(task: Task, outcome: Outcome | None) -> str | None:
 
 
 def _only_looks(call: ToolCall) -> bool:
-    """A read-only tool, or a shell command that only looks (``psql -c "\\dt+ t"``, ``kubectl get pods``)."""
-    return is_read_only(call.tool) or (is_generic(call.tool) and is_read_command(call.arguments))
+    return only_looks(call.tool, call.arguments)
 
 
 def _too_small(task: Task, plan: StepPlan) -> str | None:

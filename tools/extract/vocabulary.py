@@ -43,6 +43,12 @@ _OPERATION_WORDS = frozenset(
 )  # fmt: skip
 
 
+def is_change_verb(word: str) -> bool:
+    """A verb that does something ("restart", "apply", "cancel"), not one that reads ("get", "show")."""
+    lowered = word.lower()
+    return len(lowered) > 2 and is_operation_word(lowered) and group_of(lowered) != READ_GROUP
+
+
 @lru_cache(maxsize=8192)
 def is_operation_word(word: str) -> bool:
     """A word naming what is done (a verb of a group, an HTTP or SQL verb, a flag letter), not what to."""

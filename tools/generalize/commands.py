@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from deftly.tools.extract.tools_kind import is_read_only
+from deftly.tools.extract.tools_kind import is_generic, is_read_only
 from deftly.tools.generalize.bindings import READABLE_KINDS, BindingTable
 from deftly.tools.generalize.provenance import AGENT, REQUEST, ValueSources, written_as_name
 from deftly.tools.values import (
@@ -172,6 +172,11 @@ def _without_setup(tokens: list[str]) -> list[str]:
 
 _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 _SETUP_PROGRAMS = frozenset({"cd", "pushd", "export", "source", ".", "set", "unset", "ulimit", "umask"})
+
+
+def only_looks(tool: str, arguments: dict[str, Any]) -> bool:
+    """A call that changes nothing: a read-only tool, or a shell command that only looks (``kubectl logs``)."""
+    return is_read_only(tool) or (is_generic(tool) and is_read_command(arguments))
 
 
 def is_read_command(arguments: dict[str, Any]) -> bool:
