@@ -206,14 +206,12 @@ _WORD = re.compile(r"[a-z_][a-z_]+")
 
 
 def _shaped_calls(steps: list[Step]) -> list[Step]:
-    """The calls that change something; in a task of looks, every call but the shell's looks before its last
-    (the ``select`` that answered, not the ``\\d users`` one run looked at first)."""
+    """The calls that change something; in a task of looks, the last look, which answered (the ``select``,
+    not the ``\\d users`` one run looked at first; the balance, not the search for the employee's id that
+    a run given a name needed and a run given the id did not)."""
     called = [s for s in steps if s.tool]
     acting = [s for s in called if not _looks(s)]
-    if acting:
-        return acting
-    shell = [n for n, s in enumerate(called) if is_generic(s.tool or "")]
-    return [s for n, s in enumerate(called) if n not in shell[:-1]]
+    return acting or called[-1:]
 
 
 def _looks(step: Step) -> bool:

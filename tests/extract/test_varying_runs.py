@@ -552,3 +552,28 @@ def test_a_look_and_the_command_after_it_through_one_program_are_two_steps_and_a
     assert [s.arguments["command"] for s in size.steps][1] == "aws s3 ls {url} --recursive --summarize | tail -2"
     assert size.title == "Tell the user how much data is in {url}"
     assert len(cleanup.steps) == 2 and (cleanup.steps[1].decision or "").startswith("Repeat")
+
+
+def balance_session(request: str, employee: str, *, by_name: bool) -> list[dict[str, Any]]:
+    find = [call("people.search", {"query": employee, "active": True}, {"results": [{"id": "E-20417"}]})]
+    return chat(
+        user(request),
+        *(find if by_name else []),
+        call("people.get_profile", {"employee_id": "E-20417"}, {"name": employee, "team": "Finance"}),
+        call("timeoff.get_balance", {"employee_id": "E-20417", "kind": "annual"}, {"remaining_days": 11.5}),
+        assistant(f"{employee} has 11.5 days of annual leave left."),
+    )
+
+
+def test_lookups_that_end_in_the_same_answering_call_are_one_task_whether_or_not_a_search_came_first(
+    store: Any, embedder: Any
+) -> None:
+    runs = [
+        ("How many vacation days does Tamsin Okafor have left?", "Tamsin Okafor", True),
+        ("Remaining vacation days for E-20417?", "Rui Duarte", False),
+    ]
+    for n, (request, employee, by_name) in enumerate(runs):
+        record_and_learn(store, embedder, balance_session(request, employee, by_name=by_name), f"balance-{n}")
+
+    (procedure,) = store.list_procedures(10)  # the search for an id only one user did not give is no other task
+    assert procedure.tools[-1] == "timeoff.get_balance" and len(procedure.sources) == 2
