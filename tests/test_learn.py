@@ -245,3 +245,30 @@ def test_what_every_run_asked_later_in_the_session_is_searchable(store: Any, emb
     assert "cracked" in search_document(procedure)
     found = find_procedures(store, embedder, "my mug came cracked, I'd like to return it", now=NOW)
     assert [p.id for p in found.procedures][:1] == [procedure.id]
+
+
+def reset_session(request: str, login: str) -> list[dict[str, Any]]:
+    return chat(
+        user(request),
+        call("idp.find_user", {"query": login}, {"users": [{"id": "u-5521", "login": login}]}),
+        call("idp.reset_password", {"user_id": "u-5521", "send_email": True}, {"status": "reset_link_sent"}),
+        assistant(f"Done: a reset link went to {login}'s inbox."),
+    )
+
+
+def test_a_run_like_two_procedures_learned_in_the_same_batch_makes_them_one(store: Any, embedder: Any) -> None:
+    sessions = {
+        "locked-out": reset_session("Hana Ferreira is locked out of her account, can you sort it?", "hferreira"),
+        "reset-by-address": reset_session("Password reset for noor.haddad@example.org", "nhaddad"),
+        "reset-by-name": reset_session("Reset Luca Moretti's password, he can't log in", "lmoretti"),
+    }
+    items = []
+    for session, history in sessions.items():
+        recorded = record_trace(store, history, now=NOW, session_id=session)
+        items.append(LearnItem(store.get_trace(recorded.resource_id), store.load_trace(recorded.resource_id)))
+
+    results = learn_batch(items, extractor=HeuristicExtractor(), store=store, embedder=embedder, now=NOW)
+
+    (procedure,) = store.list_procedures(10)
+    assert sorted(procedure.sources) == sorted(sessions)
+    assert {i for r in results for i in r.procedure_ids} == {procedure.id}  # no trace names the one merged away

@@ -21,7 +21,7 @@ from deftly.tools.extract.titles import action_title, named_object, request_sent
 from deftly.tools.extract.tools_kind import is_read_only
 from deftly.tools.extract.vocabulary import mentioned_actions, tool_actions
 from deftly.tools.match_index import MAX_WORDINGS, MatchIndex
-from deftly.tools.merge import Origin, add_pitfall, merge, new_procedure, same_steps
+from deftly.tools.merge import Origin, absorb, add_pitfall, merge, new_procedure, same_steps
 from deftly.tools.models import Procedure, TraceRecord, TraceStatus
 from deftly.tools.ports import Embedder, Embedding, Phrase, Store, TraceUpdate, Vector
 from deftly.tools.render import goal_text, readable, search_phrases
@@ -102,6 +102,7 @@ class _Batch:
         self.vectors: dict[str, list[float]] = {}  # still valid vectors of created procedures
         self.changed: dict[str, Procedure] = {}  # id -> current state of a stored procedure changed here
         self.originals: dict[str, Procedure] = {}  # id -> the stored state before this batch
+        self.absorbed: dict[str, str] = {}  # id of a procedure created here, then merged -> the one it is in
 
     def add_drafts(self, drafts: list[tuple[LearnResult, Origin, Draft]]) -> None:
         self._seed_wordings()
@@ -117,10 +118,15 @@ class _Batch:
                 result.procedure_ids.append(procedure.id)
                 continue
             merged = merge(existing, draft, origin, self.now)
+            for twin in self._new_twins(draft, vector, existing):
+                merged = absorb(merged, twin, self.now)
+                self._drop_created(twin, merged)
             self._changed(existing, merged)
             self.index.add_wording(merged.id, vector)
             result.merged += 1
             result.procedure_ids.append(merged.id)
+        for result, _, _ in drafts:
+            result.procedure_ids = list(dict.fromkeys(self.absorbed.get(i, i) for i in result.procedure_ids))
 
     def _seed_wordings(self) -> None:
         """The other runs' wordings of procedures merged before this process started (a stdio server starts
@@ -141,6 +147,25 @@ class _Batch:
             if self.policy.same_task(draft, procedure, similarity):
                 return procedure
         return None
+
+    def _new_twins(self, draft: Draft, goal: list[float], matched: Procedure) -> list[Procedure]:
+        """Procedures created earlier in this batch that the draft is another run of, besides the one it
+        merges into: two wordings of one task met before a run like both showed they are one."""
+        return [
+            procedure
+            for procedure, similarity in self.index.nearest(goal, self.policy.candidates)
+            if procedure.id != matched.id
+            and procedure.id in self.created
+            and similarity >= self.policy.floor
+            and self.policy.same_task(draft, procedure, similarity)
+        ]
+
+    def _drop_created(self, twin: Procedure, into: Procedure) -> None:
+        del self.created[twin.id]
+        self.vectors.pop(twin.id, None)
+        self.index.remove(twin.id, into.id)
+        self.absorbed[twin.id] = into.id
+        self.absorbed.update({old: into.id for old, new in self.absorbed.items() if new == twin.id})
 
     def add_lessons(self, lessons: list[tuple[LearnResult, Skipped]]) -> None:
         """Keep failed tasks' lessons as pitfalls on the procedure for that kind of request, if one exists."""

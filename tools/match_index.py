@@ -41,6 +41,14 @@ class MatchIndex:
             array = np.asarray(vector, dtype=np.float32)
             self._vectors[procedure.id] = array / (np.linalg.norm(array) or 1.0)
 
+    def remove(self, procedure_id: str, merged_into: str) -> None:
+        """A procedure merged into another: its wordings become the other's."""
+        self._procedures.pop(procedure_id, None)
+        vector = self._vectors.pop(procedure_id, None)
+        wordings = self._wordings.pop(procedure_id, None)
+        for row in [*([] if vector is None else [vector]), *([] if wordings is None else list(wordings))]:
+            self.add_wording(merged_into, row)
+
     def add_wording(self, procedure_id: str, vector: Vector) -> None:
         """Another run's goal merged into the procedure: the next run may be worded like that one rather than
         like the first ("Set {name} as the line manager" / "update reporting line for {email}")."""

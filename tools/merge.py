@@ -80,32 +80,40 @@ def _steps_json(steps: list[Step]) -> str:
 
 def merge(existing: Procedure, draft: Draft, origin: Origin, now: datetime) -> Procedure:
     """The merged procedure; the caller decides whether it is a new version (see ``same_steps``)."""
-    steps = used_outputs(merge_steps(existing.steps, with_provenance(draft.steps, origin)))
-    varying = varying_words(existing.steps, draft.steps)
-    merged = existing.model_copy(
+    run = new_procedure(draft, origin, existing.namespace, now)
+    return absorb(existing, run, now)
+
+
+def absorb(existing: Procedure, other: Procedure, now: datetime) -> Procedure:
+    """``existing`` with ``other``'s runs: its steps aligned with the known ones, its requests, sources and
+    tool sequences added. ``other`` is a new run's draft, or a procedure a later run showed to be the same task."""
+    steps = used_outputs(merge_steps(existing.steps, other.steps))
+    varying = varying_words(existing.steps, other.steps)
+    return existing.model_copy(
         update={
             "title": _replace_words(existing.title, varying),
             "when_to_use": _replace_words(existing.when_to_use, varying),
             "steps": steps,
-            "parameters": merge_parameters(existing.parameters, draft.parameters, steps, existing.title),
-            "pitfalls": _union_lessons(existing.pitfalls, draft.pitfalls),
+            "parameters": merge_parameters(existing.parameters, other.parameters, steps, existing.title),
+            "pitfalls": _union_lessons(existing.pitfalls, other.pitfalls),
             "examples": _union(
                 [_replace_words(e, varying) for e in existing.examples],
-                [_replace_words(e, varying) for e in draft.requests],
+                [_replace_words(e, varying) for e in other.examples],
                 MAX_EXAMPLES,
             ),
             "asked": _union(
-                [a for a in existing.asked or [existing.goal] if a], [draft.goal] if draft.goal else [], MAX_EXAMPLES
+                [a for a in existing.asked or [existing.goal] if a],
+                [a for a in other.asked or [other.goal] if a],
+                MAX_EXAMPLES,
             ),
-            "sources": _union(existing.sources, [origin.session_id], 10_000),
-            "metadata": {**origin.metadata, **existing.metadata},
-            "tags": _union(existing.tags, list(origin.tags), 50),
-            "signatures": _union(existing.signatures, [signature(draft.steps)], 50),
+            "sources": _union(existing.sources, other.sources, 10_000),
+            "metadata": {**other.metadata, **existing.metadata},
+            "tags": _union(existing.tags, other.tags, 50),
+            "signatures": _union(existing.signatures, other.signatures, 50),
             "tools": list(dict.fromkeys(s.tool for s in steps if s.tool)),
             "updated_at": now,
         }
     )
-    return merged
 
 
 def merge_steps(old: list[Step], new: list[Step]) -> list[Step]:
