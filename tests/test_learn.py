@@ -8,7 +8,10 @@ from typing import Any
 from tracebuilders import assistant, call, cancel_session, chat, user
 
 from deftly.tools.extract.heuristic import HeuristicExtractor
+from deftly.tools.find_procedure import find_procedures
+from deftly.tools.get_procedure import get_procedure
 from deftly.tools.learn import LearnItem, LearnResult, learn_batch
+from deftly.tools.rate_procedure import rate_procedure
 from deftly.tools.record_trace import record_trace
 from deftly.tools.trace import Trace
 
@@ -272,3 +275,29 @@ def test_a_run_like_two_procedures_learned_in_the_same_batch_makes_them_one(stor
     (procedure,) = store.list_procedures(10)
     assert sorted(procedure.sources) == sorted(sessions)
     assert {i for r in results for i in r.procedure_ids} == {procedure.id}  # no trace names the one merged away
+
+
+def test_a_later_run_like_two_stored_procedures_merges_the_unrated_one_and_retires_it(
+    store: Any, embedder: Any
+) -> None:
+    locked = record_and_learn(
+        store, embedder, reset_session("Hana Ferreira is locked out of her account, can you sort it?", "hferreira"), "a"
+    )
+    by_address = record_and_learn(
+        store, embedder, reset_session("Password reset for noor.haddad@example.org", "nhaddad"), "b"
+    )
+    (kept,), (twin,) = locked.procedure_ids, by_address.procedure_ids
+    assert kept != twin  # worded too far apart to merge
+    rate_procedure(store, kept, True, now=NOW)  # rated: stays, whichever a later run meets first
+
+    bridge = record_and_learn(
+        store, embedder, reset_session("Reset Luca Moretti's password, he can't log in", "lm"), "c"
+    )
+    later = record_and_learn(store, embedder, reset_session("Password reset for ines.roth@example.org", "iroth"), "d")
+
+    assert bridge.procedure_ids == [kept] and later.procedure_ids == [kept]  # the retired one is no candidate
+    detail = get_procedure(store, twin)
+    assert detail.state == "retired" and kept in detail.state_reason
+    assert sorted(get_procedure(store, kept).sources) == ["a", "b", "c", "d"]
+    found = find_procedures(store, embedder, "password reset for someone@example.com", now=NOW)
+    assert [hit.id for hit in found.procedures] == [kept]

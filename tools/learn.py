@@ -20,9 +20,9 @@ from deftly.tools.extract.base import Draft, Extraction, Extractor, Skipped
 from deftly.tools.extract.titles import action_title, named_object, request_sentence
 from deftly.tools.extract.tools_kind import is_read_only
 from deftly.tools.extract.vocabulary import mentioned_actions, tool_actions
-from deftly.tools.match_index import MAX_WORDINGS, MatchIndex
+from deftly.tools.match_index import MAX_WORDINGS, MERGED_INTO, MatchIndex
 from deftly.tools.merge import Origin, absorb, add_pitfall, merge, new_procedure, same_steps
-from deftly.tools.models import Procedure, TraceRecord, TraceStatus
+from deftly.tools.models import Procedure, Ratings, TraceRecord, TraceStatus
 from deftly.tools.ports import Embedder, Embedding, Phrase, Store, TraceUpdate, Vector
 from deftly.tools.render import goal_text, readable, search_phrases
 from deftly.tools.same_task import MergePolicy
@@ -102,14 +102,15 @@ class _Batch:
         self.vectors: dict[str, list[float]] = {}  # still valid vectors of created procedures
         self.changed: dict[str, Procedure] = {}  # id -> current state of a stored procedure changed here
         self.originals: dict[str, Procedure] = {}  # id -> the stored state before this batch
-        self.absorbed: dict[str, str] = {}  # id of a procedure created here, then merged -> the one it is in
+        self.absorbed: dict[str, str] = {}  # id of a procedure merged into another here -> that one's id
+        self.retired: dict[str, str] = {}  # the stored ones among them, retired when the batch is written
 
     def add_drafts(self, drafts: list[tuple[LearnResult, Origin, Draft]]) -> None:
         self._seed_wordings()
         provisional = [new_procedure(d, origin, self.store.namespace, self.now) for _, origin, d in drafts]
         vectors = self.embedder.embed_documents([goal_text(p) for p in provisional])
         for (result, origin, draft), procedure, vector in zip(drafts, provisional, vectors, strict=True):
-            existing = self._match(draft, vector)
+            existing, twins = self._keeper_and_twins(self._matches(draft, vector))
             if existing is None:
                 self.created[procedure.id] = procedure
                 self.vectors[procedure.id] = vector
@@ -118,9 +119,9 @@ class _Batch:
                 result.procedure_ids.append(procedure.id)
                 continue
             merged = merge(existing, draft, origin, self.now)
-            for twin in self._new_twins(draft, vector, existing):
+            for twin in twins:
                 merged = absorb(merged, twin, self.now)
-                self._drop_created(twin, merged)
+                self._absorbed(twin, merged)
             self._changed(existing, merged)
             self.index.add_wording(merged.id, vector)
             result.merged += 1
@@ -139,33 +140,43 @@ class _Batch:
         for (procedure_id, _), vector in zip(texts, vectors, strict=True):
             self.index.add_wording(procedure_id, vector)
 
-    def _match(self, draft: Draft, goal: list[float]) -> Procedure | None:
-        """The stored procedure this draft is another run of (``MergePolicy.same_task``), nearest goal first."""
+    def _matches(self, draft: Draft, goal: list[float]) -> list[Procedure]:
+        """The procedures this draft is another run of (``MergePolicy.same_task``), nearest goal first."""
+        found = []
         for procedure, similarity in self.index.nearest(goal, self.policy.candidates):
             if similarity < self.policy.floor:
-                return None
+                break
             if self.policy.same_task(draft, procedure, similarity):
-                return procedure
-        return None
+                found.append(procedure)
+        return found
 
-    def _new_twins(self, draft: Draft, goal: list[float], matched: Procedure) -> list[Procedure]:
-        """Procedures created earlier in this batch that the draft is another run of, besides the one it
-        merges into: two wordings of one task met before a run like both showed they are one."""
-        return [
-            procedure
-            for procedure, similarity in self.index.nearest(goal, self.policy.candidates)
-            if procedure.id != matched.id
-            and procedure.id in self.created
-            and similarity >= self.policy.floor
-            and self.policy.same_task(draft, procedure, similarity)
-        ]
+    def _keeper_and_twins(self, matches: list[Procedure]) -> tuple[Procedure | None, list[Procedure]]:
+        """The procedure a draft merges into, and the others it shows to be the same task: two wordings of one
+        task met before a run like both. A stored one is merged away only while nobody has rated or reviewed
+        it (its record would not carry over), and never into a retired one."""
+        if len(matches) < 2:
+            return (matches[0] if matches else None), []
+        stored = [p.id for p in matches if p.id not in self.created]
+        ratings = self.store.get_ratings(stored) if stored else {}
+        twins = [p for p in matches if p.id in self.created or _unrated_candidate(ratings.get(p.id))]
+        keeper = next((p for p in matches if p not in twins), matches[0])
+        if keeper.id in ratings and ratings[keeper.id].state == "retired":
+            return keeper, []
+        return keeper, [p for p in twins if p.id != keeper.id]
 
-    def _drop_created(self, twin: Procedure, into: Procedure) -> None:
-        del self.created[twin.id]
-        self.vectors.pop(twin.id, None)
+    def _absorbed(self, twin: Procedure, into: Procedure) -> None:
+        """``twin`` is merged into ``into``: dropped if created in this batch, else retired when flushed."""
+        if twin.id in self.created:
+            del self.created[twin.id]
+            self.vectors.pop(twin.id, None)
+        else:
+            self.changed.pop(twin.id, None)
+            self.originals.pop(twin.id, None)
+            self.retired[twin.id] = into.id
         self.index.remove(twin.id, into.id)
         self.absorbed[twin.id] = into.id
         self.absorbed.update({old: into.id for old, new in self.absorbed.items() if new == twin.id})
+        self.retired.update({old: into.id for old, new in self.retired.items() if new == twin.id})
 
     def add_lessons(self, lessons: list[tuple[LearnResult, Skipped]]) -> None:
         """Keep failed tasks' lessons as pitfalls on the procedure for that kind of request, if one exists."""
@@ -224,6 +235,9 @@ class _Batch:
         embeddings = embed_procedures(procedures, self.embedder, known=self.vectors)
         self.store.add_procedures([(p, embeddings[p.id]) for p in self.created.values()])
         self.store.update_procedures([(p, embeddings[p.id], kept) for p, kept in updates])
+        for twin_id, into in self.retired.items():
+            reason = f"{MERGED_INTO} {into}: a later run was the same task as both."
+            self.store.set_state(twin_id, "retired", reason, now=self.now, only_from=("candidate",))
 
     def _retitled(self, procedure: Procedure) -> Procedure:
         """Once several requests are known, title the procedure with the most typical one.
@@ -243,6 +257,10 @@ class _Batch:
         best = sentences[max(candidates, key=lambda e: float(centrality[procedure.examples.index(e)]))] or ""
         title = best[0].upper() + best[1:]
         return procedure if title == procedure.title else procedure.model_copy(update={"title": title})
+
+
+def _unrated_candidate(ratings: Ratings | None) -> bool:
+    return ratings is None or (ratings.state == "candidate" and ratings.successes + ratings.failures == 0)
 
 
 def _titled(sentence: str | None, tools: list[str]) -> str | None:

@@ -15,12 +15,23 @@ IN_MEMORY_LIMIT = 5_000
 # Bounded: at most 2,000 procedures x 16 wordings x 384 float16 values, about 25 MB.
 MAX_WORDINGS = 16
 MAX_PROCEDURES_WORDED = 2_000
+MERGED_INTO = "Merged into"  # how a retired procedure's reason starts when a later run made it one with another
+_MERGED_LIMIT = 10_000
 _WORDINGS: dict[str, dict[str, np.ndarray]] = {}  # namespace -> procedure id -> its goal vectors, one a row
 
 
+def merged_away(store: ProcedureStore) -> set[str]:
+    """Procedures a later run showed to be another's task: retired into it, kept for their ids."""
+    retired = store.procedures_in_state(["retired"], _MERGED_LIMIT)
+    return {p.id for p, ratings in retired if ratings.state_reason.startswith(MERGED_INTO)}
+
+
 class MatchIndex:
-    def __init__(self, store: ProcedureStore, loaded: list[tuple[Procedure, Vector]] | None) -> None:
+    def __init__(
+        self, store: ProcedureStore, loaded: list[tuple[Procedure, Vector]] | None, merged_away: set[str] | None = None
+    ) -> None:
         self._store = store
+        self._merged_away = merged_away or set()  # retired into another procedure: never a candidate again
         self._complete = loaded is not None  # True: every procedure of the namespace is in memory
         self._procedures: dict[str, Procedure] = {}
         self._vectors: dict[str, np.ndarray] = {}
@@ -28,11 +39,12 @@ class MatchIndex:
         # was embedded anyway; a procedure deleted since only leaves an entry nothing looks up).
         self._wordings = _WORDINGS.setdefault(getattr(store, "namespace", ""), {})
         for procedure, vector in loaded or []:
-            self.upsert(procedure, vector)
+            if procedure.id not in self._merged_away:
+                self.upsert(procedure, vector)
 
     @classmethod
     def load(cls, store: ProcedureStore) -> MatchIndex:
-        return cls(store, store.merge_candidates(IN_MEMORY_LIMIT))
+        return cls(store, store.merge_candidates(IN_MEMORY_LIMIT), merged_away(store))
 
     def upsert(self, procedure: Procedure, vector: Vector | None) -> None:
         """Add or replace; ``vector=None`` keeps the one known (a merge rarely moves it far)."""
@@ -43,6 +55,7 @@ class MatchIndex:
 
     def remove(self, procedure_id: str, merged_into: str) -> None:
         """A procedure merged into another: its wordings become the other's."""
+        self._merged_away.add(procedure_id)
         self._procedures.pop(procedure_id, None)
         vector = self._vectors.pop(procedure_id, None)
         wordings = self._wordings.pop(procedure_id, None)
@@ -72,7 +85,11 @@ class MatchIndex:
         query = query / (np.linalg.norm(query) or 1.0)
         scores = {pid: max(float(v @ query), self._nearest_wording(pid, query)) for pid, v in self._vectors.items()}
         if not self._complete:
-            for candidate in self._store.vector_search(vector, limit, SearchFilters()):
+            for candidate in self._store.vector_search(
+                vector, limit + min(len(self._merged_away), 4 * limit), SearchFilters()
+            ):
+                if candidate.procedure.id in self._merged_away:
+                    continue
                 scores.setdefault(candidate.procedure.id, candidate.score)
                 self._procedures.setdefault(candidate.procedure.id, candidate.procedure)
         best = sorted(scores.items(), key=lambda item: item[1], reverse=True)[:limit]

@@ -89,6 +89,8 @@ def absorb(existing: Procedure, other: Procedure, now: datetime) -> Procedure:
     tool sequences added. ``other`` is a new run's draft, or a procedure a later run showed to be the same task."""
     steps = used_outputs(merge_steps(existing.steps, other.steps))
     varying = varying_words(existing.steps, other.steps)
+    examples = [_replace_words(e, varying) for e in existing.examples]
+    added = [_replace_words(e, varying) for e in other.examples]
     return existing.model_copy(
         update={
             "title": _replace_words(existing.title, varying),
@@ -96,11 +98,7 @@ def absorb(existing: Procedure, other: Procedure, now: datetime) -> Procedure:
             "steps": steps,
             "parameters": merge_parameters(existing.parameters, other.parameters, steps, existing.title),
             "pitfalls": _union_lessons(existing.pitfalls, other.pitfalls),
-            "examples": _union(
-                [_replace_words(e, varying) for e in existing.examples],
-                [_replace_words(e, varying) for e in other.examples],
-                MAX_EXAMPLES,
-            ),
+            "examples": _union(examples, added, MAX_EXAMPLES),
             "asked": _union(
                 [a for a in existing.asked or [existing.goal] if a],
                 [a for a in other.asked or [other.goal] if a],

@@ -37,6 +37,8 @@ from deftly.tools.extract.base import Extractor
 from deftly.tools.extract.heuristic import HeuristicExtractor
 from deftly.tools.find_procedure import MAX_QUERY_CHARS, FindResult, find_procedures
 from deftly.tools.formats import parse_history
+from deftly.tools.match_index import merged_away
+from deftly.tools.models import Procedure
 from deftly.tools.ports import SearchFilters
 from deftly.tools.ranking import RankingPolicy, query_terms
 from deftly.tools.trace import Message, Trace
@@ -105,7 +107,7 @@ def run(
         started = time.perf_counter()
         _ingest(dataset, store, db, embedder, extractor, Path(home))
         ingest_seconds = time.perf_counter() - started
-        procedures = store.list_procedures(100_000)
+        procedures = _learned(store)
         tasks = _tasks_of({p.id: p.sources for p in procedures}, {run.run_id: run.task for run in dataset.runs})
         deftly = _Deftly(store, embedder, policy or RankingPolicy(), tasks)
         traces = [parse_history(run.history) for run in dataset.runs]
@@ -173,6 +175,12 @@ def _ingest(
     worker.run_once()
     worker.stop()
     db.maintain(force=True)
+
+
+def _learned(store: LanceStore) -> list[Procedure]:
+    """The procedures learned, without those a later run merged into another (kept, retired, for their ids)."""
+    away = merged_away(store)
+    return [p for p in store.list_procedures(100_000) if p.id not in away]
 
 
 class _Deftly:
