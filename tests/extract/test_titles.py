@@ -5,6 +5,7 @@ from __future__ import annotations
 from tracebuilders import assistant, call, trace_of, user
 
 from deftly.tools.extract.heuristic import HeuristicExtractor
+from deftly.tools.extract.titles import request_sentence
 
 EXTRACT = HeuristicExtractor().extract
 
@@ -177,3 +178,19 @@ def test_a_tool_names_cached_words_are_not_changed_by_a_caller_changing_its_list
     first = words("mcp__airline__getReservationDetails")
     first.append("changed")
     assert words("mcp__airline__getReservationDetails") == ["get", "reservation", "details"]
+
+
+def test_a_question_told_as_what_to_find_out_puts_its_subject_before_the_verb() -> None:
+    assert request_sentence("How many vacation days does Tamsin Okafor have left?") == (
+        "find out how many vacation days Tamsin Okafor has left"
+    )
+    assert (
+        request_sentence("what time does the store open on sundays?") == "find out what time the store opens on sundays"
+    )
+    assert (
+        request_sentence("how many holiday days do they have left?") == "find out how many holiday days they have left"
+    )
+    # a subject that is not plainly one keeps the question's order rather than a wrong one
+    assert (
+        request_sentence("How many signups did we get last week?") == "find out how many signups did we get last week"
+    )

@@ -19,7 +19,7 @@ from deftly.tools.extract.vocabulary import (
     overlap,
     phrasal,
 )
-from deftly.tools.extract.wording import generalize_words, reads_as_a_statement
+from deftly.tools.extract.wording import generalize_words, indirect_question, reads_as_a_statement
 
 _MARKER = re.compile(
     r"\b(?:i(?:'d| would) (?:\w+ )?(?:like|love|want)(?: you)?(?: to)?|i (?:\w+ )?(?:want|need|wish|have)(?: you)? to"
@@ -167,10 +167,10 @@ def request_sentence(request: str) -> str | None:
             candidates.append(_clean(wanted))
             asked.add(candidates[-1])
         elif reported := _REPORTED_QUESTION.search(sentence):  # "Goran asked me how many days he has left"
-            candidates.append(_clean("find out " + reported.group("question")))
+            candidates.append(_clean("find out " + indirect_question(reported.group("question"))))
             asked.add(candidates[-1])
         elif _QUESTION.match(sentence) and (sentence.endswith("?") or _HOW_MUCH.match(sentence)):
-            candidates.append(_clean("find out " + lower_first(sentence)))  # a question asks to find something out
+            candidates.append(_clean("find out " + indirect_question(lower_first(sentence))))  # asks to find out
         elif not _NOT_IMPERATIVE.match(sentence):
             candidates.append(_clean(sentence))
     usable = [c for c in candidates if len(c.split()) >= 2 and not is_vague(c) and not _NOT_IMPERATIVE.match(c)]

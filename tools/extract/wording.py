@@ -80,3 +80,27 @@ _NOUN_OPENERS = frozenset(
     {"new", "total", "partial", "full", "net", "current", "latest", "last", "next", "bad", "good", "quick", "someone",
      "somebody", "everyone", "nobody", "customer", "password", "no", "every", "each", "both"}
 )  # fmt: skip
+
+
+# "how many days does {name} have left" asked as a question; told as what to find out, the subject comes
+# before its verb: "how many days {name} has left". Only a subject that is plainly one (a placeholder, a
+# pronoun, or "the"/"my" and a word or two) is moved; anything else keeps the question's order.
+_DO_SUPPORT = re.compile(
+    r"^(?P<asked>(?i:how|what|which|when|where|why)\b(?:[^?]*?))\s+(?P<do>(?i:does|do))\s+"
+    r"(?P<subject>(?:\{\w+\}|[A-Z][\w'-]+(?: [A-Z][\w'-]+){0,3})(?:'s [a-z]+)?|(?i:he|she|it|they|we|i|you)|"
+    r"(?i:the|my|our|his|her|their|its|this|that|your) (?:\{\w+\} )?[a-z]+)\s+(?P<verb>[a-z]+)\b"
+)
+_THIRD_PERSON = {"have": "has", "do": "does", "go": "goes", "be": "is"}
+
+
+def indirect_question(question: str) -> str:
+    """The question in the order of a clause: "how much does {name} owe" -> "how much {name} owes"."""
+    found = _DO_SUPPORT.match(question)
+    if not found:
+        return question
+    verb = found["verb"]
+    if found["do"].lower() == "does":
+        verb = _THIRD_PERSON.get(verb.lower()) or (
+            verb + "es" if verb.endswith(("s", "sh", "ch", "x", "z")) else verb + "s"
+        )
+    return f"{found['asked']} {found['subject']} {verb}{question[found.end() :]}"
