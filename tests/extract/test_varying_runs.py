@@ -577,3 +577,35 @@ def test_lookups_that_end_in_the_same_answering_call_are_one_task_whether_or_not
 
     (procedure,) = store.list_procedures(10)  # the search for an id only one user did not give is no other task
     assert procedure.tools[-1] == "timeoff.get_balance" and len(procedure.sources) == 2
+
+
+def invite_session(request: str, response: str) -> list[dict[str, Any]]:
+    return chat(
+        user(request),
+        call("calendar.find_events", {"query": "vendor sync", "from": "2026-03-02"}, {"events": [{"id": "ev_81"}]}),
+        call("calendar.respond_to_event", {"event_id": "ev_81", "response": response}, {"status": response}),
+        assistant(f"Done, the vendor sync on Monday is {response}."),
+    )
+
+
+def mfa_session(request: str, tool: str) -> list[dict[str, Any]]:
+    return chat(
+        user(request),
+        call("admin.get_user", {"email": "dara@acme.io"}, {"id": "u_19", "mfa": "on"}),
+        call(tool, {"user_id": "u_19"}, {"ok": True}),
+        assistant("All set."),
+    )
+
+
+def test_a_run_that_did_the_opposite_of_what_was_asked_is_a_failure_and_a_refusal_to_approve_asks_to_deny() -> None:
+    accepted = EXTRACT(parse_history(invite_session("Please decline the vendor sync on Monday.", "accepted")))
+    declined = EXTRACT(parse_history(invite_session("Please decline the vendor sync on Monday.", "declined")))
+    disabled = EXTRACT(parse_history(mfa_session("Turn on (enable) MFA for dara@acme.io", "admin.disable_mfa")))
+    enabled = EXTRACT(parse_history(mfa_session("Enable MFA for dara@acme.io", "admin.enable_mfa")))
+    denied = EXTRACT(
+        parse_history(invite_session("I can't approve this one, it clashes. Can you deny it for me?", "declined"))
+    )
+
+    assert not accepted.drafts and "opposite" in accepted.skipped[0].reason
+    assert not disabled.drafts and "opposite" in disabled.skipped[0].reason
+    assert declined.drafts and enabled.drafts and denied.drafts

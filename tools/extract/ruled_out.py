@@ -59,3 +59,57 @@ def _operations(call: ToolCall) -> list[str]:
     if is_read_only(call.tool):
         return []
     return words(call.tool)
+
+
+# Operations that undo or refuse each other: a run asked for one side that did only the other did the opposite.
+_OPPOSITES = (
+    ({"approve", "accept", "allow"}, {"reject", "decline", "deny", "refuse"}),
+    ({"enable", "activate"}, {"disable", "deactivate"}),
+    ({"lock"}, {"unlock"}), ({"block"}, {"unblock"}), ({"archive"}, {"unarchive"}), ({"publish"}, {"unpublish"}),
+    ({"assign"}, {"unassign"}), ({"grant"}, {"revoke"}), ({"subscribe"}, {"unsubscribe"}), ({"mute"}, {"unmute"}),
+    ({"increase"}, {"decrease"}), ({"suspend"}, {"reinstate"}),
+)  # fmt: skip
+_OPTION_VALUE = re.compile(r"[A-Za-z][A-Za-z_ -]{0,40}")
+# What the user says they cannot or will not do is not what they ask for: "I can't approve it, deny it".
+_NOT_ASKED = re.compile(
+    rf"{_NEGATED.pattern}|\b(?:can't|cannot|can not|couldn't|could not)\s+(?:(?:really|just)\s+)?[a-z]+", re.IGNORECASE
+)
+
+
+def opposite_call(task: Task) -> tuple[ToolCall, str, str] | None:
+    """The first successful call doing the opposite of the operation its user asked for, when no call did
+    the operation asked ("reject the time off" and ``decide(decision="approve")``): (call, done, asked)."""
+    said = {
+        w.lower() for t in [task.request, *task.user_texts] for w in re.findall(r"[A-Za-z]+", _NOT_ASKED.sub(" ", t))
+    }
+    acting = [c for c in task.calls if c.status == "ok" and not is_read_only(c.tool)]
+    done = [(call, word) for call in acting for word in _call_words(call)]
+    for one, other in _OPPOSITES:
+        for wanted, opposite in ((one, other), (other, one)):
+            asked = _said(said, wanted)
+            if asked is None or _said(said, opposite) is not None:
+                continue
+            if any(_said({word}, wanted) for _, word in done):
+                break
+            found = next(((call, word) for call, word in done if _said({word}, opposite)), None)
+            if found is not None:
+                return found[0], found[1], asked
+    return None
+
+
+def _said(words_: set[str], operations: set[str]) -> str | None:
+    return next((op for op in sorted(operations) for word in words_ if same_word(op, word)), None)
+
+
+def _call_words(call: ToolCall) -> list[str]:
+    """The words of a call's tool name and of its short option-like string values ("approve", "closed_won")."""
+    values = [v for v in _string_leaves(call.arguments) if _OPTION_VALUE.fullmatch(v)]
+    return [*words(call.tool), *(w.lower() for v in values for w in re.findall(r"[A-Za-z]+", v))]
+
+
+def _string_leaves(value: object) -> list[str]:
+    if isinstance(value, dict):
+        return [leaf for item in value.values() for leaf in _string_leaves(item)]
+    if isinstance(value, list):
+        return [leaf for item in value for leaf in _string_leaves(item)]
+    return [value] if isinstance(value, str) else []

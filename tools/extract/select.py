@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from deftly.tools.extract.base import Task
-from deftly.tools.extract.ruled_out import ruled_out_call
+from deftly.tools.extract.ruled_out import opposite_call, ruled_out_call
 from deftly.tools.extract.segment import split_tasks
 from deftly.tools.extract.steps import StepPlan
 from deftly.tools.extract.tools_kind import is_read_only, is_scratchpad, words
@@ -66,6 +66,10 @@ def failure_evidence(task: Task, outcome: Outcome | None) -> str | None:
     ruled_out = ruled_out_call(task)
     if ruled_out is not None:
         return f"the agent did what the user had ruled out ({ruled_out[1]}, through {ruled_out[0].tool})"
+    opposite = opposite_call(task)
+    if opposite is not None:
+        call, done, asked = opposite
+        return f"the agent did the opposite of what was asked ({done} through {call.tool}; asked to {asked})"
     after_last_call = _texts_after_last_call(task)
     if any(_USER_SAYS_FAILED.search(text) for text in after_last_call):
         return "the user said it did not work"
