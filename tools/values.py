@@ -180,7 +180,11 @@ def replace_values(text: str, bindings: Mapping[str, str]) -> str:
             continue
         text = whole_word(value).sub("{" + bindings[value] + "}", text)
         lowered = text.lower()
-    return text
+    return _AMOUNT_AROUND.sub(lambda m: "{" + (m.group(1) or m.group(2)) + "}", text) if "{" in text else text
+
+
+# An amount bound as 40 and written "$40.00": the currency sign and the zero cents are part of the value.
+_AMOUNT_AROUND = re.compile(r"[$€£]\{(\w+)\}(?:\.0+\b)?|\{(?=(?:amount|price|total|cost)\w*\})(\w+)\}\.0+\b")
 
 
 def redact_patterns(text: str) -> str:

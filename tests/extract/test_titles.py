@@ -194,3 +194,19 @@ def test_a_question_told_as_what_to_find_out_puts_its_subject_before_the_verb() 
     assert (
         request_sentence("How many signups did we get last week?") == "find out how many signups did we get last week"
     )
+
+
+def test_a_reason_after_a_dash_is_left_out_and_an_amount_keeps_no_currency_sign_or_cents() -> None:
+    assert request_sentence("Restart the api deployment — it's down again") == "Restart the api deployment"
+    assert request_sentence("Move the standup to Friday – Dana's out Thursday") == "Move the standup to Friday"
+    assert (
+        request_sentence("Add Kim to the on-call rota — starting Monday")
+        == "Add Kim to the on-call rota — starting Monday"
+    )
+    trace = trace_of(
+        user("Refund $40.00 of invoice INV-2231 — one item was returned"),
+        call("billing.refund_payment", {"invoice_id": "INV-2231", "amount": 40}, {"status": "refunded"}),
+        assistant("Refunded $40.00."),
+    )
+    (draft,) = HeuristicExtractor().extract(trace).drafts
+    assert draft.title == "Refund {amount} of invoice {invoice_id}"

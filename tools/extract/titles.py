@@ -228,13 +228,27 @@ def _shortened(text: str) -> str:
     """At most ``_MAX_TITLE_WORDS`` words, cut where a phrase ends: an aside after a dash goes first, then the
     last "and ..." that does not fit ("... about the auth timeouts and give it to {assignee}" loses the hand-over,
     not "to {assignee}")."""
-    if len(text.split()) > _MAX_TITLE_WORDS:
-        text = _DASH.split(text, maxsplit=1)[0]
+    head, *rest = _DASH.split(text, maxsplit=1)
+    if len(text.split()) > _MAX_TITLE_WORDS or (rest and len(head.split()) >= 2 and _tells_why(rest[0])):
+        text = head
     words_ = text.split()
     if len(words_) > _MAX_TITLE_WORDS:
         joins = [n for n, word in enumerate(words_[: _MAX_TITLE_WORDS + 1]) if word.lower() in {"and", "then"}]
         words_ = words_[: joins[-1]] if joins and joins[-1] >= 3 else words_[:_MAX_TITLE_WORDS]
     return _whole_phrase(" ".join(words_))
+
+
+def _tells_why(clause: str) -> bool:
+    """ "one item was returned", "it's urgent", "they left on Friday": after a dash, a statement of its own
+    (a subject and its verb), which says why, not what to do."""
+    tokens = [t.lower() for t in clause.split()]
+    return bool(tokens) and (
+        tokens[0] in _SUBJECT_PRONOUNS or tokens[0].endswith("'s") or bool(_STATEMENT_VERBS & set(tokens[1:4]))
+    )
+
+
+_SUBJECT_PRONOUNS = frozenset({"it", "it's", "they", "they're", "he", "she", "we", "i", "that's", "this", "there's"})
+_STATEMENT_VERBS = frozenset({"is", "was", "are", "were", "has", "have", "had", "got", "needs", "wants", "left"})
 
 
 def is_small_talk(text: str) -> bool:
