@@ -210,3 +210,17 @@ def test_a_reason_after_a_dash_is_left_out_and_an_amount_keeps_no_currency_sign_
     )
     (draft,) = HeuristicExtractor().extract(trace).drafts
     assert draft.title == "Refund {amount} of invoice {invoice_id}"
+
+
+def test_a_proper_name_the_tools_returned_under_any_field_is_a_placeholder_in_the_title() -> None:
+    trace = trace_of(
+        user("Please bill Harbor Point Logistics for deal D-7781 and send it to their AP contact."),
+        call("crm.get_deal", {"deal_id": "D-7781"}, {"deal_id": "D-7781", "account": "Harbor Point Logistics"}),
+        call("billing.create_invoice", {"deal_id": "D-7781", "currency": "EUR"}, {"invoice_id": "INV-310"}),
+        call("billing.send_invoice", {"invoice_id": "INV-310"}, {"sent": True}),
+        assistant("Invoice INV-310 is on its way."),
+    )
+    (draft,) = HeuristicExtractor().extract(trace).drafts
+
+    assert "Harbor" not in draft.title and "{account}" in draft.title
+    assert not any("Harbor" in request for request in draft.requests)

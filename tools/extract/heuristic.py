@@ -35,6 +35,17 @@ _NAME_FIELD = re.compile(
     re.IGNORECASE,
 )
 _BARE_NAME_FIELD = re.compile(r'"name"\s*:\s*"([^"]{2,60})"')
+# A proper name of several words under any field ("account": "Bluefin Logistics", "city": "New York"): what
+# the tools called that, the user's words name this run's instance, not the task's.
+_PROPER_NAME_FIELD = re.compile(r'"([a-z][a-z_]{2,24})"\s*:\s*"((?:[A-Z][\w&\'.-]*)(?: (?:&|[A-Z][\w&\'.-]*)){1,5})"')
+
+
+def _proper_name_kind(key: str) -> str:
+    if NAME_KEYS.search(key) and key != "name":
+        return "name"
+    return "item" if key in {"name", "title", "label", "product", "product_name", "display"} else key
+
+
 _PLACEHOLDER_KINDS = {
     "date": "date",
     "time": "time",
@@ -220,6 +231,8 @@ def known_names(trace: Trace) -> dict[str, str]:
         if call.result is not None:
             for match in _BARE_NAME_FIELD.finditer(call.result.content):
                 names.setdefault(match.group(1), "item")
+            for match in _PROPER_NAME_FIELD.finditer(call.result.content):
+                names.setdefault(match.group(2), _proper_name_kind(match.group(1)))
             names.update((m.group(1), "name") for m in _NAME_FIELD.finditer(call.result.content))
         for key, value in call.arguments.items():
             if isinstance(value, str) and re.search(r"name$", key.lower()) and len(value) < 60:
