@@ -1,0 +1,69 @@
+"""Operations that undo or refuse each other (approve / reject, enable / disable): a run that did one when its
+user asked for the other did the opposite, and a procedure doing one is not the answer to a request for the other."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from deftly.tools.extract.tools_kind import words
+from deftly.tools.extract.vocabulary import same_word
+
+NEGATED = re.compile(
+    r"\b(?:don't|do not|dont|doesn't|no|without|never|not yet|but not|not to|nothing to|shouldn't|should not"
+    r"|must not|mustn't|won't|will not)\s+(?:(?:actually|really|yet|you|to|the|any|it)\s+)?(?P<operation>[a-z]+)",
+    re.IGNORECASE,
+)
+
+# What the user says they cannot or will not do is not what they ask for: "I can't approve it, deny it".
+_NOT_ASKED = re.compile(
+    rf"{NEGATED.pattern}|\b(?:can't|cannot|can not|couldn't|could not)\s+(?:(?:really|just)\s+)?[a-z]+", re.IGNORECASE
+)
+OPPOSITES = (
+    ({"approve", "accept", "allow"}, {"reject", "decline", "deny", "refuse"}),
+    ({"enable", "activate"}, {"disable", "deactivate"}),
+    ({"lock"}, {"unlock"}), ({"block"}, {"unblock"}), ({"archive"}, {"unarchive"}), ({"publish"}, {"unpublish"}),
+    ({"assign"}, {"unassign"}), ({"grant"}, {"revoke"}), ({"subscribe"}, {"unsubscribe"}), ({"mute"}, {"unmute"}),
+    ({"increase"}, {"decrease"}), ({"suspend"}, {"reinstate"}),
+)  # fmt: skip
+_OPTION_VALUE = re.compile(r"[A-Za-z][A-Za-z_ -]{0,40}")
+
+
+def asked_words(texts: Iterable[str]) -> set[str]:
+    """The words of what the user said, without what they said not to do or could not do."""
+    return {w.lower() for text in texts for w in re.findall(r"[A-Za-z]+", _NOT_ASKED.sub(" ", text))}
+
+
+def opposite_of_asked(asked: set[str], done: Sequence[str]) -> tuple[str, str] | None:
+    """(a word of ``done``, the operation asked) when ``done`` does the opposite of an operation the ``asked``
+    words ask for and never the operation itself; None when it does not, or the user named both."""
+    for one, other in OPPOSITES:
+        for wanted, opposite in ((one, other), (other, one)):
+            operation = _said(asked, wanted)
+            if operation is None or _said(asked, opposite) is not None:
+                continue
+            if _said(set(done), wanted) is not None:
+                break
+            found = next((word for word in done if _said({word}, opposite)), None)
+            if found is not None:
+                return found, operation
+    return None
+
+
+def call_words(tool: str, arguments: dict[str, Any]) -> list[str]:
+    """The words of a tool's name and of a call's short option-like string values ("approve", "closed_won")."""
+    values = [v for v in _string_leaves(arguments) if _OPTION_VALUE.fullmatch(v)]
+    return [*words(tool), *(w.lower() for v in values for w in re.findall(r"[A-Za-z]+", v))]
+
+
+def _said(words_: set[str], operations: set[str]) -> str | None:
+    return next((op for op in sorted(operations) for word in words_ if same_word(op, word)), None)
+
+
+def _string_leaves(value: object) -> list[str]:
+    if isinstance(value, dict):
+        return [leaf for item in value.values() for leaf in _string_leaves(item)]
+    if isinstance(value, list):
+        return [leaf for item in value for leaf in _string_leaves(item)]
+    return [value] if isinstance(value, str) else []
