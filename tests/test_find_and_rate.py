@@ -190,3 +190,26 @@ def test_ratings_from_another_process_reach_a_warmed_cache(
     assert (rated.successes, rated.failures) == (0, 3)
     assert rated.success_rate is not None and rated.success_rate < 0.5 and rated.needs_review
     assert get_procedure(store, pid).stats.failures == 3
+
+
+def expense_session(request: str, decision: str) -> list[dict[str, Any]]:
+    return chat(
+        user(request),
+        call("expenses.list_claims", {"employee": "Marta Silva", "status": "pending"}, {"claims": [{"id": "EX-4410"}]}),
+        call("expenses.decide_claim", {"claim_id": "EX-4410", "decision": decision}, {"status": f"{decision}d"}),
+        assistant(f"Claim EX-4410 is {decision}d."),
+    )
+
+
+def test_a_procedure_doing_the_opposite_of_the_request_ranks_below_the_one_doing_it(store: Any, embedder: Any) -> None:
+    reject_request = "Reject the expense claim Marta Silva sent for the Lisbon trip."
+    reject = learn(store, embedder, expense_session(reject_request, "reject"), "r")
+    approve = learn(
+        store, embedder, expense_session("OK the claim Marta Silva sent for Lisbon, approve it", "approve"), "a"
+    )
+
+    found = find_procedures(store, embedder, "Accept the expense claim Tomas Berg sent for the Porto trip", now=NOW)
+    declined = find_procedures(store, embedder, "OK the claim Tomas Berg sent for Porto, deny it", now=NOW)
+
+    assert [hit.id for hit in found.procedures][0] == approve
+    assert [hit.id for hit in declined.procedures][0] == reject

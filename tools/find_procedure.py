@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from typing import Literal, Protocol
 from pydantic import BaseModel, Field
 
 from deftly.tools.errors import InvalidInput
+from deftly.tools.extract.opposites import asked_words, call_words, opposite_of_asked
 from deftly.tools.models import Procedure, ProcedureState, Ratings
 from deftly.tools.ports import Embedder, SearchFilters, SearchHit, Vector
 from deftly.tools.query_text import embedding_query
@@ -100,8 +102,9 @@ def find_procedures(
     by_text = [h for h in by_text if h.procedure_id in allowed]
     shortlist = _shortlist(by_vector, by_text, policy, limit=max(10, 3 * max_results))
     procedures = store.procedures_at({h.procedure_id: h.updated_at for h in shortlist})
+    asked = asked_words([text])
     scored = [
-        _scored(procedures[h.procedure_id], h, ratings, terms, now, policy)
+        _scored(procedures[h.procedure_id], h, ratings, (terms, asked), now, policy)
         for h in shortlist
         if h.procedure_id in procedures
     ]
@@ -149,10 +152,11 @@ def _scored(
     procedure: Procedure,
     entry: _Relevance,
     ratings: dict[str, Ratings],
-    terms: list[str],
+    query: tuple[list[str], set[str]],
     now: datetime,
     policy: RankingPolicy,
 ) -> Scored:
+    terms, asked = query
     state = ratings[procedure.id].state if procedure.id in ratings else procedure.state
     scored = Scored(
         procedure=procedure.model_copy(update={"state": state}),
@@ -160,9 +164,16 @@ def _scored(
         similarity=entry.similarity,
         text_score=entry.text,
         matched=matched_terms(terms, _document(procedure)),
+        opposite=opposite_of_asked(asked, _operations(procedure)) is not None,
     )
     score(scored, 1.0, now, policy)
     return scored
+
+
+def _operations(procedure: Procedure) -> list[str]:
+    """What the procedure does, in words: its title's, and its calls' tools and fixed options."""
+    steps = [w for step in procedure.steps if step.tool for w in call_words(step.tool, step.arguments)]
+    return [*(w.lower() for w in re.findall(r"[A-Za-z]+", procedure.title)), *steps]
 
 
 def _document(procedure: Procedure) -> str:

@@ -90,6 +90,8 @@ class RankingPolicy:
     stale_after_days: float = 90.0
     stale_half_life_days: float = 180.0
     stale_floor: float = 0.6
+    # A procedure doing the opposite of what is asked ("reject ..." for "approve ..."): antonyms embed close.
+    opposite_penalty: float = 0.5
 
 
 def stats_for(procedure: Procedure, ratings: Ratings | None, step_failures: dict[int, int] | None = None) -> Stats:
@@ -143,6 +145,7 @@ class Scored:
     matched: list[str]
     relevance: float = 0.0
     score: float = 0.0
+    opposite: bool = False  # the procedure does the opposite of the operation asked
 
     def why(self) -> str:
         parts = []
@@ -162,6 +165,7 @@ def score(candidate: Scored, max_text: float, now: datetime, policy: RankingPoli
     candidate.relevance = policy.vector_weight * candidate.similarity + policy.text_weight * text
     record = (1 - policy.track_record_weight) + policy.track_record_weight * candidate.stats.success_rate
     review = policy.review_penalty if candidate.stats.needs_review else 1.0
+    review *= policy.opposite_penalty if candidate.opposite else 1.0
     candidate.score = round(candidate.relevance * record * review * freshness(candidate.stats, now, policy), 4)
 
 
