@@ -211,5 +211,5 @@ def test_a_procedure_doing_the_opposite_of_the_request_ranks_below_the_one_doing
     found = find_procedures(store, embedder, "Accept the expense claim Tomas Berg sent for the Porto trip", now=NOW)
     declined = find_procedures(store, embedder, "OK the claim Tomas Berg sent for Porto, deny it", now=NOW)
 
-    assert [hit.id for hit in found.procedures][0] == approve
-    assert [hit.id for hit in declined.procedures][0] == reject
+    assert found.procedures[0].id == approve
+    assert declined.procedures[0].id == reject

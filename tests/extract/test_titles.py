@@ -224,3 +224,9 @@ def test_a_proper_name_the_tools_returned_under_any_field_is_a_placeholder_in_th
 
     assert "Harbor" not in draft.title and "{account}" in draft.title
     assert not any("Harbor" in request for request in draft.requests)
+
+
+def test_a_request_that_names_what_to_act_on_first_asks_for_the_action_on_it() -> None:
+    assert request_sentence("the staging db, can you restart it?") == "restart the staging db"
+    assert request_sentence("That invoice for Acme — please void it") == "void that invoice for Acme"
+    assert request_sentence("Those old release branches - delete them") == "delete those old release branches"

@@ -15,6 +15,8 @@ from deftly.tools.extract.vocabulary import (
     READ_GROUP,
     VERB_GROUPS,
     group_of,
+    is_change_verb,
+    is_operation_word,
     mentioned_actions,
     overlap,
     phrasal,
@@ -160,7 +162,10 @@ def request_sentence(request: str) -> str | None:
     for sentence in _sentences(text):
         match = _MARKER.search(sentence)
         wanted = desired_state(CLAUSE_BREAK.split(sentence, maxsplit=1)[0])
-        if match:
+        if fronted := topic_first(sentence):  # "the staging db, can you restart it?"
+            candidates.append(_clean(fronted))
+            asked.add(candidates[-1])
+        elif match:
             candidates.append(_clean(sentence[match.end() :]))
             asked.add(candidates[-1])
         elif wanted:  # "Goran's manager should be Sven now": a request, though no verb says so
@@ -187,6 +192,30 @@ def request_sentence(request: str) -> str | None:
     acting = [c for c in acting if c in asked] or [c for c in usable if c in asked] or acting
     best = acting or usable or ([problem] if problem else [])
     return best[0] if best else None
+
+
+# What to act on, then the action on "it": "the claim Marta sent, approve it", "staging db - can you restart it?"
+_TOPIC_FIRST = re.compile(
+    r"^(?P<topic>[^,:;\u2013\u2014]{3,80}?)\s*(?:,|:|\s[\u2013\u2014-])\s*"
+    r"(?:(?:(?:can|could|would|will) you|please|pls|just)\s+)*(?P<verb>[a-z]+)\s+(?:it|them)\b(?P<rest>[^?]*)",
+    re.IGNORECASE,
+)
+_DETERMINERS = frozenset({"the", "that", "this", "these", "those", "our", "my", "their"})
+_CLAUSE_WORDS = frozenset({"is", "are", "was", "were", "keeps", "has", "have", "had", "i", "we", "you", "it", "they"})
+
+
+def topic_first(sentence: str) -> str | None:
+    """A request that names what to act on before the action: "the claim Marta sent, approve it" -> "approve
+    the claim Marta sent". Not a problem told first ("the tests are failing, fix them"), which says why."""
+    found = _TOPIC_FIRST.match(sentence.strip())
+    if not found or not (is_change_verb(found["verb"]) or is_operation_word(found["verb"].lower())):
+        return None
+    topic = found["topic"].strip()
+    if _CLAUSE_WORDS & {w.lower() for w in topic.split()} or is_problem(topic):
+        return None
+    if topic.split()[0].lower() in _DETERMINERS:
+        topic = lower_first(topic)
+    return f"{found['verb']} {topic}{found['rest']}"
 
 
 def _later_clauses(text: str) -> list[str]:
