@@ -230,3 +230,15 @@ def test_a_request_that_names_what_to_act_on_first_asks_for_the_action_on_it() -
     assert request_sentence("the staging db, can you restart it?") == "restart the staging db"
     assert request_sentence("That invoice for Acme — please void it") == "void that invoice for Acme"
     assert request_sentence("Those old release branches - delete them") == "delete those old release branches"
+
+
+def test_a_title_made_from_an_update_step_names_the_fields_it_changes() -> None:
+    trace = trace_of(
+        user("After the reorg Ilse Brandt now reports to Tom Reyes. Update the system pls."),
+        call("hr.search_employees", {"query": "Ilse Brandt"}, {"results": [{"employee_id": "E-311"}]}),
+        call("hr.update_employee", {"employee_id": "E-311", "changes": {"manager_id": "E-902"}}, {"ok": True}),
+        assistant("Done."),
+    )
+    (draft,) = HeuristicExtractor().extract(trace).drafts
+
+    assert draft.title.endswith(": manager") and "Ilse" not in draft.title

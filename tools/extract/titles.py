@@ -418,9 +418,22 @@ def fallback_title(tool: str, arguments: Mapping[str, object]) -> str:
     placeholders = [v for v in arguments.values() if isinstance(v, str) and v.startswith("{") and v.endswith("}")]
     tool_words = words(tool)
     head = " ".join(tool_words).capitalize() or tool
+    fields = _changed_fields(arguments)
     if not placeholders:
-        return head
+        return f"{head}: {fields}" if fields else head
     first = placeholders[0]
     if len(tool_words) > 1 and overlap(set(first[1:-1].split("_")), {tool_words[-1]}):  # names its object
-        return f"{head} {first}"
-    return f"{head} for {first}"
+        return f"{head} {first}" + (f": {fields}" if fields else "")
+    return f"{head} for {first}" + (f": {fields}" if fields else "")
+
+
+_CHANGES_KEYS = frozenset({"changes", "updates", "fields", "patch", "set", "values", "data", "attributes"})
+
+
+def _changed_fields(arguments: Mapping[str, object]) -> str:
+    """ "manager" for ``changes={"manager_id": ...}``: which fields an update changes says which task it is."""
+    for key, value in arguments.items():
+        if key.lower() in _CHANGES_KEYS and isinstance(value, dict) and 0 < len(value) <= 3:
+            names = [" ".join(w for w in str(k).lower().split("_") if w != "id") for k in value]
+            return ", ".join(n for n in names if n)
+    return ""
