@@ -189,6 +189,11 @@ class Runtime:
                     return SnapshotSearch(snapshot), embedder
         return self.store(), self.embedder
 
+    def opened_early_parts(self) -> bool:
+        """Whether what a find answered before the store opens needs is there: the model loaded and the search
+        snapshot read (or found missing), or the store open."""
+        return self._early.is_set()
+
     def answered_early(self) -> None:
         """A find was answered from the snapshot: open the store now."""
         self._store_wanted.set()
