@@ -9,14 +9,16 @@ Nothing else changes: every line still reaches the SDK, in order, and the SDK's 
 answered early are dropped, after comparing them with what was sent (a difference is logged and
 rewrites the record). Only a prefix of the conversation is answered early: an ``initialize`` request
 with well-formed params and a protocol version the record holds, then ``tools/list`` without params
-(``notifications/initialized`` may come between). The first other message hands the rest to the SDK.
+(``notifications/initialized`` may come between; and a first find, below). The first other message hands
+the rest to the SDK.
 Replies the record lacks are recorded from the SDK as they pass, for the next start.
 
 A client's first ``find_procedure`` after a handshake answered early may be answered early too, by
 ``find`` (``early_find.EarlyFind``, set by ``deftly serve``) in a thread of its own: the SDK's reply to it
-is dropped the same way, or, if the SDK answers first, the early one is. ``sdk_wanted`` tells ``deftly
-serve`` when a line needs the SDK (anything but the answerable prefix), or when such a find is answered:
-until then the SDK's import may wait, and not take the GIL from the find.
+is dropped the same way, or, if the SDK answers first, the early one is. A ``tools/list`` after it is still
+answered from the record (the SDK's ``Client`` asks for it after a call, to check the result's schema).
+``sdk_wanted`` tells ``deftly serve`` when a line needs the SDK (anything but the answerable prefix), or
+when such a find is answered: until then the SDK's import may wait, and not take the GIL from the find.
 
 Only the standard library and ``wire`` (which needs no SDK) are imported here.
 """
@@ -139,6 +141,7 @@ class _Prefix:
     negotiated: str | None = None  # the protocol version of the initialize result, once known
     pending: dict[str, tuple[str, str]] = field(default_factory=dict)  # request id -> (method, version)
     sent: dict[str, Any] = field(default_factory=dict)  # request id -> the result answered early
+    found: bool = False  # a find was taken to be answered early (one at most)
 
 
 class EarlyAnswers:
@@ -284,11 +287,12 @@ class EarlyAnswers:
                 return
             request = self._answerable(message)
             if request is None:
-                self._prefix.open = False
-                call = self._early_find(message)
+                call = None if self._prefix.found else self._early_find(message)
                 if call is None:
+                    self._prefix.open = False
                     self.sdk_wanted.set()
                     return
+                self._prefix.found = True  # the prefix stays open: the SDK's client asks tools/list next
                 key, request_id, arguments = call
                 self._prefix.pending[key] = (CALL, str(self._prefix.negotiated))
                 self._finding += 1

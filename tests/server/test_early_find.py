@@ -114,17 +114,25 @@ def test_a_plain_first_find_is_answered_early_and_the_sdks_reply_dropped(tmp_pat
     sent = [
         *HANDSHAKE,
         {"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": find(query="cancel")},
-        {"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": find(query="again")},  # the SDK's
+        {"jsonrpc": "2.0", "id": 3, "method": "tools/list"},  # what the SDK's Client asks after a call
+        {"jsonrpc": "2.0", "id": 4, "method": "tools/call", "params": find(query="again")},  # the SDK's
+        {"jsonrpc": "2.0", "id": 5, "method": "tools/list"},  # after the prefix: the SDK's
     ]
     sdk = [
         {"jsonrpc": "2.0", "id": 1, "result": INITIALIZED},
         {"jsonrpc": "2.0", "id": 2, "result": FOUND},
-        {"jsonrpc": "2.0", "id": 3, "result": FOUND},
+        {"jsonrpc": "2.0", "id": 3, "result": TOOLS},
+        {"jsonrpc": "2.0", "id": 4, "result": FOUND},
+        {"jsonrpc": "2.0", "id": 5, "result": TOOLS},
     ]
     written, seen = front(tmp_path, sent, sdk)
-    assert written == [{"jsonrpc": "2.0", "id": 1, "result": INITIALIZED}, {"jsonrpc": "2.0", "id": 2, "result": FOUND}]
+    assert sorted(written, key=lambda reply: reply["id"]) == [
+        {"jsonrpc": "2.0", "id": 1, "result": INITIALIZED},
+        {"jsonrpc": "2.0", "id": 2, "result": FOUND},
+        {"jsonrpc": "2.0", "id": 3, "result": TOOLS},
+    ]
     assert [json.loads(line) for line in seen["lines"]] == sent  # every line still reaches the SDK
-    assert seen["passed"] == [False, False, True]
+    assert seen["passed"] == [False, False, False, True, True]
     assert seen["wanted"] and seen["mcp"] is False
 
 
@@ -197,4 +205,31 @@ def test_the_early_answer_is_the_sdks_for_every_handshake_version(deftly_home: P
             assert early["structuredContent"]["procedures"][0]["id"] == "cancel"
     log = (deftly_home / "logs" / "deftly.log").read_text(encoding="utf-8")
     assert log.count("find_procedure 2 answered before the SDK") == len(HANDSHAKE_PROTOCOL_VERSIONS)
+    assert "answered differently" not in log
+
+
+@pytest.mark.slow
+@pytest.mark.anyio
+async def test_the_sdks_client_gets_the_early_answer_and_its_tool_list(deftly_home: Path, embedder: Any) -> None:
+    """The SDK's Client asks tools/list after a call (to check the result against the tool's output schema):
+    answered from the record as well, the call returns before the SDK is imported."""
+    from deftly_support import deftly_command, server_env
+    from mcp import Client, StdioServerParameters
+
+    _filled_home(deftly_home, embedder)
+    command, *args = deftly_command()
+    params = StdioServerParameters(
+        command=command, args=[*args, "serve"], env=server_env(deftly_home, DEFTLY_LOG_LEVEL="DEBUG")
+    )
+    async with Client(params, mode="legacy") as client:  # records the handshake
+        await client.list_tools()
+    found = []
+    for _ in range(2):
+        async with Client(params, mode="legacy") as client:
+            result = await client.call_tool("find_procedure", {"query": "cancel my reservation"})
+            assert not result.is_error
+            found.append(result.structured_content)
+    assert found[0] == found[1] and found[0] is not None and found[0]["procedures"][0]["id"] == "cancel"
+    log = (deftly_home / "logs" / "deftly.log").read_text(encoding="utf-8")
+    assert log.count("answered before the SDK") == 2
     assert "answered differently" not in log
