@@ -165,6 +165,7 @@ class EarlyAnswers:
         self.find_arguments: Callable[[Any], dict[str, Any] | None] | None = None
         self.sdk_wanted = threading.Event()
         self._finding = 0  # finds being answered early
+        self._finders: list[threading.Thread] = []
 
     @classmethod
     def start(cls, home: Path, settings_json: str, limits: Limits, *, listen: bool = True) -> EarlyAnswers:
@@ -245,6 +246,11 @@ class EarlyAnswers:
             )
         return False
 
+    def finish(self, timeout: float) -> None:
+        """Wait for a find being answered early: the interpreter must not exit while it runs the model."""
+        for finder in self._finders:
+            finder.join(timeout)
+
     @property
     def finding(self) -> bool:
         """Whether a find is being answered early."""
@@ -296,12 +302,14 @@ class EarlyAnswers:
                 key, request_id, arguments = call
                 self._prefix.pending[key] = (CALL, str(self._prefix.negotiated))
                 self._finding += 1
-                threading.Thread(
+                finder = threading.Thread(
                     target=self._answer_find,
                     args=(key, request_id, arguments),
                     name="deftly-early-find",
                     daemon=True,
-                ).start()
+                )
+                self._finders.append(finder)
+                finder.start()
                 return
             key, method, protocol = request
             self._prefix.pending[key] = (method, protocol)

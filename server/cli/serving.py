@@ -79,6 +79,7 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
             run_stdio(server, settings.limits(), early)
     finally:
         if opened_early:
+            early.finish(SDK_HELD_AT_MOST_SECONDS)
             runtime.stop()
     return _exit_code(stop)
 
