@@ -130,6 +130,9 @@ class Runtime:
             if self.run_worker:  # a server will embed; a one-shot command loads the model only if it needs it
                 self._load_model_first(embedder)
                 self._read_snapshot(embedder)
+                # Not before: a first find answered from the snapshot would read ~14 MB of the runtime's code
+                # back (its first query 6 -> ~45 ms, and ~20 ms for the page-out itself).
+                page_out_native_code()
             # Imported only now: importing storage imports LanceDB (~95 MB resident), which must not be
             # resident while the model's session is built.
             from deftly.server.storage.db import Database
@@ -189,6 +192,11 @@ class Runtime:
                     return SnapshotSearch(snapshot), embedder
         return self.store(), self.embedder
 
+    def opened_early_parts(self) -> bool:
+        """Whether what a find answered before the store opens needs is there: the model loaded and the search
+        snapshot read (or found missing), or the store open."""
+        return self._early.is_set()
+
     def answered_early(self) -> None:
         """A find was answered from the snapshot: open the store now."""
         self._store_wanted.set()
@@ -202,7 +210,7 @@ class Runtime:
         """
         embedder.start_loading()
         embedder.finish_loading(READY_TIMEOUT_SECONDS)
-        release_freed_memory()
+        release_freed_memory(page_out=False)
 
     def _prepare_to_serve(self, embedder: FastEmbedder | None) -> None:
         """What a server needs before its first find; then the rest.
@@ -312,17 +320,19 @@ class Runtime:
             self._worker.wake(settle=RECORD_SETTLE_SECONDS)
 
 
-def release_freed_memory() -> None:
+def release_freed_memory(*, page_out: bool = True) -> None:
     """Hand the heap pages freed while loading (the model's unoptimised graph, index reads) back to the OS.
 
     glibc keeps freed memory for reuse; loading the ONNX model frees about 65 MB that a server would
     otherwise hold for its whole life (measured: resident 165 MB -> 99 MB for the model after a trim).
+    ``page_out``: and the native code read meanwhile (``page_out_native_code``).
     """
     if sys.platform != "linux":
         return
     with contextlib.suppress(OSError, AttributeError):  # musl and others: nothing to trim
         ctypes.CDLL("libc.so.6").malloc_trim(0)
-    page_out_native_code()
+    if page_out:
+        page_out_native_code()
 
 
 MADV_PAGEOUT = 21  # Linux 5.4+

@@ -9,8 +9,16 @@ Nothing else changes: every line still reaches the SDK, in order, and the SDK's 
 answered early are dropped, after comparing them with what was sent (a difference is logged and
 rewrites the record). Only a prefix of the conversation is answered early: an ``initialize`` request
 with well-formed params and a protocol version the record holds, then ``tools/list`` without params
-(``notifications/initialized`` may come between). The first other message hands the rest to the SDK.
+(``notifications/initialized`` may come between; and a first find, below). The first other message hands
+the rest to the SDK.
 Replies the record lacks are recorded from the SDK as they pass, for the next start.
+
+A client's first ``find_procedure`` after a handshake answered early may be answered early too, by
+``find`` (``early_find.EarlyFind``, set by ``deftly serve``) in a thread of its own: the SDK's reply to it
+is dropped the same way, or, if the SDK answers first, the early one is. A ``tools/list`` after it is still
+answered from the record (the SDK's ``Client`` asks for it after a call, to check the result's schema).
+``sdk_wanted`` tells ``deftly serve`` when a line needs the SDK (anything but the answerable prefix), or
+when such a find is answered: until then the SDK's import may wait, and not take the GIL from the find.
 
 Only the standard library and ``wire`` (which needs no SDK) are imported here.
 """
@@ -41,6 +49,7 @@ DRAIN_CHUNK = 1024 * 1024
 QUEUED_LINES = 16  # read ahead of the SDK at most this many lines (a flood waits in the pipe, not in memory)
 INITIALIZED = "notifications/initialized"
 ANSWERED = ("initialize", "tools/list")
+CALL = "tools/call"  # a first find_procedure, answered by ``EarlyAnswers.find``
 CLIENT_INFO_TEXT = {"name", "version", "title", "description", "websiteUrl"}
 
 Line = tuple[bytes, int]
@@ -132,6 +141,7 @@ class _Prefix:
     negotiated: str | None = None  # the protocol version of the initialize result, once known
     pending: dict[str, tuple[str, str]] = field(default_factory=dict)  # request id -> (method, version)
     sent: dict[str, Any] = field(default_factory=dict)  # request id -> the result answered early
+    found: bool = False  # a find was taken to be answered early (one at most)
 
 
 class EarlyAnswers:
@@ -151,13 +161,24 @@ class EarlyAnswers:
         self._prefix = _Prefix()
         self._lock = threading.Lock()
         self._reader = threading.Thread(target=self._read, name="deftly-stdin", daemon=True)
+        self.find: Callable[[dict[str, Any]], dict[str, Any] | None] | None = None
+        self.find_arguments: Callable[[Any], dict[str, Any] | None] | None = None
+        self.sdk_wanted = threading.Event()
+        self._finding = 0  # finds being answered early
+        self._finders: list[threading.Thread] = []
 
     @classmethod
-    def start(cls, home: Path, settings_json: str, limits: Limits) -> EarlyAnswers:
+    def start(cls, home: Path, settings_json: str, limits: Limits, *, listen: bool = True) -> EarlyAnswers:
+        """Hold the protocol's streams and, with ``listen``, start reading (else ``listen()`` does, once
+        ``find`` is set: a client sends its first find as soon as it reads the handshake's replies)."""
         wire_in, wire_out = claim_std_streams()
         early = cls(wire_in, wire_out, limits, home / RECORD_NAME, record_key(settings_json))
-        early._reader.start()
+        if listen:
+            early.listen()
         return early
+
+    def listen(self) -> None:
+        self._reader.start()
 
     @property
     def recorded(self) -> bool:
@@ -210,22 +231,39 @@ class EarlyAnswers:
             result = message.get("result")
             if method == "initialize" and isinstance(result, dict) and self._prefix.negotiated is None:
                 self._prefix.negotiated = str(result.get("protocolVersion"))
-            if isinstance(result, dict) and result != self._record[method].get(protocol):
+            if method in ANSWERED and isinstance(result, dict) and result != self._record[method].get(protocol):
                 self._record[method][protocol] = result
                 self._save()
         if early is None:
             return True
-        if result != early:
+        if method == CALL and result is None:  # an error: the client left (or cancelled) before the SDK answered
+            log.debug("find_procedure was answered early; the SDK answered %s", message.get("error"))
+        elif result != early and method == CALL:  # the store may have changed between the two runs
+            log.warning("find_procedure was answered early, and the SDK answered differently")
+        elif result != early:
             log.error(
                 "%s was answered early from %s, and the SDK answered differently; recorded anew", method, self._path
             )
         return False
+
+    def finish(self, timeout: float) -> None:
+        """Wait for a find being answered early: the interpreter must not exit while it runs the model."""
+        for finder in self._finders:
+            finder.join(timeout)
+
+    @property
+    def finding(self) -> bool:
+        """Whether a find is being answered early."""
+        with self._lock:
+            return self._finding > 0
 
     def _read(self) -> None:
         while True:
             read = read_line(self.wire_in, self.limits)
             if read is not None:
                 self._look(*read)
+            else:
+                self.sdk_wanted.set()
             self.lines.put(read)
             callback = self.on_line
             if callback is not None:
@@ -235,7 +273,10 @@ class EarlyAnswers:
 
     def _look(self, raw: bytes, size: int) -> None:
         """Answer the line now if it is in the answerable prefix and its reply is recorded."""
-        if not self._prefix.open or not raw.strip():
+        if not raw.strip():
+            return
+        if not self._prefix.open:
+            self.sdk_wanted.set()
             return
         message = check_message(raw, self.limits) if size <= self.limits.request_bytes else None
         with self._lock:
@@ -252,12 +293,29 @@ class EarlyAnswers:
                 return
             request = self._answerable(message)
             if request is None:
-                self._prefix.open = False
+                call = None if self._prefix.found else self._early_find(message)
+                if call is None:
+                    self._prefix.open = False
+                    self.sdk_wanted.set()
+                    return
+                self._prefix.found = True  # the prefix stays open: the SDK's client asks tools/list next
+                key, request_id, arguments = call
+                self._prefix.pending[key] = (CALL, str(self._prefix.negotiated))
+                self._finding += 1
+                finder = threading.Thread(
+                    target=self._answer_find,
+                    args=(key, request_id, arguments),
+                    name="deftly-early-find",
+                    daemon=True,
+                )
+                self._finders.append(finder)
+                finder.start()
                 return
             key, method, protocol = request
             self._prefix.pending[key] = (method, protocol)
             result = self._record[method].get(protocol)
             if result is None:
+                self.sdk_wanted.set()
                 return
             self._prefix.sent[key] = result
             if method == "initialize":
@@ -265,6 +323,41 @@ class EarlyAnswers:
         assert isinstance(message, dict)
         reply = {"jsonrpc": "2.0", "id": message["id"], "result": result}
         self.write(json.dumps(reply, ensure_ascii=False, separators=(",", ":")).encode() + b"\n")
+
+    def _early_find(self, message: Any) -> tuple[str, int | str, dict[str, Any]] | None:
+        """(id key, id, arguments) of a find_procedure call ``find`` may answer (after a handshake answered early)."""
+        find, plain = self.find, self.find_arguments
+        if find is None or plain is None or self._prefix.negotiated is None or not isinstance(message, dict):
+            return None
+        if message.get("jsonrpc") != "2.0" or set(message) != {"jsonrpc", "id", "method", "params"}:
+            return None
+        request_id = message["id"]
+        if isinstance(request_id, bool) or not isinstance(request_id, int | str) or message["method"] != CALL:
+            return None
+        key = json.dumps(request_id)
+        arguments = plain(message["params"])
+        if arguments is None or key in self._prefix.pending:
+            return None
+        return key, request_id, arguments
+
+    def _answer_find(self, key: str, request_id: int | str, arguments: dict[str, Any]) -> None:
+        """Answer the call unless ``find`` declines or the SDK answered it first."""
+        result: dict[str, Any] | None = None
+        try:
+            assert self.find is not None
+            result = self.find(arguments)
+        except Exception:  # the SDK answers it
+            log.exception("could not answer find_procedure early")
+        with self._lock:
+            self._finding -= 1
+            answer = result is not None and key in self._prefix.pending and key not in self._prefix.sent
+            if answer:
+                self._prefix.sent[key] = result
+        self.sdk_wanted.set()
+        if answer:
+            log.debug("find_procedure %s answered before the SDK", key)
+            reply = {"jsonrpc": "2.0", "id": request_id, "result": result}
+            self.write(json.dumps(reply, ensure_ascii=False, separators=(",", ":")).encode() + b"\n")
 
     def _answerable(self, message: Any) -> tuple[str, str, str] | None:
         """(id key, method, protocol version) of a request the front may answer, else None."""

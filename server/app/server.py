@@ -20,6 +20,7 @@ from mcp.types import Prompt as MCPPrompt
 from mcp.types import Resource as MCPResource
 from pydantic import Field, WithJsonSchema
 
+from deftly.server.app.finding import find_for
 from deftly.server.app.instructions import INSTRUCTIONS
 from deftly.server.app.prompts import MAX_LISTED_PROCEDURES, get_procedure_prompt, procedure_prompts, register_prompts
 from deftly.server.app.skill_changes import SkillChanges
@@ -33,11 +34,10 @@ from deftly.server.runtime import Runtime
 from deftly.server.settings import Settings
 from deftly.server.version import __version__
 from deftly.tools.errors import DeftlyError, NotFound
-from deftly.tools.find_procedure import FindResult, find_procedures
+from deftly.tools.find_procedure import FindResult
 from deftly.tools.formats import format_names
 from deftly.tools.get_procedure import ProcedureDetail, get_procedure
 from deftly.tools.models import Outcome
-from deftly.tools.ports import SearchFilters
 from deftly.tools.rate_procedure import RateResult, rate_procedure
 from deftly.tools.record_trace import RecordResult, record_trace
 from deftly.tools.review import ReviewAction, ReviewResult, review_procedure, servable
@@ -268,23 +268,15 @@ def tool_find_procedure(
     best first, each with numbered steps, a score and why it matched; or none, with a note to
     proceed normally and record_trace afterwards.
     """
-    runtime = ctx.request_context.lifespan_context
-    filters = SearchFilters(metadata=metadata or {}, tags=tuple(tags or ()), tools=tuple(tools or ()))
-    store, embedder = runtime.searcher(filters)
-    try:
-        return find_procedures(
-            store,
-            embedder,
-            query,
-            now=_now(),
-            max_results=max_results,
-            filters=filters,
-            min_success_rate=min_success_rate,
-            policy=runtime.settings.ranking_policy(),
-            review=runtime.settings.review,
-        )
-    finally:
-        runtime.answered_early()
+    return find_for(
+        ctx.request_context.lifespan_context,
+        query,
+        max_results=max_results,
+        metadata=metadata,
+        tags=tags,
+        tools=tools,
+        min_success_rate=min_success_rate,
+    )
 
 
 @agent_errors

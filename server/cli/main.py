@@ -120,16 +120,21 @@ def check_home(args: argparse.Namespace, settings: Settings) -> str | None:
     )
 
 
+def _later(module: str, name: str) -> Command:
+    """A command whose module is imported when it runs: these print with rich (~40 ms to import), which
+    ``deftly serve`` does not need before its first answer (issue 15)."""
+
+    def run(args: argparse.Namespace, settings: Settings) -> int:
+        import importlib
+
+        command: Command = getattr(importlib.import_module(f"deftly.server.cli.{module}"), name)
+        return command(args, settings)
+
+    return run
+
+
 def build_parser() -> argparse.ArgumentParser:
-    from deftly.server.cli import (
-        commands,
-        hook_commands,
-        listing,
-        maintenance_commands,
-        review_commands,
-        serving,
-        skill_commands,
-    )
+    from deftly.server.cli import hook_commands, serving
     from deftly.server.cli.demo import demo
 
     parser = argparse.ArgumentParser(
@@ -180,26 +185,26 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--outcome", choices=["success", "failure"])
     imp.add_argument("--extractor", choices=["auto", "heuristic", "claude"])
     imp.add_argument("--json", action="store_true", help="print a JSON summary")
-    imp.set_defaults(handler=commands.import_)
+    imp.set_defaults(handler=_later("commands", "import_"))
 
     lst = sub.add_parser("list", parents=logged, help="list the stored procedures, most recently updated first")
     lst.add_argument("--limit", type=int, default=50, help="at most N procedures (default 50)")
     lst.add_argument("--tag", action="append", metavar="TAG", help="only procedures with this tag (repeatable)")
     lst.add_argument("--tool", action="append", metavar="TOOL", help="only procedures calling this tool (repeatable)")
     lst.add_argument("--json", action="store_true")
-    lst.set_defaults(handler=listing.list_procedures)
+    lst.set_defaults(handler=_later("listing", "list_procedures"))
 
     search = sub.add_parser("search", parents=logged, help="find procedures for a task")
     search.add_argument("query", help="the task, in words")
     search.add_argument("--limit", type=int, default=3, help="results at most (1-10)")
     search.add_argument("--json", action="store_true")
-    search.set_defaults(handler=commands.search)
+    search.set_defaults(handler=_later("commands", "search"))
 
     show = sub.add_parser("show", parents=logged, help="show one procedure in full")
     show.add_argument("id")
     show.add_argument("--version", dest="procedure_version", type=int, help="an earlier version")
     show.add_argument("--json", action="store_true")
-    show.set_defaults(handler=commands.show)
+    show.set_defaults(handler=_later("commands", "show"))
 
     bench = sub.add_parser(
         "bench", parents=[common], help="measure what deftly learns and finds on labelled data sets (leave-runs-out)"
@@ -212,11 +217,11 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument(
         "--verbose", action="store_true", help="also list misses, mixed and leaking procedures, failed runs learned"
     )
-    bench.set_defaults(handler=commands.bench)
+    bench.set_defaults(handler=_later("commands", "bench"))
 
     stats = sub.add_parser("stats", parents=logged, help="counts of traces and procedures")
     stats.add_argument("--json", action="store_true")
-    stats.set_defaults(handler=commands.stats)
+    stats.set_defaults(handler=_later("commands", "stats"))
 
     export = sub.add_parser("export", parents=logged, help="write every served procedure as an Agent Skill")
     export.add_argument(
@@ -224,19 +229,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--all", action="store_true", help="also export candidates and retired procedures")
     export.add_argument("--json", action="store_true")
-    export.set_defaults(handler=skill_commands.export)
+    export.set_defaults(handler=_later("skill_commands", "export"))
 
     compact = sub.add_parser(
         "compact", parents=logged, help="compact the database and delete old table versions (every namespace)"
     )
     compact.add_argument("--json", action="store_true")
-    compact.set_defaults(handler=maintenance_commands.compact)
+    compact.set_defaults(handler=_later("maintenance_commands", "compact"))
 
     forget = sub.add_parser("forget", parents=logged, help="delete a procedure, or a whole namespace, for good")
     forget.add_argument("id", nargs="?", help="the procedure to forget")
     forget.add_argument("--all", action="store_true", help="forget every procedure and trace of --namespace")
     forget.add_argument("--yes", action="store_true", help="do not ask for confirmation")
-    forget.set_defaults(handler=commands.forget)
+    forget.set_defaults(handler=_later("commands", "forget"))
 
     review = sub.add_parser(
         "review", parents=logged, help="list procedures waiting for review; approve, reject or restore one"
@@ -246,7 +251,7 @@ def build_parser() -> argparse.ArgumentParser:
     review.add_argument("--retired", action="store_true", help="list retired procedures (and why) instead")
     review.add_argument("--reason", help="why (recorded with a rejection)")
     review.add_argument("--json", action="store_true")
-    review.set_defaults(handler=review_commands.review)
+    review.set_defaults(handler=_later("review_commands", "review"))
 
     demo_parser = sub.add_parser(
         "demo", parents=[verbose], help="try deftly on built-in example sessions (a temporary home, offline)"

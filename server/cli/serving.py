@@ -21,6 +21,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable
 from types import FrameType
 from typing import TYPE_CHECKING, Any
@@ -29,11 +30,16 @@ from deftly.server.cli.output import EXIT_INTERRUPTED, EXIT_OK
 from deftly.server.settings import Settings
 
 if TYPE_CHECKING:
+    from deftly.server.app.early import EarlyAnswers
     from deftly.server.app.server import DeftlyServer
+    from deftly.server.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
 SHUTDOWN_GRACE_SECONDS = 1.0
+# The SDK's import waits at most this long for the model to load and a first find answered early (below).
+SDK_HELD_AT_MOST_SECONDS = 3.0
+SDK_HOLD_POLL_SECONDS = 0.01
 _EXIT_CODES = {signal.SIGINT: EXIT_INTERRUPTED, signal.SIGTERM: EXIT_OK}
 
 
@@ -49,11 +55,20 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
     from deftly.server.app.early import EarlyAnswers
     from deftly.server.runtime import Runtime
 
-    early = EarlyAnswers.start(settings.home, settings.model_dump_json(), settings.limits())
+    # And a first find_procedure is answered before the SDK is imported too (app/early_find.py), whose import
+    # waits meanwhile: both hold the GIL, so importing it alongside delayed that find by as long.
+    early = EarlyAnswers.start(settings.home, settings.model_dump_json(), settings.limits(), listen=False)
     runtime = Runtime(settings)
     opened_early = early.recorded
     if opened_early:
+        from deftly.server.app.early_find import EarlyFind, plain_find
+
         runtime.start()
+        early.find_arguments = plain_find
+        early.find = EarlyFind(runtime)
+    early.listen()
+    if opened_early:
+        _hold_sdk(early, runtime)
     try:
         from deftly.server.app.server import build_server
         from deftly.server.app.stdio import run_stdio
@@ -64,8 +79,18 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
             run_stdio(server, settings.limits(), early)
     finally:
         if opened_early:
+            early.finish(SDK_HELD_AT_MOST_SECONDS)
             runtime.stop()
     return _exit_code(stop)
+
+
+def _hold_sdk(early: EarlyAnswers, runtime: Runtime) -> None:
+    """Wait before importing the SDK until a line needs it, a find answered early was answered, or the model
+    has loaded (and the snapshot been read) with no find being answered; at most SDK_HELD_AT_MOST_SECONDS."""
+    deadline = time.monotonic() + SDK_HELD_AT_MOST_SECONDS
+    while not early.sdk_wanted.wait(SDK_HOLD_POLL_SECONDS):
+        if time.monotonic() > deadline or (runtime.opened_early_parts() and not early.finding):
+            return
 
 
 def _exit_code(stop: SignalStop) -> int:
