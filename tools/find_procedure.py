@@ -12,7 +12,7 @@ from typing import Literal, Protocol
 from pydantic import BaseModel, Field
 
 from deftly.tools.errors import InvalidInput
-from deftly.tools.extract.opposites import asked_words, call_words, opposite_of_asked
+from deftly.tools.extract.opposites import asked_operations, asked_words, call_words, opposite_of_asked
 from deftly.tools.models import Procedure, ProcedureState, Ratings
 from deftly.tools.ports import Embedder, SearchFilters, SearchHit, Vector
 from deftly.tools.query_text import embedding_query
@@ -102,7 +102,7 @@ def find_procedures(
     by_text = [h for h in by_text if h.procedure_id in allowed]
     shortlist = _shortlist(by_vector, by_text, policy, limit=max(10, 3 * max_results))
     procedures = store.procedures_at({h.procedure_id: h.updated_at for h in shortlist})
-    asked = asked_words([text])
+    asked = asked_operations(asked_words([text]))  # usually none: then no procedure is read for it
     scored = [
         _scored(procedures[h.procedure_id], h, ratings, (terms, asked), now, policy)
         for h in shortlist
@@ -152,7 +152,7 @@ def _scored(
     procedure: Procedure,
     entry: _Relevance,
     ratings: dict[str, Ratings],
-    query: tuple[list[str], set[str]],
+    query: tuple[list[str], dict[int, tuple[int, str]]],
     now: datetime,
     policy: RankingPolicy,
 ) -> Scored:
@@ -164,7 +164,7 @@ def _scored(
         similarity=entry.similarity,
         text_score=entry.text,
         matched=matched_terms(terms, _document(procedure)),
-        opposite=opposite_of_asked(asked, _operations(procedure)) is not None,
+        opposite=bool(asked) and opposite_of_asked(asked, _operations(procedure)) is not None,
     )
     score(scored, 1.0, now, policy)
     return scored

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import Any
 
 from deftly.tools.extract.tools_kind import words
@@ -35,30 +36,44 @@ def asked_words(texts: Iterable[str]) -> set[str]:
     return {w.lower() for text in texts for w in re.findall(r"[A-Za-z]+", _NOT_ASKED.sub(" ", text))}
 
 
-def opposite_of_asked(asked: set[str], done: Sequence[str]) -> tuple[str, str] | None:
-    """(a word of ``done``, the operation asked) when ``done`` does the opposite of an operation the ``asked``
-    words ask for and never the operation itself; None when it does not, or the user named both."""
-    for one, other in OPPOSITES:
-        for wanted, opposite in ((one, other), (other, one)):
-            operation = _said(asked, wanted)
-            if operation is None or _said(asked, opposite) is not None:
-                continue
-            if _said(set(done), wanted) is not None:
-                break
-            found = next((word for word in done if _said({word}, opposite)), None)
-            if found is not None:
-                return found, operation
+def asked_operations(asked: set[str]) -> dict[int, tuple[int, str]]:
+    """Per pair of ``OPPOSITES`` whose one side only the ``asked`` words ask for: that side and the word."""
+    sides: dict[int, dict[int, str]] = {}
+    for word in sorted(asked):
+        for pair, side in _sides_of(word):
+            sides.setdefault(pair, {}).setdefault(side, word)
+    return {pair: next(iter(found.items())) for pair, found in sides.items() if len(found) == 1}
+
+
+def opposite_of_asked(asked: set[str] | dict[int, tuple[int, str]], done: Sequence[str]) -> tuple[str, str] | None:
+    """(a word of ``done``, the word asked) when ``done`` does the opposite of an operation asked (the ``asked``
+    words, or their ``asked_operations``) and never the operation itself; None when it does not, or the user
+    named both."""
+    wanted = asked if isinstance(asked, dict) else asked_operations(asked)
+    if not wanted:
+        return None
+    done_sides = {(pair, side): word for word in done for pair, side in _sides_of(word)}
+    for pair, (side, word) in wanted.items():
+        if (pair, side) not in done_sides and (pair, 1 - side) in done_sides:
+            return done_sides[(pair, 1 - side)], word
     return None
+
+
+@lru_cache(maxsize=16384)
+def _sides_of(word: str) -> tuple[tuple[int, int], ...]:
+    """(pair, side) of each of ``OPPOSITES``' operations ``word`` is a form of."""
+    return tuple(
+        (pair, side)
+        for pair, sides in enumerate(OPPOSITES)
+        for side, operations in enumerate(sides)
+        if any(same_word(operation, word) for operation in operations)
+    )
 
 
 def call_words(tool: str, arguments: dict[str, Any]) -> list[str]:
     """The words of a tool's name and of a call's short option-like string values ("approve", "closed_won")."""
     values = [v for v in _string_leaves(arguments) if _OPTION_VALUE.fullmatch(v)]
     return [*words(tool), *(w.lower() for v in values for w in re.findall(r"[A-Za-z]+", v))]
-
-
-def _said(words_: set[str], operations: set[str]) -> str | None:
-    return next((op for op in sorted(operations) for word in words_ if same_word(op, word)), None)
 
 
 def _string_leaves(value: object) -> list[str]:
