@@ -275,6 +275,7 @@ def test_a_run_like_two_procedures_learned_in_the_same_batch_makes_them_one(stor
     (procedure,) = store.list_procedures(10)
     assert sorted(procedure.sources) == sorted(sessions)
     assert {i for r in results for i in r.procedure_ids} == {procedure.id}  # no trace names the one merged away
+    assert sum(r.created for r in results) == 1 and sum(r.merged for r in results) == 2
 
 
 def test_a_later_run_like_two_stored_procedures_merges_the_unrated_one_and_retires_it(

@@ -104,6 +104,7 @@ class _Batch:
         self.originals: dict[str, Procedure] = {}  # id -> the stored state before this batch
         self.absorbed: dict[str, str] = {}  # id of a procedure merged into another here -> that one's id
         self.retired: dict[str, str] = {}  # the stored ones among them, retired when the batch is written
+        self.creators: dict[str, LearnResult] = {}  # id of a procedure created here -> the trace's result
 
     def add_drafts(self, drafts: list[tuple[LearnResult, Origin, Draft]]) -> None:
         self._seed_wordings()
@@ -113,6 +114,7 @@ class _Batch:
             existing, twins = self._keeper_and_twins(self._matches(draft, vector))
             if existing is None:
                 self.created[procedure.id] = procedure
+                self.creators[procedure.id] = result
                 self.vectors[procedure.id] = vector
                 self.index.upsert(procedure, vector)
                 result.created += 1
@@ -169,6 +171,8 @@ class _Batch:
         if twin.id in self.created:
             del self.created[twin.id]
             self.vectors.pop(twin.id, None)
+            creator = self.creators.pop(twin.id)
+            creator.created, creator.merged = creator.created - 1, creator.merged + 1  # its run joined a known task
         else:
             self.changed.pop(twin.id, None)
             self.originals.pop(twin.id, None)
