@@ -247,3 +247,9 @@ def test_the_command_exits_2_naming_the_missing_file(tmp_path: Path, capsys: pyt
     assert "tau2_retail_traces.json" in capsys.readouterr().err
     assert main(["bench"]) == 2
     assert "name a data set" in capsys.readouterr().err
+
+
+def test_a_value_that_is_an_everyday_word_is_no_literal_a_request_could_leak() -> None:
+    found = set(bench_transcript.instance_values({"owner": "you", "created_at": "now", "email": "ana@umbra.io"}))
+
+    assert "ana@umbra.io" in found and not found & {"you", "now"}

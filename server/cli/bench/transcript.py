@@ -18,6 +18,9 @@ from deftly.tools.trace import Message, ToolCall
 from deftly.tools.values import EMAIL, kind_of
 
 MIN_LITERAL_CHARS = 3
+# Values a tool gives for a person or a time that are words of every request ("owner": "you", "created_at":
+# "now"): a request saying "could you" leaks nothing.
+_EVERYDAY_WORDS = frozenset({"you", "me", "now", "today", "none", "null", "true", "false", "self", "all", "any"})
 # Tools that reason or compute rather than act on the world: they never decide how a run ended.
 HELPER_TOOLS = frozenset({"think", "calculate"})
 CANNOT = re.compile(r"\b(?:cannot|can ?not|can[’']t|could ?not|couldn[’']t|unable to|not able to)\b", re.IGNORECASE)
@@ -114,7 +117,7 @@ def instance_values(value: Any, key: str = "") -> Iterator[str]:
 def _is_instance(text: str, key: str) -> bool:
     # Free text ("text") is a sentence, not a value one could leak by quoting it. kind_of does not read
     # a "#"-prefixed id (retail's order ids, "#W4817420") as an id; its body is one.
-    if len(text.strip()) < MIN_LITERAL_CHARS:
+    if len(text.strip()) < MIN_LITERAL_CHARS or text.strip().lower() in _EVERYDAY_WORDS:
         return False
     return any(kind_of(value, key) not in (None, "text") for value in (text, text.strip().lstrip("#")))
 
