@@ -230,6 +230,8 @@ def test_a_request_that_names_what_to_act_on_first_asks_for_the_action_on_it() -
     assert request_sentence("the staging db, can you restart it?") == "restart the staging db"
     assert request_sentence("That invoice for Acme — please void it") == "void that invoice for Acme"
     assert request_sentence("Those old release branches - delete them") == "delete those old release branches"
+    assert "Sam" not in str(request_sentence("Sam, can you delete it?"))  # addressed to Sam
+    assert "Claude" not in str(request_sentence("Hi Claude, restart it"))
 
 
 def test_a_title_made_from_an_update_step_names_the_fields_it_changes() -> None:

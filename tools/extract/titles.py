@@ -213,6 +213,8 @@ def topic_first(sentence: str) -> str | None:
     topic = found["topic"].strip()
     if _CLAUSE_WORDS & {w.lower() for w in topic.split()} or is_problem(topic):
         return None
+    if len(topic.split()) < 2 or all(w[:1].isupper() for w in topic.split()):
+        return None  # "Sam, can you delete it?": whom the request is addressed to, not what to act on
     if topic.split()[0].lower() in _DETERMINERS:
         topic = lower_first(topic)
     return f"{found['verb']} {topic}{found['rest']}"
