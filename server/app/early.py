@@ -20,7 +20,7 @@ answered from the record (the SDK's ``Client`` asks for it after a call, to chec
 ``sdk_wanted`` tells ``deftly serve`` when a line needs the SDK (anything but the answerable prefix), or
 when such a find is answered: until then the SDK's import may wait, and not take the GIL from the find.
 
-Only the standard library and ``wire`` (which needs no SDK) are imported here.
+Only the standard library, ``std_streams`` and ``wire`` (which need no SDK) are imported here.
 """
 
 from __future__ import annotations
@@ -30,8 +30,6 @@ import json
 import logging
 import os
 import queue
-import stat
-import struct
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -39,70 +37,18 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from deftly.server.app.std_streams import Line, claim_std_streams, pipe_size, read_line, unread_bytes
 from deftly.server.app.wire import check_message
 from deftly.tools.limits import Limits
 
 log = logging.getLogger(__name__)
 
 RECORD_NAME = "serve-replies.json"
-DRAIN_CHUNK = 1024 * 1024
 QUEUED_LINES = 16  # read ahead of the SDK at most this many lines (a flood waits in the pipe, not in memory)
 INITIALIZED = "notifications/initialized"
 ANSWERED = ("initialize", "tools/list")
 CALL = "tools/call"  # a first find_procedure, answered by ``EarlyAnswers.find``
 CLIENT_INFO_TEXT = {"name", "version", "title", "description", "websiteUrl"}
-
-Line = tuple[bytes, int]
-
-
-def read_line(stream: BinaryIO, limits: Limits) -> Line | None:
-    """The next line (without its newline) and its full size; a line over the limit is cut short and the
-    rest of it read and dropped. None at the end of input."""
-    line = stream.readline(limits.request_bytes + 1)
-    if not line:
-        return None
-    size = len(line)
-    if line.endswith(b"\n"):
-        return line[:-1], size - 1
-    while True:  # over the limit (or the last line, without a newline)
-        rest = stream.readline(DRAIN_CHUNK)
-        size += len(rest)
-        if not rest or rest.endswith(b"\n"):
-            return line, size - (1 if rest.endswith(b"\n") else 0)
-
-
-def pipe_size(stream: BinaryIO) -> int | None:
-    """The capacity of the pipe ``stream`` writes to; None if it is not a pipe (or the system cannot say)."""
-    try:
-        import fcntl
-
-        descriptor = stream.fileno()
-        if not stat.S_ISFIFO(os.fstat(descriptor).st_mode):
-            return None
-        unread_bytes(stream)  # the system must answer this too
-        return int(fcntl.fcntl(descriptor, getattr(fcntl, "F_GETPIPE_SZ", 1032)))
-    except (ImportError, OSError, ValueError):
-        return None
-
-
-def unread_bytes(stream: BinaryIO) -> int:
-    """Bytes written to the pipe ``stream`` writes to and not yet read by the other end (Linux's FIONREAD)."""
-    import fcntl
-    import termios
-
-    answer = fcntl.ioctl(stream.fileno(), termios.FIONREAD, b"\0\0\0\0")
-    return int(struct.unpack("i", answer)[0])
-
-
-def claim_std_streams() -> tuple[BinaryIO, BinaryIO]:
-    """The protocol's stdin and stdout, on private descriptors; fds 0 and 1 now hold the null device and stderr."""
-    wire_in = os.fdopen(os.dup(0), "rb")
-    wire_out = os.fdopen(os.dup(1), "wb")
-    null = os.open(os.devnull, os.O_RDONLY)
-    os.dup2(null, 0)
-    os.close(null)
-    os.dup2(2, 1)
-    return wire_in, wire_out
 
 
 def record_key(settings_json: str) -> dict[str, str]:

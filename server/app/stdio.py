@@ -31,7 +31,8 @@ import anyio
 import anyio.to_thread
 from mcp.server.stdio import stdio_server
 
-from deftly.server.app.early import EarlyAnswers, Line
+from deftly.server.app.early import EarlyAnswers
+from deftly.server.app.std_streams import Line
 from deftly.server.app.wire import Rejected, check_envelope, check_message, too_large
 from deftly.tools.limits import Limits
 

@@ -10,7 +10,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
-from deftly.server.app.early import EarlyAnswers, pipe_size, unread_bytes
+from deftly.server.app.early import EarlyAnswers
+from deftly.server.app.std_streams import pipe_size, unread_bytes
 from deftly.tools.limits import DEFAULT_LIMITS
 
 
