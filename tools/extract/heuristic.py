@@ -10,9 +10,9 @@ from deftly.tools.extract.injection import obeyed_in, obeyed_reason, screened
 from deftly.tools.extract.people import request_names
 from deftly.tools.extract.segment import is_substantive, split_tasks
 from deftly.tools.extract.select import lesson_from, skip_reason
+from deftly.tools.extract.step_title import fallback_title
 from deftly.tools.extract.steps import StepPlan, generalize_text, plan_steps
 from deftly.tools.extract.titles import (
-    fallback_title,
     is_vague,
     request_sentence,
     request_title,

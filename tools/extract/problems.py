@@ -1,11 +1,12 @@
-"""A problem the user describes before asking ("The billing service is crash looping in prod, restart it"):
-what the request's "it" stands for, when the request itself says no more."""
+"""How a request is put around what it asks: a problem described before asking ("The billing service is crash
+looping in prod, restart it") or what to act on named first ("the staging db, can you restart it?") says what
+the request's "it" stands for; a statement after it ("— one item was returned") says why, not what to do."""
 
 from __future__ import annotations
 
 import re
 
-from deftly.tools.extract.vocabulary import group_of, is_change_verb
+from deftly.tools.extract.vocabulary import group_of, is_change_verb, is_operation_word
 
 CLAUSE_BREAK = re.compile(
     r"\s+(?:because|since|so that|so|but|though|although|which|who|if|when|while"
@@ -117,3 +118,42 @@ def lower_first(text: str) -> str:
     if len(first) > 1 and first[0].isupper() and first[1:].islower():
         return text[0].lower() + text[1:]
     return text
+
+
+# What to act on, then the action on "it": "the claim Marta sent, approve it", "staging db - can you restart it?"
+_TOPIC_FIRST = re.compile(
+    r"^(?P<topic>[^,:;\u2013\u2014]{3,80}?)\s*(?:,|:|\s[\u2013\u2014-])\s*"
+    r"(?:(?:(?:can|could|would|will) you|please|pls|just)\s+)*(?P<verb>[a-z]+)\s+(?:it|them)\b(?P<rest>[^?]*)",
+    re.IGNORECASE,
+)
+_DETERMINERS = frozenset({"the", "that", "this", "these", "those", "our", "my", "their"})
+_CLAUSE_WORDS = frozenset({"is", "are", "was", "were", "keeps", "has", "have", "had", "i", "we", "you", "it", "they"})
+
+
+def topic_first(sentence: str) -> str | None:
+    """A request that names what to act on before the action: "the claim Marta sent, approve it" -> "approve
+    the claim Marta sent". Not a problem told first ("the tests are failing, fix them"), which says why."""
+    found = _TOPIC_FIRST.match(sentence.strip())
+    if not found or not (is_change_verb(found["verb"]) or is_operation_word(found["verb"].lower())):
+        return None
+    topic = found["topic"].strip()
+    if _CLAUSE_WORDS & {w.lower() for w in topic.split()} or is_problem(topic):
+        return None
+    if len(topic.split()) < 2 or all(w[:1].isupper() for w in topic.split()):
+        return None  # "Sam, can you delete it?": whom the request is addressed to, not what to act on
+    if topic.split()[0].lower() in _DETERMINERS:
+        topic = lower_first(topic)
+    return f"{found['verb']} {topic}{found['rest']}"
+
+
+def tells_why(clause: str) -> bool:
+    """ "one item was returned", "it's urgent", "they left on Friday": after a dash, a statement of its own
+    (a subject and its verb), which says why, not what to do."""
+    tokens = [t.lower() for t in clause.split()]
+    return bool(tokens) and (
+        tokens[0] in _SUBJECT_PRONOUNS or tokens[0].endswith("'s") or bool(_STATEMENT_VERBS & set(tokens[1:4]))
+    )
+
+
+_SUBJECT_PRONOUNS = frozenset({"it", "it's", "they", "they're", "he", "she", "we", "i", "that's", "this", "there's"})
+_STATEMENT_VERBS = frozenset({"is", "was", "are", "were", "has", "have", "had", "got", "needs", "wants", "left"})

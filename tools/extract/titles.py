@@ -7,16 +7,22 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
 from deftly.tools.extract.gerunds import imperative
-from deftly.tools.extract.problems import CLAUSE_BREAK, desired_state, is_problem, lower_first, problem_request
-from deftly.tools.extract.tools_kind import all_words, is_handoff, object_phrase, words
+from deftly.tools.extract.problems import (
+    CLAUSE_BREAK,
+    desired_state,
+    is_problem,
+    lower_first,
+    problem_request,
+    tells_why,
+    topic_first,
+)
+from deftly.tools.extract.tools_kind import all_words, is_handoff, object_phrase
 from deftly.tools.extract.vocabulary import (
     ASKS_FOR,
     ASKS_TO,
     READ_GROUP,
     VERB_GROUPS,
     group_of,
-    is_change_verb,
-    is_operation_word,
     mentioned_actions,
     overlap,
     phrasal,
@@ -96,13 +102,13 @@ _DANGLING = {
     "your", "their", "is", "are", "be", "so", "but", "if", "as", "into", "about", "this", "it's", "its", "that's",
 }  # fmt: skip
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
-# "Keiko Sato (keiko.sato@x.ai) forgot …", "plan sandbox (no apply)": an aside, not where the request goes on.
 _REPORTED_QUESTION = re.compile(
     r"\b(?:asked|asks|wants to know|wanted to know|wonders|is wondering|was wondering)\s+(?:me|us|you)?\s*"
     r"(?P<question>(?:how|what|whether|which|when|where|who|why)\b[^?.!\u2014]+)",
     re.IGNORECASE,
 )
 _POINTS_BACK = re.compile(r"\b(?:it|them)\b", re.I)
+# "Keiko Sato (keiko.sato@x.ai) forgot …", "plan sandbox (no apply)": an aside, not where the request goes on.
 _ASIDE = re.compile(r"\s*\([^()\n]{0,80}\)")
 _GREETING = re.compile(
     r"^\W*(?:hi|hello|hey|yo|hiya|good (?:morning|afternoon|evening)|morning)\b[\s,!.]*(?:there[\s,!.]*)?", re.I
@@ -194,32 +200,6 @@ def request_sentence(request: str) -> str | None:
     return best[0] if best else None
 
 
-# What to act on, then the action on "it": "the claim Marta sent, approve it", "staging db - can you restart it?"
-_TOPIC_FIRST = re.compile(
-    r"^(?P<topic>[^,:;\u2013\u2014]{3,80}?)\s*(?:,|:|\s[\u2013\u2014-])\s*"
-    r"(?:(?:(?:can|could|would|will) you|please|pls|just)\s+)*(?P<verb>[a-z]+)\s+(?:it|them)\b(?P<rest>[^?]*)",
-    re.IGNORECASE,
-)
-_DETERMINERS = frozenset({"the", "that", "this", "these", "those", "our", "my", "their"})
-_CLAUSE_WORDS = frozenset({"is", "are", "was", "were", "keeps", "has", "have", "had", "i", "we", "you", "it", "they"})
-
-
-def topic_first(sentence: str) -> str | None:
-    """A request that names what to act on before the action: "the claim Marta sent, approve it" -> "approve
-    the claim Marta sent". Not a problem told first ("the tests are failing, fix them"), which says why."""
-    found = _TOPIC_FIRST.match(sentence.strip())
-    if not found or not (is_change_verb(found["verb"]) or is_operation_word(found["verb"].lower())):
-        return None
-    topic = found["topic"].strip()
-    if _CLAUSE_WORDS & {w.lower() for w in topic.split()} or is_problem(topic):
-        return None
-    if len(topic.split()) < 2 or all(w[:1].isupper() for w in topic.split()):
-        return None  # "Sam, can you delete it?": whom the request is addressed to, not what to act on
-    if topic.split()[0].lower() in _DETERMINERS:
-        topic = lower_first(topic)
-    return f"{found['verb']} {topic}{found['rest']}"
-
-
 def _later_clauses(text: str) -> list[str]:
     """Imperative clauses after a sentence's first: "…, clean up old logs please" -> "clean up old logs"."""
     found = []
@@ -260,26 +240,13 @@ def _shortened(text: str) -> str:
     last "and ..." that does not fit ("... about the auth timeouts and give it to {assignee}" loses the hand-over,
     not "to {assignee}")."""
     head, *rest = _DASH.split(text, maxsplit=1)
-    if len(text.split()) > _MAX_TITLE_WORDS or (rest and len(head.split()) >= 2 and _tells_why(rest[0])):
+    if len(text.split()) > _MAX_TITLE_WORDS or (rest and len(head.split()) >= 2 and tells_why(rest[0])):
         text = head
     words_ = text.split()
     if len(words_) > _MAX_TITLE_WORDS:
         joins = [n for n, word in enumerate(words_[: _MAX_TITLE_WORDS + 1]) if word.lower() in {"and", "then"}]
         words_ = words_[: joins[-1]] if joins and joins[-1] >= 3 else words_[:_MAX_TITLE_WORDS]
     return _whole_phrase(" ".join(words_))
-
-
-def _tells_why(clause: str) -> bool:
-    """ "one item was returned", "it's urgent", "they left on Friday": after a dash, a statement of its own
-    (a subject and its verb), which says why, not what to do."""
-    tokens = [t.lower() for t in clause.split()]
-    return bool(tokens) and (
-        tokens[0] in _SUBJECT_PRONOUNS or tokens[0].endswith("'s") or bool(_STATEMENT_VERBS & set(tokens[1:4]))
-    )
-
-
-_SUBJECT_PRONOUNS = frozenset({"it", "it's", "they", "they're", "he", "she", "we", "i", "that's", "this", "there's"})
-_STATEMENT_VERBS = frozenset({"is", "was", "are", "were", "has", "have", "had", "got", "needs", "wants", "left"})
 
 
 def is_small_talk(text: str) -> bool:
@@ -413,29 +380,3 @@ def requested_actions(text: str) -> frozenset[str]:
 def _first_word(sentence: str) -> str:
     words_found = re.findall(r"[a-z]+", _GREETING.sub("", sentence).lower())
     return words_found[0] if words_found else ""
-
-
-def fallback_title(tool: str, arguments: Mapping[str, object]) -> str:
-    """ "Cancel reservation {reservation_id}" / "Send certificate for {user_id}" from the main step."""
-    placeholders = [v for v in arguments.values() if isinstance(v, str) and v.startswith("{") and v.endswith("}")]
-    tool_words = words(tool)
-    head = " ".join(tool_words).capitalize() or tool
-    fields = _changed_fields(arguments)
-    if not placeholders:
-        return f"{head}: {fields}" if fields else head
-    first = placeholders[0]
-    if len(tool_words) > 1 and overlap(set(first[1:-1].split("_")), {tool_words[-1]}):  # names its object
-        return f"{head} {first}" + (f": {fields}" if fields else "")
-    return f"{head} for {first}" + (f": {fields}" if fields else "")
-
-
-_CHANGES_KEYS = frozenset({"changes", "updates", "fields", "patch", "set", "values", "data", "attributes"})
-
-
-def _changed_fields(arguments: Mapping[str, object]) -> str:
-    """ "manager" for ``changes={"manager_id": ...}``: which fields an update changes says which task it is."""
-    for key, value in arguments.items():
-        if key.lower() in _CHANGES_KEYS and isinstance(value, dict) and 0 < len(value) <= 3:
-            names = [" ".join(w for w in str(k).lower().split("_") if w != "id") for k in value]
-            return ", ".join(n for n in names if n)
-    return ""
