@@ -379,3 +379,19 @@ async def learn(client: Any, history: list[Message], session_id: str) -> str:
     assert len(status["procedure_ids"]) == 1, status
     procedure_id: str = status["procedure_ids"][0]
     return procedure_id
+
+
+def run_front(
+    script: str, home: Path, sent: list[dict[str, Any]], sdk_replies: list[dict[str, Any]]
+) -> tuple[Any, Any]:
+    """Run ``script`` (a stdio front without the SDK) on ``sent`` in a child: the JSON lines it wrote to stdout,
+    and the JSON of its last stderr line (what it did with ``sdk_replies``)."""
+    stdin = "".join(json.dumps(message) + "\n" for message in sent)
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(home), *(json.dumps(r) for r in sdk_replies)],
+        input=stdin.encode(),
+        capture_output=True,
+        check=True,
+        env={**os.environ, "HF_HUB_OFFLINE": "1"},
+    )
+    return [json.loads(line) for line in done.stdout.splitlines()], json.loads(done.stderr.splitlines()[-1])

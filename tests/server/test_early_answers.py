@@ -7,14 +7,13 @@ answering early says exactly what the SDK says, for every protocol version, and 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
-from deftly_support import RawStdioServer, deftly_command, server_env
+from deftly_support import RawStdioServer, deftly_command, run_front, server_env
 from mcp import Client, StdioServerParameters
 from mcp_types.version import HANDSHAKE_PROTOCOL_VERSIONS, SUPPORTED_PROTOCOL_VERSIONS
 
@@ -101,15 +100,7 @@ print(json.dumps({"lines": lines, "passed": passed, "mcp": "mcp" in sys.modules}
 
 def front(home: Path, sent: list[dict[str, Any]], sdk_replies: list[dict[str, Any]]) -> tuple[list[Any], Any]:
     """Run only the front (no SDK) on ``sent``; what it wrote to stdout, and what it did with the replies."""
-    stdin = "".join(json.dumps(message) + "\n" for message in sent)
-    done = subprocess.run(
-        [sys.executable, "-c", FRONT, str(home), *(json.dumps(r) for r in sdk_replies)],
-        input=stdin.encode(),
-        capture_output=True,
-        check=True,
-        env={**os.environ, "HF_HUB_OFFLINE": "1"},
-    )
-    return [json.loads(line) for line in done.stdout.splitlines()], json.loads(done.stderr.splitlines()[-1])
+    return run_front(FRONT, home, sent, sdk_replies)
 
 
 INITIALIZED = {"protocolVersion": "2025-06-18", "capabilities": {}, "serverInfo": {"name": "deftly", "version": "0"}}

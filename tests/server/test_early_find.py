@@ -7,15 +7,12 @@ plain call is left to the SDK, and every line still reaches it.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from deftly_support import RawStdioServer
+from deftly_support import RawStdioServer, run_front
 from mcp_types.version import HANDSHAKE_PROTOCOL_VERSIONS
 
 from deftly.server.app.early import RECORD_NAME
@@ -93,15 +90,7 @@ def front(home: Path, sent: list[dict[str, Any]], sdk_replies: list[dict[str, An
 
     replies = {"initialize": {"2025-06-18": INITIALIZED}, "tools/list": {"2025-06-18": TOOLS}}
     (home / RECORD_NAME).write_text(json.dumps({"key": record_key("{}"), "replies": replies}))
-    stdin = "".join(json.dumps(message) + "\n" for message in sent)
-    done = subprocess.run(
-        [sys.executable, "-c", FRONT, str(home), *(json.dumps(r) for r in sdk_replies)],
-        input=stdin.encode(),
-        capture_output=True,
-        check=True,
-        env={**os.environ, "HF_HUB_OFFLINE": "1"},
-    )
-    return [json.loads(line) for line in done.stdout.splitlines()], json.loads(done.stderr.splitlines()[-1])
+    return run_front(FRONT, home, sent, sdk_replies)
 
 
 HANDSHAKE = [
