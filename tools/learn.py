@@ -17,6 +17,7 @@ import numpy as np
 from deftly.tools.embedding_cache import CachedEmbedder
 from deftly.tools.extract.asked import with_chosen_options
 from deftly.tools.extract.base import Draft, Extraction, Extractor, Skipped
+from deftly.tools.extract.noun_titles import imperative_title
 from deftly.tools.extract.titles import action_title, named_object, request_sentence
 from deftly.tools.extract.tools_kind import is_read_only
 from deftly.tools.extract.vocabulary import mentioned_actions, tool_actions
@@ -251,7 +252,7 @@ class _Batch:
         """
         if len(procedure.examples) < MIN_EXAMPLES_TO_RETITLE:
             return procedure
-        sentences = {e: _titled(request_sentence(e), procedure.tools) for e in procedure.examples}
+        sentences = {e: _titled(request_sentence(e), procedure) for e in procedure.examples}
         named = with_chosen_options(procedure.tools, procedure.steps)
         candidates = [e for e, s in sentences.items() if s and action_title(s, named)]
         if not candidates:
@@ -267,10 +268,12 @@ def _unrated_candidate(ratings: Ratings | None) -> bool:
     return ratings is None or (ratings.state == "candidate" and ratings.successes + ratings.failures == 0)
 
 
-def _titled(sentence: str | None, tools: list[str]) -> str | None:
-    """A request sentence as a title: a pronoun object ("exchange it for ...") named by the tools."""
-    acting = [t for t in tools if not is_read_only(t)] or tools
-    return named_object(sentence, acting) if sentence else None
+def _titled(sentence: str | None, procedure: Procedure) -> str | None:
+    """A request sentence as a title: a pronoun object ("exchange it for ...") named by the tools, a noun
+    phrase ("remaining vacation days") made a request."""
+    acting = [t for t in procedure.tools if not is_read_only(t)] or procedure.tools
+    named = named_object(sentence, acting) if sentence else None
+    return imperative_title(named, procedure.steps) if named else None
 
 
 def embed_procedures(

@@ -244,3 +244,38 @@ def test_a_title_made_from_an_update_step_names_the_fields_it_changes() -> None:
     (draft,) = HeuristicExtractor().extract(trace).drafts
 
     assert draft.title.endswith(": manager") and "Ilse" not in draft.title
+
+
+def test_a_request_that_names_no_action_is_titled_by_what_the_task_does() -> None:
+    looked_up = trace_of(
+        user("Quick one: remaining vacation days, Wen Okafor (Finance)."),
+        call("hr.search_employees", {"query": "Wen Okafor"}, {"results": [{"employee_id": "E-1184"}]}),
+        call("hr.get_leave_balance", {"employee_id": "E-1184", "leave_type": "vacation"}, {"days": 11.5}),
+        assistant("Wen has 11.5 vacation days left."),
+    )
+    counted = trace_of(
+        user("count of new signups last week"),
+        call(
+            "bash", {"command": "psql -d app -c \"SELECT count(*) FROM users WHERE created_at >= '2026-11-23'\""}, "412"
+        ),
+        assistant("412 people signed up last week."),
+    )
+    backed_up = trace_of(
+        user("Need an on-demand backup of orders-db-2."),
+        call("db.create_backup", {"instance": "orders-db-2", "label": "pre-migration"}, {"backup_id": "bk-5512"}),
+        assistant("Backup bk-5512 of orders-db-2 is done."),
+    )
+    reset = trace_of(
+        user("password reset for j.doe@example.com"),
+        call("it.reset_password", {"email": "j.doe@example.com"}, {"temporary_password_sent": True}),
+        assistant("Sent a temporary password."),
+    )
+
+    titles = [draft.title for t in (looked_up, counted, backed_up, reset) for draft in EXTRACT(t).drafts]
+
+    assert titles == [
+        "Find the remaining vacation days",
+        "Find the count of new signups last week",
+        "Create an on-demand backup of {instance}",
+        "Password reset for {email}",  # names its action already: no second verb
+    ]

@@ -135,10 +135,13 @@ def test_commands_that_only_look_are_told_from_commands_that_act() -> None:
         "ls -la",
         "ls infra/prod && git -C infra/prod log --oneline -3",
         "cd repo; git status",
+        # a query's own ">=" and "||" are not the shell's
+        """psql -d app -c "SELECT count(*) FROM users WHERE created_at >= DATE '2026-11-01';\"""",
     ]
     acting = ["kubectl rollout restart deployment/api", "cat a > b", "find . -name '*.gz' -delete", "ls && rm x",
               "sed -i s/a/b/ f", "git log | tee out.txt", "pytest -q", "cd repo", "cat a || rm a",
-              "kubectl get pods; kubectl delete pod api-1"]  # fmt: skip
+              "kubectl get pods; kubectl delete pod api-1", 'ls "$(rm -rf build)"', "ls 'a' > out.txt",
+              'cat "`rm x`"']  # fmt: skip
 
     assert all(is_read_command({"command": c}) for c in looking)
     assert not any(is_read_command({"command": c}) for c in acting)

@@ -7,6 +7,7 @@ import re
 from deftly.tools.extract.asked import combined_action, title_request, with_chosen_options
 from deftly.tools.extract.base import Draft, Extraction, Skipped, Task
 from deftly.tools.extract.injection import obeyed_in, obeyed_reason, screened
+from deftly.tools.extract.noun_titles import imperative_title
 from deftly.tools.extract.people import request_names
 from deftly.tools.extract.segment import is_substantive, split_tasks
 from deftly.tools.extract.select import lesson_from, skip_reason
@@ -110,6 +111,8 @@ def build_draft(task: Task, plan: StepPlan, binder: ValueBinder, names: dict[str
         title = lookup_title(plan.steps)  # it asked for a change that never happened: say what was done
     elif is_generic(main.tool or "") and title == fallback_title(main.tool or main.action, main.arguments):
         title = command_title(plan.steps) or title  # "Bash" says nothing; the commands say what was done
+    else:
+        title = imperative_title(title, plan.steps)  # "Remaining vacation days" -> "Find the remaining …"
     draft = Draft(
         title=title,
         when_to_use=when_to_use(request, values, names),

@@ -184,7 +184,11 @@ def is_read_command(arguments: dict[str, Any]) -> bool:
     the exploring one run of a task does and another skips, alone or chained with other looks (``cd repo &&
     git status``). Redirected or substituted commands do more than look."""
     command = next((v for k, v in arguments.items() if k.lower() in _COMMAND_LINE_KEYS and isinstance(v, str)), "")
-    if not command.strip() or _DOES_MORE.search(command):
+    if (
+        not command.strip()
+        or _DOES_MORE.search(_QUOTED_TEXT.sub(" ", command))
+        or _SUBSTITUTES.search(_SINGLE.sub(" ", command))
+    ):
         return False
     parts = [part for part in _CHAIN.split(command) if re.search(r"\w", part)]  # not the quote after "…;"
     return (
@@ -209,7 +213,12 @@ def _is_setup(command: str) -> bool:
 _COMMAND_LINE_KEYS = COMMAND_KEYS - {"description", "pattern", "regex", "glob"}
 # A chain of looks (``ls infra && git log -3``, ``cd repo; git status``) still only looks; ``||`` runs one part
 # only if another failed, and redirection, substitution and in-place flags write.
-_DOES_MORE = re.compile(r"\|\||>|`|\$\(|\s-(?:delete|exec|i)\b|\s--(?:fix|write|in-place)\b")
+# Inside quotes, ">=" and "||" are a query's, not the shell's ("psql -c \"... WHERE created_at >= ...\""); a
+# substitution still runs inside double quotes.
+_DOES_MORE = re.compile(r"\|\||>|\s-(?:delete|exec|i)\b|\s--(?:fix|write|in-place)\b")
+_SUBSTITUTES = re.compile(r"`|\$\(")
+_QUOTED_TEXT = re.compile(r"'[^']*'|\"(?:[^\"\\]|\\.)*\"")
+_SINGLE = re.compile(r"'[^']*'")
 _CHAIN = re.compile(r"&&|;")
 
 

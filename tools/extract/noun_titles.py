@@ -1,0 +1,75 @@
+"""A request that names no action ("remaining vacation days", "need an on-demand backup of {instance}") titled
+as one: a procedure's title says what to do, and a noun phrase does not."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from deftly.tools.extract.problems import lower_first
+from deftly.tools.extract.tools_kind import all_words, is_generic, is_read_only
+from deftly.tools.extract.vocabulary import group_of, same_word
+from deftly.tools.extract.wording import reads_as_a_statement
+from deftly.tools.generalize.commands import only_looks
+from deftly.tools.models import Step
+from deftly.tools.values import PLACEHOLDER
+
+_WANTED = re.compile(r"^(?:i\s+)?(?:need|want|needs|wants|would like)\s+(?=(?:a|an|the|some|one|new)\b)", re.I)
+_ARTICLES = frozenset({"a", "an", "the", "some", "one", "every", "each", "all", "any"})
+_FILLER = re.compile(r"\s+(?:pls|plz|please)\b", re.I)
+_LOOKUP_VERB = "find"
+
+
+def imperative_title(title: str, steps: Sequence[Step]) -> str:
+    """``as_imperative`` for a procedure of these steps: a lookup when every call only looked, else the
+    acting calls (a shell that changed something names no action, and leaves the title as it was)."""
+    called = [s for s in steps if s.tool]
+    if all(only_looks(s.tool or "", s.arguments) for s in called):
+        return as_imperative(title, [])
+    acting = [s.tool for s in called if s.tool and not is_read_only(s.tool) and not is_generic(s.tool)]
+    return as_imperative(title, acting) if acting else title
+
+
+def as_imperative(title: str, acting_tools: Sequence[str]) -> str:
+    """The title when it names an action; else, for a task of lookups (no ``acting_tools``), "find" what it
+    names ("Find the remaining vacation days"), and for one acting tool whose name is a verb and an object
+    the phrase names, that verb ("Create an on-demand backup of {instance}" for ``db.create_backup``). A
+    statement ("{name} went with another vendor") or a phrase no single tool names stays as it was."""
+    phrase = _FILLER.sub("", _WANTED.sub("", title, count=1))
+    if not phrase or not _names_no_action(phrase, wanted=phrase != title):
+        return title
+    verb = _LOOKUP_VERB if not acting_tools else _tool_verb(phrase, acting_tools)
+    if verb is None:
+        return title
+    body = lower_first(phrase)
+    if verb == _LOOKUP_VERB and body.split()[0].lower() not in _ARTICLES and not PLACEHOLDER.match(body):
+        body = f"the {body}"
+    return f"{verb.capitalize()} {body}"
+
+
+def _names_no_action(phrase: str, wanted: bool) -> bool:
+    tokens = phrase.split()
+    if len(tokens) < 2:
+        return False
+    second = tokens[1].lower()
+    if second.endswith("ed") and second.isalpha():
+        return False  # "{name} went with …", "customer disputed {invoice_id}": a statement, not a thing asked for
+    if PLACEHOLDER.match(tokens[0]) and not tokens[0].endswith("'s"):
+        return False
+    return (wanted and tokens[0].lower() in _ARTICLES) or reads_as_a_statement(phrase)
+
+
+def _tool_verb(phrase: str, acting_tools: Sequence[str]) -> str | None:
+    """The verb of the one acting tool, when the phrase names that tool's object and not its action
+    ("a password reset for {email}" is already the action)."""
+    if len(set(acting_tools)) != 1:
+        return None
+    tool_words = all_words(acting_tools[0])
+    verbs = [n for n, word in enumerate(tool_words) if group_of(word)]
+    if not verbs:
+        return None
+    verb, objects = tool_words[verbs[0]], tool_words[verbs[0] + 1 :]
+    said = re.findall(r"[a-z]+", phrase.lower())
+    if any(same_word(verb, word) for word in said) or not any(same_word(o, w) for o in objects for w in said):
+        return None
+    return verb
