@@ -29,9 +29,11 @@ _MONTHS = (
     "|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
 )
 WORD_DATE = re.compile(
-    rf"\b(?:(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\b(?:,?\s+\d{{4}})?)",
+    rf"\b(?:(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}})?|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\b(?:,?\s+\d{{4}})?)",
     re.IGNORECASE,
 )
+# A month of a year in words ("the December 2024 payslip"); not "December 20", a day.
+MONTH_YEAR = re.compile(rf"\b(?:{_MONTHS})\.?,?\s+(?:19|20)\d{{2}}\b", re.IGNORECASE)
 # Semantic versions (2.31.3, v1.4), and a number right after "version"/"release" (version 2.4).
 # Before VERSION: "10.12.7.224" is an address, not version 10.12.7 followed by ".224".
 IP_ADDRESS = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?:/\d{1,2})?(?![\w.])")
@@ -70,6 +72,7 @@ _SHAPES = (
     (YEAR_MONTH, "date", "month"),
     (SLASH_DATE, "date", "date"),
     (WORD_DATE, "date", "date"),
+    (MONTH_YEAR, "date", "month"),
     (IP_ADDRESS, "ip", "ip_address"),
     (VERSION, "version", "version"),
     (MONEY, "amount", "amount"),

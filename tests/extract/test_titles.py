@@ -279,3 +279,24 @@ def test_a_request_that_names_no_action_is_titled_by_what_the_task_does() -> Non
         "Create an on-demand backup of {instance}",
         "Password reset for {email}",  # names its action already: no second verb
     ]
+
+
+def test_a_month_of_a_year_in_words_is_one_placeholder() -> None:
+    trace = trace_of(
+        user("Can you check how much Aisha Ortega was paid in December 2024?"),
+        call("hr.search_employees", {"query": "Aisha Ortega"}, {"results": [{"employee_id": "E-7702"}]}),
+        call("payroll.get_payslip", {"employee_id": "E-7702", "period": "2024-12"}, {"net": 4210.55}),
+        assistant("Aisha's net pay for December 2024 was 4,210.55."),
+    )
+    (draft,) = EXTRACT(trace).drafts
+
+    assert draft.title.endswith("paid in {month}")
+    assert request_sentence("Move the review to December 20") == "Move the review to December 20"
+
+
+def test_do_with_an_article_asks_for_the_thing_done() -> None:
+    asked = (
+        "I pushed a change to the ledger module. Could you do a dry run and summarise the diff? I want to review first."
+    )
+    assert request_sentence(asked) == "do a dry run and summarise the diff"
+    assert request_sentence("Do the users on the team have access?") is None  # a question

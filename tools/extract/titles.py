@@ -43,8 +43,9 @@ _NOT_IMPERATIVE = re.compile(
     # openers of a clause, not of a request: "But I don't have the id", "As for the order", "Given that ..."
     r"|but|and|or|so|as|because|since|given|if|unless|although|though|while|unfortunately|after|before|by|from"
     r"|regarding|thanks|thank|sorry|not|hmm|hope|hopefully|maybe|perhaps|probably|anyway|btw|fyi"
-    # interjections, modals and pronouns: "Oh wow", "Can the user change ...", "One I need to update"
-    r"|oh|wow|ok|okay|well|yes|yeah|no|nope|one|can|could|would|will|should|shall|may|might|must|do|does|did"
+    # interjections, modals and pronouns: "Oh wow", "Can the user change ...", "One I need to update" ("do a
+    # dry run" asks, though)
+    r"|oh|wow|ok|okay|well|yes|yeah|no|nope|one|can|could|would|will|should|shall|may|might|must|do(?!\s+an?\b)|does|did"
     r"|you|he|she|they|him|her|them)\b",
     re.IGNORECASE,
 )
