@@ -300,3 +300,18 @@ def test_do_with_an_article_asks_for_the_thing_done() -> None:
     )
     assert request_sentence(asked) == "do a dry run and summarise the diff"
     assert request_sentence("Do the users on the team have access?") is None  # a question
+
+
+def test_a_question_someone_asked_is_about_them_by_name_not_by_pronoun() -> None:
+    trace = trace_of(
+        user("Wen Cohen asked me how many holiday days they have left — what does the system say?"),
+        call(
+            "hr.search_employees", {"query": "Wen Cohen"}, {"results": [{"employee_id": "E-4410", "name": "Wen Cohen"}]}
+        ),
+        call("hr.get_leave_balance", {"employee_id": "E-4410"}, {"vacation_days": 7}),
+        assistant("Wen Cohen has 7 holiday days left."),
+    )
+    (draft,) = EXTRACT(trace).drafts
+
+    assert draft.title in {f"Find out how many holiday days {{{p}}} has left" for p in ("name", "query")}
+    assert "Cohen" not in " ".join(draft.requests)  # a full name opening the message is a name too

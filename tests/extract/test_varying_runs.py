@@ -394,7 +394,7 @@ def test_a_move_that_cancelled_what_the_user_said_not_to_cancel_is_a_failure() -
 def test_a_question_someone_asked_the_user_is_what_to_find_out_and_remaining_is_not_a_verb() -> None:
     relayed = "Goran Ibrahim asked me how many holiday days they have left \u2014 what does the system say?"
 
-    assert request_sentence(relayed) == "find out how many holiday days they have left"
+    assert request_sentence(relayed) == "find out how many holiday days Goran Ibrahim has left"
     assert request_sentence("Quick one: remaining vacation days, Sofia Takahashi (People).") == (
         "remaining vacation days"
     )

@@ -27,7 +27,7 @@ from deftly.tools.extract.vocabulary import (
     overlap,
     phrasal,
 )
-from deftly.tools.extract.wording import generalize_words, indirect_question, reads_as_a_statement
+from deftly.tools.extract.wording import about_reporter, generalize_words, indirect_question, reads_as_a_statement
 
 _MARKER = re.compile(
     r"\b(?:i(?:'d| would) (?:\w+ )?(?:like|love|want)(?: you)?(?: to)?|i (?:\w+ )?(?:want|need|wish|have)(?: you)? to"
@@ -179,7 +179,8 @@ def request_sentence(request: str) -> str | None:
             candidates.append(_clean(wanted))
             asked.add(candidates[-1])
         elif reported := _REPORTED_QUESTION.search(sentence):  # "Goran asked me how many days he has left"
-            candidates.append(_clean("find out " + indirect_question(reported.group("question"))))
+            question = about_reporter(reported.group("question"), sentence[: reported.start()])
+            candidates.append(_clean("find out " + indirect_question(question)))
             asked.add(candidates[-1])
         elif _QUESTION.match(sentence) and (sentence.endswith("?") or _HOW_MUCH.match(sentence)):
             candidates.append(_clean("find out " + indirect_question(lower_first(sentence))))  # asks to find out

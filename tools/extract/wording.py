@@ -104,3 +104,17 @@ def indirect_question(question: str) -> str:
             verb + "es" if verb.endswith(("s", "sh", "ch", "x", "z")) else verb + "s"
         )
     return f"{found['asked']} {found['subject']} {verb}{question[found.end() :]}"
+
+
+_REPORTER = re.compile(r"^(?:\{\w+\}|[A-Z][a-z]+(?: [A-Z][a-z]+){0,2})$")
+_THEIR_VERB = re.compile(r"\b(?:they|he|she) (have|has|are|is|were|was)\b", re.IGNORECASE)
+_SINGULAR = {"have": "has", "has": "has", "are": "is", "is": "is", "were": "was", "was": "was"}
+
+
+def about_reporter(question: str, before: str) -> str:
+    """ "{name} asked me how many days they have left": the question is about {name}, and says so ("how many
+    days {name} has left"); who "they" is is lost once the title stands alone."""
+    reporter = before.strip()
+    if not _REPORTER.match(reporter):
+        return question
+    return _THEIR_VERB.sub(lambda m: f"{reporter} {_SINGULAR[m.group(1).lower()]}", question, count=1)
