@@ -184,3 +184,21 @@ def test_merging_two_runs_keeps_a_readable_command() -> None:
         "git commit -am 'Release {version}'",
         "git tag -a v{version} -m 'Release {version}'",
     ]
+
+
+def test_commands_given_as_argument_vectors_are_told_apart_like_command_lines() -> None:
+    def shell(script: str, output: str) -> object:
+        return call("shell", {"command": ["bash", "-lc", script], "workdir": "/home/ana/ops"}, output)
+
+    trace = trace_of(
+        user("scale the checkout deployment in prod to 6 replicas"),
+        shell("kubectl config current-context", "prod-eu-1"),
+        shell("kubectl -n prod get deploy checkout", "checkout   3/3"),
+        shell("kubectl -n prod scale deployment/checkout --replicas=6", "deployment.apps/checkout scaled"),
+        shell("kubectl -n prod rollout status deployment/checkout", "successfully rolled out"),
+        assistant("checkout runs 6 replicas now."),
+    )
+    (draft,) = HeuristicExtractor().extract(trace).drafts
+
+    commands = [str(step.arguments["command"]) for step in draft.steps]
+    assert len(commands) == 4 and "scale deployment/" in commands[2]  # not one "bash" step repeated

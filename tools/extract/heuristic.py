@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from deftly.tools.extract.argv import with_command_lines
 from deftly.tools.extract.asked import combined_action, title_request, with_chosen_options
 from deftly.tools.extract.base import Draft, Extraction, Skipped, Task
 from deftly.tools.extract.injection import obeyed_in, obeyed_reason, screened
@@ -78,6 +79,7 @@ class HeuristicExtractor:
     batch_size = 64
 
     def extract(self, trace: Trace, outcome: Outcome | None = None) -> Extraction:
+        trace = with_command_lines(trace)
         names = known_names(trace)
         literals = trace_literals(trace, names)
         extraction = Extraction(extractor=self.name)
