@@ -612,3 +612,30 @@ def test_a_run_that_did_the_opposite_of_what_was_asked_is_a_failure_and_a_refusa
     assert not accepted.drafts and "opposite" in accepted.skipped[0].reason
     assert not disabled.drafts and "opposite" in disabled.skipped[0].reason
     assert declined.drafts and enabled.drafts and denied.drafts
+
+
+def status_session(component: str, request: str) -> list[dict[str, Any]]:
+    return chat(
+        user(request),
+        call("statuspage.list_components", {"page_id": "pg_7"}, {"components": [{"id": component, "name": "API"}]}),
+        call(
+            "statuspage.create_incident",
+            {"page_id": "pg_7", "name": "API errors", "components": {component: "degraded_performance"}},
+            {"incident_id": "inc_1"},
+        ),
+        assistant("Posted."),
+    )
+
+
+def test_an_object_keyed_by_a_records_id_names_the_record_in_a_placeholder_and_runs_stay_one_task(
+    store: Any, embedder: Any
+) -> None:
+    first = status_session("tfbpsdomcbb6", "Put the API as degraded on the status page please")
+    second = status_session("nhw0xo0g0khd", "status page: API degraded, post an incident")
+    (draft,) = EXTRACT(parse_history(first)).drafts
+
+    assert draft.steps[-1].arguments["components"] == {"{component_id}": "degraded_performance"}
+    for n, session in enumerate((first, second)):
+        record_and_learn(store, embedder, session, f"status-{n}")
+    (procedure,) = store.list_procedures(10)  # the other run's id is not another field changed
+    assert len(procedure.sources) == 2

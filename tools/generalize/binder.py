@@ -12,7 +12,7 @@ from deftly.tools.generalize.bindings import BindingTable, number_text
 from deftly.tools.generalize.commands import CommandGeneralizer
 from deftly.tools.generalize.provenance import AGENT, REQUEST, ValueSources, written_as_name
 from deftly.tools.models import Parameter
-from deftly.tools.values import COMMAND_KEYS, QUERY_KEYS, kind_of
+from deftly.tools.values import COMMAND_KEYS, ID_TOKEN, QUERY_KEYS, kind_of
 
 _GENERIC_KEYS = {"id", "name", "value", "input", "data", "arg", "args", "key", "item"}
 _OPTION_KEYS = re.compile(r"^(?:limit|max\w*|min\w*|top_?k|page|per_page|offset|timeout|retries|depth|n|k|size)$")
@@ -67,7 +67,7 @@ class ValueBinder:
             if isinstance(value, list) and all(isinstance(item, str) for item in value):
                 return [self.commands.command(item) for item in value]
         if isinstance(value, dict):
-            return {k: self._value(tool, str(k), v) for k, v in value.items()}
+            return {self._key(tool, key, str(k)): self._value(tool, str(k), v) for k, v in value.items()}
         if isinstance(value, list):
             return self._list(tool, key, value)
         if value is None or isinstance(value, bool):
@@ -77,6 +77,16 @@ class ValueBinder:
         if isinstance(value, str):
             return self._string(tool, key, value)
         return value
+
+    def _key(self, tool: str, parent: str, key: str) -> str:
+        """An object keyed by a record's id (``"components": {"tfbpsdomcbb6": "degraded"}``) names the record
+        in its key: the key is the run's value, like any id."""
+        known = self.table.get(key)
+        if known:
+            return "{" + known.name + "}"
+        if "_" in key or not ID_TOKEN.fullmatch(key) or self.sources.source_of(key) == AGENT:
+            return key
+        return self.table.bind(f"{_singular(parent)}_id" if parent else "id", key, "id", self.sources.source_of(key))
 
     def _list(self, tool: str, key: str, items: list[Any]) -> list[Any]:
         item_key = _singular(key)
