@@ -315,3 +315,20 @@ def test_a_question_someone_asked_is_about_them_by_name_not_by_pronoun() -> None
 
     assert draft.title in {f"Find out how many holiday days {{{p}}} has left" for p in ("name", "query")}
     assert "Cohen" not in " ".join(draft.requests)  # a full name opening the message is a name too
+
+
+def test_a_sentence_that_reports_what_happened_is_not_the_title_and_the_steps_say_what_was_done() -> None:
+    assert request_sentence("Pager went off. checkout-api in prod keeps throwing 500s") is None
+    assert request_sentence("Repo is web-dashboard. CI failed again on #512") is None
+    assert request_sentence("Rerun only what failed") == "Rerun only what failed"
+    assert request_sentence("can you rerun the failed jobs on acme/api#516") == "rerun the failed jobs on acme/api#516"
+    assert request_sentence("Merge the PR once CI has passed") == "Merge the PR once CI has passed"
+    trace = trace_of(
+        user("Ticket 4471 just landed"),
+        call("helpdesk.get_ticket", {"ticket_id": "4471"}, {"subject": "Checkout down", "priority": "normal"}),
+        call("helpdesk.update_ticket", {"ticket_id": "4471", "priority": "urgent", "group": "tier2"}, {"ok": True}),
+        assistant("Escalated 4471 to Tier 2 as urgent."),
+    )
+    (draft,) = EXTRACT(trace).drafts
+
+    assert draft.title == "Update ticket {ticket_id}"

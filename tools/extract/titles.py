@@ -27,7 +27,13 @@ from deftly.tools.extract.vocabulary import (
     overlap,
     phrasal,
 )
-from deftly.tools.extract.wording import about_reporter, generalize_words, indirect_question, reads_as_a_statement
+from deftly.tools.extract.wording import (
+    about_reporter,
+    generalize_words,
+    indirect_question,
+    reads_as_a_statement,
+    reports,
+)
 
 _MARKER = re.compile(
     r"\b(?:i(?:'d| would) (?:\w+ )?(?:like|love|want)(?: you)?(?: to)?|i (?:\w+ )?(?:want|need|wish|have)(?: you)? to"
@@ -187,6 +193,8 @@ def request_sentence(request: str) -> str | None:
         elif not _NOT_IMPERATIVE.match(sentence):
             candidates.append(_clean(sentence))
     usable = [c for c in candidates if len(c.split()) >= 2 and not is_vague(c) and not _NOT_IMPERATIVE.match(c)]
+    # "Pager went off": what happened, not what to do (unless asked for: "can you rerun the failed jobs")
+    usable = [c for c in usable if c in asked or not reports(c, _is_verb)]
     problem = problem_request(text)
     problem = _clean(problem) if problem else None
     if problem:  # "tests are failing, fix them": the description is not the request, nor is "wipe it remotely"
@@ -382,3 +390,7 @@ def requested_actions(text: str) -> frozenset[str]:
 def _first_word(sentence: str) -> str:
     words_found = re.findall(r"[a-z]+", _GREETING.sub("", sentence).lower())
     return words_found[0] if words_found else ""
+
+
+def _is_verb(word: str) -> bool:
+    return group_of(word) is not None

@@ -3,8 +3,9 @@ ids one user named become ``{name}``, ``{date}`` …, so the words read for ever
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from deftly.tools.extract.gerunds import ADJECTIVES
 from deftly.tools.values import (
@@ -118,3 +119,35 @@ def about_reporter(question: str, before: str) -> str:
     if not _REPORTER.match(reporter):
         return question
     return _THEIR_VERB.sub(lambda m: f"{reporter} {_SINGULAR[m.group(1).lower()]}", question, count=1)
+
+
+# Finite verbs that make a clause a report ("the repo is web-dashboard", "pager went off", "CI on #512 failed
+# again"), and the words that start a clause inside a request ("rerun only what failed").
+_FINITE = frozenset(
+    {"is", "are", "was", "were", "has", "have", "had", "keeps", "kept", "went", "got", "just", "failed", "broke",
+     "crashed", "landed", "flagged", "submitted", "looks", "seems", "died", "stopped"}
+)  # fmt: skip
+_CLAUSE_OPENERS = frozenset(
+    {"what", "which", "that", "why", "how", "who", "whether", "if", "when", "where", "once", "after", "before",
+     "until", "because", "since", "so", "and", "but", "as", "unless", "while", "then", "now"}
+)  # fmt: skip
+_STATEMENT_REACH = 6
+_DETERMINERS = frozenset({"the", "a", "an", "my", "our", "this", "that", "these", "those", "their", "its"})
+
+
+def reports(sentence: str, is_verb: Callable[[str], bool]) -> bool:
+    """ "Repo is web-dashboard", "Pager went off", "Don't change anything": a sentence that tells, or forbids,
+    rather than asks for what to do; not "Rerun only what failed" (``is_verb`` knows the request's verb)."""
+    found = re.findall(r"[a-z']+", sentence.lower())
+    if not found:
+        return False
+    if found[0] in {"don't", "dont"} or found[:2] == ["do", "not"]:
+        return True
+    if is_verb(found[0]):
+        return False
+    for before, word in itertools.pairwise(found[:_STATEMENT_REACH]):
+        if word in _CLAUSE_OPENERS:
+            return False
+        if word in _FINITE and before not in _DETERMINERS:  # "the failed jobs": an adjective
+            return True
+    return False
