@@ -21,7 +21,7 @@ from deftly.tools.extract.vocabulary import is_operation_word
 from deftly.tools.generalize import canonical_json, snake_name
 from deftly.tools.generalize.commands import command_head
 from deftly.tools.models import MetadataValue, Parameter, Procedure, Step
-from deftly.tools.values import COMMAND_KEYS, PLACEHOLDER, QUERY_KEYS, SQL_TABLE_WORDS, whole_word
+from deftly.tools.values import COMMAND_KEYS, PLACEHOLDER, QUERY_KEYS, SQL_TABLE_WORDS, is_written_query, whole_word
 
 MAX_EXAMPLES = 30
 MAX_PITFALLS = 8
@@ -278,8 +278,9 @@ def _general_value(key: str, old: Any, new: Any) -> Any:
         common = _common_form(key, old, new)
         if common is not None:
             return common
-    if key.lower() in COMMAND_KEYS and type(old) is type(new) and isinstance(old, str | list):
-        # Two runs' command lines cannot be merged into one; keep the more general of the two.
+    written = key.lower() in COMMAND_KEYS or is_written_query(key, old) or is_written_query(key, new)
+    if written and type(old) is type(new) and isinstance(old, str | list):
+        # Two runs' command lines or written queries cannot be merged into one; keep the more general of the two.
         return new if _placeholder_count(new) > _placeholder_count(old) else old
     if isinstance(old, str) and PLACEHOLDER.fullmatch(old):
         return old

@@ -84,6 +84,15 @@ COMMAND_KEYS = frozenset(
 )
 # Arguments that hold a search or a query: their syntax is the know-how ("from:{email} offsite").
 QUERY_KEYS = re.compile(r"^(?:q|query|sql|statement|search|filter|jql|cql|where|expression|search_query|filter_query)$")
+# A query written in its language ("repo:acme/api is:open label:bug", "status = 'open' AND ..."): know-how.
+QUERY_SYNTAX = re.compile(r"\b[a-z_]+:\S|\s(?:=|!=|~|>=?|<=?)\s|\s(?:AND|OR|NOT)\s")
+
+
+def is_written_query(key: str, value: object) -> bool:
+    """A search or filter argument written in its query language, not a plain search for a name."""
+    return isinstance(value, str) and bool(QUERY_KEYS.match(key.lower())) and bool(QUERY_SYNTAX.search(value))
+
+
 # The SQL words a table name follows: the table is what a query works on, not a value of it.
 SQL_TABLE_WORDS = ("from", "join", "into", "update", "table")
 NAME_KEYS = re.compile(

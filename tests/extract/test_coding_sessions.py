@@ -202,3 +202,42 @@ def test_commands_given_as_argument_vectors_are_told_apart_like_command_lines() 
 
     commands = [str(step.arguments["command"]) for step in draft.steps]
     assert len(commands) == 4 and "scale deployment/" in commands[2]  # not one "bash" step repeated
+
+
+def issue_count_session(request: str, query: str) -> object:
+    return trace_of(
+        user(request),
+        call("mcp__github__search_issues", {"query": query, "perPage": 5}, {"total_count": 7, "items": []}),
+        assistant("7 open issues carry that label."),
+    )
+
+
+def test_one_written_search_is_know_how_and_the_values_in_its_qualifiers_are_placeholders() -> None:
+    named = issue_count_session(
+        "how many open 'needs-triage' issues does orchard-st/telemetry-agent have?",
+        "repo:orchard-st/telemetry-agent is:issue is:open label:needs-triage",
+    )
+    partly = issue_count_session(
+        "count open security issues in route-planner pls",
+        "repo:solstice-health/route-planner is:issue is:open label:security",
+    )
+    plain = issue_count_session("find Dana's issues", "Dana Reyes")
+
+    queries = [d.steps[0].arguments["query"] for t in (named, partly) for d in HeuristicExtractor().extract(t).drafts]
+    assert queries == ["repo:{repo} is:issue is:open label:{label}"] * 2  # "is:open" is how, not a value
+    assert not HeuristicExtractor().extract(plain).drafts  # a search for a name alone is one trivial look
+    (draft,) = HeuristicExtractor().extract(named).drafts
+    assert "orchard" not in draft.title and "{repo}" in draft.title
+
+
+def test_two_runs_written_searches_merge_into_one_search_not_a_bare_placeholder() -> None:
+    from deftly.tools.merge import merge_steps
+
+    quoted = issue_count_session(
+        "open 'priority: high' issues on infra?", 'repo:acme/infra is:open label:"priority: high"'
+    )
+    bare = issue_count_session("open security issues on acme/api?", "repo:acme/api is:open label:security")
+    old, new = (HeuristicExtractor().extract(t).drafts[0].steps for t in (quoted, bare))
+
+    (merged,) = merge_steps(old, new)
+    assert merged.arguments["query"].startswith("repo:{repo} is:open label:")

@@ -332,3 +332,10 @@ def test_a_sentence_that_reports_what_happened_is_not_the_title_and_the_steps_sa
     (draft,) = EXTRACT(trace).drafts
 
     assert draft.title == "Update ticket {ticket_id}"
+
+
+def test_a_preface_that_names_no_thing_is_not_what_to_find() -> None:
+    from deftly.tools.extract.noun_titles import as_imperative
+
+    assert as_imperative("Quick question for a planning doc", []) == "Quick question for a planning doc"
+    assert as_imperative("Remaining vacation days", []) == "Find the remaining vacation days"

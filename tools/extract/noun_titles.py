@@ -18,6 +18,7 @@ _WANTED = re.compile(r"^(?:i\s+)?(?:need|want|needs|wants|would like)\s+(?=(?:a|
 _ARTICLES = frozenset({"a", "an", "the", "some", "one", "every", "each", "all", "any"})
 _FILLER = re.compile(r"\s+(?:pls|plz|please)\b", re.I)
 _LOOKUP_VERB = "find"
+_META = frozenset({"question", "one", "thing", "favor", "favour", "request", "ask", "heads-up"})
 
 
 def imperative_title(title: str, steps: Sequence[Step]) -> str:
@@ -49,8 +50,8 @@ def as_imperative(title: str, acting_tools: Sequence[str]) -> str:
 
 def _names_no_action(phrase: str, wanted: bool) -> bool:
     tokens = phrase.split()
-    if len(tokens) < 2:
-        return False
+    if len(tokens) < 2 or _META.intersection(w.lower() for w in tokens[:2]):
+        return False  # "Quick question for a planning doc" names no thing to find
     second = tokens[1].lower()
     if second.endswith("ed") and second.isalpha():
         return False  # "{name} went with …", "customer disputed {invoice_id}": a statement, not a thing asked for

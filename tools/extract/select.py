@@ -14,7 +14,7 @@ from deftly.tools.generalize import canonical_json
 from deftly.tools.generalize.commands import only_looks
 from deftly.tools.models import Outcome
 from deftly.tools.trace import Message, ToolCall, Trace
-from deftly.tools.values import COMMAND_KEYS, PLACEHOLDER
+from deftly.tools.values import COMMAND_KEYS, PLACEHOLDER, is_written_query
 
 _COULD_NOT = re.compile(
     r"\b(?:i(?:'m| am) (?:sorry|afraid)|unfortunately|i (?:can(?:no|')t|could(?:n't| not)|was(?:n't| not) able)"
@@ -106,6 +106,8 @@ def _carries_know_how(plan: StepPlan) -> bool:
     for step in plan.steps:
         for key, value in step.arguments.items():
             if key.lower() in COMMAND_KEYS and isinstance(value, str) and len(value.split()) >= _KNOW_HOW_WORDS:
+                return True
+            if is_written_query(key, value):  # "repo:{repo} is:issue is:open label:{label}"
                 return True
     return False
 

@@ -12,7 +12,7 @@ from deftly.tools.generalize.bindings import BindingTable, number_text
 from deftly.tools.generalize.commands import CommandGeneralizer
 from deftly.tools.generalize.provenance import AGENT, REQUEST, ValueSources, written_as_name
 from deftly.tools.models import Parameter
-from deftly.tools.values import COMMAND_KEYS, ID_TOKEN, QUERY_KEYS, kind_of
+from deftly.tools.values import COMMAND_KEYS, ID_TOKEN, is_written_query, kind_of
 
 _GENERIC_KEYS = {"id", "name", "value", "input", "data", "arg", "args", "key", "item"}
 _OPTION_KEYS = re.compile(r"^(?:limit|max\w*|min\w*|top_?k|page|per_page|offset|timeout|retries|depth|n|k|size)$")
@@ -20,7 +20,6 @@ _OPTION_KEYS = re.compile(r"^(?:limit|max\w*|min\w*|top_?k|page|per_page|offset|
 # option ("economy", "read-only").
 _SLUG = re.compile(r"[a-z0-9]+(?:[-_/][a-z0-9]+){2,}", re.IGNORECASE)
 # Search syntax: field operators (from:, label:, is:open), comparisons, boolean operators.
-_QUERY_SYNTAX = re.compile(r"\b[a-z_]+:\S|\s(?:=|!=|~|>=?|<=?)\s|\s(?:AND|OR|NOT)\s")
 _AMOUNT_KEYS = re.compile(r"amount|price|cost|total|fee|balance|quantity|qty|count|number|baggages?|bags?|seats?")
 
 
@@ -59,8 +58,8 @@ class ValueBinder:
         return {**{v: n for v, n in values.items() if written_as_name(v, self.request)}, **instance}
 
     def _value(self, tool: str, key: str, value: Any) -> Any:
-        if isinstance(value, str) and QUERY_KEYS.match(key.lower()) and _QUERY_SYNTAX.search(value):
-            return self.commands.command(value)  # "from:{email} offsite": the query's syntax is the know-how
+        if isinstance(value, str) and is_written_query(key, value):
+            return self.commands.query(value)  # "from:{email} offsite": the query's syntax is the know-how
         if key.lower() in COMMAND_KEYS:
             if isinstance(value, str):
                 return self.commands.command(value)

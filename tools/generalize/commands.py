@@ -51,6 +51,12 @@ _SUBCOMMAND = re.compile(r"[a-z][a-z0-9_\-]*")
 _SYSTEM_PATH = re.compile(r"^/(?:dev|usr|bin|sbin|etc|proc|sys|lib|lib64|opt)(?:/|$)")
 
 
+# A search qualifier and its value ("label:security", 'label:"priority: high"'); the qualifiers that pick an
+# option of the search itself (GitHub's, Gmail's, Slack's "is:open", "in:inbox", "sort:created") are how.
+_QUALIFIER = re.compile(r'(?<![\w{./:-])(?P<key>[a-z_]+):(?:"(?P<quoted>[^"{}]+)"|(?P<bare>[^\s"{}()]+))')
+_OPTION_QUALIFIERS = frozenset({"is", "in", "sort", "type", "state", "has", "no", "order", "archived", "draft"})
+
+
 @dataclass
 class CommandGeneralizer:
     """Generalizes command lines and workspace paths into the task's shared binding table."""
@@ -68,6 +74,28 @@ class CommandGeneralizer:
         for pattern, kind, name in _COMMAND_SHAPES:
             text = pattern.sub(functools.partial(self._embedded, kind=kind, name=name), text)
         return _QUOTED.sub(self._quoted, text)
+
+    def query(self, value: str) -> str:
+        """A written search ("repo:acme/api is:open label:security"): a command, whose qualifiers the user or a
+        tool gave are the run's values ("repo:{repo} is:open label:{label}"); "is:", "in:", "sort:" stay."""
+        return _QUALIFIER.sub(self._qualifier, self.command(value))
+
+    def _qualifier(self, match: re.Match[str]) -> str:
+        key, quote, value = (
+            match.group("key"),
+            '"' if match.group("quoted") else "",
+            match.group("quoted") or match.group("bare"),
+        )
+        given = any(self.sources.source_of(part) != AGENT for part in {value, *value.split("/")} if part)
+        if key.lower() in _OPTION_QUALIFIERS or PLACEHOLDER.search(value) or not given:
+            return match.group(0)  # "repo:acme/route-planner" is given when the user said "route-planner"
+        known = self.table.get(value)
+        placeholder = (
+            "{" + known.name + "}"
+            if known
+            else self.table.bind(key.lower(), value, "id" if "/" in value else "text", REQUEST)
+        )
+        return f"{key}:{quote}{placeholder}{quote}"
 
     def _quoted(self, match: re.Match[str]) -> str:
         """A quoted literal the user named (``country = 'Germany'``, ``--label "ops"``) is the run's value,
