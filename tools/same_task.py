@@ -10,7 +10,7 @@ from typing import Any
 from deftly.tools.extract.base import Draft
 from deftly.tools.extract.segment import leaf_strings
 from deftly.tools.extract.steps import signature
-from deftly.tools.extract.tools_kind import is_generic, is_handoff, is_read_only
+from deftly.tools.extract.tools_kind import as_compared, is_generic, is_handoff, is_read_only
 from deftly.tools.extract.vocabulary import is_operation_word, primary_action, same_word, tool_actions
 from deftly.tools.generalize import canonical_json
 from deftly.tools.generalize.commands import command_head, is_read_command, only_looks
@@ -53,10 +53,11 @@ class MergePolicy:
         )
 
     def same_task(self, draft: Draft, procedure: Procedure, similarity: float) -> bool:
-        effects = side_effects(draft.steps)
-        if effects != side_effects(procedure.steps):
+        steps, other = compared_steps(draft.steps), compared_steps(procedure.steps)
+        effects = side_effects(steps)
+        if effects != side_effects(other):
             return False
-        if not same_options(draft.steps, procedure.steps, (draft.goal, procedure.goal)):
+        if not same_options(steps, other, (draft.goal, procedure.goal)):
             return False  # "status": "Done" against "In Progress": another outcome, however alike the words
         if not _same_action(draft.goal, procedure.goal, effects):
             return False  # "cancel" and "change", or through a shell "show" and "delete": two tasks
@@ -64,8 +65,8 @@ class MergePolicy:
         telling = bool(effects) and not all(is_handoff(tool) for tool in effects)
         if (
             similarity >= self.same_work_similarity
-            and (not generic or _has_command_line(draft.steps))  # an edit and "pytest -q" are every task's
-            and same_work(draft.steps, draft.goal, procedure.steps, procedure.goal, self.same_work_overlap)
+            and (not generic or _has_command_line(steps))  # an edit and "pytest -q" are every task's
+            and same_work(steps, draft.goal, other, procedure.goal, self.same_work_overlap)
         ):
             return True
         if generic:
@@ -75,16 +76,16 @@ class MergePolicy:
                 return True
             return (
                 similarity >= self.same_lookups_similarity
-                and _has_command_line(draft.steps)
-                and same_calls(draft.steps, procedure.steps, (draft.goal, procedure.goal))
+                and _has_command_line(steps)
+                and same_calls(steps, other, (draft.goal, procedure.goal))
             )
-        if _other_fields(draft.steps, procedure.steps):
+        if _other_fields(steps, other):
             return False  # the same tool changing another field ("changes": manager / job title)
         same_steps = signature(draft.steps) in procedure.signatures
         if similarity >= (self.same_steps_similarity if same_steps else self.same_goal_similarity):
             return True
         return similarity >= (self.same_calls_similarity if telling else self.same_lookups_similarity) and same_calls(
-            draft.steps, procedure.steps, (draft.goal, procedure.goal)
+            steps, other, (draft.goal, procedure.goal)
         )
 
 
@@ -320,6 +321,13 @@ def _same_action(goal: str, other: str, tools: frozenset[str]) -> bool:
     if asked is None or other_asked is None or asked in done or other_asked in done:
         return True
     return asked == other_asked
+
+
+def compared_steps(steps: list[Step]) -> list[Step]:
+    """The steps with each harness's shell under one name (``as_compared``): a run through Claude Code's "Bash"
+    and one through Codex's "shell" ran the same commands."""
+    return [s.model_copy(update={"tool": as_compared(s.tool)}) if s.tool and as_compared(s.tool) != s.tool else s
+            for s in steps]  # fmt: skip
 
 
 def side_effects(steps: list[Step]) -> frozenset[str]:

@@ -639,3 +639,19 @@ def test_an_object_keyed_by_a_records_id_names_the_record_in_a_placeholder_and_r
         record_and_learn(store, embedder, session, f"status-{n}")
     (procedure,) = store.list_procedures(10)  # the other run's id is not another field changed
     assert len(procedure.sources) == 2
+
+
+def test_runs_through_different_harnesses_shells_are_one_task(store: Any, embedder: Any) -> None:
+    def session(tool: str, wrap: Any, app: str) -> list[dict[str, Any]]:
+        return chat(
+            user(f"restart the {app} deployment in prod, it's stuck"),
+            call(tool, {"command": wrap(f"kubectl -n prod get pods -l app={app}")}, f"{app}-1 0/1 CrashLoopBackOff"),
+            call(tool, {"command": wrap(f"kubectl -n prod rollout restart deployment/{app}")}, "restarted"),
+            assistant(f"Restarted {app}."),
+        )
+
+    record_and_learn(store, embedder, session("Bash", lambda c: c, "billing"), "claude-code")
+    record_and_learn(store, embedder, session("shell", lambda c: ["bash", "-lc", c], "search"), "codex")
+
+    (procedure,) = store.list_procedures(10)
+    assert len(procedure.sources) == 2

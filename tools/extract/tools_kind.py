@@ -108,6 +108,14 @@ _GENERIC = frozenset(
 _EXECUTOR = re.compile(r"^(?:run|exec|execute|eval)_(?:sql|query|queries|command|cmd|script|code|shell|python|bash)$")
 
 
+_SHELLS = frozenset({"bash", "shell", "sh", "zsh", "exec", "execute", "run_command", "run_shell_command", "terminal"})
+
+
+def as_compared(tool: str) -> str:
+    """The name runs are compared by: every harness's shell ("Bash", "bash", Codex's "shell") is one shell."""
+    return "shell" if base_name(tool).lower().replace("-", "_") in _SHELLS else tool
+
+
 def is_generic(tool: str) -> bool:
     """A general-purpose tool (a shell, a file editor, ``run_sql``): its name says nothing about the task."""
     name = base_name(tool).lower().replace("-", "_")
