@@ -339,3 +339,14 @@ def test_a_preface_that_names_no_thing_is_not_what_to_find() -> None:
 
     assert as_imperative("Quick question for a planning doc", []) == "Quick question for a planning doc"
     assert as_imperative("Remaining vacation days", []) == "Find the remaining vacation days"
+
+
+def test_two_services_doing_the_same_action_are_named_by_their_services() -> None:
+    from deftly.tools.extract.asked import combined_action
+
+    assert combined_action(["pagerduty.create_incident", "statuspage.create_incident"]) == (
+        "create pagerduty incident and statuspage incident"
+    )
+    assert combined_action(["modify_pending_order_address", "modify_pending_order_items"]) == (
+        "modify pending order address and items"
+    )

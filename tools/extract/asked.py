@@ -48,6 +48,10 @@ def combined_action(tools: Sequence[str]) -> str | None:
     if len(distinct) < 2:
         return None
     first, second = words(distinct[0]), words(distinct[1])
+    if first == second:  # pagerduty.create_incident, statuspage.create_incident: the services tell them apart
+        verb, *objects = first
+        services = [all_words(tool)[: -len(first)] for tool in distinct[:2]]
+        return f"{verb} " + " and ".join(" ".join([*service, *objects]) for service in services)
     shared = 0
     while shared < min(len(first), len(second)) - 1 and first[shared] == second[shared]:
         shared += 1
