@@ -147,3 +147,27 @@ def test_a_counter_update_applied_twice_counts_its_rating_once(store: LanceStore
     ratings = store.get_ratings([PROCEDURE_ID])[PROCEDURE_ID]
     assert (ratings.successes, ratings.failures) == (2, 1)
     assert store.count_ratings() == 3
+
+
+def test_an_index_another_server_created_first_is_taken_as_created(monkeypatch: pytest.MonkeyPatch) -> None:
+    from deftly.server.storage import concurrency
+    from deftly.server.storage.db import create_index_once
+
+    monkeypatch.setattr(concurrency, "FIRST_BACKOFF_SECONDS", 0.001)
+
+    class Raced:
+        def __init__(self) -> None:
+            self.attempts = 0
+
+        def create_index(self, column: str, config: object, replace: bool) -> None:
+            self.attempts += 1
+            if self.attempts == 1:
+                raise RuntimeError(
+                    "lance error: Retryable commit conflict for version 3: This CreateIndex transaction was "
+                    "preempted by concurrent transaction CreateIndex at version 3. Please retry."
+                )
+            raise ValueError(f"Index name '{column}_idx' already exists")
+
+    raced = Raced()
+    create_index_once(raced, "id", None)
+    assert raced.attempts == 2

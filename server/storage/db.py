@@ -35,6 +35,7 @@ from deftly.server.storage.concurrency import (
     StoreUnreachable,
     initial_lease_row,
     is_object_store,
+    retry_commit,
     unreachable,
 )
 from deftly.server.storage.rows import row_to_trace_record
@@ -215,11 +216,7 @@ class Database:
                 self._create_index(table, "namespace", Bitmap())
 
     def _create_index(self, table: Any, column: str, config: Any) -> None:
-        try:
-            table.create_index(column, config=config, replace=False)
-        except Exception as exc:  # another process may be creating the same index
-            if "already exists" not in str(exc).lower():
-                raise
+        create_index_once(table, column, config)
 
     def lease(self, seconds: float) -> StoreLease:
         """The learning role on this (shared) store, held ``seconds`` at a time."""
@@ -395,3 +392,17 @@ class Database:
             "procedure_versions": self.versions,
             **({"lease": self._lease_table} if self._lease_table is not None else {}),  # renewed every few seconds
         }
+
+
+def create_index_once(table: Any, column: str, config: Any) -> None:
+    """Create the index unless another process has: two servers opening one shared store at once both try,
+    the loser's commit is preempted, and its retry finds the index there ("already exists")."""
+
+    def create() -> None:
+        try:
+            table.create_index(column, config=config, replace=False)
+        except Exception as exc:
+            if "already exists" not in str(exc).lower():
+                raise
+
+    retry_commit(create, f"index on {column}")
