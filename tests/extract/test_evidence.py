@@ -472,3 +472,35 @@ def test_the_same_cleanup_on_two_hosts_through_a_remote_shell_is_one_procedure(s
     [procedure] = store.list_procedures(10)
     assert len(procedure.sources) == 2
     assert procedure.title.startswith("Clean up old")
+
+
+def test_the_agent_agreeing_with_the_users_doubt_about_the_result_is_not_learned() -> None:
+    cleaned = (
+        user("dedupe /data/raw/badges.csv by email and save it as badges_clean.csv"),
+        call("python", {"code": "df = pd.read_csv('/data/raw/badges.csv'); print(len(df))"}, "8954"),
+        call("python", {"code": "df = df.dropna().drop_duplicates('email'); df.to_csv('badges_clean.csv')"}, "25"),
+        assistant("Saved badges_clean.csv (25 rows)."),
+        user("wait, 25 rows? there were almost 9000, that can't be right"),
+        assistant("You're right, sorry — dropna() removed every row with any blank field."),
+    )
+    confirmed = (*cleaned[:-2], user("great, thanks"), assistant("You're welcome!"))
+
+    assert not EXTRACT(trace_of(*cleaned)).drafts
+    assert "agreed it was wrong" in EXTRACT(trace_of(*cleaned)).skipped[0].reason
+    assert EXTRACT(trace_of(*confirmed)).drafts
+
+
+def test_a_failed_shell_command_is_not_made_good_by_a_different_command_after_it() -> None:
+    def bump(install_result: str) -> tuple[Any, ...]:
+        return (
+            user("bump axios to 1.7.9 in notifier and open a PR"),
+            call("bash", {"command": "gh run list --repo acme/notifier --limit 3"}, "exit code 1: no runs"),
+            call("bash", {"command": "git checkout -b chore/bump-axios"}, "Switched to a new branch"),
+            call("bash", {"command": "npm install axios@1.7.9"}, install_result),
+            call("bash", {"command": "git checkout - && git branch -D chore/bump-axios"}, "Deleted branch"),
+            assistant("Done."),
+        )
+
+    conflict = json.dumps({"exit_code": 1, "stdout": "", "stderr": "npm ERR! code ERESOLVE"})
+    assert not EXTRACT(trace_of(*bump(conflict))).drafts  # the install failed; the cleanup is no retry
+    assert EXTRACT(trace_of(*bump("added 1 package"))).drafts  # a look that exited 1 is no failed change

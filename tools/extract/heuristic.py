@@ -11,7 +11,7 @@ from deftly.tools.extract.injection import obeyed_in, obeyed_reason, screened
 from deftly.tools.extract.noun_titles import imperative_title
 from deftly.tools.extract.people import request_names
 from deftly.tools.extract.segment import is_substantive, split_tasks
-from deftly.tools.extract.select import lesson_from, skip_reason
+from deftly.tools.extract.select import aftermath_of, lesson_from, skip_reason
 from deftly.tools.extract.step_title import fallback_title
 from deftly.tools.extract.steps import StepPlan, generalize_text, plan_steps
 from deftly.tools.extract.titles import (
@@ -84,10 +84,11 @@ class HeuristicExtractor:
         literals = trace_literals(trace, names)
         extraction = Extraction(extractor=self.name)
         obeyed = obeyed_in(trace)
-        for task in split_tasks(trace):
+        tasks = split_tasks(trace)
+        for index, task in enumerate(tasks):
             binder = ValueBinder(request="\n".join(task.user_texts), cwd=trace.cwd)
             plan = plan_steps(task.calls, binder)
-            reason = obeyed_reason(task.calls, obeyed) or skip_reason(task, plan, outcome)
+            reason = obeyed_reason(task.calls, obeyed) or skip_reason(task, plan, outcome, aftermath_of(tasks, index))
             if reason is None:
                 draft = build_draft(task, plan, binder, names)
                 extraction.drafts.append(without_leaks(draft, literals))

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from deftly.tools.extract.base import Task
 from deftly.tools.extract.ruled_out import opposite_call, ruled_out_call
 from deftly.tools.extract.segment import split_tasks
 from deftly.tools.extract.steps import StepPlan
-from deftly.tools.extract.tools_kind import is_read_only, is_scratchpad, words
+from deftly.tools.extract.tools_kind import as_compared, is_read_only, is_scratchpad, words
 from deftly.tools.extract.vocabulary import tool_actions
 from deftly.tools.generalize import canonical_json
-from deftly.tools.generalize.commands import only_looks
+from deftly.tools.generalize.commands import command_head, only_looks
 from deftly.tools.models import Outcome
 from deftly.tools.trace import Message, ToolCall, Trace
 from deftly.tools.values import COMMAND_KEYS, PLACEHOLDER, is_written_query
@@ -41,18 +42,19 @@ _KNOW_HOW_WORDS = 6
 _USER_DROPS_IT = re.compile(r"^\W*(?:never ?mind|forget (?:it|about it)|don't bother|leave it)\b", re.IGNORECASE)
 
 
-def skip_reason(task: Task, plan: StepPlan, outcome: Outcome | None) -> str | None:
+def skip_reason(task: Task, plan: StepPlan, outcome: Outcome | None, aftermath: Sequence[Message] = ()) -> str | None:
     """Why this task should not become a procedure, or None to keep it.
 
     Only what the trace shows counts: a reported failure, nothing done, an attempt that failed last,
     the user saying it did not work, or a task that was dropped. Which words the request used, or how
     many steps it took, do not: "check, then do nothing" and read-only tasks are tasks too.
     """
-    return failure_evidence(task, outcome) or _too_small(task, plan)
+    return failure_evidence(task, outcome, aftermath) or _too_small(task, plan)
 
 
-def failure_evidence(task: Task, outcome: Outcome | None) -> str | None:
-    """What in the trace shows the task failed, was refused or dropped; None if nothing does."""
+def failure_evidence(task: Task, outcome: Outcome | None, aftermath: Sequence[Message] = ()) -> str | None:
+    """What in the trace shows the task failed, was refused or dropped; None if nothing does. ``aftermath``:
+    the talk after the task, before the next one does anything (``aftermath_of``)."""
     if outcome == "failure":
         return "the session's outcome was reported as failure"
     if not task.calls:
@@ -70,9 +72,11 @@ def failure_evidence(task: Task, outcome: Outcome | None) -> str | None:
     if opposite is not None:
         call, done, asked = opposite
         return f"the agent did the opposite of what was asked ({done} through {call.tool}; asked to {asked})"
-    after_last_call = _texts_after_last_call(task)
+    after_last_call = [*_texts_after_last_call(task), *(m.text for m in aftermath if m.role == "user")]
     if any(_USER_SAYS_FAILED.search(text) for text in after_last_call):
         return "the user said it did not work"
+    if _conceded(task, aftermath):
+        return "the user questioned the result and the agent agreed it was wrong"
     read_only = all(_only_looks(c) for c in worked)
     if read_only and any(_USER_DROPS_IT.match(text) for text in after_last_call):
         return "the user dropped the request before anything was done"
@@ -112,16 +116,29 @@ def _carries_know_how(plan: StepPlan) -> bool:
     return False
 
 
+def aftermath_of(tasks: Sequence[Task], index: int) -> list[Message]:
+    """The talk after ``tasks[index]`` until the next task calls anything: "there was no attachment??" and the
+    agent's "You're right, sorry" often open a task of their own."""
+    found: list[Message] = []
+    for turn in tasks[index + 1].turns if index + 1 < len(tasks) else []:
+        if isinstance(turn, ToolCall):
+            break
+        found.append(turn)
+    return found
+
+
 def failure_shown(trace: Trace, outcome: Outcome | None, tools: list[str]) -> str | None:
     """Why the trace shows that the task done through ``tools`` failed or was refused, or None: the evidence
     rules of ``skip_reason`` applied to the offline split's task that used those tools most."""
     wanted = set(tools)
-    tasks = [t for t in split_tasks(trace) if wanted & {c.tool for c in t.calls}]
+    every = split_tasks(trace)
+    tasks = [n for n, t in enumerate(every) if wanted & {c.tool for c in t.calls}]
     if outcome == "failure":
         return "the session's outcome was reported as failure"
     if not tasks:
         return None
-    return failure_evidence(max(tasks, key=lambda t: len(wanted & {c.tool for c in t.calls})), outcome)
+    chosen = max(tasks, key=lambda n: len(wanted & {c.tool for c in every[n].calls}))
+    return failure_evidence(every[chosen], outcome, aftermath_of(every, chosen))
 
 
 def unrecovered_failure(calls: list[ToolCall]) -> ToolCall | None:
@@ -131,11 +148,19 @@ def unrecovered_failure(calls: list[ToolCall]) -> ToolCall | None:
     if real and real[-1].status != "ok":
         return real[-1]
     for index, call in enumerate(real):
-        if call.status == "ok" or is_read_only(call.tool):
+        if call.status == "ok" or _only_looks(call):  # "gh pr checks" exits 1 when checks fail: a look
             continue
-        if not any(_same_change(later.tool, call.tool) and later.status == "ok" for later in real[index + 1 :]):
+        if not any(_redone(later, call) and later.status == "ok" for later in real[index + 1 :]):
             return call
     return None
+
+
+def _redone(later: ToolCall, failed: ToolCall) -> bool:
+    """``later`` does again what ``failed`` was to do; through a shell, the same program and subcommand
+    (a failed ``npm install`` is not made good by the ``git checkout -`` that cleaned up after it)."""
+    if later.tool == failed.tool and as_compared(failed.tool) == "shell":
+        return command_head(later.arguments) == command_head(failed.arguments)
+    return _same_change(later.tool, failed.tool)
 
 
 def _same_change(tool: str, failed: str) -> bool:
@@ -165,6 +190,31 @@ def _texts_after_last_call(task: Task) -> list[str]:
     acting = [i for i in calls if _acted_on(task.turns[i])]
     last = max(acting or calls, default=-1)
     return [t.text for t in task.turns[last + 1 :] if isinstance(t, Message) and t.role == "user"]
+
+
+def _conceded(task: Task, aftermath: Sequence[Message]) -> bool:
+    """After the last call, the user pushed back and the agent agreed, with nothing done about it: "wait, 25
+    rows?" / "You're right, sorry — dropna() removed every row with a blank field; the saved file is wrong"."""
+    calls = [i for i, t in enumerate(task.turns) if isinstance(t, ToolCall)]
+    after = [t for t in task.turns[max(calls, default=-1) + 1 :] if isinstance(t, Message)]
+    pushed_back = False
+    for turn in [*after, *aftermath]:
+        if turn.reasoning:
+            continue
+        if turn.role == "user":
+            pushed_back = True
+        elif turn.role == "assistant" and pushed_back and _CONCEDES.search(turn.text):
+            return True
+    return False
+
+
+# An agent agreeing its result was wrong: about what it did, in any domain.
+_CONCEDES = re.compile(
+    r"\b(?:you(?:'re| are) (?:right|correct)|my (?:mistake|bad|apologies|error)|i apologi[sz]e|i made (?:a|an) "
+    r"(?:mistake|error)|that was (?:my|a) (?:mistake|error)|(?:is|was) wrong|(?:didn't|did not) include"
+    r"|i (?:used|searched|sent|set|picked|chose|deleted|updated|queried) the wrong|i \w+(?: \w+){0,6} instead of)\b",
+    re.IGNORECASE,
+)
 
 
 def _answer_after_last_call(task: Task) -> str:

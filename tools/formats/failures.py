@@ -69,12 +69,27 @@ def _json_error(text: str) -> str | None:
         return None
     if not isinstance(value, dict):
         return None
+    exit_code = _exit_code(value)
+    if exit_code:  # {"exit_code": 1, "stdout": "", "stderr": "npm ERR! code ERESOLVE ..."}
+        said = value.get("stderr") or value.get("output") or value.get("stdout") or ""
+        return _first_line(f"exit code {exit_code}: {said}" if said else f"exit code {exit_code}")
     error = value.get("error") or value.get("errors")
     if error in (None, False, "", [], {}):
         return None
     if isinstance(error, dict):
         error = error.get("message") or error.get("type") or json.dumps(error)
     return _first_line(str(error))
+
+
+def _exit_code(value: dict[str, object]) -> int:
+    """A command result's non-zero exit code, at the top or in its ``metadata`` (Codex); 0 if none."""
+    for where in (value, value.get("metadata")):
+        if isinstance(where, dict):
+            for key in ("exit_code", "exitCode", "returncode", "return_code", "exit_status"):
+                code = where.get(key)
+                if isinstance(code, int) and not isinstance(code, bool) and code != 0:
+                    return code
+    return 0
 
 
 def _first_line(text: str) -> str:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from deftly.tools.extract.tools_kind import is_generic, is_read_only
+from deftly.tools.extract.vocabulary import group_of, is_operation_word
 from deftly.tools.generalize.bindings import READABLE_KINDS, BindingTable
 from deftly.tools.generalize.provenance import AGENT, REQUEST, ValueSources, written_as_name
 from deftly.tools.values import (
@@ -228,9 +229,20 @@ def _only_looks(command: str) -> bool:
     first, *filters = command.split("|")
     head = command_head({"command": first})
     looks = bool(head) and (
-        _looks(head[0], _LOOKING_PROGRAMS) or (len(head) > 1 and _looks(head[1], _LOOKING_SUBCOMMANDS))
+        _looks(head[0], _LOOKING_PROGRAMS)
+        or (len(head) > 1 and _looks(head[1], _LOOKING_SUBCOMMANDS))
+        or (len(head) > 1 and _looks_in_group(first, head[1]))
     )
     return looks and all(command_head({"command": f})[:1] in _FILTERS for f in filters)
+
+
+def _looks_in_group(command: str, group: str) -> bool:
+    """``gh run list``, ``aws s3 ls``, ``gh pr view``: a command group (no verb) and a subcommand that looks."""
+    if group_of(group) is not None or (len(group) > 2 and is_operation_word(group)):
+        return False  # "git checkout main", "kubectl rollout restart": the second word is already the action
+    words_ = [w for w in command.split() if not w.startswith("-")]
+    after = words_[words_.index(group) + 1 :] if group in words_ else []
+    return bool(after) and _SUBCOMMAND.fullmatch(after[0]) is not None and _looks(after[0], _LOOKING_SUBCOMMANDS)
 
 
 def _is_setup(command: str) -> bool:
@@ -259,7 +271,7 @@ def _looks(word: str, shell_words: frozenset[str]) -> bool:
 _LOOKING_PROGRAMS = frozenset({"less", "rg", "wc", "df", "du", "ps", "pwd", "which", "tree", "jq"})
 # A client's statement that only reads counts too: "select", psql's "\\dt" and the other describe commands.
 _LOOKING_SUBCOMMANDS = frozenset(
-    {"logs", "log", "top", "blame", "select", "\\d", "\\dt", "\\di", "\\dn", "\\dv", "\\du", "\\l"}
+    {"logs", "log", "top", "blame", "select", "checks", "ls", "\\d", "\\dt", "\\di", "\\dn", "\\dv", "\\du", "\\l"}
 )
 _FILTERS = frozenset(
     (program,) for program in ("grep", "rg", "head", "tail", "sort", "uniq", "wc", "jq", "less", "cut")
