@@ -635,6 +635,8 @@ def test_an_object_keyed_by_a_records_id_names_the_record_in_a_placeholder_and_r
     (draft,) = EXTRACT(parse_history(first)).drafts
 
     assert draft.steps[-1].arguments["components"] == {"{component_id}": "degraded_performance"}
+    (lettered,) = EXTRACT(parse_history(status_session("khlvloulessv", "API degraded, status page pls"))).drafts
+    assert "khlvloulessv" not in str(lettered.steps[-1].arguments)  # an id a tool returned, digits or not
     for n, session in enumerate((first, second)):
         record_and_learn(store, embedder, session, f"status-{n}")
     (procedure,) = store.list_procedures(10)  # the other run's id is not another field changed

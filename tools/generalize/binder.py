@@ -83,7 +83,8 @@ class ValueBinder:
         known = self.table.get(key)
         if known:
             return "{" + known.name + "}"
-        if "_" in key or not ID_TOKEN.fullmatch(key) or self.sources.source_of(key) == AGENT:
+        returned = any(f'": "{key}"' in content for _, content in self.sources.results)  # a value a tool gave
+        if not returned and ("_" in key or not ID_TOKEN.fullmatch(key) or self.sources.source_of(key) == AGENT):
             return key
         return self.table.bind(f"{_singular(parent)}_id" if parent else "id", key, "id", self.sources.source_of(key))
 
