@@ -350,3 +350,27 @@ def test_two_services_doing_the_same_action_are_named_by_their_services() -> Non
     assert combined_action(["modify_pending_order_address", "modify_pending_order_items"]) == (
         "modify pending order address and items"
     )
+
+
+def test_a_mistyped_verb_opening_the_title_is_read_as_the_tasks_word() -> None:
+    scaled = trace_of(
+        user("pls scael event-router up to 8 in pricing"),
+        call("Bash", {"command": "kubectl -n pricing scale deployment/event-router --replicas=8"}, "scaled"),
+        call("Bash", {"command": "kubectl -n pricing rollout status deployment/event-router"}, "rolled out"),
+        assistant("event-router runs 8 replicas."),
+    )
+    bumped = trace_of(
+        user("Upgade axios to 1.7.9 in notifier"),
+        call("bash", {"command": "npm install axios@1.7.9"}, "added 1 package"),
+        call("bash", {"command": "npm test"}, "42 passing"),
+        assistant("axios is at 1.7.9 and the tests pass."),
+    )
+    pulled = trace_of(
+        user("Pull the full logs of api-1"),
+        call("bash", {"command": "kubectl logs api-1 --all-containers"}, "..."),
+        call("bash", {"command": "kubectl get pods"}, "api-1 Running"),
+        assistant("Here they are."),
+    )
+
+    titles = [d.title for t in (scaled, bumped, pulled) for d in EXTRACT(t).drafts]
+    assert [t.split()[0] for t in titles] == ["Scale", "Upgrade", "Pull"]  # "Pull" is a word, not "full"

@@ -1,0 +1,54 @@
+"""A mistyped verb opening a title ("Upgade axios", "Scael event-router up", "Revew PR #12") read as the word
+the task's tools and commands use, or a common verb, one keystroke away."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from deftly.tools.extract.tools_kind import all_words
+from deftly.tools.extract.vocabulary import VERB_LISTS, group_of, is_operation_word
+from deftly.tools.generalize.commands import command_head
+from deftly.tools.models import Step
+
+_MIN_LENGTH = 4
+_COMMON_VERBS = frozenset(word for verbs in VERB_LISTS for word in verbs)
+
+
+def with_verb_spelled(title: str, steps: Iterable[Step]) -> str:
+    """The title with its first word corrected when it is no verb deftly knows and exactly one word of the
+    task's vocabulary (its tools' and commands' words, the common verbs) is one edit away."""
+    first, _, rest = title.partition(" ")
+    word = first.lower()
+    if len(word) < _MIN_LENGTH or not word.isalpha() or group_of(word) is not None or is_operation_word(word):
+        return title
+    vocabulary = _COMMON_VERBS | _task_words(steps)
+    if word in vocabulary:
+        return title
+    near = {known for known in vocabulary if len(known) >= _MIN_LENGTH and _one_edit(word, known)}
+    if len(near) != 1:
+        return title
+    (fixed,) = near
+    fixed = fixed.capitalize() if first[0].isupper() else fixed
+    return f"{fixed} {rest}".rstrip()
+
+
+def _task_words(steps: Iterable[Step]) -> set[str]:
+    """The words of the tools' names and of the commands' program and subcommand (``kubectl scale``)."""
+    found: set[str] = set()
+    for step in steps:
+        found.update(all_words(step.tool or ""))
+        found.update(word for word in command_head(step.arguments) if re.fullmatch(r"[a-z]+", word))
+    return found
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """One insertion, deletion, substitution or swap of neighbours turns ``a`` into ``b``."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        swapped = len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+        return len(diff) == 1 or swapped
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(short == long[:i] + long[i + 1 :] for i in range(len(long)))
