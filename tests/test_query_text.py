@@ -38,3 +38,12 @@ def test_a_request_full_of_other_names_finds_the_procedure_learned_with_others(s
     )
 
     assert [hit.id for hit in found.procedures][:1] == [learned]
+
+
+def test_a_name_made_of_joined_words_reads_as_an_id_and_an_operation_or_a_hyphenated_word_stays() -> None:
+    assert embedding_query("raise a pull request feat-dark-mode-toggle to main in billing-worker") == (
+        "raise a pull request id to main in id"
+    )
+    assert embedding_query("dedupe the webinar_registrations export") == "dedupe the id export"
+    for kept in ("who is on-call today", "set up a follow-up call", "Please terraform-apply the stack"):
+        assert embedding_query(kept) == kept
