@@ -372,5 +372,13 @@ def test_a_mistyped_verb_opening_the_title_is_read_as_the_tasks_word() -> None:
         assistant("Here they are."),
     )
 
-    titles = [d.title for t in (scaled, bumped, pulled) for d in EXTRACT(t).drafts]
-    assert [t.split()[0] for t in titles] == ["Scale", "Upgrade", "Pull"]  # "Pull" is a word, not "full"
+    billed = trace_of(
+        user("Can you bill Acme Corp for deal D-1 and send it?"),
+        call("billing.create_invoice", {"deal_id": "D-1"}, {"invoice_id": "INV-9"}),
+        call("billing.send_invoice", {"invoice_id": "INV-9"}, {"sent": True}),
+        assistant("Sent."),
+    )
+
+    titles = [d.title for t in (scaled, bumped, pulled, billed) for d in EXTRACT(t).drafts]
+    # "Pull" is a word, not "full"; "Bill" through invoicing tools is no "Kill", a verb of another kind
+    assert [t.split()[0] for t in titles] == ["Scale", "Upgrade", "Pull", "Bill"]

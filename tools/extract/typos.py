@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 
 from deftly.tools.extract.tools_kind import all_words
-from deftly.tools.extract.vocabulary import VERB_LISTS, group_of, is_operation_word
+from deftly.tools.extract.vocabulary import VERB_LISTS, group_of, is_operation_word, tool_actions
 from deftly.tools.generalize.commands import command_head
 from deftly.tools.models import Step
 
@@ -22,10 +22,15 @@ def with_verb_spelled(title: str, steps: Iterable[Step]) -> str:
     word = first.lower()
     if len(word) < _MIN_LENGTH or not word.isalpha() or group_of(word) is not None or is_operation_word(word):
         return title
-    vocabulary = _COMMON_VERBS | _task_words(steps)
-    if word in vocabulary:
+    steps = list(steps)
+    own = _task_words(steps)
+    if word in own or word in _COMMON_VERBS:
         return title
-    near = {known for known in vocabulary if len(known) >= _MIN_LENGTH and _one_edit(word, known)}
+    # A common verb only where the task did that kind of thing, or nothing a tool's name says: "Bill {account}"
+    # through create_invoice is no "Kill".
+    done = {action for s in steps if s.tool for action in tool_actions(s.tool)}
+    common = {verb for verb in _COMMON_VERBS if not done or group_of(verb) in done}
+    near = {known for known in own | common if len(known) >= _MIN_LENGTH and _one_edit(word, known)}
     if len(near) != 1:
         return title
     (fixed,) = near
