@@ -24,7 +24,7 @@ from typing import Any
 
 import lancedb
 import pyarrow as pa
-from lancedb.index import FTS, Bitmap, BTree, HnswSq
+from lancedb.index import HnswSq
 
 from deftly.server.storage import schema
 from deftly.server.storage.caches import LruCache, VersionedCache
@@ -35,9 +35,9 @@ from deftly.server.storage.concurrency import (
     StoreUnreachable,
     initial_lease_row,
     is_object_store,
-    retry_commit,
     unreachable,
 )
+from deftly.server.storage.indexes import ensure_indexes
 from deftly.server.storage.rows import row_to_trace_record
 from deftly.server.storage.search import AsyncReader
 from deftly.tools.errors import DeftlyError
@@ -151,7 +151,7 @@ class Database:
             self._lease_table = self._open(LEASE_TABLE, schema.META, [initial_lease_row()])
         self._add_review_columns()
         self._check_meta()
-        self._ensure_indexes()
+        ensure_indexes(self.procedures, self.phrases, self.stats, self.traces, self.feedback)
 
     def _open(self, name: str, table_schema: pa.Schema, data: list[dict[str, Any]] | None = None) -> Any:
         try:
@@ -199,24 +199,6 @@ class Database:
                 f"({rows.get('dimensions')}-d), not {self.embedding_model!r} ({self.dimensions}-d). "
                 "Set DEFTLY_EMBEDDING_MODEL back, or use a new DEFTLY_HOME for the new model."
             )
-
-    def _ensure_indexes(self) -> None:
-        present = {i.name for i in self.procedures.list_indices()}
-        if "search_text_idx" not in present:
-            self._create_index(self.procedures, "search_text", FTS(with_position=False))
-        keyed = ((self.procedures, "id"), (self.phrases, "id"), (self.stats, "id"), (self.traces, "resource_id"))
-        for table, column in keyed:
-            if f"{column}_idx" not in {i.name for i in table.list_indices()}:
-                self._create_index(table, column, BTree())
-        if "procedure_id_idx" not in {i.name for i in self.feedback.list_indices()}:
-            self._create_index(self.feedback, "procedure_id", BTree())
-        # Every search filters on the namespace; a bitmap makes that prefilter an index lookup.
-        for table in (self.procedures, self.phrases):
-            if "namespace_idx" not in {i.name for i in table.list_indices()}:
-                self._create_index(table, "namespace", Bitmap())
-
-    def _create_index(self, table: Any, column: str, config: Any) -> None:
-        create_index_once(table, column, config)
 
     def lease(self, seconds: float) -> StoreLease:
         """The learning role on this (shared) store, held ``seconds`` at a time."""
@@ -392,17 +374,3 @@ class Database:
             "procedure_versions": self.versions,
             **({"lease": self._lease_table} if self._lease_table is not None else {}),  # renewed every few seconds
         }
-
-
-def create_index_once(table: Any, column: str, config: Any) -> None:
-    """Create the index unless another process has: two servers opening one shared store at once both try,
-    the loser's commit is preempted, and its retry finds the index there ("already exists")."""
-
-    def create() -> None:
-        try:
-            table.create_index(column, config=config, replace=False)
-        except Exception as exc:
-            if "already exists" not in str(exc).lower():
-                raise
-
-    retry_commit(create, f"index on {column}")
