@@ -194,7 +194,7 @@ def request_sentence(request: str) -> str | None:
             candidates.append(_clean(sentence))
     usable = [c for c in candidates if len(c.split()) >= 2 and not is_vague(c) and not _NOT_IMPERATIVE.match(c)]
     # "Pager went off": what happened, not what to do (unless asked for: "can you rerun the failed jobs")
-    usable = [c for c in usable if c in asked or not reports(c, _is_verb)]
+    usable = [c for c in usable if c in asked or not reports(c)]
     problem = problem_request(text)
     problem = _clean(problem) if problem else None
     if problem:  # "tests are failing, fix them": the description is not the request, nor is "wipe it remotely"
@@ -390,7 +390,3 @@ def requested_actions(text: str) -> frozenset[str]:
 def _first_word(sentence: str) -> str:
     words_found = re.findall(r"[a-z]+", _GREETING.sub("", sentence).lower())
     return words_found[0] if words_found else ""
-
-
-def _is_verb(word: str) -> bool:
-    return group_of(word) is not None

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 from deftly.tools.extract.gerunds import ADJECTIVES
+from deftly.tools.extract.vocabulary import group_of
 from deftly.tools.values import (
     EMAIL,
     PLACEHOLDER,
@@ -135,15 +136,15 @@ _STATEMENT_REACH = 6
 _DETERMINERS = frozenset({"the", "a", "an", "my", "our", "this", "that", "these", "those", "their", "its"})
 
 
-def reports(sentence: str, is_verb: Callable[[str], bool]) -> bool:
+def reports(sentence: str) -> bool:
     """ "Repo is web-dashboard", "Pager went off", "Don't change anything": a sentence that tells, or forbids,
-    rather than asks for what to do; not "Rerun only what failed" (``is_verb`` knows the request's verb)."""
+    rather than asks for what to do; not "Rerun only what failed", nor one opening with a verb deftly knows."""
     found = re.findall(r"[a-z']+", sentence.lower())
     if not found:
         return False
     if found[0] in {"don't", "dont"} or found[:2] == ["do", "not"]:
         return True
-    if is_verb(found[0]):
+    if group_of(found[0]) is not None:
         return False
     for before, word in itertools.pairwise(found[:_STATEMENT_REACH]):
         if word in _CLAUSE_OPENERS:

@@ -83,10 +83,15 @@ class ValueBinder:
         known = self.table.get(key)
         if known:
             return "{" + known.name + "}"
-        returned = any(f'": "{key}"' in content for _, content in self.sources.results)  # a value a tool gave
-        if not returned and ("_" in key or not ID_TOKEN.fullmatch(key) or self.sources.source_of(key) == AGENT):
+        source = self.sources.source_of(key)
+        id_shaped = "_" not in key and ID_TOKEN.fullmatch(key) is not None and source != AGENT
+        if not id_shaped and not (key.isalnum() and self._returned(key)):
             return key
-        return self.table.bind(f"{_singular(parent)}_id" if parent else "id", key, "id", self.sources.source_of(key))
+        return self.table.bind(f"{_singular(parent)}_id" if parent else "id", key, "id", source)
+
+    def _returned(self, value: str) -> bool:
+        """A tool gave ``value`` as a value (``"id": "khlvloulessv"``), not only as a key of its own."""
+        return any(f'": "{value}"' in content for _, content in self.sources.results)
 
     def _list(self, tool: str, key: str, items: list[Any]) -> list[Any]:
         item_key = _singular(key)
