@@ -151,7 +151,7 @@ def test_a_counter_update_applied_twice_counts_its_rating_once(store: LanceStore
 
 def test_an_index_another_server_created_first_is_taken_as_created(monkeypatch: pytest.MonkeyPatch) -> None:
     from deftly.server.storage import concurrency
-    from deftly.server.storage.indexes import create_index_once
+    from deftly.server.storage.concurrency import create_index_once
 
     monkeypatch.setattr(concurrency, "FIRST_BACKOFF_SECONDS", 0.001)
 

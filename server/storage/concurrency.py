@@ -256,3 +256,17 @@ def unreachable(uri: str, exc: BaseException) -> StoreUnreachable:
         reason = (detail.splitlines()[0][:200] if detail else type(exc).__name__) + " (the log has the rest)"
     message = f"cannot open the shared store {uri}: {reason}.\nData already stored there is untouched."
     return StoreUnreachable(message)
+
+
+def create_index_once(table: Any, column: str, config: Any) -> None:
+    """Create the index unless another process has: two servers opening one shared store at once both try,
+    the loser's commit is preempted, and its retry finds the index there ("already exists")."""
+
+    def create() -> None:
+        try:
+            table.create_index(column, config=config, replace=False)
+        except Exception as exc:
+            if "already exists" not in str(exc).lower():
+                raise
+
+    retry_commit(create, f"index on {column}")

@@ -24,7 +24,7 @@ from typing import Any
 
 import lancedb
 import pyarrow as pa
-from lancedb.index import HnswSq
+from lancedb.index import FTS, Bitmap, BTree, HnswSq
 
 from deftly.server.storage import schema
 from deftly.server.storage.caches import LruCache, VersionedCache
@@ -33,11 +33,11 @@ from deftly.server.storage.concurrency import (
     RetryingTable,
     StoreLease,
     StoreUnreachable,
+    create_index_once,
     initial_lease_row,
     is_object_store,
     unreachable,
 )
-from deftly.server.storage.indexes import ensure_indexes
 from deftly.server.storage.rows import row_to_trace_record
 from deftly.server.storage.search import AsyncReader
 from deftly.tools.errors import DeftlyError
@@ -374,3 +374,17 @@ class Database:
             "procedure_versions": self.versions,
             **({"lease": self._lease_table} if self._lease_table is not None else {}),  # renewed every few seconds
         }
+
+
+def ensure_indexes(procedures: Any, phrases: Any, stats: Any, traces: Any, feedback: Any) -> None:
+    """The keyword index, a B-tree on each table's key, and a bitmap on the namespace every search filters on."""
+    wanted = [
+        (procedures, "search_text", FTS(with_position=False)),
+        *((table, column, BTree()) for table, column in ((procedures, "id"), (phrases, "id"), (stats, "id"))),
+        (traces, "resource_id", BTree()),
+        (feedback, "procedure_id", BTree()),
+        *((table, "namespace", Bitmap()) for table in (procedures, phrases)),
+    ]
+    for table, column, config in wanted:
+        if f"{column}_idx" not in {i.name for i in table.list_indices()}:
+            create_index_once(table, column, config)
