@@ -17,6 +17,7 @@ from typing import Any
 
 from deftly.tools.extract.base import Draft
 from deftly.tools.extract.steps import signature
+from deftly.tools.extract.tools_kind import as_compared
 from deftly.tools.extract.vocabulary import is_operation_word
 from deftly.tools.generalize import canonical_json, snake_name
 from deftly.tools.generalize.commands import command_head
@@ -133,8 +134,9 @@ def merge_steps(old: list[Step], new: list[Step]) -> list[Step]:
 
 def _step_key(step: Step) -> str:
     """What a step does, to align two runs on: its tool, and through a shell its program and subcommand
-    (``bash kubectl logs`` and ``bash kubectl rollout`` are two steps, not one ``bash`` twice)."""
-    return " ".join([step.tool or step.action, *command_head(step.arguments)])
+    (``bash kubectl logs`` and ``bash kubectl rollout`` are two steps, not one ``bash`` twice); every
+    harness's shell is one shell."""
+    return " ".join([as_compared(step.tool) if step.tool else step.action, *command_head(step.arguments)])
 
 
 def _replace_words(text: str, words: dict[str, str]) -> str:

@@ -324,10 +324,17 @@ def _same_action(goal: str, other: str, tools: frozenset[str]) -> bool:
 
 
 def compared_steps(steps: list[Step]) -> list[Step]:
-    """The steps with each harness's shell under one name (``as_compared``): a run through Claude Code's "Bash"
-    and one through Codex's "shell" ran the same commands."""
-    return [s.model_copy(update={"tool": as_compared(s.tool)}) if s.tool and as_compared(s.tool) != s.tool else s
-            for s in steps]  # fmt: skip
+    """The steps as runs are compared: each harness's shell under one name (``as_compared``) and with only its
+    command line. A run through Claude Code's "Bash" (with a "description") and one through Codex's "shell"
+    (with a "workdir" and a "timeout_ms") ran the same commands."""
+    return [_compared(step) for step in steps]
+
+
+def _compared(step: Step) -> Step:
+    if not step.tool or as_compared(step.tool) != "shell":
+        return step
+    command = {k: v for k, v in step.arguments.items() if k.lower() in COMMAND_KEYS and k.lower() != "description"}
+    return step.model_copy(update={"tool": "shell", "arguments": command or step.arguments})
 
 
 def side_effects(steps: list[Step]) -> frozenset[str]:

@@ -125,6 +125,30 @@ def test_identifying_values_inside_commands_become_placeholders() -> None:
     assert {p.name: p.source for p in binder.parameters()}["date"] == "request"
 
 
+def test_an_id_a_command_printed_and_the_repository_the_user_named_are_placeholders_in_later_commands() -> None:
+    binder = ValueBinder(request="CI on #516 in acme/route-planner failed again, rerun the failed jobs?")
+
+    listed = binder.generalize(
+        "bash", {"command": "gh run list --repo acme/route-planner --branch fix/upload-resume --limit 3"}
+    )
+    binder.add_result(1, "completed  failure  CI  fix/upload-resume  14313280509")
+    rerun = binder.generalize("bash", {"command": "gh run rerun 14313280509 --failed --repo acme/route-planner"})
+    checks = binder.generalize("bash", {"command": "gh pr checks 516 --repo acme/route-planner | tail -n 25"})
+
+    assert listed["command"] == "gh run list --repo {repo} --branch {branch} --limit 3"
+    assert rerun["command"] == "gh run rerun {id} --failed --repo {repo}"
+    assert checks["command"] == "gh pr checks {number} --repo {repo} | tail -n 25"
+    assert {p.name: p.source for p in binder.parameters()}["id"] == "step 1"
+
+
+def test_words_the_agent_chose_for_a_command_stay_even_when_the_user_said_them() -> None:
+    binder = ValueBinder(request="Show me the last 50 lines of the api logs in json, main branch.")
+
+    arguments = binder.generalize("bash", {"command": "kubectl logs api --tail=50 -o json && git log main -5"})
+
+    assert arguments["command"] == "kubectl logs api --tail=50 -o json && git log main -5"
+
+
 def test_argv_lists_are_generalized_element_by_element() -> None:
     binder = ValueBinder(request="Bump requests to 2.32.3 in requirements.txt.")
 

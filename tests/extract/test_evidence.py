@@ -322,7 +322,7 @@ def test_a_shell_investigation_keeps_each_command_and_is_titled_by_the_problem_i
     [draft] = EXTRACT(trace).drafts
 
     assert [s.arguments["command"].split()[3] for s in draft.steps] == ["get", "logs", "set", "rollout"]
-    assert draft.title == "Fix the checkout-api pods in staging crashlooping"
+    assert draft.title == "Fix the {deployment} pods in {namespace} crashlooping"
 
 
 def test_one_query_worth_writing_down_is_a_procedure_titled_by_the_question() -> None:

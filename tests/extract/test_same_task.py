@@ -6,6 +6,7 @@ Hand-written sessions of coding, data and ticket work, each run with other names
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from test_learn import record_and_learn
@@ -302,3 +303,47 @@ def test_two_questions_answered_by_the_same_lookups_stay_apart(store: Any, embed
     record_and_learn(store, embedder, lookup_session("Is my upcoming trip insured?", "insurance", "b"), "b")
 
     assert len(store.list_procedures(10)) == 2
+
+
+def scale_session(
+    request: str, deployment: str, namespace: str, replicas: int, harness: str = "Bash"
+) -> list[dict[str, Any]]:
+    def kubectl(arguments: str, output: str) -> dict[str, Any]:
+        command = f"kubectl -n {namespace} {arguments}"
+        if harness == "Bash":  # Claude Code describes each command; Codex gives its directory and a timeout
+            return call("Bash", {"command": command, "description": arguments.split()[0].capitalize()}, output)
+        return call("shell", {"command": command, "workdir": "/home/dev/infra", "timeout_ms": 120000}, output)
+
+    return chat(
+        user(request.format(deployment=deployment, namespace=namespace, replicas=replicas)),
+        kubectl(f"get deploy {deployment}", f"NAME  READY\n{deployment}  3/3"),
+        kubectl(f"scale deployment/{deployment} --replicas={replicas}", f"deployment.apps/{deployment} scaled"),
+        kubectl(f"rollout status deployment/{deployment} --timeout=120s", "successfully rolled out"),
+        assistant(f"{deployment} now runs {replicas} replicas."),
+    )
+
+
+def test_shell_runs_on_other_deployments_are_one_procedure_without_their_names(store: Any, embedder: Any) -> None:
+    """The names a user gives a command (``-n``, ``deployment/...``, ``--replicas=``) are the run's values, as
+    they would be as a tool's arguments; the agent's own ``--timeout=120s`` is the how."""
+    runs = [
+        ("Scale {deployment} in {namespace} to {replicas} replicas.", "event-router", "ingest", 8),
+        ("we expect a load test tomorrow, bump {deployment} ({namespace}) to {replicas} pods", "geo-lookup", "maps", 6),
+        ("Need {deployment} in {namespace} at {replicas} replicas please", "thumbnailer", "media", 5),
+    ]
+    for n, (request, deployment, namespace, replicas) in enumerate(runs):
+        harness = "shell" if n == 1 else "Bash"  # one run through Codex: the same commands, other arguments
+        session = scale_session(request, deployment, namespace, replicas, harness)
+        record_and_learn(store, embedder, session, f"scale-{n}")
+
+    [procedure] = store.list_procedures(10)
+    commands = [step.arguments["command"] for step in procedure.steps]
+    assert commands == [
+        "kubectl -n {namespace} get deploy {deployment}",
+        "kubectl -n {namespace} scale deployment/{deployment} --replicas={replicas}",
+        "kubectl -n {namespace} rollout status deployment/{deployment} --timeout=120s",
+    ]
+    shown = procedure.model_dump_json()
+    assert not {"event-router", "geo-lookup", "thumbnailer", "ingest", "maps", "media"} & set(
+        re.findall(r"[\w-]+", shown)
+    )

@@ -55,7 +55,8 @@ def test_a_request_that_says_restart_it_is_titled_by_what_it_points_at() -> None
     request = "The notifications service is crash looping in prod, restart it."
     (draft,) = EXTRACT(parse_history(restart_session(request, "notifications", look_at_logs=False))).drafts
 
-    assert draft.title == "Restart the notifications service"  # one run: which words vary is not known yet
+    # the service is the one "deployment/notifications" names: the run's value, as a tool's argument would be
+    assert draft.title == "Restart the {deployment} service"
 
 
 def test_a_request_with_a_question_in_it_is_not_a_described_problem() -> None:

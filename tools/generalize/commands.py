@@ -10,6 +10,7 @@ from typing import Any
 from deftly.tools.extract.tools_kind import is_generic, is_read_only
 from deftly.tools.extract.vocabulary import group_of, is_operation_word
 from deftly.tools.generalize.bindings import READABLE_KINDS, BindingTable
+from deftly.tools.generalize.command_values import CommandValues
 from deftly.tools.generalize.provenance import AGENT, REQUEST, ValueSources, written_as_name
 from deftly.tools.values import (
     COMMAND_KEYS,
@@ -72,6 +73,7 @@ class CommandGeneralizer:
         if known and known.kind not in READABLE_KINDS:
             return "{" + known.name + "}"
         text = replace_values(self.project_paths(text), self.table.value_map())
+        text = CommandValues(self.table, self.sources, _shaped).generalize(text)
         for pattern, kind, name in _COMMAND_SHAPES:
             text = pattern.sub(functools.partial(self._embedded, kind=kind, name=name), text)
         return _QUOTED.sub(self._quoted, text)
@@ -144,6 +146,11 @@ class CommandGeneralizer:
         if kind == "version" and source.startswith("step "):
             name = "current_version"
         return prefix + self.table.bind(name, value, kind, source)
+
+
+def _shaped(value: str) -> bool:
+    """A value of a kind of its own (an email, a date, a version, a path), which keeps its kind's name."""
+    return any(pattern.fullmatch(value) for pattern, _, _ in _COMMAND_SHAPES)
 
 
 def command_head(arguments: dict[str, Any]) -> tuple[str, ...]:
