@@ -382,3 +382,39 @@ def test_a_mistyped_verb_opening_the_title_is_read_as_the_tasks_word() -> None:
     titles = [d.title for t in (scaled, bumped, pulled, billed) for d in EXTRACT(t).drafts]
     # "Pull" is a word, not "full"; "Bill" through invoicing tools is no "Kill", a verb of another kind
     assert [t.split()[0] for t in titles] == ["Scale", "Upgrade", "Pull", "Bill"]
+
+
+def test_a_result_wanted_done_and_chat_shorthand_read_as_the_request() -> None:
+    assert request_sentence("I need the old release branches deleted before Friday") == (
+        "delete the old release branches before Friday"
+    )
+    assert request_sentence("We need all stale runners stopped") == "stop all stale runners"
+    assert request_sentence("I want it fixed") is None  # says nothing of what "it" is
+    assert request_sentence("the nightly export job is red, can u retrigger it") == ("retrigger the nightly export job")
+
+
+def test_a_script_is_no_command_line_and_a_later_message_can_say_what_was_asked() -> None:
+    trace = trace_of(
+        user("I need a spreadsheet tidied"),
+        assistant("Sure, which file and what should change?"),
+        user("/data/raw/signups.csv: drop duplicate rows and lowercase the emails, write it to /data/clean/"),
+        call("python", {"code": "import pandas as pd\ndf = pd.read_csv('/data/raw/signups.csv')"}, "(412, 6)"),
+        call("python", {"code": "df.drop_duplicates().to_csv('/data/clean/signups.csv')"}, ""),
+        assistant("Wrote /data/clean/signups.csv with 398 rows."),
+    )
+
+    [draft] = EXTRACT(trace).drafts
+
+    assert draft.title.startswith("Drop duplicate rows")
+    assert "import" not in draft.title and "pandas" not in draft.title
+
+
+def test_only_a_shell_command_line_names_the_programs_a_session_ran() -> None:
+    from deftly.tools.extract.heuristic import command_title
+    from deftly.tools.models import Step
+
+    script = Step(action="Run code", tool="python", arguments={"code": "import pandas as pd …"})
+    shell = Step(action="Run a command", tool="Bash", arguments={"command": "kubectl -n {namespace} get pods"})
+
+    assert command_title([script]) is None
+    assert command_title([script, shell]) == "Run kubectl get"

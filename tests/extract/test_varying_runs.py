@@ -410,8 +410,9 @@ def test_when_to_use_quotes_a_request_that_is_no_verb_phrase_and_keeps_a_verb_it
         'The user asks for: "remaining vacation days".'
     )
     assert when_to_use("count of new signups last week?", {}, []).startswith('The user asks for: "count of')
+    # "pls" is "please": the request is "handle it", which says nothing, so the message is quoted whole
     assert when_to_use("customer disputed INV-2231 with their bank, pls handle it", {}, []).startswith(
-        'The user asks for: "customer disputed {id}'
+        'The user says: "customer disputed {id}'
     )
     assert when_to_use("pls reset Keiko's password", {}, []) == "The user asks to reset {name}'s password."
     assert when_to_use("release version 2.1.0 to PyPI", {}, []) == "The user asks to release version {version} to PyPI."

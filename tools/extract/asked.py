@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 
 from deftly.tools.extract.base import Task
 from deftly.tools.extract.segment import is_substantive
-from deftly.tools.extract.titles import CHOSEN, mentions_action, request_sentence
+from deftly.tools.extract.titles import CHOSEN, is_vague, mentions_action, request_sentence
 from deftly.tools.extract.tools_kind import all_words, is_handoff, words
 from deftly.tools.extract.vocabulary import group_of, tool_actions
 from deftly.tools.models import Step
@@ -38,6 +38,8 @@ def title_request(task: Task, acting: Sequence[str]) -> str:
     for text, sentence in sentences:
         if _content_words([sentence]) & touched:
             return text
+    if request_sentence(task.request) is None:  # "I need a csv cleaned up" said nothing; "remove dupes, …" does
+        return next((text for text, sentence in sentences if not is_vague(sentence)), task.request)
     return task.request
 
 

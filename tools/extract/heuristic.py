@@ -140,8 +140,13 @@ def steps_title(actions: list[str], main: Step) -> str:
 
 def command_title(steps: list[Step]) -> str | None:
     """ "Run ruff check and pytest": the programs a shell session ran, when nothing else says what it did."""
-    heads = list(dict.fromkeys(" ".join(command_head(s.arguments)) for s in steps if command_head(s.arguments)))
+    lines = [{k: v for k, v in s.arguments.items() if k.lower() in _COMMAND_LINES} for s in steps]
+    heads = list(dict.fromkeys(" ".join(command_head(line)) for line in lines if command_head(line)))
     return f"Run {' and '.join(heads[:3])}" if heads else None
+
+
+# Only a shell's command line starts with a program; code ("import pandas as pd") or a query does not.
+_COMMAND_LINES = frozenset({"command", "cmd", "commands", "shell_command"})
 
 
 def lookup_title(steps: list[Step]) -> str:

@@ -73,7 +73,9 @@ def _names_a_thing(subject: str) -> bool:
     return bool(found) and group_of(found[0]) is None and not set(found) & _QUESTION_WORDS
 
 
-_ACTS_ON_IT = frozenset({"rotate", "wipe", "renew", "extend", "rerun", "retry", "rebuild", "redeploy", "reinstall"})
+_ACTS_ON_IT = frozenset(
+    {"rotate", "wipe", "renew", "extend", "rerun", "retry", "rebuild", "redeploy", "reinstall", "trigger", "retrigger"}
+)
 _LOOKING = frozenset({"get", "show", "list", "describe", "head"})  # operations that only read
 _QUESTION_WORDS = frozenset({"why", "what", "how", "who", "when", "where", "which", "whether", "if"})
 
@@ -93,6 +95,27 @@ def desired_state(clause: str) -> str | None:
     return f"set {_subject(match.group('subject'))} to {match.group('value')}"
 
 
+def wanted_done(clause: str) -> str | None:
+    """ "I need a csv cleaned up: …" asks to clean it up: "clean up a csv" (None for a clause that says no such
+    thing, or wants a pointer done: "I need it fixed")."""
+    match = _WANTED_DONE.match(clause.strip())
+    if match is None or match.group("object").split()[0].lower() in _POINTER_SUBJECTS:
+        return None
+    participle = match.group("done").lower()
+    verb = participle[:-1] if is_change_verb(participle[:-1]) else participle[:-2]
+    if participle.endswith("ied"):
+        verb = participle[:-3] + "y"  # "tidied" -> "tidy"
+    if len(verb) > 2 and verb[-1] == verb[-2] and verb[-1] not in "lsz":
+        verb = verb[:-1]  # "stopped" -> "stop"; "rolled" stays "roll"
+    particle = f" {match.group('particle').lower()}" if match.group("particle") else ""
+    return f"{verb}{particle} {_subject(match.group('object'))}{match.group('rest') or ''}"
+
+
+_WANTED_DONE = re.compile(
+    r"^(?:i|we)\s+(?:need|want|would like|'d like)\s+(?P<object>(?:\S+\s+){0,5}?\S+)\s+(?P<done>[a-z]{3,}ed)"
+    r"(?:\s+(?P<particle>up|out|off|down|over|back))?(?P<rest>\s+.*)?$",
+    re.IGNORECASE,
+)
 _SHOULD_BE = re.compile(
     r"^(?P<subject>(?:\S+\s+){0,5}?\S+)\s+(?:should|must|needs? to|has to|ought to)\s+(?:be|become|now be)\s+"
     r"(?P<value>.+?)(?:\s+(?:now|instead|from now on|going forward))?$",

@@ -15,6 +15,7 @@ from deftly.tools.extract.problems import (
     problem_request,
     tells_why,
     topic_first,
+    wanted_done,
 )
 from deftly.tools.extract.tools_kind import all_words, is_handoff, object_phrase
 from deftly.tools.extract.vocabulary import (
@@ -174,7 +175,8 @@ def request_sentence(request: str) -> str | None:
     candidates, asked = [], set()
     for sentence in _sentences(text):
         match = _MARKER.search(sentence)
-        wanted = desired_state(CLAUSE_BREAK.split(sentence, maxsplit=1)[0])
+        clause = CLAUSE_BREAK.split(sentence, maxsplit=1)[0]
+        wanted = desired_state(clause) or wanted_done(clause)
         if fronted := topic_first(sentence):  # "the staging db, can you restart it?"
             candidates.append(_clean(fronted))
             asked.add(candidates[-1])
@@ -230,7 +232,13 @@ def _sentences(text: str) -> list[str]:
 
 
 def _plain_quotes(text: str) -> str:
-    return text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
+    """Plain quotes, and chat shorthand spelled out: "can u retrigger it pls" asks as "can you … please" does."""
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
+    return _SHORTHAND.sub(lambda m: _SHORTHAND_WORDS[m.group(0).lower()], text)
+
+
+_SHORTHAND_WORDS = {"u": "you", "ur": "your", "pls": "please", "plz": "please", "thx": "thanks"}
+_SHORTHAND = re.compile(rf"(?<![\w{{'.-])(?:{'|'.join(_SHORTHAND_WORDS)})(?![\w}}'.-])", re.IGNORECASE)
 
 
 def _clean(text: str) -> str:
