@@ -34,6 +34,7 @@ from deftly.tools.extract.wording import (
     indirect_question,
     reads_as_a_statement,
     reports,
+    without_shorthand,
 )
 
 _MARKER = re.compile(
@@ -234,11 +235,7 @@ def _sentences(text: str) -> list[str]:
 def _plain_quotes(text: str) -> str:
     """Plain quotes, and chat shorthand spelled out: "can u retrigger it pls" asks as "can you … please" does."""
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
-    return _SHORTHAND.sub(lambda m: _SHORTHAND_WORDS[m.group(0).lower()], text)
-
-
-_SHORTHAND_WORDS = {"u": "you", "ur": "your", "pls": "please", "plz": "please", "thx": "thanks"}
-_SHORTHAND = re.compile(rf"(?<![\w{{'.-])(?:{'|'.join(_SHORTHAND_WORDS)})(?![\w}}'.-])", re.IGNORECASE)
+    return without_shorthand(text)
 
 
 def _clean(text: str) -> str:

@@ -152,3 +152,12 @@ def reports(sentence: str) -> bool:
         if word in _FINITE and before not in _DETERMINERS:  # "the failed jobs": an adjective
             return True
     return False
+
+
+def without_shorthand(text: str) -> str:
+    """Chat shorthand spelled out: "can u retrigger it pls" asks as "can you … please" does."""
+    return _SHORTHAND.sub(lambda m: _SHORTHAND_WORDS[m.group(0).lower()], text)
+
+
+_SHORTHAND_WORDS = {"u": "you", "ur": "your", "pls": "please", "plz": "please", "thx": "thanks"}
+_SHORTHAND = re.compile(rf"(?<![\w{{'.-])(?:{'|'.join(_SHORTHAND_WORDS)})(?![\w}}'.-])", re.IGNORECASE)
