@@ -13,7 +13,7 @@ from deftly.tools.extract.steps import signature
 from deftly.tools.extract.tools_kind import as_compared, is_generic, is_handoff, is_read_only
 from deftly.tools.extract.vocabulary import is_operation_word, primary_action, same_word, tool_actions
 from deftly.tools.generalize import canonical_json
-from deftly.tools.generalize.commands import command_head, is_read_command, only_looks
+from deftly.tools.generalize.commands import command_head, is_read_command, only_looks, without_setup
 from deftly.tools.models import Procedure, Step
 from deftly.tools.values import COMMAND_KEYS, PLACEHOLDER, QUERY_KEYS, SQL_TABLE_WORDS
 
@@ -168,9 +168,9 @@ def same_work(steps: list[Step], goal: str, other: list[Step], other_goal: str, 
     """The same calls in the same order, whose arguments share ``overlap`` of their words (placeholders
     aside): the same commands, queries and options, whoever asked and however."""
     steps, other = _without_shell_reads(steps), _without_shell_reads(other)
-    tools, other_tools = [s.tool for s in steps if s.tool], [s.tool for s in other if s.tool]
-    if tools != other_tools or not same_calls(steps, other, (goal, other_goal)):
+    if _work_keys(steps) != _work_keys(other) or not same_calls(steps, other, (goal, other_goal)):
         return False
+    steps, other = _without_setup(_the_work(steps)), _without_setup(_the_work(other))
     changes = any(s.tool and not is_read_only(s.tool) and not is_handoff(s.tool) for s in steps)
     mine, theirs = argument_words(steps, changes), argument_words(other, changes)
     # A word only one run wrote that its user had said ("numpy", "Germany", "billing") is that run's instance;
@@ -181,6 +181,37 @@ def same_work(steps: list[Step], goal: str, other: list[Step], other_goal: str, 
     differing |= {w for w in theirs - mine if not _instance(w.split(":")[-1], other_goal) and w not in chosen}
     shared = len(mine & theirs)
     return shared > 0 and shared >= overlap * (shared + len(differing))
+
+
+def _work_keys(steps: list[Step]) -> list[str]:
+    """The calls in order, a shell's by its program and subcommand (``_the_work``)."""
+    return [" ".join([s.tool, *command_head(s.arguments)]) if is_generic(s.tool) else s.tool
+            for s in _the_work(steps) if s.tool]  # fmt: skip
+
+
+def _the_work(steps: list[Step]) -> list[Step]:
+    """Each shell command once, where it first ran: one run checks its ``terraform plan`` again after the
+    apply, another does not."""
+    seen: set[tuple[str, ...]] = set()
+    kept = []
+    for step in steps:
+        if step.tool and is_generic(step.tool) and command_head(step.arguments):
+            key = (step.tool, *command_head(step.arguments))
+            if key in seen:
+                continue
+            seen.add(key)
+        kept.append(step)
+    return kept
+
+
+def _without_setup(steps: list[Step]) -> list[Step]:
+    """Command lines without the scene they set (``cd {path} && terraform apply`` is ``terraform apply``)."""
+    return [
+        s.model_copy(update={"arguments": {k: without_setup(v) if k.lower() in COMMAND_KEYS and isinstance(v, str)
+                                           else v for k, v in s.arguments.items()}})
+        if s.tool and is_generic(s.tool) else s
+        for s in steps
+    ]  # fmt: skip
 
 
 def argument_words(steps: list[Step], with_keys: bool = True) -> set[str]:

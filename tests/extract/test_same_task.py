@@ -347,3 +347,34 @@ def test_shell_runs_on_other_deployments_are_one_procedure_without_their_names(s
     assert not {"event-router", "geo-lookup", "thumbnailer", "ingest", "maps", "media"} & set(
         re.findall(r"[\w-]+", shown)
     )
+
+
+def terraform_session(request: str, directory: str, *, chdir: bool, check_again: bool) -> list[dict[str, Any]]:
+    def terraform(arguments: str, output: str) -> dict[str, Any]:
+        line = f"terraform -chdir={directory} {arguments}" if chdir else f"cd {directory} && terraform {arguments}"
+        return call("bash", {"command": line}, output)
+
+    return chat(
+        user(request.format(directory=directory)),
+        terraform("init -input=false", "Terraform has been successfully initialized!"),
+        terraform("plan -no-color -out=tfplan", "Plan: 2 to add, 1 to change, 0 to destroy."),
+        terraform("apply -no-color tfplan", "Apply complete! Resources: 2 added, 1 changed, 0 destroyed."),
+        *([terraform("plan -no-color -detailed-exitcode", "No changes.")] if check_again else []),
+        assistant("Applied: 2 added, 1 changed."),
+    )
+
+
+def test_the_same_commands_run_from_another_directory_or_checked_again_are_one_task(store: Any, embedder: Any) -> None:
+    """``terraform -chdir=X apply`` and ``cd X && terraform apply`` are one command; a plan run again after the
+    apply to check it is the same work done more carefully."""
+    runs = [
+        ("Apply the terraform changes in {directory}.", "infra/envs/prod", True, True),
+        ("go ahead and apply {directory}", "infra/envs/staging", False, False),
+    ]
+    for n, (request, directory, chdir, check_again) in enumerate(runs):
+        session = terraform_session(request, directory, chdir=chdir, check_again=check_again)
+        record_and_learn(store, embedder, session, f"apply-{n}")
+
+    [procedure] = store.list_procedures(10)
+    assert len(procedure.sources) == 2
+    assert "infra/envs" not in procedure.model_dump_json()

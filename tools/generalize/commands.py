@@ -32,7 +32,7 @@ _MAX_COMMAND_CHARS = 240
 _COMMIT = re.compile(r"(?<![\w{])(?=[0-9a-f]*[a-f])(?=[0-9a-f]*\d)[0-9a-f]{7,40}(?![\w}])")
 # Inside a command only unmistakable shapes count: "python3", "utf-8" or a bare number must stay as written.
 # A project directory three levels deep or more (``infra/envs/prod``): a file path without the file.
-_DIRECTORY = re.compile(r"(?<![\w./{:+@=-])[A-Za-z_][\w.\-]*(?:/[\w.\-]+){2,}/?(?![\w/}])")
+_DIRECTORY = re.compile(r"(?<![\w./{:+@-])[A-Za-z_][\w.\-]*(?:/[\w.\-]+){2,}/?(?![\w/}])")
 _COMMAND_SHAPES = (
     (EMAIL, "email", "email"),
     (URL, "url", "url"),
@@ -191,6 +191,11 @@ def command_options(arguments: dict[str, Any]) -> tuple[str, ...]:
             options = sorted({t.split("=", 1)[0] for t in first.split() if t.startswith("-")})
             return (*options, *(f"|{part.split()[0]}" for part in piped if part.split()))
     return ()
+
+
+def without_setup(command: str) -> str:
+    """The command line without what only sets the scene (``cd infra/prod && ``, ``AWS_REGION=x ``)."""
+    return " ".join(_without_setup(command.split()))
 
 
 def _without_setup(tokens: list[str]) -> list[str]:
