@@ -369,5 +369,6 @@ def _compared(step: Step) -> Step:
 
 
 def side_effects(steps: list[Step]) -> frozenset[str]:
-    """The tools that change something (hand-offs included); empty for a read-only task."""
-    return frozenset(s.tool for s in steps if s.tool and not is_read_only(s.tool))
+    """The tools that change something (hand-offs included); empty for a read-only task. A query runner or a
+    shell that only looked (``run_query("SELECT COUNT(*) …")`` before the export) changed nothing."""
+    return frozenset(s.tool for s in steps if s.tool and not only_looks(s.tool, s.arguments))

@@ -378,3 +378,50 @@ def test_the_same_commands_run_from_another_directory_or_checked_again_are_one_t
     [procedure] = store.list_procedures(10)
     assert len(procedure.sources) == 2
     assert "infra/envs" not in procedure.model_dump_json()
+
+
+def export_session(request: str, query: str, *, count_first: bool) -> list[dict[str, Any]]:
+    return chat(
+        user(request),
+        *(
+            [call("run_query", {"sql": f"SELECT COUNT(*) AS n FROM ({query}) q"}, {"rows": [[318]]})]
+            if count_first
+            else []
+        ),
+        call("export_query_results", {"sql": query, "format": "csv", "filename": "export.csv"}, {"export_id": "ex_81"}),
+        call(
+            "create_share_link", {"export_id": "ex_81", "expires_in_hours": 72}, {"url": "https://files.example/ex_81"}
+        ),
+        assistant("Here is the link: https://files.example/ex_81"),
+    )
+
+
+def test_a_query_run_first_to_count_the_rows_changes_nothing(store: Any, embedder: Any) -> None:
+    """One agent counts the rows before exporting them: a ``SELECT`` through a query runner is a look, not a
+    side effect that makes the run another task."""
+    query = "SELECT device_id, site_id, last_seen_at FROM devices WHERE last_seen_at < now() - interval '30 days'"
+    record_and_learn(
+        store,
+        embedder,
+        export_session("Export devices silent for 30+ days as csv and send me a link.", query, count_first=False),
+        "a",
+    )
+    record_and_learn(
+        store,
+        embedder,
+        export_session(
+            "I need a csv of devices that haven't reported in 30 days, link please", query, count_first=True
+        ),
+        "b",
+    )
+
+    [procedure] = store.list_procedures(10)
+    assert len(procedure.sources) == 2
+
+
+def test_a_statement_that_only_reads_is_a_look_and_one_that_writes_is_not() -> None:
+    from deftly.tools.generalize.commands import only_looks
+
+    assert only_looks("run_sql", {"query": "WITH recent AS (SELECT 1) SELECT * FROM recent"})
+    assert not only_looks("run_sql", {"query": "WITH stale AS (SELECT id FROM t) DELETE FROM t USING stale"})
+    assert not only_looks("run_sql", {"query": "UPDATE accounts SET plan = 'pro' WHERE id = 4"})

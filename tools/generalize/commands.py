@@ -225,6 +225,8 @@ def is_read_command(arguments: dict[str, Any]) -> bool:
     the exploring one run of a task does and another skips, alone or chained with other looks (``cd repo &&
     git status``). Redirected or substituted commands do more than look."""
     command = next((v for k, v in arguments.items() if k.lower() in _COMMAND_LINE_KEYS and isinstance(v, str)), "")
+    if _SQL_READ.match(command):  # a statement, not a command line: "SELECT …" reads, "WITH … DELETE" does not
+        return not _SQL_WRITE.search(command)
     if (
         not command.strip()
         or _DOES_MORE.search(_QUOTED_TEXT.sub(" ", command))
@@ -262,7 +264,9 @@ def _is_setup(command: str) -> bool:
     return bool(tokens) and (tokens[0] in _SETUP_PROGRAMS or all(_ASSIGNMENT.match(t) for t in tokens))
 
 
-_COMMAND_LINE_KEYS = COMMAND_KEYS - {"description", "pattern", "regex", "glob"}
+_COMMAND_LINE_KEYS = (COMMAND_KEYS - {"description", "pattern", "regex", "glob"}) | {"query", "statement"}
+_SQL_READ = re.compile(r"^\s*\(?\s*(?:select|with|show|explain|describe)\b", re.IGNORECASE)
+_SQL_WRITE = re.compile(r"\b(?:insert|update|delete|drop|alter|create|truncate|merge|grant|revoke)\b", re.IGNORECASE)
 # A chain of looks (``ls infra && git log -3``, ``cd repo; git status``) still only looks; ``||`` runs one part
 # only if another failed, and redirection, substitution and in-place flags write.
 # Inside quotes, ">=" and "||" are a query's, not the shell's ("psql -c \"... WHERE created_at >= ...\""); a
