@@ -265,3 +265,11 @@ def test_two_runs_written_searches_merge_into_one_search_not_a_bare_placeholder(
 
     (merged,) = merge_steps(old, new)
     assert merged.arguments["query"].startswith("repo:{repo} is:open label:")
+
+
+def test_code_is_named_by_what_it_calls_not_by_the_values_it_passes() -> None:
+    from deftly.tools.generalize.commands import command_head
+
+    assert command_head({"code": 'df.to_csv("/data/clean/{file_name}", index=False) …'}) == ("df.to_csv",)
+    assert command_head({"code": 'print(pd.read_csv("/data/raw/x.csv").shape)'}) == ("print",)
+    assert command_head({"command": "./scripts/deploy.sh staging --dry-run"}) == ("./scripts/deploy.sh", "staging")

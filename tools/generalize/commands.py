@@ -160,9 +160,16 @@ def command_head(arguments: dict[str, Any]) -> tuple[str, ...]:
             tokens = _without_setup([str(t) for t in (value if isinstance(value, list) else str(value).split())])
             if not tokens:
                 return ()
+            program = _PROGRAM.match(tokens[0])
+            if program is None:
+                return ()
             subcommand = _first_word(tokens[1:]) or _script_verb(tokens[1:])
-            return (tokens[0], subcommand) if subcommand else (tokens[0],)
+            return (program.group(0), subcommand) if subcommand else (program.group(0),)
     return ()
+
+
+# A program, or in code the name called (``df.to_csv("/data/x.csv")`` -> df.to_csv), not its arguments.
+_PROGRAM = re.compile(r"[^\s(=\"'`,]+")
 
 
 def _script_verb(arguments: list[str]) -> str | None:
