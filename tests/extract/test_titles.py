@@ -418,3 +418,10 @@ def test_only_a_shell_command_line_names_the_programs_a_session_ran() -> None:
 
     assert command_title([script]) is None
     assert command_title([script, shell]) == "Run kubectl get"
+
+
+def test_a_pronoun_is_a_whole_word_not_part_of_a_name_or_a_country() -> None:
+    assert request_sentence("Check the pods on prod-us-east-2 for me") == "Check the pods on prod-us-east-2"
+    assert request_sentence("Ship the order to the US and email us the tracking number") == (
+        "Ship the order to the US and email the user the tracking number"
+    )

@@ -131,14 +131,15 @@ _LEADING = re.compile(
     r"|(?:proceed|go ahead|continue) with)\s+",
     re.I,
 )
+# Whole words only: not the "us" of "prod-us-east-2", nor "US", the country.
 _PRONOUNS = [
-    (re.compile(r"\bmy\b", re.I), "the"),
-    (re.compile(r"\bmine\b", re.I), "the user's"),
-    (re.compile(r"\bme\b", re.I), "the user"),
-    (re.compile(r"\bI(?:'m| am)\b"), "the user is"),
-    (re.compile(r"\bI\b"), "the user"),
-    (re.compile(r"\bour\b", re.I), "the"),
-    (re.compile(r"\bus\b", re.I), "the user"),
+    (re.compile(r"(?<![\w-])my(?![\w-])", re.I), "the"),
+    (re.compile(r"(?<![\w-])mine(?![\w-])", re.I), "the user's"),
+    (re.compile(r"(?<![\w-])me(?![\w-])", re.I), "the user"),
+    (re.compile(r"(?<![\w-])I(?:'m| am)(?![\w-])"), "the user is"),
+    (re.compile(r"(?<![\w-])I(?![\w-])"), "the user"),
+    (re.compile(r"(?<![\w-])our(?![\w-])", re.I), "the"),
+    (re.compile(r"(?<![\w-])[Uu]s(?![\w-])"), "the user"),
 ]
 # Words that open a message without saying what it is about ("I'm reaching out", "I have a question").
 _SMALL_TALK = frozenset({
