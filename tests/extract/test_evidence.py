@@ -504,3 +504,18 @@ def test_a_failed_shell_command_is_not_made_good_by_a_different_command_after_it
     conflict = json.dumps({"exit_code": 1, "stdout": "", "stderr": "npm ERR! code ERESOLVE"})
     assert not EXTRACT(trace_of(*bump(conflict))).drafts  # the install failed; the cleanup is no retry
     assert EXTRACT(trace_of(*bump("added 1 package"))).drafts  # a look that exited 1 is no failed change
+
+
+def test_the_agent_admitting_it_did_something_else_than_asked_is_not_learned() -> None:
+    notes = (
+        user("Put today's standup notes into Notion, in the Team Journal database."),
+        call("notion.search", {"query": "Team Journal"}, {"results": [{"id": "p1", "title": "Team Journal (old)"}]}),
+        call("notion.create_page", {"parent": {"page_id": "p1"}, "title": "Standup"}, {"id": "n9"}),
+        assistant("The notes are in Notion."),
+        user("it's not showing up in the database, where did it go?"),
+        assistant('Sorry — I created it under the old page "Team Journal (old)" instead of the Team Journal database.'),
+    )
+    thanked = (*notes[:-2], user("perfect, thanks"), assistant("Anytime!"))
+
+    assert not EXTRACT(trace_of(*notes)).drafts
+    assert EXTRACT(trace_of(*thanked)).drafts

@@ -212,7 +212,7 @@ def _conceded(task: Task, aftermath: Sequence[Message]) -> bool:
 _CONCEDES = re.compile(
     r"\b(?:you(?:'re| are) (?:right|correct)|my (?:mistake|bad|apologies|error)|i apologi[sz]e|i made (?:a|an) "
     r"(?:mistake|error)|that was (?:my|a) (?:mistake|error)|(?:is|was) wrong|(?:didn't|did not) include"
-    r"|i (?:used|searched|sent|set|picked|chose|deleted|updated|queried) the wrong|i \w+(?: \w+){0,6} instead of)\b",
+    r"|i (?:used|searched|sent|set|picked|chose|deleted|updated|queried) the wrong|i \w+[^.!?\n]{0,80}? instead of)\b",
     re.IGNORECASE,
 )
 
