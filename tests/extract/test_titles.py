@@ -425,3 +425,16 @@ def test_a_pronoun_is_a_whole_word_not_part_of_a_name_or_a_country() -> None:
     assert request_sentence("Ship the order to the US and email us the tracking number") == (
         "Ship the order to the US and email the user the tracking number"
     )
+
+
+def test_a_possessive_typed_without_its_apostrophe_is_still_the_persons() -> None:
+    trace = trace_of(
+        user("can u answr Anouks email w/ the security questionnaire attached"),
+        call("gmail.search", {"q": "from:anouk"}, {"messages": [{"id": "m1", "from": "Anouk Hasegawa <ah@ellis.co>"}]}),
+        call("gmail.reply", {"message_id": "m1", "body": "Attached.", "attachments": ["f7"]}, {"id": "m2"}),
+        assistant("Replied to Anouk with the questionnaire attached."),
+    )
+
+    [draft] = EXTRACT(trace).drafts
+
+    assert "Anouk" not in draft.title and "{name}'s email" in draft.title

@@ -40,6 +40,8 @@ _NAME_FIELD = re.compile(
 _BARE_NAME_FIELD = re.compile(r'"name"\s*:\s*"([^"]{2,60})"')
 # A proper name of several words under any field ("account": "Bluefin Logistics", "city": "New York"): what
 # the tools called that, the user's words name this run's instance, not the task's.
+# "Anouk Hasegawa <ah@ellis.co>": a mailbox's display name is a person's.
+_MAILBOX = re.compile(r"\b([A-Z][\w'.-]+(?: [A-Z][\w'.-]+){1,3}) <[^<>\s\"]+@[^<>\s\"]+>")
 _PROPER_NAME_FIELD = re.compile(r'"([a-z][a-z_]{2,24})"\s*:\s*"((?:[A-Z][\w&\'.-]*)(?: (?:&|[A-Z][\w&\'.-]*)){1,5})"')
 
 
@@ -247,6 +249,7 @@ def known_names(trace: Trace) -> dict[str, str]:
             for match in _PROPER_NAME_FIELD.finditer(call.result.content):
                 names.setdefault(match.group(2), _proper_name_kind(match.group(1)))
             names.update((m.group(1), "name") for m in _NAME_FIELD.finditer(call.result.content))
+            names.update((m.group(1), "name") for m in _MAILBOX.finditer(call.result.content))
         for key, value in call.arguments.items():
             if isinstance(value, str) and re.search(r"name$", key.lower()) and len(value) < 60:
                 names[value] = "name" if NAME_KEYS.search(key.lower()) and key.lower() != "name" else "item"

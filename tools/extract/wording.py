@@ -44,11 +44,21 @@ def generalize_words(text: str, values: Mapping[str, str], names: Iterable[str])
     # An address no tool used is still one value, not a name inside it ("keiko.{name}@…").
     text = EMAIL.sub(lambda m: m.group(0) if m.group(0).lower() in known else "{email}", text)
     people = {value: kind for value, kind in named.items() if kind == "name"}
+    text = _possessives(text, people)
     # "check the size of acme-logs/tmp/" names the "s3://acme-logs/tmp/" the tools were given
     bare = {v.split("://", 1)[1]: kind for v, kind in values.items() if "://" in v and len(v.split("://", 1)[1]) >= 6}
     text = replace_values(text, {**bare, **named, **values, **people})  # a person found by a lookup is a {name}
     text = _POSSESSIVE_NAME.sub("{name}", text)  # "approve Sven's time off": a person the tools knew by id
     return _without_counts(redact_patterns(text))
+
+
+def _possessives(text: str, people: Iterable[str]) -> str:
+    """ "answer Anouks email": a person's possessive typed without its apostrophe is still that person's, the
+    first name of one the tools know by their full name too."""
+    for name in {part for person in people for part in (person, person.split()[0])}:
+        if len(name) >= 3 and name[:1].isupper() and f"{name}s" in text:  # as written: "Grants" is no "Grant"
+            text = re.sub(rf"(?<![\w{{]){re.escape(name)}s(?![\w}}])", "{name}'s", text)
+    return text
 
 
 def _without_counts(text: str) -> str:
