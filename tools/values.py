@@ -64,10 +64,13 @@ QUANTITY = re.compile(
     r"|ghz|kw|mah|mp|px|fps|rpm|gal)\b|(?:l|g|m|w|v|k|x)\b)",  # one-letter units only written close: "2 in", "5 k"
     re.IGNORECASE,
 )
+# A bank account number written in groups ("DE89 3704 0044 0532 0130 00"): one value, not five numbers.
+IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b")
 _SHAPES = (
     (EMAIL, "email", "email"),
     (URL, "url", "url"),
     (UUID, "id", "id"),
+    (IBAN, "id", "iban"),
     (ISO_DATE, "date", "date"),
     (YEAR_MONTH, "date", "month"),
     (SLASH_DATE, "date", "date"),

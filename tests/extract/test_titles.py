@@ -438,3 +438,24 @@ def test_a_possessive_typed_without_its_apostrophe_is_still_the_persons() -> Non
     [draft] = EXTRACT(trace).drafts
 
     assert "Anouk" not in draft.title and "{name}'s email" in draft.title
+
+
+def test_a_task_done_otherwise_than_asked_says_what_was_done_and_what_was_asked() -> None:
+    """A change of bank details asked by email is reported as suspected fraud instead: the title says both,
+    with the account number as one value, and names no free text ("{summary}") or actor as its object."""
+    trace = trace_of(
+        user("pls change Moravia Labs bank acct to DE89 3704 0044 0532 0130 00, they emailed it, urgent"),
+        call("procure.get_vendor", {"query": "Moravia Labs"}, {"vendor_id": "V-311", "name": "Moravia Labs"}),
+        call(
+            "security.report_suspicious",
+            {"category": "possible_bec", "summary": "Emailed bank change for V-311", "reported_by": "ap-agent"},
+            {"case": "SEC-88"},
+        ),
+        assistant("I did not change it: bank changes by email need a call-back. I reported it to security."),
+    )
+
+    [draft] = EXTRACT(trace).drafts
+
+    assert draft.title.startswith("Report suspicious when asked to change")
+    assert "{iban}" in draft.title and "{number}" not in draft.title
+    assert "{summary}" not in draft.title and "{reported_by}" not in draft.title

@@ -11,7 +11,15 @@ from deftly.tools.extract.vocabulary import overlap
 
 def fallback_title(tool: str, arguments: Mapping[str, object]) -> str:
     """ "Cancel reservation {reservation_id}" / "Send certificate for {user_id}" from the main step."""
-    placeholders = [v for v in arguments.values() if isinstance(v, str) and v.startswith("{") and v.endswith("}")]
+    placeholders = [
+        v
+        for k, v in arguments.items()
+        if isinstance(v, str)
+        and v.startswith("{")
+        and v.endswith("}")
+        and k.lower() not in _FREE_TEXT
+        and not k.lower().endswith("_by")
+    ]
     tool_words = words(tool)
     head = " ".join(tool_words).capitalize() or tool
     fields = _changed_fields(arguments)
@@ -24,6 +32,10 @@ def fallback_title(tool: str, arguments: Mapping[str, object]) -> str:
     return f"{head} for {first}{changed}"
 
 
+# What the agent wrote ("summary": "{summary}"), which names no object of the task.
+_FREE_TEXT = frozenset(
+    {"summary", "description", "body", "text", "message", "note", "notes", "reason", "comment", "content"}
+)
 _CHANGES_KEYS = frozenset({"changes", "updates", "fields", "patch", "set", "values", "data", "attributes"})
 
 

@@ -31,6 +31,7 @@ from deftly.tools.extract.vocabulary import (
 from deftly.tools.extract.wording import (
     about_reporter,
     generalize_words,
+    in_third_person,
     indirect_question,
     reads_as_a_statement,
     reports,
@@ -131,16 +132,6 @@ _LEADING = re.compile(
     r"|(?:proceed|go ahead|continue) with)\s+",
     re.I,
 )
-# Whole words only: not the "us" of "prod-us-east-2", nor "US", the country.
-_PRONOUNS = [
-    (re.compile(r"(?<![\w-])my(?![\w-])", re.I), "the"),
-    (re.compile(r"(?<![\w-])mine(?![\w-])", re.I), "the user's"),
-    (re.compile(r"(?<![\w-])me(?![\w-])", re.I), "the user"),
-    (re.compile(r"(?<![\w-])I(?:'m| am)(?![\w-])"), "the user is"),
-    (re.compile(r"(?<![\w-])I(?![\w-])"), "the user"),
-    (re.compile(r"(?<![\w-])our(?![\w-])", re.I), "the"),
-    (re.compile(r"(?<![\w-])[Uu]s(?![\w-])"), "the user"),
-]
 # Words that open a message without saying what it is about ("I'm reaching out", "I have a question").
 _SMALL_TALK = frozenset({
     "i", "i'm", "im", "am", "is", "was", "are", "be", "been", "just", "so", "reaching", "reach", "out", "writing",
@@ -246,9 +237,7 @@ def _clean(text: str) -> str:
     text = CLAUSE_BREAK.split(text, maxsplit=1)[0]
     text = _OWNER_CLAUSE.sub("", text)
     text = _TRAILING.sub("", text)
-    for pattern, replacement in _PRONOUNS:
-        text = pattern.sub(replacement, text)
-    return _shortened(text)
+    return _shortened(in_third_person(text))
 
 
 def _shortened(text: str) -> str:
@@ -306,12 +295,20 @@ def title_from(
     title = generalize_words(sentence, values, names)
     if action_tools and not mentions_action(title, action_tools):
         if not all(is_handoff(tool) for tool in action_tools):
-            return fallback
+            return _done_instead(fallback, title)
         title = f"hand off a request to {lower_first(title)}"  # what was asked, and what was done with it
     named = named_object(title, action_tools)
     if named is None:
         return fallback
     return named[0].upper() + named[1:]
+
+
+def _done_instead(done: str, asked: str) -> str:
+    """ "Report suspicious when asked to update {name}'s bank details": what was done, and the request it
+    answered when that asked for something else (what the next user will ask again)."""
+    if not requested_actions(asked) or len(done.split()) + len(asked.split()) > _MAX_TITLE_WORDS + 4:
+        return done
+    return f"{done} when asked to {lower_first(asked)}"
 
 
 def named_object(title: str, tools: list[str]) -> str | None:

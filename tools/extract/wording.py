@@ -171,3 +171,22 @@ def without_shorthand(text: str) -> str:
 
 _SHORTHAND_WORDS = {"u": "you", "ur": "your", "pls": "please", "plz": "please", "thx": "thanks"}
 _SHORTHAND = re.compile(rf"(?<![\w{{'.-])(?:{'|'.join(_SHORTHAND_WORDS)})(?![\w}}'.-])", re.IGNORECASE)
+
+
+def in_third_person(text: str) -> str:
+    """The user's words about themselves as a title says them: "cancel my order" -> "cancel the order"."""
+    for pattern, replacement in _PRONOUNS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+# Whole words only: not the "us" of "prod-us-east-2", nor "US", the country.
+_PRONOUNS = [
+    (re.compile(r"(?<![\w-])my(?![\w-])", re.I), "the"),
+    (re.compile(r"(?<![\w-])mine(?![\w-])", re.I), "the user's"),
+    (re.compile(r"(?<![\w-])me(?![\w-])", re.I), "the user"),
+    (re.compile(r"(?<![\w-])I(?:'m| am)(?![\w-])"), "the user is"),
+    (re.compile(r"(?<![\w-])I(?![\w-])"), "the user"),
+    (re.compile(r"(?<![\w-])our(?![\w-])", re.I), "the"),
+    (re.compile(r"(?<![\w-])[Uu]s(?![\w-])"), "the user"),
+]
