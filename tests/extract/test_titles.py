@@ -459,3 +459,24 @@ def test_a_task_done_otherwise_than_asked_says_what_was_done_and_what_was_asked(
     assert draft.title.startswith("Report suspicious when asked to change")
     assert "{iban}" in draft.title and "{number}" not in draft.title
     assert "{summary}" not in draft.title and "{reported_by}" not in draft.title
+
+
+def test_a_letter_dropped_inside_a_later_word_is_restored_from_the_tasks_own_words() -> None:
+    from deftly.tools.extract.typos import with_words_spelled
+    from deftly.tools.models import Step
+
+    release = [Step(action="Create the release", tool="bash", arguments={"command": "gh release create v2.1.0"})]
+    pull = [Step(action="Open it", tool="github.create_pull_request", arguments={"head": "fix/x"})]
+
+    assert with_words_spelled("Make a relase {version}", release) == "Make a release {version}"
+    assert with_words_spelled("Open a pull reqest for {branch}", pull) == "Open a pull request for {branch}"
+    assert with_words_spelled("Plan the releases", release) == "Plan the releases"  # an ending is grammar
+
+
+def test_a_request_followed_by_another_action_on_what_it_made_is_the_request_and_a_quote_is_never_cut_open() -> None:
+    assert request_sentence("Please create the next minor version tag, push it, and make the release.") == (
+        "create the next minor version tag"
+    )
+    assert request_sentence('Open the PR in acme/api with the title "Return headers on 429, and document them"') == (
+        "Open the PR in acme/api"
+    )

@@ -162,11 +162,17 @@ def topic_first(sentence: str) -> str | None:
     topic = found["topic"].strip()
     if _CLAUSE_WORDS & {w.lower() for w in topic.split()} or is_problem(topic):
         return None
+    opening = topic.split()[0].lower()
+    if opening in _ASKING or group_of(opening) is not None:
+        return None  # "Please create the tag, push it": a request of its own, then another action on what it made
     if len(topic.split()) < 2 or all(w[:1].isupper() for w in topic.split()):
         return None  # "Sam, can you delete it?": whom the request is addressed to, not what to act on
     if topic.split()[0].lower() in _DETERMINERS:
         topic = lower_first(topic)
     return f"{found['verb']} {topic}{found['rest']}"
+
+
+_ASKING = frozenset({"please", "kindly", "can", "could", "would", "will", "let's", "go"})
 
 
 def tells_why(clause: str) -> bool:

@@ -35,6 +35,7 @@ from deftly.tools.extract.wording import (
     indirect_question,
     reads_as_a_statement,
     reports,
+    whole_phrase,
     without_shorthand,
 )
 
@@ -106,10 +107,6 @@ _VAGUE = {
 _POINTERS = {
     "them", "those", "these", "they", "everything", "stuff", "all", "for", "to", "of", "up", "now", "again", "nothing",
     "else",
-}  # fmt: skip
-_DANGLING = {
-    "the", "a", "an", "to", "for", "of", "and", "or", "with", "on", "in", "at", "by", "from", "that", "which", "my",
-    "your", "their", "is", "are", "be", "so", "but", "if", "as", "into", "about", "this", "it's", "its", "that's",
 }  # fmt: skip
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 _REPORTED_QUESTION = re.compile(
@@ -251,7 +248,7 @@ def _shortened(text: str) -> str:
     if len(words_) > _MAX_TITLE_WORDS:
         joins = [n for n, word in enumerate(words_[: _MAX_TITLE_WORDS + 1]) if word.lower() in {"and", "then"}]
         words_ = words_[: joins[-1]] if joins and joins[-1] >= 3 else words_[:_MAX_TITLE_WORDS]
-    return _whole_phrase(" ".join(words_))
+    return whole_phrase(" ".join(words_))
 
 
 def is_small_talk(text: str) -> bool:
@@ -275,14 +272,6 @@ def is_vague(sentence: str) -> bool:
         )
     )
     return set(found) <= _VAGUE or set(found[1:]) <= _VAGUE | _POINTERS | {"and"} or ends_pointing
-
-
-def _whole_phrase(text: str) -> str:
-    """Without a dangling end ("... get a refund back to the"): a title stops where a phrase stops."""
-    words_ = text.split()
-    while len(words_) > 2 and words_[-1].lower().strip(",;:") in _DANGLING:
-        words_.pop()
-    return " ".join(words_).rstrip(",;:")
 
 
 def title_from(
@@ -332,7 +321,7 @@ def request_title(request: str, values: Mapping[str, str], names: Iterable[str])
     if not sentences:
         return None
     first = CLAUSE_BREAK.split(sentences[0].strip(), maxsplit=1)[0].rstrip(".!?:")
-    first = _whole_phrase(" ".join(first.split()[:_MAX_TITLE_WORDS]))
+    first = whole_phrase(" ".join(first.split()[:_MAX_TITLE_WORDS]))
     if len(first.split()) < 2 or is_small_talk(first) or is_vague(first) or _NOT_IMPERATIVE.match(first):
         return None
     title = generalize_words(first, values, names)

@@ -38,6 +38,27 @@ def with_verb_spelled(title: str, steps: Iterable[Step]) -> str:
     return f"{fixed} {rest}".rstrip()
 
 
+def with_words_spelled(title: str, steps: Iterable[Step]) -> str:
+    """The title's later words with a letter dropped inside them restored, where exactly one word of the task's
+    tools and commands is that word with one more letter ("Make a relase" by ``gh release``, "Open a pull reqest"
+    through ``create_pull_request``). Only a dropped letter inside the word: "plan" is no typo of "plain", and an
+    ending ("post" / "posts") is grammar."""
+    own = {word for word in _task_words(steps) if len(word) > _MIN_LENGTH}
+    first, *rest = title.split(" ")
+    return " ".join([first, *(_restored(word, own) for word in rest)])
+
+
+def _restored(word: str, known: set[str]) -> str:
+    lowered = word.lower()
+    if len(lowered) < _MIN_LENGTH or not lowered.isalpha() or lowered in known:
+        return word
+    near = [k for k in known if len(k) == len(lowered) + 1 and any(
+        lowered == k[:i] + k[i + 1 :] for i in range(1, len(k) - 1))]  # fmt: skip
+    if len(near) != 1:
+        return word
+    return near[0].capitalize() if word[0].isupper() else near[0]
+
+
 def _task_words(steps: Iterable[Step]) -> set[str]:
     """The words of the tools' names and of the commands' program and subcommand (``kubectl scale``)."""
     found: set[str] = set()

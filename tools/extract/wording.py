@@ -190,3 +190,21 @@ _PRONOUNS = [
     (re.compile(r"(?<![\w-])our(?![\w-])", re.I), "the"),
     (re.compile(r"(?<![\w-])[Uu]s(?![\w-])"), "the user"),
 ]
+
+
+def whole_phrase(text: str) -> str:
+    """Without a dangling end ("... get a refund back to the") or a quote cut open ('... with the title "Return
+    RateLimit headers'): a title stops where a phrase stops."""
+    if text.count('"') % 2:
+        text = _NAMING_END.sub("", text[: text.rindex('"')].rstrip())
+    words_ = text.split()
+    while len(words_) > 2 and words_[-1].lower().strip(",;:") in _DANGLING:
+        words_.pop()
+    return " ".join(words_).rstrip(",;:")
+
+
+_NAMING_END = re.compile(r"\s+(?:with|and)\s+(?:the|a|an)\s+\w+$|\s+(?:titled|called|named|saying)$", re.I)
+_DANGLING = {
+    "the", "a", "an", "to", "for", "of", "and", "or", "with", "on", "in", "at", "by", "from", "that", "which", "my",
+    "your", "their", "is", "are", "be", "so", "but", "if", "as", "into", "about", "this", "it's", "its", "that's",
+}  # fmt: skip
