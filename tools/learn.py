@@ -15,7 +15,7 @@ from datetime import datetime
 import numpy as np
 
 from deftly.tools.embedding_cache import CachedEmbedder
-from deftly.tools.extract.asked import with_chosen_options
+from deftly.tools.extract.asked import with_chosen_options, with_commands
 from deftly.tools.extract.base import Draft, Extraction, Extractor, Skipped
 from deftly.tools.extract.noun_titles import imperative_title
 from deftly.tools.extract.titles import action_title, named_object, request_sentence
@@ -254,7 +254,7 @@ class _Batch:
         if len(procedure.examples) < MIN_EXAMPLES_TO_RETITLE:
             return procedure
         sentences = {e: _titled(request_sentence(e), procedure) for e in procedure.examples}
-        named = with_chosen_options(procedure.tools, procedure.steps)
+        named = with_commands(with_chosen_options(procedure.tools, procedure.steps), procedure.steps)
         candidates = [e for e, s in sentences.items() if s and action_title(s, named)]
         if not candidates:
             return procedure

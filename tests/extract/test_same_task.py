@@ -425,3 +425,34 @@ def test_a_statement_that_only_reads_is_a_look_and_one_that_writes_is_not() -> N
     assert only_looks("run_sql", {"query": "WITH recent AS (SELECT 1) SELECT * FROM recent"})
     assert not only_looks("run_sql", {"query": "WITH stale AS (SELECT id FROM t) DELETE FROM t USING stale"})
     assert not only_looks("run_sql", {"query": "UPDATE accounts SET plan = 'pro' WHERE id = 4"})
+
+
+def test_a_shell_task_is_retitled_by_the_request_that_names_what_its_commands_did(store: Any, embedder: Any) -> None:
+    runs = [
+        (
+            "Capacity request from the product team: {deployment} in {namespace}, {replicas} replicas",
+            "geo-lookup",
+            "maps",
+            6,
+        ),
+        ("Scale {deployment} in {namespace} to {replicas} replicas.", "event-router", "ingest", 8),
+        ("pls scale {deployment} ({namespace}) up to {replicas}", "thumbnailer", "media", 5),
+    ]
+    for n, (request, deployment, namespace, replicas) in enumerate(runs):
+        record_and_learn(store, embedder, scale_session(request, deployment, namespace, replicas), f"scale-{n}")
+
+    [procedure] = store.list_procedures(10)
+    assert procedure.title.startswith("Scale {deployment}")
+
+
+def test_a_person_the_user_names_with_their_address_is_a_name_whatever_the_address() -> None:
+    trace_ = trace_of(
+        user("share Roadmap H2 w/ Kwame (kishikawa@mossbank.bio) - viewer"),
+        call("drive.search_files", {"query": "Roadmap H2"}, {"files": [{"id": "f1", "name": "Roadmap H2"}]}),
+        call("drive.share", {"file_id": "f1", "email": "kishikawa@mossbank.bio", "role": "reader"}, {"ok": True}),
+        assistant("Shared Roadmap H2 with Kwame as a viewer."),
+    )
+
+    [draft] = EXTRACT(trace_).drafts
+
+    assert "Kwame" not in " ".join([draft.title, draft.when_to_use, *draft.requests])

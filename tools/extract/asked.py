@@ -13,8 +13,9 @@ from collections.abc import Iterable, Sequence
 from deftly.tools.extract.base import Task
 from deftly.tools.extract.segment import is_substantive
 from deftly.tools.extract.titles import CHOSEN, is_vague, mentions_action, request_sentence
-from deftly.tools.extract.tools_kind import all_words, is_handoff, words
+from deftly.tools.extract.tools_kind import all_words, is_generic, is_handoff, words
 from deftly.tools.extract.vocabulary import group_of, tool_actions
+from deftly.tools.generalize.commands import command_head
 from deftly.tools.models import Step
 from deftly.tools.trace import ToolCall
 from deftly.tools.values import ENUM_VALUE
@@ -87,6 +88,13 @@ def with_chosen_options(tools: Sequence[str], steps: Iterable[Step]) -> list[str
         if step.tool and isinstance(value, str) and _names_the_action(step.tool, key, value)
     ]
     return [*tools, *dict.fromkeys(chosen)]
+
+
+def with_commands(tools: Sequence[str], steps: Iterable[Step]) -> list[str]:
+    """The tools, and each command a shell ran named as a tool would be (``kubectl scale`` -> kubectl_scale): what
+    a shell did is in its commands, so "Scale {deployment} to {number} replicas" names a shell task's action."""
+    commands = ["_".join(command_head(s.arguments)) for s in steps if s.tool and is_generic(s.tool)]
+    return [*tools, *dict.fromkeys(c for c in commands if c)]
 
 
 # Why something was done is not what was done: cancel_reservation(reason="change_of_plan") is no change.

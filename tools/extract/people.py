@@ -18,6 +18,7 @@ from deftly.tools.trace import Message, Trace
 _WORD = r"(?:[A-Z][a-z]+|[A-Z]'[A-Z][a-z]+)(?:-[A-Z][a-z]+)?"  # Ann, O'Brien, Smith-Jones
 _CAPITALIZED = re.compile(rf"(?<![\w.@/#-])({_WORD}(?: {_WORD}){{0,2}})(?![\w@/-])")
 # Words after which a capitalized pair is a person: "a meeting with Priya Sharma", "cc Dana Ross".
+_WITH_ADDRESS = re.compile(r"\s*[(<]\s*[\w.+-]+@[\w-]+(?:\.[\w-]+)+\s*[)>]")
 _PERSON_CONTEXT = re.compile(
     r"\b(?:meeting|call|sync|chat|1:1|one-on-one|interview|lunch) with\s+$|\b(?:cc|bcc|ask|email|invite|remind|ping"
     r"|message|notify|assign(?: it)? to|introduce|thank|tell|call|text|dm)\s+$",
@@ -42,6 +43,9 @@ def request_names(trace: Trace) -> set[str]:
     for text in said:
         for match in _CAPITALIZED.finditer(text):
             phrase, start = match.group(1), match.start()
+            if _WITH_ADDRESS.match(text, match.end()) and not sentence_start(text, start):
+                found.add(phrase)  # "share it w/ Kwame (kishikawa@…)": whom the address is of, whatever its handle
+                continue
             if _known_by_handle(phrase.lower().split(), handles) and " " in phrase:
                 found.add(phrase)  # "Keiko Sato (keiko.sato@…)" opening a sentence: the whole phrase is the name
                 continue
