@@ -480,3 +480,25 @@ def test_a_request_followed_by_another_action_on_what_it_made_is_the_request_and
     assert request_sentence('Open the PR in acme/api with the title "Return headers on 429, and document them"') == (
         "Open the PR in acme/api"
     )
+
+
+def test_a_repository_the_user_names_alone_is_the_one_the_tools_know_by_its_full_name() -> None:
+    trace = trace_of(
+        user("tag a new patch release of notifier and publish it on github"),
+        call(
+            "bash",
+            {"command": "git fetch --tags origin && git describe --tags --abbrev=0"},
+            "From github.com:acme/notifier\nv2.2.6",
+        ),
+        call("bash", {"command": "git tag -a v2.2.7 -m 'Release v2.2.7' && git push origin v2.2.7"}, ""),
+        call(
+            "bash",
+            {"command": "gh release create v2.2.7 --generate-notes"},
+            "https://github.com/acme/notifier/releases/tag/v2.2.7",
+        ),
+        assistant("Published v2.2.7."),
+    )
+
+    [draft] = EXTRACT(trace).drafts
+
+    assert draft.title == "Tag a new patch release of {repo} and publish it on github"

@@ -42,6 +42,11 @@ _BARE_NAME_FIELD = re.compile(r'"name"\s*:\s*"([^"]{2,60})"')
 # the tools called that, the user's words name this run's instance, not the task's.
 # "Anouk Hasegawa <ah@ellis.co>": a mailbox's display name is a person's.
 _MAILBOX = re.compile(r"\b([A-Z][\w'.-]+(?: [A-Z][\w'.-]+){1,3}) <[^<>\s\"]+@[^<>\s\"]+>")
+# "From github.com:fernhillgames/notifier", "full_name": "acme/api": the repository's own name, which a user
+# says alone ("a patch release of notifier").
+_REPOSITORY = re.compile(
+    r"(?:(?:github\.com|gitlab\.com|bitbucket\.org)[:/]|\"(?:full_name|repo|repository)\"\s*:\s*\")[\w.-]+/([\w-]{3,})"
+)
 _PROPER_NAME_FIELD = re.compile(r'"([a-z][a-z_]{2,24})"\s*:\s*"((?:[A-Z][\w&\'.-]*)(?: (?:&|[A-Z][\w&\'.-]*)){1,5})"')
 
 
@@ -127,7 +132,9 @@ def build_draft(task: Task, plan: StepPlan, binder: ValueBinder, names: dict[str
         pitfalls=list(dict.fromkeys(plan.pitfalls)),
         requests=[whole_request(text, values, names) for text in _examples(task, request)],
         task_index=task.index,
-        goal=goal_of(task, binder.value_map(readable_too=True), names),
+        # A repository's name stays in the goal: "a release of notifier" is nearer other releases than "of {repo}",
+        # which every task in any repository shares.
+        goal=goal_of(task, binder.value_map(readable_too=True), {n: k for n, k in names.items() if k != "repo"}),
     )
     draft.parameters = used_parameters(draft, binder.parameters())
     return draft
@@ -250,6 +257,7 @@ def known_names(trace: Trace) -> dict[str, str]:
                 names.setdefault(match.group(2), _proper_name_kind(match.group(1)))
             names.update((m.group(1), "name") for m in _NAME_FIELD.finditer(call.result.content))
             names.update((m.group(1), "name") for m in _MAILBOX.finditer(call.result.content))
+            names.update((m.group(1), "repo") for m in _REPOSITORY.finditer(call.result.content))
         for key, value in call.arguments.items():
             if isinstance(value, str) and re.search(r"name$", key.lower()) and len(value) < 60:
                 names[value] = "name" if NAME_KEYS.search(key.lower()) and key.lower() != "name" else "item"
