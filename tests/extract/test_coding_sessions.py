@@ -273,3 +273,20 @@ def test_code_is_named_by_what_it_calls_not_by_the_values_it_passes() -> None:
     assert command_head({"code": 'df.to_csv("/data/clean/{file_name}", index=False) …'}) == ("df.to_csv",)
     assert command_head({"code": 'print(pd.read_csv("/data/raw/x.csv").shape)'}) == ("print",)
     assert command_head({"command": "./scripts/deploy.sh staging --dry-run"}) == ("./scripts/deploy.sh", "staging")
+
+
+def test_a_commands_own_values_are_told_from_its_flags_counts_and_versions() -> None:
+    cases = {
+        (
+            "install the chart as payments-api in the payments namespace",
+            "helm upgrade --install payments-api ./charts/api -n payments",
+        ): "helm upgrade --install payments-api {path} -n {namespace}",  # after a flag: missed, not guessed
+        ("show me the last 20 commits", "git log -n 20 --oneline"): "git log -n {number} --oneline",
+        ("use python 3.11", "pyenv install 3.11"): "pyenv install 3.11",
+        ("push the fix to main", "git push origin main"): "git push origin main",
+        ("tail the checkout-api logs", "kubectl logs deploy/checkout-api --since=5m -n shop"): (
+            "kubectl logs deploy/{deployment} --since=5m -n shop"
+        ),
+    }
+    for (request, command), expected in cases.items():
+        assert ValueBinder(request=request).generalize("bash", {"command": command})["command"] == expected, command

@@ -34,7 +34,9 @@ _RESOURCES = frozenset({*_ABBREVIATIONS.values(), "daemonset", "job", "cronjob",
 _WORDS = re.compile(r"""(?:'[^']*'|"(?:[^"\\]|\\.)*"|[^\s'"])+""")
 _SEPARATORS = frozenset({"|", "||", "&&", ";"})
 _SHELL_TEXT = re.compile(r"['\"`$\\<>(){}*?\[\]:@=,]")
-_JOINED = re.compile(r"[A-Za-z0-9]+(?:[-_./][A-Za-z0-9]+)+")  # event-router, chore/oauth-pkce, web_api.v2
+_JOINED = re.compile(
+    r"(?=[^A-Za-z]*[A-Za-z])[A-Za-z0-9]+(?:[-_./][A-Za-z0-9]+)+"
+)  # event-router, chore/oauth-pkce, web_api.v2
 _KIND_AND_NAME = re.compile(r"(?P<kind>[a-z]+)/(?P<name>[A-Za-z0-9][\w.-]*)")
 _NUMBER = re.compile(r"#?(?P<digits>\d+)")
 
@@ -70,11 +72,13 @@ class CommandValues:
             option, equals, value = token.partition("=")
             if not equals or not value or _SHELL_TEXT.search(value):
                 return token
-            return f"{option}={self._value(value, _option_name(option), as_option=True)}"
+            return f"{option}={self._value(value, _option_name(option, value), as_option=True)}"
         if _SHELL_TEXT.search(token):
             return token
         if previous.startswith("-") and "=" not in previous:
-            return self._value(token, _option_name(previous), as_option=True)
+            # An option's value, or a flag's neighbour ("--install payments-api"): no telling them apart without
+            # the program's options, so only a value that names a thing counts ("--to utf-8" is the how).
+            return self._value(token, _option_name(previous, token), as_option=True)
         kind_and_name = _KIND_AND_NAME.fullmatch(token)
         if kind_and_name and not _JOINED.fullmatch(kind_and_name.group("kind")):
             kind = kind_and_name.group("kind")
@@ -140,10 +144,12 @@ def _names_a_thing(option: str) -> bool:
     return option in _INSTANCE_OPTIONS or option in _RESOURCES or kind_of("x", option) in ("name", "id")
 
 
-def _option_name(option: str) -> str:
+def _option_name(option: str, value: str) -> str:
+    """``--replicas`` -> replicas; ``-n`` by what it means in the commands agents run most, unless given a
+    number (``git log -n 20``: a count, named as a number)."""
     bare = option.lstrip("-")
     if len(bare) == 1:
-        return _SHORT_OPTIONS.get(bare, "value")
+        return "value" if _NUMBER.fullmatch(value) else _SHORT_OPTIONS.get(bare, "value")
     return _snake(bare)
 
 
