@@ -24,7 +24,7 @@ _RETURNED_NUMBER_DIGITS = 4
 # Options whose value names one thing even when the agent wrote it itself (``--branch fix/upload-resume``);
 # short options by what they mean in the commands agents run most (kubectl/helm ``-n``, git ``-b``, gh ``-R``).
 _INSTANCE_OPTIONS = frozenset({"branch", "namespace", "repo", "context", "cluster", "project", "user"})
-_SHORT_OPTIONS = {"n": "namespace", "b": "branch", "R": "repo", "u": "user", "t": "tag"}
+_SHORT_OPTIONS = {"n": "namespace", "b": "branch", "R": "repo", "u": "user"}
 # Counts and bounds an agent picks: a number given to them stays a number of the how ("--limit 3").
 _COUNT_OPTIONS = re.compile(r"^(?:limit|max\w*|min\w*|top|tail|head|lines|since|timeout|retries|depth|page|per_page)$")
 _ABBREVIATIONS = {"deploy": "deployment", "svc": "service", "ns": "namespace", "po": "pod", "sts": "statefulset"}
@@ -34,9 +34,8 @@ _RESOURCES = frozenset({*_ABBREVIATIONS.values(), "daemonset", "job", "cronjob",
 _WORDS = re.compile(r"""(?:'[^']*'|"(?:[^"\\]|\\.)*"|[^\s'"])+""")
 _SEPARATORS = frozenset({"|", "||", "&&", ";"})
 _SHELL_TEXT = re.compile(r"['\"`$\\<>(){}*?\[\]:@=,]")
-_JOINED = re.compile(
-    r"(?=[^A-Za-z]*[A-Za-z])[A-Za-z0-9]+(?:[-_./][A-Za-z0-9]+)+"
-)  # event-router, chore/oauth-pkce, web_api.v2
+# A name of joined parts with a letter in it: event-router, chore/oauth-pkce, web_api.v2 (not 3.11).
+_JOINED = re.compile(r"(?=[^A-Za-z]*[A-Za-z])[A-Za-z0-9]+(?:[-_./][A-Za-z0-9]+)+")
 _KIND_AND_NAME = re.compile(r"(?P<kind>[a-z]+)/(?P<name>[A-Za-z0-9][\w.-]*)")
 _NUMBER = re.compile(r"#?(?P<digits>\d+)")
 
