@@ -20,6 +20,9 @@ answered from the record (the SDK's ``Client`` asks for it after a call, to chec
 ``sdk_wanted`` tells ``deftly serve`` when a line needs the SDK (anything but the answerable prefix), or
 when such a find is answered: until then the SDK's import may wait, and not take the GIL from the find.
 
+Once the SDK runs, ``steady`` (``early_find.SteadyFinds``) may answer later plain finds from this thread too,
+their lines then never reaching the SDK (issue 15: ~1 ms of each find was the SDK's and the thread hops').
+
 Only the standard library, ``std_streams`` and ``wire`` (which need no SDK) are imported here.
 """
 
