@@ -99,6 +99,11 @@ class Runtime:
             self._embedder.finish_loading(READY_TIMEOUT_SECONDS)
         self._ready.clear()
 
+    @property
+    def is_open(self) -> bool:
+        """Whether the store is open, so a request would not wait for it."""
+        return self._ready.is_set() and self._error is None
+
     def ready(self, timeout: float = READY_TIMEOUT_SECONDS, *, wanted: bool = True) -> None:
         """Wait for the store to open; ``wanted`` False: a background watcher waits, which should not make
         LanceDB's import start before a snapshot answers the first find (``STORE_DEFERRED_AT_MOST_SECONDS``)."""

@@ -20,6 +20,9 @@ answered from the record (the SDK's ``Client`` asks for it after a call, to chec
 ``sdk_wanted`` tells ``deftly serve`` when a line needs the SDK (anything but the answerable prefix), or
 when such a find is answered: until then the SDK's import may wait, and not take the GIL from the find.
 
+Once the SDK runs, ``steady`` (``early_find.SteadyFinds``) may answer later plain finds from this thread too,
+their lines then never reaching the SDK (issue 15: ~1 ms of each find was the SDK's and the thread hops').
+
 Only the standard library, ``std_streams`` and ``wire`` (which need no SDK) are imported here.
 """
 
@@ -49,6 +52,7 @@ INITIALIZED = "notifications/initialized"
 ANSWERED = ("initialize", "tools/list")
 CALL = "tools/call"  # a first find_procedure, answered by ``EarlyAnswers.find``
 CLIENT_INFO_TEXT = {"name", "version", "title", "description", "websiteUrl"}
+STEADY_LINE_BYTES = 8192  # a plain find's line is well within this (its query at most 2,000 characters)
 
 
 def record_key(settings_json: str) -> dict[str, str]:
@@ -109,6 +113,8 @@ class EarlyAnswers:
         self._reader = threading.Thread(target=self._read, name="deftly-stdin", daemon=True)
         self.find: Callable[[dict[str, Any]], dict[str, Any] | None] | None = None
         self.find_arguments: Callable[[Any], dict[str, Any] | None] | None = None
+        # Once the SDK runs: answers a plain find from its line, else None (``early_find.SteadyFinds``).
+        self.steady: Callable[[Any], bytes | None] | None = None
         self.sdk_wanted = threading.Event()
         self._finding = 0  # finds being answered early
         self._finders: list[threading.Thread] = []
@@ -208,6 +214,8 @@ class EarlyAnswers:
             read = read_line(self.wire_in, self.limits)
             if read is not None:
                 self._look(*read)
+                if self._answered_steady(*read):
+                    continue
             else:
                 self.sdk_wanted.set()
             self.lines.put(read)
@@ -216,6 +224,20 @@ class EarlyAnswers:
                 callback()
             if read is None:
                 return
+
+    def _answered_steady(self, raw: bytes, size: int) -> bool:
+        """Whether ``steady`` answered the line here (then it never reaches the SDK)."""
+        steady = self.steady
+        if steady is None or size > STEADY_LINE_BYTES or b"tools/call" not in raw:
+            return False
+        message = check_message(raw, self.limits)
+        if isinstance(message, dict) and json.dumps(message.get("id")) in self._prefix.pending:
+            return False  # answered early, or being answered: the SDK's reply is compared and dropped
+        reply = steady(message)
+        if reply is None:
+            return False
+        self.write(reply)
+        return True
 
     def _look(self, raw: bytes, size: int) -> None:
         """Answer the line now if it is in the answerable prefix and its reply is recorded."""

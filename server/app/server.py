@@ -13,6 +13,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Annotated, Any, ParamSpec, TypeVar
 
+import anyio.to_thread
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError, ToolError
 from mcp.types import GetPromptResult, InputRequiredResult, ToolAnnotations
@@ -239,8 +240,7 @@ def tool_record_trace(
     return result
 
 
-@agent_errors
-def tool_find_procedure(
+async def tool_find_procedure(
     query: Annotated[
         str,
         Field(
@@ -268,8 +268,10 @@ def tool_find_procedure(
     best first, each with numbered steps, a score and why it matched; or none, with a note to
     proceed normally and record_trace afterwards.
     """
-    return find_for(
-        ctx.request_context.lifespan_context,
+    runtime = ctx.request_context.lifespan_context
+    find = functools.partial(
+        find_for,
+        runtime,
         query,
         max_results=max_results,
         metadata=metadata,
@@ -277,6 +279,15 @@ def tool_find_procedure(
         tools=tools,
         min_success_rate=min_success_rate,
     )
+    try:
+        # On stdio, once the store is open, in the loop's thread: a find is a few ms, most of them in the model
+        # (which releases the GIL), and the hand-over to a worker thread and back cost ~0.4 ms of each (issue 15).
+        # Not before the store opens (a find may wait seconds for it), nor over HTTP (many clients at once).
+        if runtime.settings.transport == "stdio" and runtime.is_open:
+            return find()
+        return await anyio.to_thread.run_sync(find)
+    except DeftlyError as exc:
+        raise ToolError(str(exc)) from exc
 
 
 @agent_errors

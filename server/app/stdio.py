@@ -13,7 +13,8 @@ are dropped by the writer.
 
 No thread hop where none is needed (issue 15): the reader thread wakes the event loop itself when it
 queues a line, and a reply is written from the loop when that cannot block (the client has read the pipe
-empty and the reply fits in it), else in a worker thread.
+empty and the reply fits in it), else in a worker thread. A plain find_procedure is answered by the reader
+thread itself once the SDK's reply to one was seen to be the same (``early_find.SteadyFinds``).
 
 As the SDK does for its own streams, stdin and stdout are moved off fds 0 and 1 for the process's life:
 fd 0 reads the null device and fd 1 writes to stderr, so stray prints never corrupt the protocol.
@@ -32,6 +33,7 @@ import anyio.to_thread
 from mcp.server.stdio import stdio_server
 
 from deftly.server.app.early import EarlyAnswers
+from deftly.server.app.early_find import SteadyFinds
 from deftly.server.app.std_streams import Line
 from deftly.server.app.wire import Rejected, check_envelope, check_message, too_large
 from deftly.tools.limits import Limits
@@ -41,13 +43,17 @@ log = logging.getLogger(__name__)
 
 class LineWriter:
     """stdout for the SDK transport (``write`` gets whole lines) and for error replies; the SDK's replies to
-    requests answered early are dropped."""
+    requests answered early are dropped, and shown to ``steady`` (which compares its finds with them)."""
 
-    def __init__(self, early: EarlyAnswers) -> None:
+    def __init__(self, early: EarlyAnswers, steady: SteadyFinds | None = None) -> None:
         self._early = early
+        self._steady = steady
 
     async def write(self, text: str) -> None:
-        await self.write_bytes(text.encode("utf-8", errors="replace"))
+        data = text.encode("utf-8", errors="replace")
+        if self._steady is not None:
+            self._steady.compare(data)
+        await self.write_bytes(data)
 
     async def write_bytes(self, data: bytes) -> None:
         """Written here when that cannot block (the usual case: the client has read what came before),
@@ -116,7 +122,10 @@ class CheckedLines:
 async def serve_stdio(server: Any, limits: Limits, early: EarlyAnswers) -> None:
     """Run ``server`` (an ``MCPServer``) on the protocol's stdin and stdout (held by ``early``, which may
     have answered the handshake already) until stdin closes."""
-    writer = LineWriter(early)
+    runtime = getattr(server, "runtime", None)
+    steady = SteadyFinds(runtime) if runtime is not None else None
+    early.steady = steady
+    writer = LineWriter(early, steady)
     lines = CheckedLines(early, writer, limits)
     # The SDK reads any async iterable of lines and writes through write()/flush(); it types them as AsyncFile.
     async with stdio_server(stdin=cast(Any, lines), stdout=cast(Any, writer)) as (read_stream, write_stream):

@@ -132,9 +132,10 @@ class BuiltinModel:
     def query_embed(self, text: str) -> Iterator[Any]:
         import numpy as np
 
-        encoded = self.tokenizer.encode_batch([text])
-        input_ids = np.array([e.ids for e in encoded], dtype=np.int64)
-        attention_mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
+        # One text: encode, not encode_batch (the same ids, without a hand-over to the tokenizer's thread pool).
+        encoded = self.tokenizer.encode(text)
+        input_ids = np.array([encoded.ids], dtype=np.int64)
+        attention_mask = np.array([encoded.attention_mask], dtype=np.int64)
         yield from self._run(input_ids, attention_mask)
 
     def _run(self, input_ids: Any, attention_mask: Any) -> Any:
@@ -142,7 +143,9 @@ class BuiltinModel:
 
         inputs = {"input_ids": input_ids, "attention_mask": attention_mask, "token_type_ids": np.zeros_like(input_ids)}
         output = self.session.run(None, inputs)[0]
-        summed = np.sum(output, axis=1, where=attention_mask[:, :, np.newaxis].astype(bool), dtype=np.float64)
+        # Without padding (a query) the mask selects every position: the same sum, in the same order, unmasked.
+        where = True if attention_mask.all() else attention_mask[:, :, np.newaxis].astype(bool)
+        summed = np.sum(output, axis=1, where=where, dtype=np.float64)
         pooled = summed / np.maximum(np.sum(attention_mask, axis=1, keepdims=True), 1e-9)
         norms = np.maximum(np.linalg.norm(pooled, ord=2, axis=1, keepdims=True), 1e-12)
         return (pooled / norms).astype(output.dtype, copy=False)

@@ -222,3 +222,82 @@ async def test_the_sdks_client_gets_the_early_answer_and_its_tool_list(deftly_ho
     log = (deftly_home / "logs" / "deftly.log").read_text(encoding="utf-8")
     assert log.count("answered before the SDK") == 2
     assert "answered differently" not in log
+
+
+class _OpenRuntime:
+    is_open = True
+
+
+def _call(request_id: int, query: str, **more: Any) -> dict[str, Any]:
+    return {"jsonrpc": "2.0", "id": request_id, "method": "tools/call", "params": find(query=query, **more)}
+
+
+def test_steady_finds_are_answered_only_once_the_sdks_reply_to_one_matched(monkeypatch: pytest.MonkeyPatch) -> None:
+    from deftly.server.app import early_find
+    from deftly.server.app.early_find import SteadyFinds
+
+    made: list[dict[str, Any]] = []
+
+    def result(runtime: Any, arguments: dict[str, Any]) -> dict[str, Any]:
+        made.append(arguments)
+        return {"content": [], "structuredContent": {"q": arguments["query"]}, "isError": False}
+
+    monkeypatch.setattr(early_find, "find_result", result)
+    steady = SteadyFinds(_OpenRuntime())  # type: ignore[arg-type]
+
+    def sdk(request_id: int, query: str, shape: str = "same") -> None:
+        answer = {"content": [], "structuredContent": {"q": query}, "isError": False}
+        if shape != "same":
+            answer["resultType"] = "complete"
+        steady.compare(json.dumps({"jsonrpc": "2.0", "id": request_id, "result": answer}).encode())
+
+    assert steady(_call(1, "a")) is None and len(made) == 1, "probed: run here too, answered by the SDK"
+    sdk(1, "a", shape="other")
+    assert not steady.trusted
+    assert steady(_call(2, "b", tags=["x"])) is None and len(made) == 1, "a call with filters is the SDK's alone"
+    assert steady(_call(3, "c")) is None
+    sdk(3, "c")
+    assert steady.trusted
+    reply = steady(_call(4, "d"))
+    assert reply is not None and reply.endswith(b"\n")
+    assert json.loads(reply) == {
+        "jsonrpc": "2.0",
+        "id": 4,
+        "result": {"content": [], "structuredContent": {"q": "d"}, "isError": False},
+    }
+    assert steady({"jsonrpc": "2.0", "id": 5, "method": "tools/list", "params": {}}) is None
+
+
+def test_a_connection_whose_replies_differ_is_left_to_the_sdk(monkeypatch: pytest.MonkeyPatch) -> None:
+    from deftly.server.app import early_find
+    from deftly.server.app.early_find import SteadyFinds
+
+    made: list[str] = []
+    monkeypatch.setattr(early_find, "find_result", lambda runtime, arguments: made.append("x") or {"made": "here"})
+    steady = SteadyFinds(_OpenRuntime())  # type: ignore[arg-type]
+    for n in range(10):
+        assert steady(_call(n, "q")) is None
+        steady.compare(json.dumps({"jsonrpc": "2.0", "id": n, "result": {"made": "by the SDK"}}).encode())
+    assert len(made) == SteadyFinds.PROBES and not steady.trusted
+
+
+@pytest.mark.slow
+def test_steady_finds_answered_without_the_sdk_are_the_sdks_for_every_handshake_version(
+    deftly_home: Path, embedder: Any
+) -> None:
+    _filled_home(deftly_home, embedder)
+    queries = ["cancel my reservation", "refund the headphones", "book a hotel", "cancel it", "money back"]
+    for version in HANDSHAKE_PROTOCOL_VERSIONS:
+        with RawStdioServer(deftly_home, DEFTLY_LOG_LEVEL="DEBUG") as server:
+            server.request("initialize", {"protocolVersion": version, **CLIENT})
+            server.notify("notifications/initialized")
+            server.request("tools/list")
+            server.call_tool("get_procedure", {"id": "cancel"})  # answered once the store is open
+            for query in queries * 2:
+                here = server.request("tools/call", find(query=query, max_results=2))["result"]
+                by_sdk = server.request("tools/call", find(query=query, max_results=2, tags=None))["result"]
+                assert here == by_sdk, (version, query)
+            assert server.close() == 0
+    log = (deftly_home / "logs" / "deftly.log").read_text(encoding="utf-8")
+    assert log.count("answered without the SDK") >= len(HANDSHAKE_PROTOCOL_VERSIONS) * (len(queries) * 2 - 2)
+    assert "differs from the SDK's" not in log

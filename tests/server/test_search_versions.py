@@ -152,3 +152,38 @@ def test_another_namespaces_rows_are_never_served_without_the_prefilter(tmp_path
         ] == ["mine"]
         hits = reader.run(mine._vector_hits(query, 5, SearchFilters(), exact=True, unfiltered=unfiltered))
         assert [h.procedure_id for h in hits] == ["mine"]
+
+
+def test_the_versions_listed_from_disk_are_those_lancedb_reads_and_a_search_needs_no_trip_for_them(
+    tmp_path: Path,
+) -> None:
+    rng = random.Random(6)
+    mine, theirs = _store(tmp_path / "db"), _store(tmp_path / "db")
+    reader = mine.db.reader
+    tables = ("procedures", "search_vectors", "procedure_stats", "feedback")
+
+    def agree() -> None:
+        listed = reader.versions_on_disk(tables)
+        assert listed == {name: reader.run(reader.version(name)) for name in tables}
+
+    for n in range(3):
+        _add(theirs, f"p{n}", _vector(rng))
+        _rate(theirs, f"p{n}")
+        agree()
+    theirs.db.procedures.delete("id = 'p0'")
+    agree()
+    theirs.db.maintain(force=True)  # compaction and cleanup: new versions, old manifests removed
+    agree()
+
+    trips: list[object] = []
+    submit = reader.submit
+    reader.submit = lambda coroutine: trips.append(coroutine) or submit(coroutine)  # type: ignore[method-assign]
+    query = _vector(rng)
+    _search(mine, query)  # loads both arms (trips of their own)
+    trips.clear()
+    _add(theirs, "near", query)
+    _search(mine, query)  # reloads the arms at the new versions it listed
+    trips.clear()
+    assert _search(mine, query)[0][0] == "near"
+    assert trips == [], "a search with both arms in memory lists the versions itself"
+    assert _successes(mine.get_ratings(["p1"]), "p1") == 1, "and the ratings that follow are of the version listed"

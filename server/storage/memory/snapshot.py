@@ -51,14 +51,15 @@ def disk_versions(db_path: Path) -> dict[str, TableStamp] | None:
     when a table has none (not created yet, or not a local store)."""
     stamps = {}
     for name in TABLES:
-        stamp = _latest_manifest(db_path / f"{name}.lance" / "_versions")
+        stamp = latest_manifest(db_path / f"{name}.lance" / "_versions")
         if stamp is None:
             return None
         stamps[name] = stamp
     return stamps
 
 
-def _latest_manifest(folder: Path) -> TableStamp | None:
+def latest_manifest(folder: Path) -> TableStamp | None:
+    """The latest committed version in a table's ``_versions`` folder, with its manifest's mtime and size."""
     latest: tuple[int, str] | None = None
     try:
         names = os.listdir(folder)
