@@ -236,7 +236,9 @@ class EarlyAnswers:
         reply = steady(message)
         if reply is None:
             return False
-        self.write(reply)
+        if not self.write_if_free(reply):
+            # A client not reading its replies must not stop this thread reading its requests.
+            threading.Thread(target=self.write, args=(reply,), name="deftly-reply", daemon=True).start()
         return True
 
     def _look(self, raw: bytes, size: int) -> None:
