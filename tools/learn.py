@@ -20,7 +20,7 @@ from deftly.tools.extract.base import Draft, Extraction, Extractor, Skipped
 from deftly.tools.extract.noun_titles import imperative_title
 from deftly.tools.extract.titles import action_title, named_object, request_sentence
 from deftly.tools.extract.tools_kind import is_read_only
-from deftly.tools.extract.typos import with_verb_spelled, with_words_spelled
+from deftly.tools.extract.typos import spelled
 from deftly.tools.extract.vocabulary import mentioned_actions, tool_actions
 from deftly.tools.match_index import MAX_WORDINGS, MERGED_INTO, MatchIndex
 from deftly.tools.merge import Origin, absorb, add_pitfall, merge, new_procedure, same_steps
@@ -274,11 +274,7 @@ def _titled(sentence: str | None, procedure: Procedure) -> str | None:
     phrase ("remaining vacation days") made a request."""
     acting = [t for t in procedure.tools if not is_read_only(t)] or procedure.tools
     named = named_object(sentence, acting) if sentence else None
-    if not named:
-        return None
-    return with_words_spelled(
-        with_verb_spelled(imperative_title(named, procedure.steps), procedure.steps), procedure.steps
-    )
+    return spelled(imperative_title(named, procedure.steps), procedure.steps) if named else None
 
 
 def embed_procedures(

@@ -120,7 +120,7 @@ def merge_steps(old: list[Step], new: list[Step]) -> list[Step]:
     whose tool the other run never used becomes optional; a tool both used but in another order keeps
     the known position (no duplicates). The known order wins, and ``old`` is kept if the merge would
     grow past MAX_STEPS."""
-    old_keys, new_keys = [_step_key(s) for s in old], [_step_key(s) for s in new]
+    old_keys, new_keys = [step_key(s) for s in old], [step_key(s) for s in new]
     merged: list[Step] = []
     for i, j in _align(old_keys, new_keys):
         if i is not None and j is not None:
@@ -132,7 +132,7 @@ def merge_steps(old: list[Step], new: list[Step]) -> list[Step]:
     return merged if len(merged) <= MAX_STEPS else old
 
 
-def _step_key(step: Step) -> str:
+def step_key(step: Step) -> str:
     """What a step does, to align two runs on: its tool, and through a shell its program and subcommand
     (``bash kubectl logs`` and ``bash kubectl rollout`` are two steps, not one ``bash`` twice); every
     harness's shell is one shell."""
@@ -152,7 +152,7 @@ def varying_words(old: list[Step], new: list[Step]) -> dict[str, str]:
     "Bump fastapi to {version}"): each run's instance, so no title or example should keep it. Word ->
     placeholder name, the one ``_common_form`` gives that place in the merged step."""
     found: dict[str, str] = {}
-    for i, j in _align([_step_key(s) for s in old], [_step_key(s) for s in new]):
+    for i, j in _align([step_key(s) for s in old], [step_key(s) for s in new]):
         if i is None or j is None:
             continue
         for key, value in old[i].arguments.items():

@@ -14,6 +14,7 @@ from deftly.tools.extract.tools_kind import as_compared, is_generic, is_handoff,
 from deftly.tools.extract.vocabulary import is_operation_word, primary_action, same_word, tool_actions
 from deftly.tools.generalize import canonical_json
 from deftly.tools.generalize.commands import command_head, is_read_command, only_looks, without_setup
+from deftly.tools.merge import step_key
 from deftly.tools.models import Procedure, Step
 from deftly.tools.values import COMMAND_KEYS, PLACEHOLDER, QUERY_KEYS, SQL_TABLE_WORDS
 
@@ -185,21 +186,19 @@ def same_work(steps: list[Step], goal: str, other: list[Step], other_goal: str, 
 
 def _work_keys(steps: list[Step]) -> list[str]:
     """The calls in order, a shell's by its program and subcommand (``_the_work``)."""
-    return [" ".join([s.tool, *command_head(s.arguments)]) if is_generic(s.tool) else s.tool
-            for s in _the_work(steps) if s.tool]  # fmt: skip
+    return [step_key(s) for s in _the_work(steps) if s.tool]
 
 
 def _the_work(steps: list[Step]) -> list[Step]:
     """Each shell command once, where it first ran: one run checks its ``terraform plan`` again after the
     apply, another does not."""
-    seen: set[tuple[str, ...]] = set()
+    seen: set[str] = set()
     kept = []
     for step in steps:
-        if step.tool and is_generic(step.tool) and command_head(step.arguments):
-            key = (step.tool, *command_head(step.arguments))
-            if key in seen:
-                continue
-            seen.add(key)
+        key = step_key(step)
+        if key in seen and step.tool and is_generic(step.tool) and command_head(step.arguments):
+            continue
+        seen.add(key)
         kept.append(step)
     return kept
 

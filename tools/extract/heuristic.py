@@ -23,7 +23,7 @@ from deftly.tools.extract.titles import (
     when_to_use,
 )
 from deftly.tools.extract.tools_kind import is_generic, is_read_only, words
-from deftly.tools.extract.typos import with_verb_spelled, with_words_spelled
+from deftly.tools.extract.typos import spelled
 from deftly.tools.extract.validate import placeholder_names, sensitive_literals, trace_literals, without_leaks
 from deftly.tools.extract.wording import generalize_words
 from deftly.tools.generalize import ValueBinder, command_head
@@ -124,7 +124,7 @@ def build_draft(task: Task, plan: StepPlan, binder: ValueBinder, names: dict[str
         title = command_title(plan.steps) or title  # "Bash" says nothing; the commands say what was done
     else:
         title = imperative_title(title, plan.steps)  # "Remaining vacation days" -> "Find the remaining …"
-    title = with_words_spelled(with_verb_spelled(title, plan.steps), plan.steps)  # "Upgade", "a relase"
+    title = spelled(title, plan.steps)  # "Upgade axios", "Make a relase"
     draft = Draft(
         title=title,
         when_to_use=when_to_use(request, values, names),

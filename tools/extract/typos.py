@@ -15,6 +15,12 @@ _MIN_LENGTH = 4
 _COMMON_VERBS = frozenset(word for verbs in VERB_LISTS for word in verbs)
 
 
+def spelled(title: str, steps: Iterable[Step]) -> str:
+    """The title with its opening verb (``with_verb_spelled``) and later words (``with_words_spelled``) spelled."""
+    steps = list(steps)
+    return with_words_spelled(with_verb_spelled(title, steps), steps)
+
+
 def with_verb_spelled(title: str, steps: Iterable[Step]) -> str:
     """The title with its first word corrected when it is no verb deftly knows and exactly one word of the
     task's vocabulary (its tools' and commands' words, the common verbs) is one edit away."""
