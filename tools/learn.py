@@ -27,7 +27,7 @@ from deftly.tools.merge import Origin, absorb, add_pitfall, merge, new_procedure
 from deftly.tools.models import Procedure, Ratings, TraceRecord, TraceStatus
 from deftly.tools.ports import Embedder, Embedding, Phrase, Store, TraceUpdate, Vector
 from deftly.tools.render import goal_text, readable, search_phrases
-from deftly.tools.same_task import MergePolicy
+from deftly.tools.same_task import MergePolicy, compared_steps, side_effects
 from deftly.tools.trace import Trace
 
 MIN_EXAMPLES_TO_RETITLE = 3
@@ -147,9 +147,12 @@ class _Batch:
     def _matches(self, draft: Draft, goal: list[float]) -> list[Procedure]:
         """The procedures this draft is another run of (``MergePolicy.same_task``), nearest goal first."""
         found = []
-        for procedure, similarity in self.index.nearest(goal, self.policy.candidates):
+        effects = side_effects(compared_steps(draft.steps))
+        for rank, (procedure, similarity) in enumerate(self.index.nearest(goal, self.policy.same_effects_candidates)):
             if similarity < self.policy.floor:
                 break
+            if rank >= self.policy.candidates and not _changes_the_same(procedure, effects):
+                continue  # farther off, only a procedure that changes the same things can be this task
             if self.policy.same_task(draft, procedure, similarity):
                 found.append(procedure)
         return found
@@ -263,6 +266,10 @@ class _Batch:
         best = sentences[max(candidates, key=lambda e: float(centrality[procedure.examples.index(e)]))] or ""
         title = best[0].upper() + best[1:]
         return procedure if title == procedure.title else procedure.model_copy(update={"title": title})
+
+
+def _changes_the_same(procedure: Procedure, effects: frozenset[str]) -> bool:
+    return bool(effects) and side_effects(compared_steps(procedure.steps)) == effects
 
 
 def _unrated_candidate(ratings: Ratings | None) -> bool:

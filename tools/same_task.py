@@ -45,6 +45,10 @@ class MergePolicy:
     same_work_overlap: float = 0.9
     lesson_similarity: float = 0.55
     candidates: int = 5
+    # Another user's wording may sit behind many nearer ones ("clean up the duplicates from {email}" reads
+    # like closing or archiving tickets, not like "pls merge em"): that far, only procedures that change the
+    # same things are weighed.
+    same_effects_candidates: int = 50
 
     @property
     def floor(self) -> float:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import numpy as np
 from test_learn import record_and_learn
 from tracebuilders import assistant, call, chat, trace_of, user
 
@@ -456,3 +457,63 @@ def test_a_person_the_user_names_with_their_address_is_a_name_whatever_the_addre
     [draft] = EXTRACT(trace_).drafts
 
     assert "Kwame" not in " ".join([draft.title, draft.when_to_use, *draft.requests])
+
+
+def merge_tickets_session(request: str, email: str, ids: list[str]) -> list[dict[str, Any]]:
+    found = [{"id": i, "subject": "Charged twice", "created": f"2026-11-0{n + 1}"} for n, i in enumerate(ids)]
+    return chat(
+        user(request.format(email=email)),
+        call("helpdesk.search_tickets", {"requester_email": email, "status": "open"}, found),
+        call("helpdesk.merge_tickets", {"target_id": ids[0], "source_ids": ids[1:]}, {"merged": len(ids) - 1}),
+        assistant(f"Merged {len(ids) - 1} duplicates into ticket {ids[0]}, the oldest."),
+    )
+
+
+def ticket_session(request: str, tool: str, arguments: dict[str, Any]) -> list[dict[str, Any]]:
+    return chat(
+        user(request),
+        call("helpdesk.search_tickets", {"requester_email": "ops@acme.io", "status": "open"}, [{"id": "T-90"}]),
+        call(tool, {"ticket_id": "T-90", **arguments}, {"ok": True}),
+        assistant("Done."),
+    )
+
+
+def test_a_run_worded_unlike_its_task_finds_it_among_nearer_wordings_by_what_it_changed(
+    store: Any, embedder: Any
+) -> None:
+    # Helpdesk work whose requests read like "clean up the duplicates ..." more than the first merge did.
+    others = [
+        ("Could you clean up the stale tickets from ops@acme.io? Close them.", "helpdesk.close_ticket", {}),
+        ("Please clean up the old tickets from ops@acme.io; archive them.", "helpdesk.archive_ticket", {}),
+        ("Could you clean up the spam from ops@acme.io? They've written in several times. Block them.",
+         "helpdesk.block_requester", {}),
+        ("Could you sort out the tickets from ops@acme.io? They've written in several times. Reply to them.",
+         "helpdesk.reply", {"body": "We are on it."}),
+        ("Could you clean up the tickets from ops@acme.io? Keep the oldest open and close the rest.",
+         "helpdesk.bulk_close", {"keep": "oldest"}),
+        ("Could you escalate the tickets from ops@acme.io? They have written in several times.",
+         "helpdesk.escalate", {"level": 2}),
+        ("Could you clean up the test tickets from ops@acme.io? Delete them.", "helpdesk.delete_ticket", {}),
+        ("Could you clean up the tickets from ops@acme.io? They've written in several times. Lower their priority.",
+         "helpdesk.set_priority", {"priority": "low"}),
+        ("Could you clean up the tickets from ops@acme.io? They've written in several times. Tag them as duplicates.",
+         "helpdesk.add_tag", {"tag": "duplicate"}),
+    ]  # fmt: skip
+    first = "{email} keeps opening tickets about login problems, pls merge em into one"
+    record_and_learn(store, embedder, merge_tickets_session(first, "anna@driftwood.example", ["T-11", "T-14"]), "m1")
+    for n, (request, tool, arguments) in enumerate(others):
+        record_and_learn(store, embedder, ticket_session(request, tool, arguments), f"o{n}")
+    second = "Could you clean up the duplicates from {email}? They've written in several times. Keep the oldest."
+    session = merge_tickets_session(second, "bo@kestrel.example", ["T-20", "T-23", "T-31"])
+
+    procedures = store.list_procedures(20)
+    [merging] = [p for p in procedures if "helpdesk.merge_tickets" in p.tools]
+    asked = embedder.embed_documents([second.format(email="{email}"), *(p.goal for p in procedures)])
+    nearer = sum(
+        float(np.dot(asked[0], v)) > float(np.dot(asked[0], asked[1 + procedures.index(merging)])) for v in asked[1:]
+    )
+    assert nearer >= 5  # the first merge is not among the nearest wordings: only what the runs changed finds it
+
+    result = record_and_learn(store, embedder, session, "m2")
+    assert result.merged == 1 and result.procedure_ids == [merging.id]
+    assert store.get_procedure(merging.id).sources == ["m1", "m2"]
