@@ -502,3 +502,32 @@ def test_a_repository_the_user_names_alone_is_the_one_the_tools_know_by_its_full
     [draft] = EXTRACT(trace).drafts
 
     assert draft.title == "Tag a new patch release of {repo} and publish it on github"
+
+
+def test_a_contraction_is_no_person_and_how_often_is_no_count_of_things() -> None:
+    trace = trace_of(
+        user(
+            "Unfortunately the buyer at Foxglove Wines told me they chose another vendor. Let's close the "
+            "opportunity out as lost. They've written in several times about it."
+        ),
+        call("crm.search_deals", {"query": "Foxglove Wines"}, [{"deal_id": "DL-99704", "stage": "negotiation"}]),
+        call("crm.update_deal_stage", {"deal_id": "DL-99704", "stage": "closed_lost"}, {"stage": "closed_lost"}),
+        assistant("Marked DL-99704 as closed lost."),
+    )
+    [draft] = EXTRACT(trace).drafts
+    assert "Let's close the opportunity" in draft.goal and "{name}" not in draft.goal
+    assert "written in several times" in draft.goal
+
+
+def test_a_pronoun_after_someone_who_keeps_doing_something_is_not_that_person() -> None:
+    trace = trace_of(
+        user("Kwame Asante keeps opening new tickets for login problems, pls merge em"),
+        call("helpdesk.search_tickets", {"requester": "Kwame Asante", "status": ["new", "open"]}, [{"id": "T-7"}]),
+        call("helpdesk.merge_tickets", {"target_id": "T-7", "source_ids": ["T-9", "T-12"]}, {"merged": 2}),
+        assistant("Merged T-9 and T-12 into T-7."),
+    )
+    [draft] = EXTRACT(trace).drafts
+    assert "Kwame" not in draft.title and "{name}" not in draft.title and "em" not in draft.title.split()
+    assert draft.title.startswith("Merge")
+    # the statuses the agent searched are its own choice, though the user happened to say "new"
+    assert draft.steps[0].arguments["status"] == ["new", "open"]

@@ -57,13 +57,14 @@ def _spelled_out(text: str) -> str | None:
         joined = f"that {verb} {state}" if _NEGATED.match(verb) else state
         return f"{fixing.group(1).lower()} {subject} {joined}"
     acting = next((m for m in _ACT_ON_IT.finditer(text) if _acts(m.group(1))), None)
-    if acting is None:
-        return None
+    if acting is None or (acting.group(0).lower().endswith(" them") and problem.group("verb").lower() in _SINGULAR):
+        return None  # "Kwame keeps opening tickets, merge them": one subject, and "them" is what it makes
     owned = _OWNED.match(problem.group("state") or "")  # "Keiko forgot her password, reset it": "it" is the password
     target = f"{subject}'s {owned.group(1)}" if owned and acting.group(0).lower().endswith(" it") else subject
     return f"{acting.group(1).lower()} {target}"
 
 
+_SINGULAR = frozenset({"is", "was", "keeps", "has been", "fails", "doesn't", "isn't"})
 _OWNED = re.compile(r"(?:their|his|her|its|my|our)\s+([a-z]+)\b", re.IGNORECASE)
 
 

@@ -27,10 +27,17 @@ _COUNT_OF = re.compile(
     r"(?=(?:the|these|those|their|your|my|our)\b)",
     re.IGNORECASE,
 )
-_COUNT = re.compile(r"\b(?:a couple of|a few|a couple|several|some|two|three|four|five)\s+(?=[a-z]+s\b)", re.I)
+_COUNT = re.compile(
+    r"\b(?:a couple of|a few|a couple|several|some|two|three|four|five)\s+(?!times\b)(?=[a-z]+s\b)", re.I
+)  # not "written in several times": how often is no count of things
 _ANOTHER = re.compile(r"\banother\b")
 _LISTED_PLACEHOLDER = re.compile(rf"({PLACEHOLDER.pattern})(?:(?:,\s*|,?\s+(?:and|or|&)\s+)\1)+")
-_POSSESSIVE_NAME = re.compile(r"(?<=\s)(?:[A-Z][a-z]+\s)*[A-Z][a-z]+(?='s\b)")
+# Not a contraction ("Let's", "What's") nor a time or anyone's ("Today's", "Everyone's").
+_NO_PERSON = (
+    r"(?:Let|It|That|What|Who|Where|When|How|Why|Here|There|He|She|This|Today|Tomorrow|Yesterday|Tonight"
+    r"|Everyone|Everybody|Someone|Somebody|Anyone|Nobody|Nothing|Everything|Something|One)'s"
+)
+_POSSESSIVE_NAME = re.compile(rf"(?<=\s)(?!{_NO_PERSON})(?:[A-Z][a-z]+\s)*(?!{_NO_PERSON})[A-Z][a-z]+(?='s\b)")
 
 
 def generalize_words(text: str, values: Mapping[str, str], names: Iterable[str]) -> str:
@@ -169,7 +176,7 @@ def without_shorthand(text: str) -> str:
     return _SHORTHAND.sub(lambda m: _SHORTHAND_WORDS[m.group(0).lower()], text)
 
 
-_SHORTHAND_WORDS = {"u": "you", "ur": "your", "pls": "please", "plz": "please", "thx": "thanks"}
+_SHORTHAND_WORDS = {"u": "you", "ur": "your", "pls": "please", "plz": "please", "thx": "thanks", "em": "them"}
 _SHORTHAND = re.compile(rf"(?<![\w{{'.-])(?:{'|'.join(_SHORTHAND_WORDS)})(?![\w}}'.-])", re.IGNORECASE)
 
 

@@ -101,7 +101,17 @@ class ValueBinder:
             for item in items[1:]:
                 self.alias(item, template)
             return [template, "…"]
+        if self._options_chosen_together(items, item_key):
+            return [
+                item if kind_of(item.strip(), item_key) is None else self._value(tool, item_key, item) for item in items
+            ]
         return [self._value(tool, item_key, item) for item in items]
+
+    def _options_chosen_together(self, items: list[Any], key: str) -> bool:
+        """ "status": ["new", "open", "pending"]: a set of options the agent picked, one of which the user's
+        "keeps opening new tickets" happens to say, is the agent's choice, every word of it."""
+        words = [i.strip() for i in items if isinstance(i, str) and kind_of(i.strip(), key) is None]
+        return len(words) >= 2 and any(self.sources.source_of(w) != REQUEST for w in words)
 
     def _number(self, tool: str, key: str, value: float) -> Any:
         if _OPTION_KEYS.match(key.lower()):
@@ -150,6 +160,8 @@ def snake_name(key: str) -> str:
 def _singular(key: str) -> str:
     if key.endswith("ies"):
         return key[:-3] + "y"
-    if key.endswith("s") and not key.endswith("ss"):
+    if key.endswith(("sses", "xes", "ches", "shes")):
+        return key[:-2]  # addresses, boxes, branches
+    if key.endswith("s") and not key.endswith(("ss", "us", "is")):  # not status, analysis
         return key[:-1]
     return key
