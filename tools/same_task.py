@@ -147,6 +147,8 @@ def _key_paths(arguments: dict[str, Any], prefix: str = "") -> list[str]:
     """Argument names, those inside an object by their path: ``changes.manager_id`` is not ``changes.job_title``."""
     paths = []
     for key, value in arguments.items():
+        if value is None or value == "" or value == [] or value == {}:
+            continue  # "cc": [] passes nothing: one agent writes it, another leaves it out
         path = f"{prefix}{key}"
         paths.extend(_key_paths(value, f"{path}.") if isinstance(value, dict) and value else [path])
     return paths

@@ -14,6 +14,7 @@ from test_learn import record_and_learn
 from tracebuilders import assistant, call, chat, trace_of, user
 
 from deftly.tools.extract.heuristic import HeuristicExtractor
+from deftly.tools.same_task import same_calls
 
 EXTRACT = HeuristicExtractor().extract
 
@@ -517,3 +518,25 @@ def test_a_run_worded_unlike_its_task_finds_it_among_nearer_wordings_by_what_it_
     result = record_and_learn(store, embedder, session, "m2")
     assert result.merged == 1 and result.procedure_ids == [merging.id]
     assert store.get_procedure(merging.id).sources == ["m1", "m2"]
+
+
+def invoice_trace(request: str, send: dict[str, Any]) -> Any:
+    return trace_of(
+        user(request),
+        call("crm.get_deal", {"deal_id": "D-5501"}, {"account": "Kestrel Labs", "amount": 12000}),
+        call("billing.create_invoice", {"customer_id": "C-88", "amount": 12000}, {"invoice_id": "INV-301"}),
+        call("billing.send_invoice", {"invoice_id": "INV-301", "to": ["ap@kestrel.example"], **send}, {"sent": True}),
+        assistant("Invoice INV-301 is out."),
+    )
+
+
+def test_an_argument_passed_empty_is_no_other_call() -> None:
+    [plain] = EXTRACT(invoice_trace("Invoice deal D-5501 and send it to ap@kestrel.example.", {})).drafts
+    [empty] = EXTRACT(invoice_trace("Bill deal D-5501, email it to ap@kestrel.example", {"cc": [], "bcc": []})).drafts
+    [copied] = EXTRACT(
+        invoice_trace(
+            "Bill deal D-5501, email it to ap@kestrel.example", {"cc": ["cfo@kestrel.example"], "bcc": ["x@y.io"]}
+        )
+    ).drafts
+    assert same_calls(plain.steps, empty.steps)
+    assert not same_calls(plain.steps, copied.steps)  # copying two more people is more than this call did
