@@ -16,6 +16,7 @@ from tracebuilders import assistant, call, chat, trace_of, user
 
 from deftly.tools.extract.heuristic import HeuristicExtractor
 from deftly.tools.extract.tools_kind import is_read_only
+from deftly.tools.same_task import side_effects
 
 EXTRACT = HeuristicExtractor().extract
 
@@ -65,6 +66,23 @@ def test_a_read_only_task_of_several_steps_is_learned() -> None:
 
     assert [s.tool for s in draft.steps] == ["mail.search_messages", "mail.get_message"]
     assert is_read_only("mail.search_messages") and is_read_only("calendar.search_events")
+
+
+def test_a_tool_named_again_after_its_server_is_known_by_what_it_does() -> None:
+    # Slack's MCP server names its tools mcp__slack__slack_list_channels, mcp__slack__slack_post_message.
+    trace = trace_of(
+        user("post in #eng-announce: the deploy freeze starts Friday at 18:00 UTC"),
+        call("mcp__slack__slack_list_channels", {"limit": 200}, {"channels": [{"id": "C07", "name": "eng-announce"}]}),
+        call(
+            "mcp__slack__slack_post_message", {"channel_id": "C07", "text": "Deploy freeze starts Friday"}, {"ok": True}
+        ),
+        assistant("Posted."),
+    )
+    [draft] = EXTRACT(trace).drafts
+
+    assert is_read_only("mcp__slack__slack_list_channels") and not is_read_only("mcp__slack__slack_post_message")
+    assert side_effects(draft.steps) == {"mcp__slack__slack_post_message"}
+    assert not any(step.action.lower().startswith("slack") for step in draft.steps), [s.action for s in draft.steps]
 
 
 def test_checking_and_finding_nothing_to_do_is_learned() -> None:

@@ -66,7 +66,10 @@ def words(tool: str) -> list[str]:
 @lru_cache(maxsize=4096)
 def _words(tool: str) -> tuple[str, ...]:
     spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", base_name(tool))
-    return tuple(w for w in re.split(r"[^A-Za-z0-9]+", spaced.lower()) if w)
+    found = tuple(w for w in re.split(r"[^A-Za-z0-9]+", spaced.lower()) if w)
+    # "mcp__slack__slack_post_message": the server's name said again is no word of what the tool does
+    server = re.split(r"__|[./:]", tool.strip(" ./:_").lower())[:-1]
+    return found[1:] if len(found) > 1 and server and found[0] in server else found
 
 
 def all_words(tool: str) -> list[str]:
