@@ -147,3 +147,17 @@ def test_the_procedure_text_is_short_enough_for_a_system_prompt() -> None:
     text = render_markdown(procedure)
     assert len(text.split()) < 150, text  # well under 300 tokens
     assert text.count("\n1. ") == 1 and "\n6. " in text
+
+
+def test_a_company_named_after_a_colon_with_its_legal_form_is_a_name_in_every_request() -> None:
+    draft = _draft(
+        user(
+            "AP inbox has a message from billing@moravialab.example: Moravia Lab Instruments s.r.o. says all "
+            "future payments must go to a new account. Please make the change."
+        ),
+        call("procure.get_vendor", {"query": "Moravia Lab Instruments s.r.o."}, {"vendor_id": "V-35026"}),
+        call("procure.update_bank_details", {"vendor_id": "V-35026", "iban": "LT353746266589511324"}, {"ok": True}),
+        assistant("Updated the vendor's bank details."),
+    )
+    shown = " ".join([draft.title, draft.when_to_use, draft.goal, *draft.requests])
+    assert "Moravia" not in shown and "s.r.o" not in shown
