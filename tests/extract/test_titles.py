@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tracebuilders import assistant, call, trace_of, user
 
 from deftly.tools.extract.heuristic import HeuristicExtractor
@@ -531,3 +533,26 @@ def test_a_pronoun_after_someone_who_keeps_doing_something_is_not_that_person() 
     assert draft.title.startswith("Merge")
     # the statuses the agent searched are its own choice, though the user happened to say "new"
     assert draft.steps[0].arguments["status"] == ["new", "open"]
+
+
+def crashloop_trace(request: str, deployment: str) -> Any:
+    return trace_of(
+        user(request),
+        call(
+            "bash",
+            {"command": f"kubectl -n media get pods -l app={deployment}"},
+            f"{deployment}-7f9c 0/1 CrashLoopBackOff",
+        ),
+        call("bash", {"command": f"kubectl -n media rollout restart deployment/{deployment}"}, "restarted"),
+        assistant(f"{deployment} is running again."),
+    )
+
+
+def test_a_problem_told_first_and_then_asked_to_be_fixed_is_a_title_that_fixes_it() -> None:
+    told = [
+        ("ingest-worker is crashlooping on prod-us-east-2, can you sort it out", "ingest-worker"),
+        ("pricing-engine pods keep restarting. fix pls", "pricing-engine"),
+    ]
+    titles = [EXTRACT(crashloop_trace(request, name)).drafts[0].title for request, name in told]
+
+    assert titles == ["Sort out {deployment} crashlooping on {id}", "Fix {deployment} pods restarting"]

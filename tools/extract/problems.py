@@ -39,11 +39,23 @@ def problem_request(text: str) -> str | None:
     """The request spelled out with the problem the user describes first, when it only says "it":
     "The nightly build keeps failing since Monday, can you fix it?" -> "fix the nightly build failing since
     Monday"; "The billing service is crash looping in prod, restart it." -> "restart the billing service"."""
-    for sentence in re.split(r"(?<=[.!?])\s+", text):
+    sentences = re.split(r"(?<=[.!?])\s+", text)
+    for sentence in sentences:
         found = _spelled_out(sentence)
         if found:
             return found
+    for told, asked in zip(sentences, sentences[1:], strict=False):  # "X pods keep restarting. fix pls"
+        if _BARE_FIX.match(asked.strip()) and (found := _spelled_out(f"{told.rstrip('.!? ')}, fix it")):
+            return found
     return None
+
+
+_SPLIT_PARTICLE = re.compile(r"\b(sort|look)\s+(it|them|this|that)\s+(out|into)\b", re.IGNORECASE)
+_BARE_FIX = re.compile(
+    r"^(?:(?:please|pls|plz|can you|could you)\s+)?(?:fix|repair|sort out|resolve|debug|look into)"
+    r"(?:\s+(?:it|them|this|that))?(?:\s+(?:please|pls|plz|asap))?\s*[.!?]*$",
+    re.IGNORECASE,
+)
 
 
 def _spelled_out(text: str) -> str | None:
@@ -51,7 +63,7 @@ def _spelled_out(text: str) -> str | None:
     if problem is None or not _names_a_thing(problem.group("subject")):
         return None
     subject = _subject(problem.group("subject"))
-    fixing = _FIX_IT.search(text)
+    fixing = _FIX_IT.search(_SPLIT_PARTICLE.sub(r"\1 \3 \2", text))  # "sort it out" sorts out "it"
     if fixing is not None:
         state, verb = problem.group("state") or "", problem.group("verb")
         joined = f"that {verb} {state}" if _NEGATED.match(verb) else state
@@ -71,7 +83,8 @@ _OWNED = re.compile(r"(?:their|his|her|its|my|our)\s+([a-z]+)\b", re.IGNORECASE)
 def _names_a_thing(subject: str) -> bool:
     """ "The billing service", "checkout requests": not "Check why auth" (a request with its question)."""
     found = re.findall(r"[a-z']+", subject.lower())
-    return bool(found) and group_of(found[0]) is None and not set(found) & _QUESTION_WORDS
+    named = bool(re.search(r"[\w][-_./][\w]", subject.split()[0])) if subject.split() else False  # "ingest-worker"
+    return bool(found) and (named or group_of(found[0]) is None) and not set(found) & _QUESTION_WORDS
 
 
 _ACTS_ON_IT = frozenset(
