@@ -22,6 +22,7 @@ from deftly.tools.extract.titles import action_title, named_object, request_sent
 from deftly.tools.extract.tools_kind import is_read_only
 from deftly.tools.extract.typos import spelled
 from deftly.tools.extract.vocabulary import mentioned_actions, tool_actions
+from deftly.tools.extract.wording import arrows_spelled, points_somewhere
 from deftly.tools.match_index import MAX_WORDINGS, MERGED_INTO, MatchIndex
 from deftly.tools.merge import Origin, absorb, add_pitfall, merge, new_procedure, same_steps
 from deftly.tools.models import Procedure, Ratings, TraceRecord, TraceStatus
@@ -280,8 +281,8 @@ def _titled(sentence: str | None, procedure: Procedure) -> str | None:
     """A request sentence as a title: a pronoun object ("exchange it for ...") named by the tools, a noun
     phrase ("remaining vacation days") made a request."""
     acting = [t for t in procedure.tools if not is_read_only(t)] or procedure.tools
-    named = named_object(sentence, acting) if sentence else None
-    return spelled(imperative_title(named, procedure.steps), procedure.steps) if named else None
+    named = named_object(sentence, acting) if sentence and not points_somewhere(sentence) else None
+    return arrows_spelled(spelled(imperative_title(named, procedure.steps), procedure.steps)) if named else None
 
 
 def embed_procedures(

@@ -8,6 +8,7 @@ from tracebuilders import assistant, call, trace_of, user
 
 from deftly.tools.extract.heuristic import HeuristicExtractor
 from deftly.tools.extract.titles import request_sentence
+from deftly.tools.extract.wording import arrows_spelled
 
 EXTRACT = HeuristicExtractor().extract
 
@@ -556,3 +557,22 @@ def test_a_problem_told_first_and_then_asked_to_be_fixed_is_a_title_that_fixes_i
     titles = [EXTRACT(crashloop_trace(request, name)).drafts[0].title for request, name in told]
 
     assert titles == ["Sort out {deployment} crashlooping on {id}", "Fix {deployment} pods restarting"]
+
+
+def test_chat_arrows_read_as_words_and_a_clipped_verb_is_spelled() -> None:
+    moved = trace_of(
+        user("set D-4410 -> closed won pls"),
+        call("crm.update_deal_stage", {"deal_id": "D-4410", "stage": "closed_won"}, {"stage": "closed_won"}),
+        assistant("D-4410 is closed won."),
+    )
+    cleaned = trace_of(
+        user("clen data/raw/leads_0612.csv: drop the empty rows, save it as data/clean/leads_0612.csv"),
+        call("python", {"code": "import pandas as pd\ndf = pd.read_csv('data/raw/leads_0612.csv')"}, "ok"),
+        call("python", {"code": "df.dropna(how='all').to_csv('data/clean/leads_0612.csv', index=False)"}, "ok"),
+        assistant("Saved data/clean/leads_0612.csv."),
+    )
+    [moved_draft], [cleaned_draft] = EXTRACT(moved).drafts, EXTRACT(cleaned).drafts
+
+    assert moved_draft.title == "Set {deal_id} to closed won"
+    assert cleaned_draft.title.startswith("Clean ")
+    assert arrows_spelled("{package} -> {version} please") == "Change {package} to {version}"

@@ -25,7 +25,7 @@ from deftly.tools.extract.titles import (
 from deftly.tools.extract.tools_kind import is_generic, is_read_only, words
 from deftly.tools.extract.typos import spelled
 from deftly.tools.extract.validate import placeholder_names, sensitive_literals, trace_literals, without_leaks
-from deftly.tools.extract.wording import generalize_words
+from deftly.tools.extract.wording import arrows_spelled, generalize_words
 from deftly.tools.generalize import ValueBinder, command_head
 from deftly.tools.models import Outcome, Parameter, Step
 from deftly.tools.trace import ToolCall, Trace
@@ -124,7 +124,7 @@ def build_draft(task: Task, plan: StepPlan, binder: ValueBinder, names: dict[str
         title = command_title(plan.steps) or title  # "Bash" says nothing; the commands say what was done
     else:
         title = imperative_title(title, plan.steps)  # "Remaining vacation days" -> "Find the remaining …"
-    title = spelled(title, plan.steps)  # "Upgade axios", "Make a relase"
+    title = arrows_spelled(spelled(title, plan.steps))  # "Upgade axios", "Make a relase", "{package} -> {version}"
     draft = Draft(
         title=title,
         when_to_use=when_to_use(request, values, names),

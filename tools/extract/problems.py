@@ -4,6 +4,7 @@ the request's "it" stands for; a statement after it ("— one item was returned"
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from deftly.tools.extract.vocabulary import group_of, is_change_verb, is_operation_word
@@ -44,7 +45,7 @@ def problem_request(text: str) -> str | None:
         found = _spelled_out(sentence)
         if found:
             return found
-    for told, asked in zip(sentences, sentences[1:], strict=False):  # "X pods keep restarting. fix pls"
+    for told, asked in itertools.pairwise(sentences):  # "X pods keep restarting. fix pls"
         if _BARE_FIX.match(asked.strip()) and (found := _spelled_out(f"{told.rstrip('.!? ')}, fix it")):
             return found
     return None

@@ -12,7 +12,16 @@ from deftly.tools.generalize.commands import command_head
 from deftly.tools.models import Step
 
 _MIN_LENGTH = 4
-_COMMON_VERBS = frozenset(word for verbs in VERB_LISTS for word in verbs)
+# Everyday verbs of work requests beyond the groups, and the real words one edit from them ("clear" is no typo of
+# "clean", "preview" none of "review"): a title opening with one is spelled right.
+_EVERYDAY_VERBS = frozenset({
+    "clean", "clear", "clone", "close", "merge", "deploy", "install", "uninstall", "export", "import", "rename",
+    "review", "preview", "approve", "reject", "release", "rerun", "restore", "rotate", "summarize", "summarise",
+    "upload", "download", "build", "rebuild", "publish", "assign", "triage", "label", "rollback", "revert",
+    "migrate", "configure", "verify", "investigate", "debug", "invoice", "onboard", "offboard", "trigger",
+    "retrigger", "resolve", "comment", "backup", "tidy", "dedupe", "format", "convert", "bill", "fill", "mark",
+})  # fmt: skip
+_COMMON_VERBS = frozenset(word for verbs in VERB_LISTS for word in verbs) | _EVERYDAY_VERBS
 
 
 def spelled(title: str, steps: Iterable[Step]) -> str:

@@ -215,3 +215,22 @@ _DANGLING = {
     "the", "a", "an", "to", "for", "of", "and", "or", "with", "on", "in", "at", "by", "from", "that", "which", "my",
     "your", "their", "is", "are", "be", "so", "but", "if", "as", "into", "about", "this", "it's", "its", "that's",
 }  # fmt: skip
+
+
+def points_somewhere(sentence: str) -> bool:
+    """ "Notion -> {query}": a place and what goes there, no action a title could name."""
+    left = _ARROW.split(sentence, maxsplit=1)
+    return len(left) == 2 and len(left[0].split()) == 1 and not PLACEHOLDER.fullmatch(left[0].strip())
+
+
+def arrows_spelled(title: str) -> str:
+    """Chat arrows in a title read as words: "Set {deal_id} -> closed won" sets it to that; "{package} -> {version}
+    please" changes one to the other. A trailing "please" is no part of the task."""
+    arrowed = _ARROW.sub(" to ", title)
+    if arrowed != title and PLACEHOLDER.match(arrowed):
+        arrowed = f"Change {arrowed}"
+    return _TRAILING_COURTESY.sub("", arrowed).strip() or title
+
+
+_ARROW = re.compile(r"\s*(?:->|→|=>)\s*")
+_TRAILING_COURTESY = re.compile(r"(?:[\s,]+(?:please|pls|plz|thanks|thx|ty|cheers))+[.!]*$", re.IGNORECASE)
