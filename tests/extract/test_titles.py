@@ -7,7 +7,7 @@ from typing import Any
 from tracebuilders import assistant, call, trace_of, user
 
 from deftly.tools.extract.heuristic import HeuristicExtractor
-from deftly.tools.extract.titles import request_sentence
+from deftly.tools.extract.titles import mentions_action, request_sentence
 from deftly.tools.extract.wording import arrows_spelled
 
 EXTRACT = HeuristicExtractor().extract
@@ -576,3 +576,17 @@ def test_chat_arrows_read_as_words_and_a_clipped_verb_is_spelled() -> None:
     assert moved_draft.title == "Set {deal_id} to closed won"
     assert cleaned_draft.title.startswith("Clean ")
     assert arrows_spelled("{package} -> {version} please") == "Change {package} to {version}"
+
+
+def test_a_placeholder_names_no_action_and_giving_access_is_sharing() -> None:
+    assert not mentions_action("Mr {merge_request_iid} good to go", ["gitlab.merge_merge_request"])
+    assert mentions_action("Merge !{merge_request_iid} in {project_id}", ["gitlab.merge_merge_request"])
+    shared = trace_of(
+        user("give ana@lumen.example viewer access to the Roadmap H2 slides"),
+        call("drive_search_files", {"query": "Roadmap H2"}, {"files": [{"id": "f_91", "name": "Roadmap H2"}]}),
+        call("drive_share_file", {"file_id": "f_91", "email": "ana@lumen.example", "role": "reader"}, {"ok": True}),
+        assistant("Ana can now view Roadmap H2."),
+    )
+    [draft] = EXTRACT(shared).drafts
+    assert draft.title.startswith("Give {email} viewer access")
+    assert mentions_action("grant Talia read-only access to the agenda", ["drive_share_file"])

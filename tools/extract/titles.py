@@ -38,6 +38,7 @@ from deftly.tools.extract.wording import (
     whole_phrase,
     without_shorthand,
 )
+from deftly.tools.values import PLACEHOLDER
 
 _MARKER = re.compile(
     r"\b(?:i(?:'d| would) (?:\w+ )?(?:like|love|want)(?: you)?(?: to)?|i (?:\w+ )?(?:want|need|wish|have)(?: you)? to"
@@ -349,7 +350,7 @@ def action_title(text: str, tools: list[str]) -> bool:
 
 
 def mentions_action(title: str, tools: list[str]) -> bool:
-    title_words = _meaningful(re.findall(r"[a-z]+", phrasal(title)))
+    title_words = _meaningful(re.findall(r"[a-z]+", phrasal(PLACEHOLDER.sub(" ", title))))  # not "{merge_request_iid}"
     for tool in tools:
         tool_words = _meaningful(all_words(tool))
         if overlap(title_words, tool_words):

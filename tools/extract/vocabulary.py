@@ -122,7 +122,11 @@ def _phrase_verb(match: re.Match[str]) -> str:
 
 def phrasal(text: str) -> str:
     """``text`` lower-cased, with each phrasal verb replaced by the verb it means ("set up" -> "create")."""
-    return _PHRASES.sub(_phrase_verb, text.lower())
+    return _GIVE_ACCESS.sub("share", _PHRASES.sub(_phrase_verb, text.lower()))
+
+
+# "give {email} viewer access", "grant Talia read-only access": sharing, whoever and whatever sits between
+_GIVE_ACCESS = re.compile(r"\b(?:give|grant)\b(?=[^.,;!?]{0,40}\baccess\b)")
 
 
 @lru_cache(maxsize=4096)
