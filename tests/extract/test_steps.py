@@ -161,3 +161,14 @@ def test_a_company_named_after_a_colon_with_its_legal_form_is_a_name_in_every_re
     )
     shown = " ".join([draft.title, draft.when_to_use, draft.goal, *draft.requests])
     assert "Moravia" not in shown and "s.r.o" not in shown
+
+
+def test_a_name_a_later_command_showed_to_be_the_runs_is_a_placeholder_in_the_earlier_ones_too() -> None:
+    draft = _draft(
+        user("ingest-worker keeps crashing on prod, can you restart it"),
+        call("bash", {"command": "kubectl get pods -l app=ingest-worker"}, "ingest-worker-7f9c 0/1 CrashLoopBackOff"),
+        call("bash", {"command": "kubectl rollout restart deployment/ingest-worker"}, "restarted"),
+        assistant("ingest-worker restarted."),
+    )
+    commands = [step.arguments["command"] for step in draft.steps]
+    assert commands == ["kubectl get pods -l app={deployment}", "kubectl rollout restart deployment/{deployment}"]

@@ -21,7 +21,7 @@ from deftly.tools.generalize import ValueBinder, canonical_json, command_head
 from deftly.tools.generalize.commands import command_options
 from deftly.tools.models import Step
 from deftly.tools.trace import ToolCall
-from deftly.tools.values import redact_patterns, replace_values
+from deftly.tools.values import COMMAND_KEYS, redact_patterns, replace_values
 
 
 @dataclass
@@ -71,8 +71,19 @@ def plan_steps(calls: list[ToolCall], binder: ValueBinder) -> StepPlan:
         binder.add_result(len(plan.steps), call.result.content if call.result else "")
     for failure in pending:
         plan.pitfalls.append(_pitfall(failure, binder))
+    _with_later_values(plan.steps, binder)
     _link_outputs(plan.steps, binder)
     return plan
+
+
+def _with_later_values(steps: list[Step], binder: ValueBinder) -> None:
+    """A command line's values a later command showed to be the run's: ``kubectl get pods -l app=ingest-worker``
+    before ``kubectl rollout restart deployment/ingest-worker`` named the deployment."""
+    values = binder.table.value_map()
+    for step in steps:
+        for key, value in step.arguments.items():
+            if key.lower() in COMMAND_KEYS and isinstance(value, str):
+                step.arguments[key] = replace_values(value, values)
 
 
 def _same_step(previous: Step, call: ToolCall, previous_arguments: dict[str, Any]) -> bool:
