@@ -17,7 +17,7 @@ import numpy as np
 from deftly.tools.embedding_cache import CachedEmbedder
 from deftly.tools.extract.asked import with_chosen_options, with_commands
 from deftly.tools.extract.base import Draft, Extraction, Extractor, Skipped
-from deftly.tools.extract.noun_titles import imperative_title
+from deftly.tools.extract.noun_titles import checked_title, imperative_title
 from deftly.tools.extract.titles import action_title, named_object, request_sentence
 from deftly.tools.extract.tools_kind import is_read_only
 from deftly.tools.extract.typos import spelled
@@ -282,7 +282,11 @@ def _titled(sentence: str | None, procedure: Procedure) -> str | None:
     phrase ("remaining vacation days") made a request."""
     acting = [t for t in procedure.tools if not is_read_only(t)] or procedure.tools
     named = named_object(sentence, acting) if sentence and not points_somewhere(sentence) else None
-    return arrows_spelled(spelled(imperative_title(named, procedure.steps), procedure.steps)) if named else None
+    if not named:
+        return None
+    return checked_title(
+        arrows_spelled(spelled(imperative_title(named, procedure.steps), procedure.steps)), procedure.steps
+    )
 
 
 def embed_procedures(

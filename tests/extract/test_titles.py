@@ -590,3 +590,45 @@ def test_a_placeholder_names_no_action_and_giving_access_is_sharing() -> None:
     [draft] = EXTRACT(shared).drafts
     assert draft.title.startswith("Give {email} viewer access")
     assert mentions_action("grant Talia read-only access to the agenda", ["drive_share_file"])
+
+
+def test_a_task_asked_to_act_whose_commands_only_looked_is_titled_as_the_check_it_was() -> None:
+    already = trace_of(
+        user("scale geo-lookup in streaming to 8 replicas"),
+        call("bash", {"command": "kubectl -n streaming get deploy geo-lookup"}, "geo-lookup   8/8   8   8   92d"),
+        assistant("Already scaled: geo-lookup runs 8 ready replicas."),
+    )
+    scaled = trace_of(
+        user("scale geo-lookup in streaming to 8 replicas"),
+        call("bash", {"command": "kubectl -n streaming get deploy geo-lookup"}, "geo-lookup   3/3   3   3   92d"),
+        call("bash", {"command": "kubectl -n streaming scale deployment/geo-lookup --replicas=8"}, "scaled"),
+        assistant("geo-lookup now runs 8 replicas."),
+    )
+    counted = trace_of(
+        user("how many pods are pending in streaming? restart nothing, just count"),
+        call(
+            "bash", {"command": "kubectl -n streaming get pods --field-selector=status.phase=Pending"}, "No resources"
+        ),
+        assistant("None are pending."),
+    )
+    [checked], [acted], [looked] = (EXTRACT(t).drafts for t in (already, scaled, counted))
+
+    assert checked.title.startswith("Check whether to scale {deployment}")
+    assert acted.title.startswith("Scale {deployment}")
+    assert not looked.title.startswith("Check whether")
+
+
+def test_a_digit_of_a_version_the_user_gave_is_no_number_they_gave() -> None:
+    trace = trace_of(
+        user("Can you cut v1.7.0 for route-planner? Tag current main and publish the release."),
+        call("bash", {"command": "git describe --tags --abbrev=0"}, "v1.6.4"),
+        call("bash", {"command": "git tag v1.7.0 && git push origin v1.7.0"}, "ok"),
+        call(
+            "bash",
+            {"command": "gh release create v1.7.0 --generate-notes"},
+            "https://github.com/x/route-planner/releases/v1.7.0",
+        ),
+        assistant("Released v1.7.0."),
+    )
+    [draft] = EXTRACT(trace).drafts
+    assert draft.steps[0].arguments["command"] == "git describe --tags --abbrev=0"

@@ -8,7 +8,7 @@ from deftly.tools.extract.argv import with_command_lines
 from deftly.tools.extract.asked import combined_action, title_request, with_chosen_options
 from deftly.tools.extract.base import Draft, Extraction, Skipped, Task
 from deftly.tools.extract.injection import obeyed_in, obeyed_reason, screened
-from deftly.tools.extract.noun_titles import imperative_title
+from deftly.tools.extract.noun_titles import checked_title, imperative_title
 from deftly.tools.extract.people import request_names
 from deftly.tools.extract.segment import is_substantive, split_tasks
 from deftly.tools.extract.select import aftermath_of, lesson_from, skip_reason
@@ -125,6 +125,7 @@ def build_draft(task: Task, plan: StepPlan, binder: ValueBinder, names: dict[str
     else:
         title = imperative_title(title, plan.steps)  # "Remaining vacation days" -> "Find the remaining …"
     title = arrows_spelled(spelled(title, plan.steps))  # "Upgade axios", "Make a relase", "{package} -> {version}"
+    title = checked_title(title, plan.steps)
     draft = Draft(
         title=title,
         when_to_use=when_to_use(request, values, names),

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from deftly.tools.extract.problems import lower_first
 from deftly.tools.extract.tools_kind import all_words, is_generic, is_read_only
-from deftly.tools.extract.vocabulary import group_of, same_word
+from deftly.tools.extract.vocabulary import READ_GROUP, group_of, same_word
 from deftly.tools.extract.wording import reads_as_a_statement
 from deftly.tools.generalize.commands import only_looks
 from deftly.tools.models import Step
@@ -74,3 +74,25 @@ def _tool_verb(phrase: str, acting_tools: Sequence[str]) -> str | None:
     if any(same_word(verb, word) for word in said) or not any(same_word(o, w) for o in objects for w in said):
         return None
     return verb
+
+
+def checked_title(title: str, steps: Sequence[Step]) -> str:
+    """A task asked to act whose calls only looked (the deployment was already at 8 replicas, the failure was
+    real, not a flake): "Check whether to scale {deployment} …", what its runs did."""
+    if all(only_looks(s.tool, s.arguments) for s in steps if s.tool) and asks_to_act(title):
+        return f"Check whether to {lower_first(title)}"
+    return title
+
+
+def asks_to_act(title: str) -> bool:
+    """A title opening with a verb that does something ("Retrigger …", "Bounce …"), not one that looks."""
+    first = title.split(" ", 1)[0].lower()
+    return first.isalpha() and group_of(first) != READ_GROUP and first not in _LOOK_VERBS
+
+
+_LOOK_VERBS = frozenset({
+    "review", "summarize", "summarise", "count", "report", "explain", "investigate", "diagnose", "debug", "analyze",
+    "analyse", "audit", "inspect", "monitor", "watch", "describe", "compare", "calculate", "estimate", "measure",
+    "verify", "confirm", "give", "answer", "see", "figure", "work", "tell", "find", "check", "look", "ask", "what",
+    "how", "which", "who", "why", "when", "where", "is", "are", "do", "does", "can", "list", "show", "read", "pull",
+})  # fmt: skip

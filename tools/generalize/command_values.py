@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from deftly.tools.extract.vocabulary import is_operation_word
 from deftly.tools.generalize.bindings import BindingTable
 from deftly.tools.generalize.provenance import AGENT, REQUEST, ValueSources
-from deftly.tools.values import ID_TOKEN, PLACEHOLDER, kind_of, whole_word
+from deftly.tools.values import ID_TOKEN, PLACEHOLDER, kind_of
 
 # A value one tool returned and a later command used is an id when it is this long a number (a run, a job,
 # a pull request); a short one ("3", "25") is as likely a count the agent picked.
@@ -123,7 +123,7 @@ class CommandValues:
     def _number(self, digits: str, name: str) -> tuple[str, str] | None:
         if _COUNT_OPTIONS.match(name):
             return None
-        if whole_word(digits).search(self.sources.request):
+        if re.search(rf"(?<![\w.]){digits}(?![\w]|\.\d)", self.sources.request):  # not the 0 of "v1.7.0"
             return "number", REQUEST
         source = self.sources.source_of(digits)
         if source != AGENT and len(digits) >= _RETURNED_NUMBER_DIGITS:
