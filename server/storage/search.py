@@ -9,11 +9,14 @@ Below the ANN threshold the vector arm is an exact scan, and LanceDB's flat scan
 part of a search (4.5 ms for 4,000 phrases, where a matrix product takes 0.2 ms); so ``PhraseMatrix``
 keeps such a table's vectors in memory, reloaded whenever the table's version changes. The keyword arm
 is kept in memory the same way (``KeywordTable``, BM25 in ``keywords.py``): LanceDB's FTS cost 2-4 ms.
+Where LanceDB does search the phrases (the ANN index, column filters), it returns distances and row ids
+only, and ``PhraseRows`` (``memory/phrase_rows.py``) gives each row's id, namespace and update time.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 import time
 from collections.abc import Coroutine, Sequence
@@ -28,14 +31,19 @@ import pyarrow as pa
 
 from deftly.server.storage.memory.arms import PhraseVectors, unit_rows
 from deftly.server.storage.memory.keywords import Encoded, KeywordDocs, KeywordIndex, Vocabulary
+from deftly.server.storage.memory.phrase_rows import COLUMNS as PHRASE_ROW_COLUMNS
+from deftly.server.storage.memory.phrase_rows import PhraseRows
 from deftly.server.storage.memory.snapshot import latest_manifest
 from deftly.server.storage.schema import sql_str
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 # 25,000 phrases of 384 floats hold 38 MB; above the ANN threshold (20,000 by default) the index serves.
 EXACT_IN_MEMORY_MAX_PHRASES = 25_000
 # Postings of 20,000 documents of ~60 distinct terms hold ~10 MB; above it LanceDB's FTS index serves.
 KEYWORDS_IN_MEMORY_MAX_DOCUMENTS = 20_000
+# The phrase rows' small columns by row id (~40 bytes a row): up to 100,000 phrases, ~4 MB, ~40 ms to read.
+PHRASE_ROWS_MAX = 100_000
 
 
 class AsyncReader:
@@ -59,6 +67,8 @@ class AsyncReader:
         self._tables_lock = asyncio.Lock()
         self._versions: dict[str, tuple[int, float]] = {}
         self._only: dict[tuple[str, str], tuple[int, bool]] = {}
+        self._phrase_rows: tuple[int, PhraseRows | None] | None = None  # a version, and its rows if held
+        self._phrase_rows_lock = asyncio.Lock()
         self.phrases = PhraseMatrix(EXACT_IN_MEMORY_MAX_PHRASES)
         self.keywords = KeywordTable(KEYWORDS_IN_MEMORY_MAX_DOCUMENTS)
 
@@ -133,6 +143,62 @@ class AsyncReader:
         elif ef is not None:
             query = query.ef(ef)
         return _of_namespace((await query.to_arrow()).to_pylist(), only)
+
+    async def ann_rows(
+        self,
+        vector: Sequence[float],
+        where: str | None,
+        limit: int,
+        *,
+        ef: int | None,
+        exact: bool,
+        only: str = "",
+        version: int | None = None,
+    ) -> list[dict[str, Any]] | None:
+        """``vector_rows``, with only distances and row ids read by LanceDB (from a handle checked out at the
+        table's latest version, ``version`` if the caller has just read it), the other columns from
+        ``PhraseRows``; None when the table is too large to hold them or a row is not found there."""
+        try:
+            held = await self._phrase_rows_at(version)
+            if held is None:
+                return None
+            query = held.table.vector_search(list(vector)).distance_type("cosine").select(["_distance"])
+            query = query.with_row_id().limit(limit)
+            if where is not None:
+                query = query.where(where)
+            if exact:
+                query = query.bypass_vector_index()
+            elif ef is not None:
+                query = query.ef(ef)
+            return held.rows(await query.to_arrow(), only)
+        except Exception:  # e.g. that version cleaned up meanwhile: a newer one exists, the next search lists it
+            log.debug("the vector arm reads its columns from LanceDB this time", exc_info=True)
+            return None
+
+    async def _phrase_rows_at(self, version: int | None) -> PhraseRows | None:
+        if version is None:
+            version = await self.version("search_vectors")
+        held = self._phrase_rows
+        if held is None or held[0] != version:
+            async with self._phrase_rows_lock:
+                held = self._phrase_rows
+                if held is None or held[0] != version:
+                    held = self._phrase_rows = (version, await self._read_phrase_rows(version))
+        return held[1]
+
+    async def _read_phrase_rows(self, version: int) -> PhraseRows | None:
+        """A new handle on the phrase table at ``version`` (queries in flight keep theirs), and its rows."""
+        table = await self._connection.open_table("search_vectors")
+        await table.checkout(version)
+        if await table.count_rows() > PHRASE_ROWS_MAX:
+            return None
+        read = await table.query().select(PHRASE_ROW_COLUMNS).with_row_id().to_arrow()
+        return PhraseRows.of(version, table, read)
+
+    def known_only(self, name: str, namespace: str, version: int) -> bool | None:
+        """What ``holds_only`` found for ``version`` of table ``name``, if it was asked."""
+        known = self._only.get((name, namespace))
+        return known[1] if known is not None and known[0] == version else None
 
     async def text_rows(self, text_query: Any, where: str | None, limit: int, only: str = "") -> list[dict[str, Any]]:
         table = await self.table("procedures")

@@ -49,15 +49,16 @@ class LanceSearch:
         ANN index, or for either, a table too large to hold) sends them to LanceDB.
 
         What the arms and the ratings need to know of the tables (``_versions``) is listed from a local store's
-        folders when both arms are in memory, else read on the reader's loop while ``embed`` computes the query
-        vector. LanceDB's keyword search is not started before the embedding ends: on two
+        folders when the keyword arm is in memory (and, for an ANN search, whether the phrase table holds only
+        this namespace's rows is known for that version), else read on the reader's loop while ``embed``
+        computes the query vector. LanceDB's keyword search is not started before the embedding ends: on two
         cores the model's threads and the search slow each other down (A/B on 600 queries at load 3.4-4:
         median -0.3 to -1.7 ms, p95 +1.4 to +3.5 ms).
         """
         reader = self.db.reader
         plain = not (filters.metadata or filters.tags or filters.tools)
         in_memory = plain and not self.db.has_ann_index
-        known = self._versions_on_disk() if in_memory else None
+        known = self._versions_on_disk(ann=not in_memory) if plain else None
         if known is None:
             before = reader.submit(self._versions(filters, in_memory=in_memory))
             vector = embed()
@@ -112,29 +113,36 @@ class LanceSearch:
             )
             if rows is not None:
                 return best_per_procedure(rows, limit)
-        return reader.run(self._vector_hits(vector, limit, filters, exact=False, unfiltered=unfiltered))
+        return reader.run(
+            self._vector_hits(vector, limit, filters, exact=False, unfiltered=unfiltered, version=phrases_version)
+        )
 
-    def _versions_on_disk(self) -> _Known | None:
-        """What ``_versions`` reads for a search whose arms are both in memory, listed from a local store's
-        folders without a trip to the reader's loop; None when that cannot be done."""
+    def _versions_on_disk(self, *, ann: bool) -> _Known | None:
+        """What ``_versions`` reads for a search without column filters whose keyword arm is in memory,
+        listed from a local store's folders without a trip to the reader's loop; None when that cannot be
+        done. ``ann``: LanceDB serves the vector arm, which needs to know whether the phrase table holds only
+        this namespace's rows (checked on the loop once per version of the table)."""
         reader = self.db.reader
         if reader.keywords.oversized:
             return None
         found = reader.versions_on_disk(("search_vectors", "procedures", "procedure_stats"))
         if found is None:
             return None
-        return _Known(found["search_vectors"], found["procedures"], procedures_only=False, phrases_only=False)
+        phrases_only = reader.known_only("search_vectors", self.namespace, found["search_vectors"]) if ann else False
+        if phrases_only is None:
+            return None
+        return _Known(found["search_vectors"], found["procedures"], procedures_only=False, phrases_only=phrases_only)
 
     async def _versions(self, filters: SearchFilters, *, in_memory: bool) -> _Known:
-        """What the search reads while the query is embedded: the phrase table's version for an in-memory
-        vector arm, the procedure table's for an in-memory keyword arm, the stats table's for the ratings that
-        follow (kept by the reader as recent), and whether the tables LanceDB searches hold only this namespace's
-        rows (then its arms need no namespace prefilter)."""
+        """What the search reads while the query is embedded: the phrase table's version for the vector arm
+        (the in-memory matrix, or the handle LanceDB searches), the procedure table's for an in-memory keyword
+        arm, the stats table's for the ratings that follow (kept by the reader as recent), and whether the
+        tables LanceDB searches hold only this namespace's rows (then its arms need no namespace prefilter)."""
         reader = self.db.reader
         plain = not (filters.metadata or filters.tags or filters.tools)
         keywords_in_memory = plain and not reader.keywords.oversized
         phrases_version, procedures_version, procedures_only, phrases_only, _ = await asyncio.gather(
-            reader.version("search_vectors") if in_memory else _nothing(None),
+            reader.version("search_vectors"),
             reader.version("procedures") if keywords_in_memory else _nothing(None),
             reader.holds_only("procedures", self.namespace) if plain and not keywords_in_memory else _nothing(False),
             reader.holds_only("search_vectors", self.namespace) if plain and not in_memory else _nothing(False),
@@ -150,12 +158,23 @@ class LanceSearch:
         return self.db.reader.run(self._vector_hits(vector, limit, filters, exact=exact))
 
     async def _vector_hits(
-        self, vector: Vector, limit: int, filters: SearchFilters, *, exact: bool, unfiltered: bool = False
+        self,
+        vector: Vector,
+        limit: int,
+        filters: SearchFilters,
+        *,
+        exact: bool,
+        unfiltered: bool = False,
+        version: int | None = None,
     ) -> list[SearchHit]:
+        """``version``: the phrase table's latest, if just read."""
         rows_wanted = limit * PHRASES_PER_PROCEDURE
         ef = max(self.db.ann_ef, rows_wanted) if self.db.has_ann_index else None  # HNSW needs ef >= k
         where, only = (None, self.namespace) if unfiltered else (self._filter_sql(filters), "")
-        rows = await self.db.reader.vector_rows(vector, where, rows_wanted, ef=ef, exact=exact, only=only)
+        reader = self.db.reader
+        rows = await reader.ann_rows(vector, where, rows_wanted, ef=ef, exact=exact, only=only, version=version)
+        if rows is None:
+            rows = await reader.vector_rows(vector, where, rows_wanted, ef=ef, exact=exact, only=only)
         return best_per_procedure(rows, limit)
 
     async def _text_hits(
