@@ -632,3 +632,14 @@ def test_a_digit_of_a_version_the_user_gave_is_no_number_they_gave() -> None:
     )
     [draft] = EXTRACT(trace).drafts
     assert draft.steps[0].arguments["command"] == "git describe --tags --abbrev=0"
+
+
+def test_a_noun_phrase_asked_of_lookups_is_no_action_to_check_whether_to_take() -> None:
+    trace = trace_of(
+        user("vacation balance for Ines Ferreira pls"),
+        call("hr.search_employees", {"query": "Ines Ferreira"}, [{"employee_id": "E-5512", "name": "Ines Ferreira"}]),
+        call("hr.get_leave_balance", {"employee_id": "E-5512"}, {"vacation_days": 11}),
+        assistant("Ines has 11 vacation days left."),
+    )
+    [draft] = EXTRACT(trace).drafts
+    assert not draft.title.startswith("Check whether")

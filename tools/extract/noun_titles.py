@@ -8,7 +8,8 @@ from collections.abc import Sequence
 
 from deftly.tools.extract.problems import lower_first
 from deftly.tools.extract.tools_kind import all_words, is_generic, is_read_only
-from deftly.tools.extract.vocabulary import READ_GROUP, group_of, same_word
+from deftly.tools.extract.typos import is_common_verb
+from deftly.tools.extract.vocabulary import READ_GROUP, group_of, is_operation_word, same_word
 from deftly.tools.extract.wording import reads_as_a_statement
 from deftly.tools.generalize.commands import only_looks
 from deftly.tools.models import Step
@@ -87,7 +88,9 @@ def checked_title(title: str, steps: Sequence[Step]) -> str:
 def asks_to_act(title: str) -> bool:
     """A title opening with a verb that does something ("Retrigger …", "Bounce …"), not one that looks."""
     first = title.split(" ", 1)[0].lower()
-    return first.isalpha() and group_of(first) != READ_GROUP and first not in _LOOK_VERBS
+    if not first.isalpha() or group_of(first) == READ_GROUP or first in _LOOK_VERBS:
+        return False
+    return group_of(first) is not None or is_operation_word(first) or is_common_verb(first)  # not "Vacation …"
 
 
 _LOOK_VERBS = frozenset({

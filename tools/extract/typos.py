@@ -20,8 +20,13 @@ _EVERYDAY_VERBS = frozenset({
     "upload", "download", "build", "rebuild", "publish", "assign", "triage", "label", "rollback", "revert",
     "migrate", "configure", "verify", "investigate", "debug", "invoice", "onboard", "offboard", "trigger",
     "retrigger", "resolve", "comment", "backup", "tidy", "dedupe", "format", "convert", "bill", "fill", "mark",
+    "cut", "bump", "tag", "kick", "rollout",
 })  # fmt: skip
 _COMMON_VERBS = frozenset(word for verbs in VERB_LISTS for word in verbs) | _EVERYDAY_VERBS
+
+
+def is_common_verb(word: str) -> bool:
+    return word.lower() in _COMMON_VERBS
 
 
 def spelled(title: str, steps: Iterable[Step]) -> str:
