@@ -34,6 +34,9 @@ class MergePolicy:
     # request asks for the same kind of action, another user's wording may be much further off: sentence
     # vectors of "set up a call with {name} on {date}" and "book {number} minutes with {name}" are ~0.5 apart.
     same_calls_similarity: float = 0.45
+    # Several tools that change something, the same ones with the same arguments in both runs (an export and
+    # its share link; an invoice created and sent): the calls say more, the wording may say less.
+    same_changes_similarity: float = 0.35
     # Lookups are the same few calls for many questions ("how many bags", "is it insured"), and a hand-off
     # the same call for whatever was asked: there the calls say less, and the wording must say more. (A shell
     # or an editor says nothing at all: tasks done only through them merge by wording alone.)
@@ -89,9 +92,10 @@ class MergePolicy:
         same_steps = signature(draft.steps) in procedure.signatures
         if similarity >= (self.same_steps_similarity if same_steps else self.same_goal_similarity):
             return True
-        return similarity >= (self.same_calls_similarity if telling else self.same_lookups_similarity) and same_calls(
-            steps, other, (draft.goal, procedure.goal)
-        )
+        needed = self.same_calls_similarity if telling else self.same_lookups_similarity
+        if telling and len(effects) >= 2:
+            needed = self.same_changes_similarity
+        return similarity >= needed and same_calls(steps, other, (draft.goal, procedure.goal))
 
 
 def same_calls(steps: list[Step], other: list[Step], goals: tuple[str, str] | None = None) -> bool:

@@ -540,3 +540,37 @@ def test_an_argument_passed_empty_is_no_other_call() -> None:
     ).drafts
     assert same_calls(plain.steps, empty.steps)
     assert not same_calls(plain.steps, copied.steps)  # copying two more people is more than this call did
+
+
+def linked_export_session(request: str, sql: str, name: str) -> list[dict[str, Any]]:
+    return chat(
+        user(request),
+        call("export_query_results", {"sql": sql, "format": "csv", "filename": name}, {"export_id": f"exp_{name[:4]}"}),
+        call(
+            "create_share_link", {"export_id": f"exp_{name[:4]}", "expires_in_hours": 72}, {"url": "https://x.io/dl/1"}
+        ),
+        assistant(f"Exported to {name}; the link is valid for 72 hours."),
+    )
+
+
+def test_runs_that_change_the_same_several_things_the_same_way_merge_though_worded_apart(
+    store: Any, embedder: Any
+) -> None:
+    first = linked_export_session(
+        "Finance asked for a list of accounts whose contract renews in Q2 2026. Please export it from the "
+        "warehouse as CSV and share a link I can forward.",
+        "SELECT account_id, renewal_date FROM dim_accounts WHERE renewal_date BETWEEN '2026-04-01' AND '2026-06-30'",
+        "accounts_renewing_q2.csv",
+    )
+    second = linked_export_session(
+        "export the customers who churned last month with their plan and MRR to csv and send me a link",
+        "SELECT customer_id, plan, mrr FROM customers "
+        "WHERE churned_at >= date_trunc('month', now()) - interval '1 month'",
+        "churned_customers.csv",
+    )
+    record_and_learn(store, embedder, first, "e1")
+    result = record_and_learn(store, embedder, second, "e2")
+
+    assert result.merged == 1
+    [procedure] = store.list_procedures(10)
+    assert procedure.sources == ["e1", "e2"]
