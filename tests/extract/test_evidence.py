@@ -81,6 +81,9 @@ def test_a_tool_named_again_after_its_server_is_known_by_what_it_does() -> None:
     [draft] = EXTRACT(trace).drafts
 
     assert is_read_only("mcp__slack__slack_list_channels") and not is_read_only("mcp__slack__slack_post_message")
+    # a product's name before a verb that only reads, unprefixed; but a tool whose first word acts, acts
+    assert is_read_only("drive_search_files") and is_read_only("gmail_list_messages")
+    assert not is_read_only("export_query_results") and not is_read_only("drive_share_file")
     assert side_effects(draft.steps) == {"mcp__slack__slack_post_message"}
     assert not any(step.action.lower().startswith("slack") for step in draft.steps), [s.action for s in draft.steps]
 

@@ -115,7 +115,7 @@ def test_a_short_name_inside_another_word_does_not_cost_the_lesson() -> None:
 
 def test_checking_and_finding_nothing_to_do_is_a_procedure_that_does_not_claim_the_change() -> None:
     # The request's words do not decide: the lookups ran and the answer was reported, so the task is learned,
-    # but its title says what the steps did, not the change that never happened.
+    # but its title says what the steps did (checked), not that the change happened.
     trace = trace_of(
         user("I want to change my flight on reservation ZFA04Y."),
         call("get_reservation_details", {"reservation_id": "ZFA04Y"}, {"flights": ["HAT001"]}),
@@ -124,7 +124,7 @@ def test_checking_and_finding_nothing_to_do_is_a_procedure_that_does_not_claim_t
     )
     [draft] = EXTRACT(trace).drafts
     assert [s.tool for s in draft.steps] == ["get_reservation_details", "search_direct_flight"]
-    assert "change" not in draft.title.lower()
+    assert draft.title.startswith("Check whether to change the flight"), draft.title
 
 
 def test_a_one_action_follow_up_on_the_same_values_joins_the_previous_task() -> None:

@@ -10,6 +10,7 @@ from deftly.tools.extract.base import Draft, Extraction, Skipped, Task
 from deftly.tools.extract.injection import obeyed_in, obeyed_reason, screened
 from deftly.tools.extract.noun_titles import checked_title, imperative_title
 from deftly.tools.extract.people import request_names
+from deftly.tools.extract.problems import lower_first
 from deftly.tools.extract.segment import is_substantive, split_tasks
 from deftly.tools.extract.select import aftermath_of, lesson_from, skip_reason
 from deftly.tools.extract.step_title import fallback_title
@@ -22,14 +23,14 @@ from deftly.tools.extract.titles import (
     title_from,
     when_to_use,
 )
-from deftly.tools.extract.tools_kind import is_generic, is_read_only, words
+from deftly.tools.extract.tools_kind import is_generic, is_read_only
 from deftly.tools.extract.typos import spelled
 from deftly.tools.extract.validate import placeholder_names, sensitive_literals, trace_literals, without_leaks
 from deftly.tools.extract.wording import arrows_spelled, generalize_words
 from deftly.tools.generalize import ValueBinder, command_head
 from deftly.tools.models import Outcome, Parameter, Step
 from deftly.tools.trace import ToolCall, Trace
-from deftly.tools.values import NAME_KEYS, PLACEHOLDER, example_for, literal_leaks
+from deftly.tools.values import NAME_KEYS, example_for, literal_leaks
 
 # A bare "name" is as often a product's or a file's as a person's, so only these keys say "person".
 _NAME_FIELD = re.compile(
@@ -119,7 +120,7 @@ def build_draft(task: Task, plan: StepPlan, binder: ValueBinder, names: dict[str
     )
     title = title_from(request, values, names, named_actions, fallback)
     if not any(not is_read_only(s.tool) for s in plan.steps if s.tool) and requested_actions(title):
-        title = lookup_title(plan.steps)  # it asked for a change that never happened: say what was done
+        title = f"Check whether to {lower_first(title)}"  # it asked for a change that never happened
     elif is_generic(main.tool or "") and title == fallback_title(main.tool or main.action, main.arguments):
         title = command_title(plan.steps) or title  # "Bash" says nothing; the commands say what was done
     else:
@@ -157,15 +158,6 @@ def command_title(steps: list[Step]) -> str | None:
 
 # Only a shell's command line starts with a program; code ("import pandas as pd") or a query does not.
 _COMMAND_LINES = frozenset({"command", "cmd", "commands", "shell_command"})
-
-
-def lookup_title(steps: list[Step]) -> str:
-    """ "Look up reservation details and direct flights for {reservation_id}": what read-only steps did."""
-    objects = list(dict.fromkeys(" ".join(words(s.tool)[1:]) or s.tool for s in steps if s.tool))[:2]
-    first = next(
-        (v for s in steps for v in s.arguments.values() if isinstance(v, str) and PLACEHOLDER.fullmatch(v)), ""
-    )
-    return f"Look up {' and '.join(objects)}" + (f" for {first}" if first else "")
 
 
 def _examples(task: Task, titled: str) -> list[str]:

@@ -86,7 +86,29 @@ def is_read_only(tool: str) -> bool:
     tokens = words(tool)
     if not tokens or any(w in _WRITE_WORDS for w in tokens):
         return False
-    return tokens[0] in _READ_VERBS
+    if tokens[0] in _READ_VERBS:
+        return True
+    # "drive_search_files", "gmail_list_messages": a product before a verb that only reads; not
+    # "export_query_results", whose first word is what it does
+    return len(tokens) >= 3 and tokens[1] in _PLAIN_READS and tokens[0] not in _ACTION_WORDS
+
+
+_PLAIN_READS = frozenset({"get", "list", "search", "find", "fetch", "read", "lookup", "query", "retrieve", "describe"})
+# Verbs a tool's name opens with that act (beyond ``_WRITE_WORDS``): the first word of "export_query_results".
+_ACTION_WORDS = frozenset({
+    "add", "set", "change", "move", "share", "invite", "approve", "reject", "merge", "close", "start", "stop",
+    "restart", "run", "exec", "export", "import", "apply", "deploy", "scale", "trigger", "upload", "download",
+    "assign", "tag", "label", "archive", "publish", "submit", "refund", "issue", "reply", "forward", "escalate",
+    "transfer", "grant", "revoke", "enable", "disable", "reset", "rotate", "restore", "backup", "sync", "build",
+    "release", "rerun", "retry", "mark", "resolve", "comment", "schedule", "reschedule", "upgrade", "downgrade",
+    "install", "uninstall", "rename", "copy", "patch", "modify", "kill", "pause", "resume", "lock", "unlock",
+    "block", "unblock", "notify", "email", "message", "invoice", "bill", "pay", "charge", "cut", "bump", "clean",
+    "clear", "convert", "format", "register", "launch", "purchase", "buy", "reserve", "rebook", "switch",
+    "terminate", "void", "abort", "drop", "halt", "shutdown", "suspend", "reboot", "reload", "commit", "push",
+    "pull", "rebase", "revert", "rollback", "rollout", "truncate", "insert", "alter", "destroy", "unassign",
+    "activate", "deactivate", "withdraw", "unpublish", "reopen", "generate", "process", "execute", "save",
+    "store", "sign", "attach", "link", "unlink", "map", "upsert", "replace", "append", "toggle", "request",
+})  # fmt: skip
 
 
 _HANDOFF_VERBS = {"transfer", "escalate", "handoff", "hand", "handover", "forward", "route"}
