@@ -17,12 +17,11 @@ import numpy as np
 from deftly.tools.embedding_cache import CachedEmbedder
 from deftly.tools.extract.asked import with_chosen_options, with_commands
 from deftly.tools.extract.base import Draft, Extraction, Extractor, Skipped
-from deftly.tools.extract.noun_titles import checked_title, imperative_title
+from deftly.tools.extract.noun_titles import finished_title, imperative_title
 from deftly.tools.extract.titles import action_title, named_object, request_sentence
-from deftly.tools.extract.tools_kind import is_read_only
-from deftly.tools.extract.typos import spelled
+from deftly.tools.extract.tools_kind import is_generic, is_read_only
 from deftly.tools.extract.vocabulary import mentioned_actions, tool_actions
-from deftly.tools.extract.wording import arrows_spelled, points_somewhere
+from deftly.tools.extract.wording import points_somewhere
 from deftly.tools.match_index import MAX_WORDINGS, MERGED_INTO, MatchIndex
 from deftly.tools.merge import Origin, absorb, add_pitfall, merge, new_procedure, same_steps
 from deftly.tools.models import Procedure, Ratings, TraceRecord, TraceStatus
@@ -147,13 +146,14 @@ class _Batch:
 
     def _matches(self, draft: Draft, goal: list[float]) -> list[Procedure]:
         """The procedures this draft is another run of (``MergePolicy.same_task``), nearest goal first."""
-        found = []
         effects = side_effects(compared_steps(draft.steps))
-        for rank, (procedure, similarity) in enumerate(self.index.nearest(goal, self.policy.same_effects_candidates)):
+        named = bool(effects) and not all(is_generic(tool) for tool in effects)  # a shell's are every task's
+        found = []
+        for procedure, similarity in self.index.nearest(
+            goal, self.policy.same_effects_candidates if named else self.policy.candidates
+        ):
             if similarity < self.policy.floor:
                 break
-            if rank >= self.policy.candidates and not _changes_the_same(procedure, effects):
-                continue  # farther off, only a procedure that changes the same things can be this task
             if self.policy.same_task(draft, procedure, similarity):
                 found.append(procedure)
         return found
@@ -269,10 +269,6 @@ class _Batch:
         return procedure if title == procedure.title else procedure.model_copy(update={"title": title})
 
 
-def _changes_the_same(procedure: Procedure, effects: frozenset[str]) -> bool:
-    return bool(effects) and side_effects(compared_steps(procedure.steps)) == effects
-
-
 def _unrated_candidate(ratings: Ratings | None) -> bool:
     return ratings is None or (ratings.state == "candidate" and ratings.successes + ratings.failures == 0)
 
@@ -284,9 +280,7 @@ def _titled(sentence: str | None, procedure: Procedure) -> str | None:
     named = named_object(sentence, acting) if sentence and not points_somewhere(sentence) else None
     if not named:
         return None
-    return checked_title(
-        arrows_spelled(spelled(imperative_title(named, procedure.steps), procedure.steps)), procedure.steps
-    )
+    return finished_title(imperative_title(named, procedure.steps), procedure.steps)
 
 
 def embed_procedures(

@@ -49,8 +49,8 @@ class MergePolicy:
     lesson_similarity: float = 0.55
     candidates: int = 5
     # Another user's wording may sit behind many nearer ones ("clean up the duplicates from {email}" reads
-    # like closing or archiving tickets, not like "pls merge em"): that far, only procedures that change the
-    # same things are weighed.
+    # like closing or archiving tickets, not like "pls merge em"): a draft whose calls change something through
+    # tools that say what they do weighs this many (``same_task`` keeps only those changing the same things).
     same_effects_candidates: int = 50
 
     @property
@@ -147,12 +147,18 @@ def _disjoint_objects(value: Any, other: Any) -> bool:
     )
 
 
+_ONE_ID = 1
+
+
 def _key_paths(arguments: dict[str, Any], prefix: str = "") -> list[str]:
     """Argument names, those inside an object by their path: ``changes.manager_id`` is not ``changes.job_title``."""
+    passed = [k for k, v in arguments.items() if v not in (None, "", [], {})]
     paths = []
     for key, value in arguments.items():
-        if value is None or value == "" or value == [] or value == {}:
-            continue  # "cc": [] passes nothing: one agent writes it, another leaves it out
+        # "cc": [] or "cc": null beside a message's other fields passes nothing; a null beside an id alone is
+        # the change ("assignee_id": null unassigns the ticket)
+        if value in ([], {}) or (value in (None, "") and len(passed) > _ONE_ID):
+            continue
         path = f"{prefix}{key}"
         paths.extend(_key_paths(value, f"{path}.") if isinstance(value, dict) and value else [path])
     return paths

@@ -14,6 +14,8 @@ from test_learn import record_and_learn
 from tracebuilders import assistant, call, chat, trace_of, user
 
 from deftly.tools.extract.heuristic import HeuristicExtractor
+from deftly.tools.extract.tools_kind import is_read_only
+from deftly.tools.extract.vocabulary import phrasal
 from deftly.tools.same_task import same_calls
 
 EXTRACT = HeuristicExtractor().extract
@@ -574,3 +576,43 @@ def test_runs_that_change_the_same_several_things_the_same_way_merge_though_word
     assert result.merged == 1
     [procedure] = store.list_procedures(10)
     assert procedure.sources == ["e1", "e2"]
+
+
+def clear_field_trace(request: str, field: str) -> Any:
+    return trace_of(
+        user(request),
+        call("helpdesk.get_ticket", {"ticket_id": "T-311"}, {"id": "T-311", field: "x"}),
+        call("helpdesk.update_ticket", {"ticket_id": "T-311", field: None}, {"ok": True}),
+        assistant("Done."),
+    )
+
+
+def test_clearing_one_field_is_not_clearing_another() -> None:
+    [unassign] = EXTRACT(clear_field_trace("Unassign ticket T-311", "assignee_id")).drafts
+    [undate] = EXTRACT(clear_field_trace("Clear the due date on ticket T-311", "due_date")).drafts
+    assert not same_calls(unassign.steps, undate.steps)
+
+
+def test_a_server_named_after_its_verb_keeps_the_verb_and_giving_logs_is_no_sharing() -> None:
+    assert is_read_only("mcp__search__search_docs") and is_read_only("mcp__fetch__fetch_url")
+    assert "share" not in phrasal("give me the nginx access logs for the last hour")
+    assert "share" not in phrasal("give me a list of who has access to the finance drive")
+
+
+def test_a_procedure_retitled_from_its_runs_requests_still_says_it_only_checked(store: Any, embedder: Any) -> None:
+    asked = [
+        "Hi! Traffic is picking up. Could you make sure geo-lookup runs with 8 replicas in streaming?",
+        "scale geo-lookup in streaming to 8 replicas",
+        "please scale geo-lookup in streaming to 8 replicas",
+    ]
+    for n, request in enumerate(asked):
+        session = chat(
+            user(request),
+            call("bash", {"command": "kubectl -n streaming get deploy geo-lookup"}, "geo-lookup   8/8   8   8   92d"),
+            assistant("Already scaled: geo-lookup runs 8 ready replicas."),
+        )
+        record_and_learn(store, embedder, session, f"s{n}")
+
+    [procedure] = store.list_procedures(10)
+    assert len(procedure.sources) == 3
+    assert procedure.title.startswith("Check whether to scale"), procedure.title

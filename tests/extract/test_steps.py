@@ -172,3 +172,30 @@ def test_a_name_a_later_command_showed_to_be_the_runs_is_a_placeholder_in_the_ea
     )
     commands = [step.arguments["command"] for step in draft.steps]
     assert commands == ["kubectl get pods -l app={deployment}", "kubectl rollout restart deployment/{deployment}"]
+
+
+def test_labels_the_user_gave_stay_placeholders_and_a_plain_word_a_later_command_bound_stays_elsewhere() -> None:
+    labelled = _draft(
+        user("label PR 512 in acme/api as regression and blocker"),
+        call("github.add_labels", {"pull": 512, "labels": ["regression", "blocker", "needs-triage"]}, {"ok": True}),
+        call("github.get_pull", {"pull": 512}, {"labels": ["regression", "blocker", "needs-triage"]}),
+        assistant("Labelled."),
+    )
+    assert labelled.steps[0].arguments["labels"][:2] != ["regression", "blocker"]
+    restarted = _draft(
+        user("worker keeps crashing in prod, restart it"),
+        call("bash", {"command": "kubectl get pods -l app=worker,tier=worker"}, "worker-1 CrashLoopBackOff"),
+        call("bash", {"command": "kubectl rollout restart deployment/worker"}, "restarted"),
+        assistant("Restarted."),
+    )
+    assert "tier=worker" in restarted.steps[0].arguments["command"]
+
+
+def test_a_list_of_skus_or_statuses_names_one_of_them() -> None:
+    draft = _draft(
+        user("Restock SKU-1042 and SKU-2210 by 40 each"),
+        call("shop.restock", {"skus": ["SKU-1042", "SKU-2210"], "quantity": 40}, {"ok": True}),
+        call("shop.get_stock", {"skus": ["SKU-1042", "SKU-2210"]}, {"SKU-1042": 52, "SKU-2210": 40}),
+        assistant("Restocked both."),
+    )
+    assert draft.steps[0].arguments["skus"] == ["{sku}", "{sku_2}"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from tracebuilders import assistant, call, trace_of, user
 
 from deftly.tools.extract.heuristic import HeuristicExtractor
@@ -522,10 +523,21 @@ def test_a_contraction_is_no_person_and_how_often_is_no_count_of_things() -> Non
     assert "written in several times" in draft.goal
 
 
-def test_a_pronoun_after_someone_who_keeps_doing_something_is_not_that_person() -> None:
+@pytest.mark.parametrize(
+    "wording",
+    [
+        "Kwame Asante keeps opening new tickets for login problems, pls merge em",
+        "Kwame Asante keeps opening new tickets for login problems, please merge them",
+    ],
+)
+def test_a_pronoun_after_someone_who_keeps_doing_something_is_not_that_person(wording: str) -> None:
     trace = trace_of(
-        user("Kwame Asante keeps opening new tickets for login problems, pls merge em"),
-        call("helpdesk.search_tickets", {"requester": "Kwame Asante", "status": ["new", "open"]}, [{"id": "T-7"}]),
+        user(wording),
+        call(
+            "helpdesk.search_tickets",
+            {"requester": "Kwame Asante", "status": ["new", "open", "pending"]},
+            [{"id": "T-7"}],
+        ),
         call("helpdesk.merge_tickets", {"target_id": "T-7", "source_ids": ["T-9", "T-12"]}, {"merged": 2}),
         assistant("Merged T-9 and T-12 into T-7."),
     )
@@ -533,7 +545,7 @@ def test_a_pronoun_after_someone_who_keeps_doing_something_is_not_that_person() 
     assert "Kwame" not in draft.title and "{name}" not in draft.title and "em" not in draft.title.split()
     assert draft.title.startswith("Merge")
     # the statuses the agent searched are its own choice, though the user happened to say "new"
-    assert draft.steps[0].arguments["status"] == ["new", "open"]
+    assert draft.steps[0].arguments["status"] == ["new", "open", "pending"]
 
 
 def crashloop_trace(request: str, deployment: str) -> Any:
@@ -643,3 +655,63 @@ def test_a_noun_phrase_asked_of_lookups_is_no_action_to_check_whether_to_take() 
     )
     [draft] = EXTRACT(trace).drafts
     assert not draft.title.startswith("Check whether")
+
+
+@pytest.mark.parametrize(
+    ("request_text", "command", "output"),
+    [
+        ("Send me the list of open PRs in route-planner", "gh pr list --repo acme/route-planner", "#412 Fix retry"),
+        ("Download the logs of ingest-worker from the last hour", "kubectl logs deploy/ingest-worker --since=1h", "ok"),
+        ("Export the Q3 invoices to CSV", "psql -c \"SELECT * FROM invoices WHERE quarter = 'Q3'\" --csv", "id,total"),
+    ],
+)
+def test_a_task_whose_answer_is_the_reply_is_no_check_whether_to(request_text: str, command: str, output: str) -> None:
+    trace = trace_of(
+        user(request_text),
+        call("bash", {"command": command}, output),
+        call("bash", {"command": "echo done"}, "done"),
+        assistant("Here it is."),
+    )
+    [draft] = EXTRACT(trace).drafts
+    assert not draft.title.startswith("Check whether"), draft.title
+
+
+def test_real_words_and_code_are_not_taken_for_typos_shorthand_or_arrows() -> None:
+    filed = trace_of(
+        user("File a bug for the flaky login test"),
+        call("bash", {"command": "gh issue create --title 'Flaky login test' --label bug"}, "https://x/issues/9"),
+        assistant("Filed #9."),
+    )
+    dashed = trace_of(
+        user("replace the em dash with a hyphen in docs/intro.md"),
+        call("edit_file", {"path": "docs/intro.md", "old": "—", "new": "-"}, "ok"),
+        call("bash", {"command": "git commit -am 'Use a hyphen'"}, "ok"),
+        assistant("Replaced."),
+    )
+    pointer = trace_of(
+        user("Fix the null deref in conn->buf handling in src/net.c"),
+        call(
+            "edit_file", {"path": "src/net.c", "old": "conn->buf->len", "new": "conn->buf ? conn->buf->len : 0"}, "ok"
+        ),
+        call("bash", {"command": "make test"}, "all passed"),
+        assistant("Fixed."),
+    )
+    titles = [EXTRACT(t).drafts[0].title for t in (filed, dashed, pointer)]
+    assert titles[0].startswith("File a bug")
+    assert "em dash" in titles[1] and "them" not in titles[1]
+    assert "conn->buf" in titles[2]
+    assert arrows_spelled("Email the team to say thanks") == "Email the team to say thanks"
+
+
+def test_a_request_to_debug_a_problem_told_first_is_titled_with_its_own_verb() -> None:
+    trace = trace_of(
+        user("mail-relay pods keep restarting. debug pls"),
+        call("bash", {"command": "kubectl logs deploy/mail-relay --previous --tail=40"}, "OOMKilled"),
+        call("bash", {"command": "kubectl describe deploy/mail-relay"}, "Limits: memory 256Mi"),
+        assistant("It runs out of memory at 256Mi."),
+    )
+    [draft] = EXTRACT(trace).drafts
+    assert draft.title == "Debug {deployment} pods restarting"
+    assert request_sentence("mail-relay is crashlooping on prod, can you sort it out") == (
+        "sort out mail-relay crashlooping on prod"
+    )

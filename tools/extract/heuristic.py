@@ -8,9 +8,8 @@ from deftly.tools.extract.argv import with_command_lines
 from deftly.tools.extract.asked import combined_action, title_request, with_chosen_options
 from deftly.tools.extract.base import Draft, Extraction, Skipped, Task
 from deftly.tools.extract.injection import obeyed_in, obeyed_reason, screened
-from deftly.tools.extract.noun_titles import checked_title, imperative_title
+from deftly.tools.extract.noun_titles import finished_title, imperative_title
 from deftly.tools.extract.people import request_names
-from deftly.tools.extract.problems import lower_first
 from deftly.tools.extract.segment import is_substantive, split_tasks
 from deftly.tools.extract.select import aftermath_of, lesson_from, skip_reason
 from deftly.tools.extract.step_title import fallback_title
@@ -19,14 +18,12 @@ from deftly.tools.extract.titles import (
     is_vague,
     request_sentence,
     request_title,
-    requested_actions,
     title_from,
     when_to_use,
 )
 from deftly.tools.extract.tools_kind import is_generic, is_read_only
-from deftly.tools.extract.typos import spelled
 from deftly.tools.extract.validate import placeholder_names, sensitive_literals, trace_literals, without_leaks
-from deftly.tools.extract.wording import arrows_spelled, generalize_words
+from deftly.tools.extract.wording import generalize_words
 from deftly.tools.generalize import ValueBinder, command_head
 from deftly.tools.models import Outcome, Parameter, Step
 from deftly.tools.trace import ToolCall, Trace
@@ -119,14 +116,11 @@ def build_draft(task: Task, plan: StepPlan, binder: ValueBinder, names: dict[str
         else (request_title(request, values, names) or fallback_title(main.tool or main.action, main.arguments))
     )
     title = title_from(request, values, names, named_actions, fallback)
-    if not any(not is_read_only(s.tool) for s in plan.steps if s.tool) and requested_actions(title):
-        title = f"Check whether to {lower_first(title)}"  # it asked for a change that never happened
-    elif is_generic(main.tool or "") and title == fallback_title(main.tool or main.action, main.arguments):
+    if is_generic(main.tool or "") and title == fallback_title(main.tool or main.action, main.arguments):
         title = command_title(plan.steps) or title  # "Bash" says nothing; the commands say what was done
     else:
         title = imperative_title(title, plan.steps)  # "Remaining vacation days" -> "Find the remaining …"
-    title = arrows_spelled(spelled(title, plan.steps))  # "Upgade axios", "Make a relase", "{package} -> {version}"
-    title = checked_title(title, plan.steps)
+    title = finished_title(title, plan.steps)
     draft = Draft(
         title=title,
         when_to_use=when_to_use(request, values, names),

@@ -8,9 +8,9 @@ from collections.abc import Sequence
 
 from deftly.tools.extract.problems import lower_first
 from deftly.tools.extract.tools_kind import all_words, is_generic, is_read_only
-from deftly.tools.extract.typos import is_common_verb
-from deftly.tools.extract.vocabulary import READ_GROUP, group_of, is_operation_word, same_word
-from deftly.tools.extract.wording import reads_as_a_statement
+from deftly.tools.extract.typos import spelled
+from deftly.tools.extract.vocabulary import group_of, same_word
+from deftly.tools.extract.wording import arrows_spelled, reads_as_a_statement
 from deftly.tools.generalize.commands import only_looks
 from deftly.tools.models import Step
 from deftly.tools.values import PLACEHOLDER
@@ -77,6 +77,12 @@ def _tool_verb(phrase: str, acting_tools: Sequence[str]) -> str | None:
     return verb
 
 
+def finished_title(title: str, steps: Sequence[Step]) -> str:
+    """A title's last touches, for a run's draft and for a procedure retitled from its runs' requests: spelled
+    ("Upgade axios"), chat arrows read ("{package} -> {version}"), and said to check where the runs only looked."""
+    return checked_title(arrows_spelled(spelled(title, steps)), steps)
+
+
 def checked_title(title: str, steps: Sequence[Step]) -> str:
     """A task asked to act whose calls only looked (the deployment was already at 8 replicas, the failure was
     real, not a flake): "Check whether to scale {deployment} …", what its runs did."""
@@ -86,16 +92,18 @@ def checked_title(title: str, steps: Sequence[Step]) -> str:
 
 
 def asks_to_act(title: str) -> bool:
-    """A title opening with a verb that does something ("Retrigger …", "Bounce …"), not one that looks."""
+    """A title opening with a verb that changes something where the task is done ("Retrigger …", "Scale …",
+    "Cancel …"), not one whose result is the answer ("Send me the list …", "Export … to CSV", "Download the
+    logs …": read-only calls and a reply do those)."""
     first = title.split(" ", 1)[0].lower()
-    if not first.isalpha() or group_of(first) == READ_GROUP or first in _LOOK_VERBS:
-        return False
-    return group_of(first) is not None or is_operation_word(first) or is_common_verb(first)  # not "Vacation …"
+    return group_of(first) in _CHANGING_GROUPS or first in _CHANGING_VERBS
 
 
-_LOOK_VERBS = frozenset({
-    "review", "summarize", "summarise", "count", "report", "explain", "investigate", "diagnose", "debug", "analyze",
-    "analyse", "audit", "inspect", "monitor", "watch", "describe", "compare", "calculate", "estimate", "measure",
-    "verify", "confirm", "give", "answer", "see", "figure", "work", "tell", "find", "check", "look", "ask", "what",
-    "how", "which", "who", "why", "when", "where", "is", "are", "do", "does", "can", "list", "show", "read", "pull",
+# The verb groups (``vocabulary.VERB_LISTS``, by their first word) whose actions change state in place.
+_CHANGING_GROUPS = frozenset({"abort", "change", "add", "archive", "disable", "bounce"})
+_CHANGING_VERBS = frozenset({
+    "rerun", "retrigger", "trigger", "deploy", "redeploy", "install", "uninstall", "bump", "cut", "tag", "release",
+    "publish", "rotate", "restore", "rollback", "revert", "merge", "approve", "reject", "grant", "assign", "unassign",
+    "close", "reopen", "scale", "apply", "rename", "migrate", "resolve", "mark", "onboard", "offboard", "lock",
+    "unlock", "block", "unblock", "reset", "renew", "extend", "clean", "clear", "purge", "prune", "share",
 })  # fmt: skip

@@ -45,15 +45,16 @@ def problem_request(text: str) -> str | None:
         found = _spelled_out(sentence)
         if found:
             return found
-    for told, asked in itertools.pairwise(sentences):  # "X pods keep restarting. fix pls"
-        if _BARE_FIX.match(asked.strip()) and (found := _spelled_out(f"{told.rstrip('.!? ')}, fix it")):
+    for told, asked in itertools.pairwise(sentences):  # "X pods keep restarting. fix pls", "… debug it?"
+        bare = _BARE_FIX.match(asked.strip())
+        if bare and (found := _spelled_out(f"{told.rstrip('.!? ')}, {bare.group('verb')} it")):
             return found
     return None
 
 
-_SPLIT_PARTICLE = re.compile(r"\b(sort|look)\s+(it|them|this|that)\s+(out|into)\b", re.IGNORECASE)
+_SPLIT_PARTICLE = re.compile(r"\b(sort)\s+(it|them|this|that)\s+(out)\b", re.IGNORECASE)
 _BARE_FIX = re.compile(
-    r"^(?:(?:please|pls|plz|can you|could you)\s+)?(?:fix|repair|sort out|resolve|debug|look into)"
+    r"^(?:(?:please|pls|plz|can you|could you|would you)\s+)*(?P<verb>fix|repair|sort out|resolve|debug|look into)"
     r"(?:\s+(?:it|them|this|that))?(?:\s+(?:please|pls|plz|asap))?\s*[.!?]*$",
     re.IGNORECASE,
 )
@@ -142,12 +143,14 @@ _POINTER_SUBJECTS = frozenset({"it", "this", "that", "these", "those", "they", "
 def _subject(text: str) -> str:
     """A subject in the middle of a request: "The billing service" -> "the billing service", a name as written."""
     first, _, rest = text.partition(" ")
-    if first.lower() in _DETERMINERS:
+    if first.lower() in _SUBJECT_DETERMINERS:
         return f"{first.lower()} {rest}".strip()
     return text if rest[:1].isupper() else lower_first(text)  # "Keiko Sato", "Billing service"
 
 
-_DETERMINERS = frozenset({"the", "a", "an", "our", "my", "your", "their", "this", "that", "these", "those", "all"})
+_SUBJECT_DETERMINERS = frozenset(
+    {"the", "a", "an", "our", "my", "your", "their", "this", "that", "these", "those", "all"}
+)
 
 
 def lower_first(text: str) -> str:

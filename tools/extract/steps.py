@@ -12,6 +12,7 @@ that reads as instructions. Each step records the call it came from (``Step.sour
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -76,10 +77,14 @@ def plan_steps(calls: list[ToolCall], binder: ValueBinder) -> StepPlan:
     return plan
 
 
+_JOINED_NAME = re.compile(r"(?=[^A-Za-z]*[A-Za-z])[A-Za-z0-9]+(?:[-_./][A-Za-z0-9]+)+")
+
+
 def _with_later_values(steps: list[Step], binder: ValueBinder) -> None:
     """A command line's values a later command showed to be the run's: ``kubectl get pods -l app=ingest-worker``
-    before ``kubectl rollout restart deployment/ingest-worker`` named the deployment."""
-    values = binder.table.value_map()
+    before ``kubectl rollout restart deployment/ingest-worker`` named the deployment. Only a joined name is that
+    one thing wherever it stands; a plain word ("worker") may be a tier or a container of the same name."""
+    values = {value: name for value, name in binder.table.value_map().items() if _JOINED_NAME.fullmatch(value)}
     for step in steps:
         for key, value in step.arguments.items():
             if key.lower() in COMMAND_KEYS and isinstance(value, str):

@@ -69,7 +69,13 @@ def _words(tool: str) -> tuple[str, ...]:
     found = tuple(w for w in re.split(r"[^A-Za-z0-9]+", spaced.lower()) if w)
     # "mcp__slack__slack_post_message": the server's name said again is no word of what the tool does
     server = re.split(r"__|[./:]", tool.strip(" ./:_").lower())[:-1]
-    return found[1:] if len(found) > 1 and server and found[0] in server else found
+    if len(found) > 1 and server and found[0] in server and not _is_verb(found[0]):
+        return found[1:]
+    return found  # "mcp__search__search_docs": a server named after what its tools do keeps the verb
+
+
+def _is_verb(word: str) -> bool:
+    return word in _READ_VERBS or word in _WRITE_WORDS or word in _ACTION_WORDS
 
 
 def all_words(tool: str) -> list[str]:

@@ -12,7 +12,7 @@ from deftly.tools.generalize.commands import command_head
 from deftly.tools.models import Step
 
 _MIN_LENGTH = 4
-# Everyday verbs of work requests beyond the groups, and the real words one edit from them ("clear" is no typo of
+# Everyday verbs of work requests beyond the groups, and real words one edit from them ("clear" is no typo of
 # "clean", "preview" none of "review"): a title opening with one is spelled right.
 _EVERYDAY_VERBS = frozenset({
     "clean", "clear", "clone", "close", "merge", "deploy", "install", "uninstall", "export", "import", "rename",
@@ -20,13 +20,10 @@ _EVERYDAY_VERBS = frozenset({
     "upload", "download", "build", "rebuild", "publish", "assign", "triage", "label", "rollback", "revert",
     "migrate", "configure", "verify", "investigate", "debug", "invoice", "onboard", "offboard", "trigger",
     "retrigger", "resolve", "comment", "backup", "tidy", "dedupe", "format", "convert", "bill", "fill", "mark",
-    "cut", "bump", "tag", "kick", "rollout",
+    "cut", "bump", "tag", "rollout", "file", "dump", "pick",
 })  # fmt: skip
-_COMMON_VERBS = frozenset(word for verbs in VERB_LISTS for word in verbs) | _EVERYDAY_VERBS
-
-
-def is_common_verb(word: str) -> bool:
-    return word.lower() in _COMMON_VERBS
+_GROUP_VERBS = frozenset(word for verbs in VERB_LISTS for word in verbs)
+_COMMON_VERBS = _GROUP_VERBS | _EVERYDAY_VERBS
 
 
 def spelled(title: str, steps: Iterable[Step]) -> str:
@@ -49,8 +46,11 @@ def with_verb_spelled(title: str, steps: Iterable[Step]) -> str:
     # A common verb only where the task did that kind of thing, or nothing a tool's name says: "Bill {account}"
     # through create_invoice is no "Kill".
     done = {action for s in steps if s.tool for action in tool_actions(s.tool)}
-    common = {verb for verb in _COMMON_VERBS if not done or group_of(verb) in done}
-    near = {known for known in own | common if len(known) >= _MIN_LENGTH and _one_edit(word, known)}
+    common = {verb for verb in _GROUP_VERBS if not done or group_of(verb) in done}
+    # An everyday verb only for a letter dropped or two swapped ("Clen", "Mrege"): one changed is as often
+    # another real word ("File a bug" is no "Fill", "Dump the schema" no "Bump").
+    everyday = {verb for verb in _EVERYDAY_VERBS if len(verb) == len(word) + 1 or sorted(verb) == sorted(word)}
+    near = {known for known in own | common | everyday if len(known) >= _MIN_LENGTH and _one_edit(word, known)}
     if len(near) != 1:
         return title
     (fixed,) = near

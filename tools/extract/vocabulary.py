@@ -126,7 +126,11 @@ def phrasal(text: str) -> str:
 
 
 # "give {email} viewer access", "grant Talia read-only access": sharing, whoever and whatever sits between
-_GIVE_ACCESS = re.compile(r"\b(?:give|grant)\b(?=[^.,;!?]{0,40}\baccess\b)")
+# (not "give me the nginx access logs", nor "a list of who has access")
+_GIVE_ACCESS = re.compile(
+    r"\b(?:give|grant)\b(?!\s+(?:me|us)\b)"
+    r"(?=(?:(?!\.\s)[^,;!?\n]){0,40}?\baccess\b(?!\s+(?:logs?|patterns?|keys?|tokens?|lists?)\b))"
+)
 
 
 @lru_cache(maxsize=4096)

@@ -28,14 +28,18 @@ _COUNT_OF = re.compile(
     re.IGNORECASE,
 )
 _COUNT = re.compile(
-    r"\b(?:a couple of|a few|a couple|several|some|two|three|four|five)\s+(?!times\b)(?=[a-z]+s\b)", re.I
-)  # not "written in several times": how often is no count of things
+    r"\b(?:a couple of|a few|a couple|several|some|two|three|four|five)\s+"
+    r"(?!(?:times|seconds|minutes|hours|days|weeks|months|years)\b)(?=[a-z]+s\b)",
+    re.I,
+)  # not "written in several times", "snooze it for two hours": how often or how long is no count of things
 _ANOTHER = re.compile(r"\banother\b")
 _LISTED_PLACEHOLDER = re.compile(rf"({PLACEHOLDER.pattern})(?:(?:,\s*|,?\s+(?:and|or|&)\s+)\1)+")
-# Not a contraction ("Let's", "What's") nor a time or anyone's ("Today's", "Everyone's").
+# Not a contraction ("Let's", "What's") nor a time or anyone's ("Today's", "Friday's", "Everyone's").
 _NO_PERSON = (
     r"(?:Let|It|That|What|Who|Where|When|How|Why|Here|There|He|She|This|Today|Tomorrow|Yesterday|Tonight"
-    r"|Everyone|Everybody|Someone|Somebody|Anyone|Nobody|Nothing|Everything|Something|One)'s"
+    r"|Everyone|Everybody|Someone|Somebody|Anyone|Nobody|Nothing|Everything|Something|One"
+    r"|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July"
+    r"|August|September|October|November|December)'s"
 )
 _POSSESSIVE_NAME = re.compile(rf"(?<=\s)(?!{_NO_PERSON})(?:[A-Z][a-z]+\s)*(?!{_NO_PERSON})[A-Z][a-z]+(?='s\b)")
 
@@ -177,7 +181,12 @@ def without_shorthand(text: str) -> str:
 
 
 _SHORTHAND_WORDS = {"u": "you", "ur": "your", "pls": "please", "plz": "please", "thx": "thanks", "em": "them"}
-_SHORTHAND = re.compile(rf"(?<![\w{{'.-])(?:{'|'.join(_SHORTHAND_WORDS)})(?![\w}}'.-])", re.IGNORECASE)
+_SHORTHAND = re.compile(
+    rf"(?<![\w{{'.-])(?:{'|'.join(w for w in _SHORTHAND_WORDS if w != 'em')}"
+    r"|(?<=[a-z] )em(?=\s*(?:$|[.,!?]|\s(?:pls|please|plz|for|to|into|up|out|all|now)\b)))"
+    rf"(?![\w}}'.-])",
+    re.IGNORECASE,
+)  # "merge em", not the "em dash" nor "2 em"
 
 
 def in_third_person(text: str) -> str:
@@ -219,8 +228,13 @@ _DANGLING = {
 
 def points_somewhere(sentence: str) -> bool:
     """ "Notion -> {query}": a place and what goes there, no action a title could name."""
-    left = _ARROW.split(sentence, maxsplit=1)
-    return len(left) == 2 and len(left[0].split()) == 1 and not PLACEHOLDER.fullmatch(left[0].strip())
+    parts = _ARROW.split(sentence, maxsplit=1)
+    return (
+        len(parts) == 2
+        and len(parts[0].split()) == 1
+        and not PLACEHOLDER.fullmatch(parts[0].strip())
+        and PLACEHOLDER.match(parts[1].strip()) is not None  # not "staging -> prod": a promotion is an action
+    )
 
 
 def arrows_spelled(title: str) -> str:
@@ -232,5 +246,7 @@ def arrows_spelled(title: str) -> str:
     return _TRAILING_COURTESY.sub("", arrowed).strip() or title
 
 
-_ARROW = re.compile(r"\s*(?:->|→|=>)\s*")
-_TRAILING_COURTESY = re.compile(r"(?:[\s,]+(?:please|pls|plz|thanks|thx|ty|cheers))+[.!]*$", re.IGNORECASE)
+_ARROW = re.compile(r"\s+(?:->|→|=>)\s+")  # spaced, as chat writes it; not "conn->buf" in code
+_TRAILING_COURTESY = re.compile(
+    r"(?:\s+(?:please|pls|plz)|,\s*(?:please|pls|plz|thanks|thx|ty|cheers))+[.!]*$", re.IGNORECASE
+)  # "…, thanks", not "email the team to say thanks"

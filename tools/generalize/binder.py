@@ -110,8 +110,9 @@ class ValueBinder:
     def _options_chosen_together(self, items: list[Any], key: str) -> bool:
         """ "status": ["new", "open", "pending"]: a set of options the agent picked, one of which the user's
         "keeps opening new tickets" happens to say, is the agent's choice, every word of it."""
-        words = [i.strip() for i in items if isinstance(i, str) and kind_of(i.strip(), key) is None]
-        return len(words) >= 2 and any(self.sources.source_of(w) != REQUEST for w in words)
+        chosen = [i.strip() for i in items if isinstance(i, str) and kind_of(i.strip(), key) is None]
+        given = sum(self.sources.source_of(option) == REQUEST for option in chosen)
+        return len(chosen) >= 2 and given < len(chosen) - given  # most of them the agent's
 
     def _number(self, tool: str, key: str, value: float) -> Any:
         if _OPTION_KEYS.match(key.lower()):
@@ -158,10 +159,19 @@ def snake_name(key: str) -> str:
 
 
 def _singular(key: str) -> str:
+    if key in _SINGULAR_IN_S:
+        return key
+    if key.endswith("es") and key[:-2] in _SINGULAR_IN_S:
+        return key[:-2]  # statuses
     if key.endswith("ies"):
         return key[:-3] + "y"
-    if key.endswith(("sses", "xes", "ches", "shes")):
-        return key[:-2]  # addresses, boxes, branches
-    if key.endswith("s") and not key.endswith(("ss", "us", "is")):  # not status, analysis
+    if key.endswith(("sses", "xes")):
+        return key[:-2]  # addresses, boxes
+    if key.endswith("s") and not key.endswith("ss"):
         return key[:-1]
     return key
+
+
+_SINGULAR_IN_S = frozenset(
+    {"status", "analysis", "basis", "axis", "bonus", "corpus", "campus", "virus", "alias", "canvas"}
+)

@@ -79,7 +79,7 @@ def written_as_name(value: str, text: str) -> bool:
         return False
     capitalized = sum(w[:1].isupper() for w in words)
     # "Wen Cohen asked me …", "…: Moravia Lab Instruments s.r.o. says": a name even first
-    if len(words) >= 2 and (capitalized == len(words) or capitalized >= max(2, len(words) - 1)):
+    if len(words) >= 2 and capitalized >= max(2, len(words) - 1):
         return whole_word(value, ignore_case=False).search(text) is not None
     return any(not sentence_start(text, m.start()) for m in whole_word(value, ignore_case=False).finditer(text))
 
