@@ -715,3 +715,19 @@ def test_a_request_to_debug_a_problem_told_first_is_titled_with_its_own_verb() -
     assert request_sentence("mail-relay is crashlooping on prod, can you sort it out") == (
         "sort out mail-relay crashlooping on prod"
     )
+
+
+def test_a_task_done_another_way_than_a_verb_outside_the_groups_asked_says_both() -> None:
+    trace = trace_of(
+        user("bump Yuki Mbeki's salary by 3% pls"),
+        call("hr.search_employees", {"query": "Yuki Mbeki"}, [{"employee_id": "E41523", "name": "Yuki Mbeki"}]),
+        call(
+            "hr.create_case",
+            {"category": "compensation_change", "employee_id": "E41523", "summary": "Raise for Yuki Mbeki: +3%"},
+            {"case_id": "HRC-9627"},
+        ),
+        assistant("Salary changes go through HR: I opened case HRC-9627."),
+    )
+    [draft] = EXTRACT(trace).drafts
+    assert draft.title.startswith("Create case") and "when asked to bump {" in draft.title, draft.title
+    assert "salary" in draft.title and "Yuki" not in draft.title

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
 from deftly.tools.extract.gerunds import imperative
+from deftly.tools.extract.noun_titles import asks_to_act
 from deftly.tools.extract.problems import (
     CLAUSE_BREAK,
     desired_state,
@@ -296,7 +297,8 @@ def title_from(
 def _done_instead(done: str, asked: str) -> str:
     """ "Report suspicious when asked to update {name}'s bank details": what was done, and the request it
     answered when that asked for something else (what the next user will ask again)."""
-    if not requested_actions(asked) or len(done.split()) + len(asked.split()) > _MAX_TITLE_WORDS + 4:
+    acts = requested_actions(asked) or asks_to_act(asked)  # "bump {name}'s salary by {number}%"
+    if not acts or len(done.split()) + len(asked.split()) > _MAX_TITLE_WORDS + 4:
         return done
     return f"{done} when asked to {lower_first(asked)}"
 
