@@ -21,7 +21,7 @@ from deftly.tools.extract.noun_titles import finished_title, imperative_title
 from deftly.tools.extract.titles import action_title, named_object, request_sentence
 from deftly.tools.extract.tools_kind import is_generic, is_read_only
 from deftly.tools.extract.vocabulary import mentioned_actions, tool_actions
-from deftly.tools.extract.wording import points_somewhere
+from deftly.tools.extract.wording import person_for_pronoun, points_somewhere
 from deftly.tools.match_index import MAX_WORDINGS, MERGED_INTO, MatchIndex
 from deftly.tools.merge import Origin, absorb, add_pitfall, merge, new_procedure, same_steps
 from deftly.tools.models import Procedure, Ratings, TraceRecord, TraceStatus
@@ -257,7 +257,7 @@ class _Batch:
         """
         if len(procedure.examples) < MIN_EXAMPLES_TO_RETITLE:
             return procedure
-        sentences = {e: _titled(request_sentence(e), procedure) for e in procedure.examples}
+        sentences = {e: _titled(request_sentence(e), e, procedure) for e in procedure.examples}
         named = with_commands(with_chosen_options(procedure.tools, procedure.steps), procedure.steps)
         candidates = [e for e, s in sentences.items() if s and action_title(s, named)]
         if not candidates:
@@ -273,14 +273,14 @@ def _unrated_candidate(ratings: Ratings | None) -> bool:
     return ratings is None or (ratings.state == "candidate" and ratings.successes + ratings.failures == 0)
 
 
-def _titled(sentence: str | None, procedure: Procedure) -> str | None:
+def _titled(sentence: str | None, asked: str, procedure: Procedure) -> str | None:
     """A request sentence as a title: a pronoun object ("exchange it for ...") named by the tools, a noun
     phrase ("remaining vacation days") made a request."""
     acting = [t for t in procedure.tools if not is_read_only(t)] or procedure.tools
     named = named_object(sentence, acting) if sentence and not points_somewhere(sentence) else None
     if not named:
         return None
-    return finished_title(imperative_title(named, procedure.steps), procedure.steps)
+    return person_for_pronoun(finished_title(imperative_title(named, procedure.steps), procedure.steps), asked)
 
 
 def embed_procedures(

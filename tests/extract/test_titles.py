@@ -731,3 +731,14 @@ def test_a_task_done_another_way_than_a_verb_outside_the_groups_asked_says_both(
     [draft] = EXTRACT(trace).drafts
     assert draft.title.startswith("Create case") and "when asked to bump {" in draft.title, draft.title
     assert "salary" in draft.title and "Yuki" not in draft.title
+
+
+def test_a_pronoun_for_the_one_person_the_request_names_is_that_person_in_the_title() -> None:
+    trace = trace_of(
+        user("Our contract with Emeka Delgado ended on Friday. Please remove every access they have."),
+        call("it.find_user", {"query": "Emeka Delgado"}, {"username": "edelgado", "name": "Emeka Delgado"}),
+        call("it.revoke_all_access", {"username": "edelgado"}, {"revoked": ["sso", "vpn", "github"]}),
+        assistant("Revoked SSO, VPN and GitHub for edelgado."),
+    )
+    [draft] = EXTRACT(trace).drafts
+    assert "they" not in draft.title.split() and "{name}" in draft.title, draft.title

@@ -250,3 +250,23 @@ _ARROW = re.compile(r"\s+(?:->|→|=>)\s+")  # spaced, as chat writes it; not "c
 _TRAILING_COURTESY = re.compile(
     r"(?:\s+(?:please|pls|plz)|,\s*(?:please|pls|plz|thanks|thx|ty|cheers))+[.!]*$", re.IGNORECASE
 )  # "…, thanks", not "email the team to say thanks"
+
+
+def person_for_pronoun(title: str, asked: str) -> str:
+    """ "Remove every access they have", asked about one person ("Our contract with {name} ended"): the title
+    names whom ("Remove every access {name} has"), a pronoun says nothing without the message before it."""
+    people = set(re.findall(r"\{name(?:_\d+)?\}", asked))
+    if people != {"{name}"} or "{name}" in title:
+        return title
+    for pattern, replacement in _PERSON_PRONOUNS:
+        title = pattern.sub(replacement, title)
+    return title
+
+
+_PERSON_PRONOUNS = [
+    (re.compile(r"\bthey have\b", re.I), "{name} has"),
+    (re.compile(r"\bthey(?:'re| are)\b", re.I), "{name} is"),
+    (re.compile(r"\btheir\b", re.I), "{name}'s"),
+    (re.compile(r"\b(?:they|them|he|she|him)\b", re.I), "{name}"),
+    (re.compile(r"\b(?:his|her)\b", re.I), "{name}'s"),
+]
