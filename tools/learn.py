@@ -21,7 +21,7 @@ from deftly.tools.extract.noun_titles import finished_title, imperative_title
 from deftly.tools.extract.titles import action_title, named_object, request_sentence
 from deftly.tools.extract.tools_kind import is_generic, is_read_only
 from deftly.tools.extract.vocabulary import mentioned_actions, tool_actions
-from deftly.tools.extract.wording import person_for_pronoun, points_somewhere
+from deftly.tools.extract.wording import points_somewhere
 from deftly.tools.match_index import MAX_WORDINGS, MERGED_INTO, MatchIndex
 from deftly.tools.merge import Origin, absorb, add_pitfall, merge, new_procedure, same_steps
 from deftly.tools.models import Procedure, Ratings, TraceRecord, TraceStatus
@@ -280,7 +280,7 @@ def _titled(sentence: str | None, asked: str, procedure: Procedure) -> str | Non
     named = named_object(sentence, acting) if sentence and not points_somewhere(sentence) else None
     if not named:
         return None
-    return person_for_pronoun(finished_title(imperative_title(named, procedure.steps), procedure.steps), asked)
+    return finished_title(imperative_title(named, procedure.steps), procedure.steps, asked)
 
 
 def embed_procedures(

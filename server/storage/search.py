@@ -136,13 +136,7 @@ class AsyncReader:
         table = await self.table("search_vectors")
         query = table.vector_search(list(vector)).distance_type("cosine")
         query = query.select(["id", "updated_at", "_distance", *(["namespace"] if only else [])]).limit(limit)
-        if where is not None:
-            query = query.where(where)
-        if exact:
-            query = query.bypass_vector_index()
-        elif ef is not None:
-            query = query.ef(ef)
-        return _of_namespace((await query.to_arrow()).to_pylist(), only)
+        return _of_namespace((await _tuned(query, where, ef=ef, exact=exact).to_arrow()).to_pylist(), only)
 
     async def ann_rows(
         self,
@@ -163,13 +157,7 @@ class AsyncReader:
             if held is None:
                 return None
             query = held.table.vector_search(list(vector)).distance_type("cosine").select(["_distance"])
-            query = query.with_row_id().limit(limit)
-            if where is not None:
-                query = query.where(where)
-            if exact:
-                query = query.bypass_vector_index()
-            elif ef is not None:
-                query = query.ef(ef)
+            query = _tuned(query.with_row_id().limit(limit), where, ef=ef, exact=exact)
             return held.rows(await query.to_arrow(), only)
         except Exception:  # e.g. that version cleaned up meanwhile: a newer one exists, the next search lists it
             log.debug("the vector arm reads its columns from LanceDB this time", exc_info=True)
@@ -250,6 +238,15 @@ class AsyncReader:
     def close(self) -> None:
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=5)
+
+
+def _tuned(query: Any, where: str | None, *, ef: int | None, exact: bool) -> Any:
+    """A vector query with its filter, and either an exact scan or the index's search breadth."""
+    if where is not None:
+        query = query.where(where)
+    if exact:
+        return query.bypass_vector_index()
+    return query.ef(ef) if ef is not None else query
 
 
 def _of_namespace(rows: list[dict[str, Any]], namespace: str) -> list[dict[str, Any]]:

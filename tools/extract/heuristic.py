@@ -23,7 +23,7 @@ from deftly.tools.extract.titles import (
 )
 from deftly.tools.extract.tools_kind import is_generic, is_read_only
 from deftly.tools.extract.validate import placeholder_names, sensitive_literals, trace_literals, without_leaks
-from deftly.tools.extract.wording import generalize_words, person_for_pronoun
+from deftly.tools.extract.wording import generalize_words
 from deftly.tools.generalize import ValueBinder, command_head
 from deftly.tools.models import Outcome, Parameter, Step
 from deftly.tools.trace import ToolCall, Trace
@@ -120,7 +120,7 @@ def build_draft(task: Task, plan: StepPlan, binder: ValueBinder, names: dict[str
         title = command_title(plan.steps) or title  # "Bash" says nothing; the commands say what was done
     else:
         title = imperative_title(title, plan.steps)  # "Remaining vacation days" -> "Find the remaining …"
-    title = person_for_pronoun(finished_title(title, plan.steps), generalize_words(request, values, names))
+    title = finished_title(title, plan.steps, generalize_words(request, values, names))
     draft = Draft(
         title=title,
         when_to_use=when_to_use(request, values, names),

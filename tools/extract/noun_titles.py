@@ -10,7 +10,7 @@ from deftly.tools.extract.problems import lower_first
 from deftly.tools.extract.tools_kind import all_words, is_generic, is_read_only
 from deftly.tools.extract.typos import spelled
 from deftly.tools.extract.vocabulary import group_of, same_word
-from deftly.tools.extract.wording import arrows_spelled, reads_as_a_statement
+from deftly.tools.extract.wording import arrows_spelled, person_for_pronoun, reads_as_a_statement
 from deftly.tools.generalize.commands import only_looks
 from deftly.tools.models import Step
 from deftly.tools.values import PLACEHOLDER
@@ -77,10 +77,11 @@ def _tool_verb(phrase: str, acting_tools: Sequence[str]) -> str | None:
     return verb
 
 
-def finished_title(title: str, steps: Sequence[Step]) -> str:
+def finished_title(title: str, steps: Sequence[Step], asked: str) -> str:
     """A title's last touches, for a run's draft and for a procedure retitled from its runs' requests: spelled
-    ("Upgade axios"), chat arrows read ("{package} -> {version}"), and said to check where the runs only looked."""
-    return checked_title(arrows_spelled(spelled(title, steps)), steps)
+    ("Upgade axios"), chat arrows read ("{package} -> {version}"), said to check where the runs only looked, and
+    naming the one person the generalized request ``asked`` names where it says "they"."""
+    return person_for_pronoun(checked_title(arrows_spelled(spelled(title, steps)), steps), asked)
 
 
 def checked_title(title: str, steps: Sequence[Step]) -> str:

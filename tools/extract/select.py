@@ -11,6 +11,7 @@ from deftly.tools.extract.segment import split_tasks
 from deftly.tools.extract.steps import StepPlan
 from deftly.tools.extract.tools_kind import as_compared, is_read_only, is_scratchpad, words
 from deftly.tools.extract.vocabulary import tool_actions
+from deftly.tools.extract.wording import substituted
 from deftly.tools.generalize import canonical_json
 from deftly.tools.generalize.commands import command_head, only_looks
 from deftly.tools.models import Outcome
@@ -268,8 +269,7 @@ def _lesson_in(answer: str) -> str | None:
         if not (_COULD_NOT.search(sentence) and _REASON.search(sentence)) or sentence.lower().startswith("if "):
             continue
         core = _HEDGE.sub("", sentence).strip()
-        for pattern, replacement in _IMPERSONAL:
-            core = pattern.sub(replacement, core)
+        core = substituted(core, _IMPERSONAL)
         if len(core.split()) >= 5:
             return core[0].upper() + core[1:]
     return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from deftly.tools.extract.gerunds import ADJECTIVES
 from deftly.tools.extract.vocabulary import group_of
@@ -191,7 +191,12 @@ _SHORTHAND = re.compile(
 
 def in_third_person(text: str) -> str:
     """The user's words about themselves as a title says them: "cancel my order" -> "cancel the order"."""
-    for pattern, replacement in _PRONOUNS:
+    return substituted(text, _PRONOUNS)
+
+
+def substituted(text: str, rules: Sequence[tuple[re.Pattern[str], str]]) -> str:
+    """``text`` with each rule's pattern replaced, in order."""
+    for pattern, replacement in rules:
         text = pattern.sub(replacement, text)
     return text
 
@@ -258,9 +263,7 @@ def person_for_pronoun(title: str, asked: str) -> str:
     people = set(re.findall(r"\{name(?:_\d+)?\}", asked))
     if people != {"{name}"} or "{name}" in title:
         return title
-    for pattern, replacement in _PERSON_PRONOUNS:
-        title = pattern.sub(replacement, title)
-    return title
+    return substituted(title, _PERSON_PRONOUNS)
 
 
 _PERSON_PRONOUNS = [
