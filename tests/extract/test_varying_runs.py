@@ -659,3 +659,48 @@ def test_runs_through_different_harnesses_shells_are_one_task(store: Any, embedd
 
     (procedure,) = store.list_procedures(10)
     assert len(procedure.sources) == 2
+
+
+def announcement_session(*requests: str, channel: str, message: str) -> list[dict[str, Any]]:
+    turns = [user(requests[0])]
+    for request in requests[1:]:
+        turns += [assistant("Sure, which channel, and what should it say?"), user(request)]
+    return chat(
+        *turns,
+        call("chat.list_channels", {"limit": 100}, {"channels": [{"id": "C07QX2M4", "name": channel}]}),
+        call("chat.post_message", {"channel": "C07QX2M4", "text": message}, {"ok": True, "ts": "1775475601.59"}),
+        assistant(f"Posted in #{channel}."),
+    )
+
+
+def test_a_message_the_user_dictated_is_the_runs_content_and_its_times_do_not_keep_it_apart(
+    store: Any, embedder: Any
+) -> None:
+    restart = "Rolling restart of api-gateway at 14:00 UTC today, expect a few 502s for about a minute."
+    freeze = "Release 4.2 goes out Thursday at 09:30 CET and the code freeze starts at 08:00."
+    first = announcement_session(f"post in #deploys: {restart}", channel="deploys", message=restart)
+    second = announcement_session(
+        "can you put a message in slack for me", f"#releases: {freeze}", channel="releases", message=freeze
+    )
+    (draft,) = EXTRACT(parse_history(first)).drafts
+    assert "Rolling" not in draft.goal and "{text}" in draft.goal  # not "Rolling restart … at {time} UTC"
+    assert not any("Rolling" in request for request in draft.requests)
+
+    for n, session in enumerate((first, second)):
+        record_and_learn(store, embedder, session, f"announce-{n}")
+    (procedure,) = store.list_procedures(10)
+    assert len(procedure.sources) == 2
+    assert not any("freeze" in example or "Rolling" in example for example in procedure.examples)
+
+
+def test_a_value_alone_after_a_dash_is_left_out_of_the_title() -> None:
+    comment = "Sorry, the release week is blocked for the whole team."
+    session = chat(
+        user(f"Reject Dagny's leave request for 2026-03-02 to 2026-03-06 — {comment}"),
+        call("hr.list_leave_requests", {"employee": "Dagny Lindgren"}, {"requests": [{"id": "LR-88412"}]}),
+        call("hr.decide_leave", {"request_id": "LR-88412", "decision": "reject", "comment": comment}, {"ok": True}),
+        assistant("Rejected, with your comment."),
+    )
+    (draft,) = EXTRACT(parse_history(session)).drafts
+
+    assert draft.title == "Reject {name}'s leave request for {date} to {date}"

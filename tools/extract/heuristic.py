@@ -23,8 +23,9 @@ from deftly.tools.extract.titles import (
 )
 from deftly.tools.extract.tools_kind import is_generic, is_read_only
 from deftly.tools.extract.validate import placeholder_names, sensitive_literals, trace_literals, without_leaks
-from deftly.tools.extract.wording import generalize_words
+from deftly.tools.extract.wording import generalize_words, with_long_values
 from deftly.tools.generalize import ValueBinder, command_head
+from deftly.tools.generalize.provenance import opens_a_sentence
 from deftly.tools.models import Outcome, Parameter, Step
 from deftly.tools.trace import ToolCall, Trace
 from deftly.tools.values import NAME_KEYS, example_for, literal_leaks
@@ -109,7 +110,7 @@ def build_draft(task: Task, plan: StepPlan, binder: ValueBinder, names: dict[str
     actions = [s.tool for s in plan.steps if s.tool and not is_read_only(s.tool) and not is_generic(s.tool)]
     main = next((s for s in reversed(plan.steps) if s.tool in actions), plan.steps[-1])
     named_actions = with_chosen_options(actions, plan.steps)
-    request = title_request(task, named_actions)
+    request = with_long_values(title_request(task, named_actions), values)
     fallback = (
         steps_title(actions, main)
         if actions
@@ -178,14 +179,12 @@ def goal_of(task: Task, values: dict[str, str], names: dict[str, str]) -> str:
     # A sentence the agent copied from the request into an argument (a PR title, a ticket summary) is not a
     # value of the task: replacing it would leave "{title} and open a PR" with nothing of what was asked. An
     # address inside a sentence is a value, however many words it has.
-    values = {value: name for value, name in values.items() if not _opens_a_sentence(value, asked)}
+    values = {
+        value: name
+        for value, name in values.items()
+        if len(value.split()) <= _MAX_VALUE_WORDS or not opens_a_sentence(value, asked)
+    }
     return generalize_words(" ".join(asked.split()[:MAX_GOAL_WORDS]), values, names)
-
-
-def _opens_a_sentence(value: str, text: str) -> bool:
-    if len(value.split()) <= _MAX_VALUE_WORDS:
-        return False
-    return bool(re.search(rf"(?:^|[.!?]\s+|\n)(?:please\s+)?{re.escape(value)}", text, re.IGNORECASE))
 
 
 def used_parameters(draft: Draft, bound: list[Parameter]) -> list[Parameter]:

@@ -242,9 +242,11 @@ def _clean(text: str) -> str:
 def _shortened(text: str) -> str:
     """At most ``_MAX_TITLE_WORDS`` words, cut where a phrase ends: an aside after a dash goes first, then the
     last "and ..." that does not fit ("... about the auth timeouts and give it to {assignee}" loses the hand-over,
-    not "to {assignee}")."""
+    not "to {assignee}"). A reason after a dash goes too, and so does a value alone there ("— {comment}": what
+    this user had to say, not the task)."""
     head, *rest = _DASH.split(text, maxsplit=1)
-    if len(text.split()) > _MAX_TITLE_WORDS or (rest and len(head.split()) >= 2 and tells_why(rest[0])):
+    aside = rest and len(head.split()) >= 2 and (tells_why(rest[0]) or PLACEHOLDER.fullmatch(rest[0].strip(" .!")))
+    if len(text.split()) > _MAX_TITLE_WORDS or aside:
         text = head
     words_ = text.split()
     if len(words_) > _MAX_TITLE_WORDS:

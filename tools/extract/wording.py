@@ -45,6 +45,7 @@ _POSSESSIVE_NAME = re.compile(rf"(?<=\s)(?!{_NO_PERSON})(?:[A-Z][a-z]+\s)*(?!{_N
 
 
 def generalize_words(text: str, values: Mapping[str, str], names: Iterable[str]) -> str:
+    text = with_long_values(text, values)
     text = _ROUTE.sub("from {origin} to {destination}", text)
     text = TEST_ID.sub("{test_id}", text)  # before the paths: the file alone would leave "::test_login"
     # A month the tools took apart ({"year": 2025, "month": 3}) would leave "{year}-03".
@@ -61,6 +62,13 @@ def generalize_words(text: str, values: Mapping[str, str], names: Iterable[str])
     text = replace_values(text, {**bare, **named, **values, **people})  # a person found by a lookup is a {name}
     text = _POSSESSIVE_NAME.sub("{name}", text)  # "approve Sven's time off": a person the tools knew by id
     return _without_counts(redact_patterns(text))
+
+
+def with_long_values(text: str, values: Mapping[str, str]) -> str:
+    """Values of several words replaced first, whole: a message the user dictated keeps its times, addresses,
+    commas and full stops, which would otherwise be taken apart (into "{time}", into sentences) before the
+    message is recognised, leaving its other words behind."""
+    return replace_values(text, {value: name for value, name in values.items() if len(value.split()) > 2})
 
 
 def _possessives(text: str, people: Iterable[str]) -> str:

@@ -10,7 +10,7 @@ from deftly.tools.extract.tools_kind import words
 from deftly.tools.extract.vocabulary import is_operation_word
 from deftly.tools.generalize.bindings import BindingTable, number_text
 from deftly.tools.generalize.commands import CommandGeneralizer
-from deftly.tools.generalize.provenance import AGENT, REQUEST, ValueSources, written_as_name
+from deftly.tools.generalize.provenance import AGENT, REQUEST, ValueSources, dictated, written_as_name
 from deftly.tools.models import Parameter
 from deftly.tools.values import COMMAND_KEYS, ID_TOKEN, is_written_query, kind_of
 
@@ -50,12 +50,13 @@ class ValueBinder:
     def value_map(self, readable_too: bool = False) -> dict[str, str]:
         """Instance values -> placeholder names; options and free text only with ``readable_too``, or when the
         user wrote them as a proper name ("Washington DC", "Fleece Jacket"): a place or a product identifies
-        the instance as much as an id does, unlike "business" or "high"."""
+        the instance as much as an id does, unlike "business" or "high"; or dictated them (a message to post)."""
         values = self.table.value_map(readable_too=True)
         if readable_too:
             return values
         instance = self.table.value_map()
-        return {**{v: n for v, n in values.items() if written_as_name(v, self.request)}, **instance}
+        named = {v: n for v, n in values.items() if written_as_name(v, self.request) or dictated(v, self.request)}
+        return {**named, **instance}
 
     def _value(self, tool: str, key: str, value: Any) -> Any:
         if isinstance(value, str) and is_written_query(key, value):

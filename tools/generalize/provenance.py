@@ -69,6 +69,9 @@ def _date_in_words(iso: str, text: str) -> bool:
     return False
 
 
+_DICTATED_WORDS = 6
+
+
 def written_as_name(value: str, text: str) -> bool:
     """``value`` appears capitalized in ``text`` other than as the first word of a sentence: a place, a
     product or a person ("Washington", "Fleece Jacket"), unlike "business" or "high"; or it is an address."""
@@ -82,6 +85,18 @@ def written_as_name(value: str, text: str) -> bool:
     if len(words) >= 2 and capitalized >= max(2, len(words) - 1):
         return whole_word(value, ignore_case=False).search(text) is not None
     return any(not sentence_start(text, m.start()) for m in whole_word(value, ignore_case=False).finditer(text))
+
+
+def opens_a_sentence(value: str, text: str) -> bool:
+    """``value`` is a sentence of ``text`` itself ("Bump sqlalchemy to 2.0 …" copied into a PR's title), not
+    something said inside one."""
+    return bool(re.search(rf"(?:^|[.!?]\s+|\n)(?:please\s+)?{re.escape(value)}", text, re.IGNORECASE))
+
+
+def dictated(value: str, text: str) -> bool:
+    """A passage the user wrote for a tool to carry (a message to post, a note to add): several words of the
+    request that are not one of its own sentences. Its words are the run's content, not the task's."""
+    return len(value.split()) >= _DICTATED_WORDS and value.lower() in text.lower() and not opens_a_sentence(value, text)
 
 
 def sentence_start(text: str, position: int) -> bool:
