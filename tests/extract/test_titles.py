@@ -742,3 +742,26 @@ def test_a_pronoun_for_the_one_person_the_request_names_is_that_person_in_the_ti
     )
     [draft] = EXTRACT(trace).drafts
     assert "they" not in draft.title.split() and "{name}" in draft.title, draft.title
+
+
+def test_a_clause_that_says_which_ones_stays_in_the_title_and_an_aside_after_a_comma_does_not() -> None:
+    export = trace_of(
+        user("export the customers who churned in March with their plan and MRR to csv pls"),
+        call("run_query", {"sql": "SELECT id, plan, mrr FROM customers WHERE churned_at >= '2026-03-01'"}, "412 rows"),
+        call("export_query_results", {"query_id": "q_88123", "format": "csv"}, {"url": "https://x.example/e.csv"}),
+        assistant("Here is the CSV: https://x.example/e.csv"),
+    )
+    aside = trace_of(
+        user("Share the Q3 board deck with Priya Raman, who joins the board call on Thursday."),
+        call(
+            "drive_search_files", {"query": "Q3 board deck"}, {"files": [{"id": "1AbCdEfGh", "name": "Q3 board deck"}]}
+        ),
+        call("drive_share_file", {"file_id": "1AbCdEfGh", "email": "priya.raman@example.com", "role": "reader"}, "ok"),
+        assistant("Shared with Priya."),
+    )
+
+    (exported,) = EXTRACT(export).drafts
+    (shared,) = EXTRACT(aside).drafts
+
+    assert exported.title.startswith("Export the customers who churned")  # not "Export the customers"
+    assert "who joins" not in shared.title
