@@ -370,15 +370,18 @@ def _same_action(goal: str, other: str, tools: frozenset[str]) -> bool:
 
 
 def compared_steps(steps: list[Step]) -> list[Step]:
-    """The steps as runs are compared: each harness's shell under one name (``as_compared``) and with only its
-    command line. A run through Claude Code's "Bash" (with a "description") and one through Codex's "shell"
-    (with a "workdir" and a "timeout_ms") ran the same commands."""
+    """The steps as runs are compared: each tool under one name whatever the harness (``as_compared``), a shell
+    with only its command line. A run through Claude Code's "Bash" (with a "description") and one through
+    Codex's "shell" (with a "workdir" and a "timeout_ms") ran the same commands."""
     return [_compared(step) for step in steps]
 
 
 def _compared(step: Step) -> Step:
-    if not step.tool or as_compared(step.tool) != "shell":
+    if not step.tool:
         return step
+    tool = as_compared(step.tool)
+    if tool != "shell":
+        return step if tool == step.tool else step.model_copy(update={"tool": tool})
     command = {k: v for k, v in step.arguments.items() if k.lower() in COMMAND_KEYS and k.lower() != "description"}
     return step.model_copy(update={"tool": "shell", "arguments": command or step.arguments})
 

@@ -704,3 +704,24 @@ def test_a_value_alone_after_a_dash_is_left_out_of_the_title() -> None:
     (draft,) = EXTRACT(parse_history(session)).drafts
 
     assert draft.title == "Reject {name}'s leave request for {date} to {date}"
+
+
+def test_one_servers_tools_spelled_by_different_harnesses_are_one_task(store: Any, embedder: Any) -> None:
+    def session(spell: Any, request: str, email: str, user_id: str) -> list[dict[str, Any]]:
+        return chat(
+            user(request),
+            call(spell("idp", "get_user"), {"email": email}, {"id": user_id, "status": "ACTIVE"}),
+            call(spell("idp", "reset_factors"), {"user_id": user_id}, {"reset": ["totp", "push"]}),
+            assistant("Done: their MFA factors are reset and they can enrol again at next sign-in."),
+        )
+
+    runs = [
+        (lambda server, tool: f"mcp__{server}__{tool}", "reset the MFA for jdoe@acme.io, new phone", "jdoe@acme.io"),
+        (lambda server, tool: f"{server}__{tool}", "Please reset MFA factors for m.ortiz@acme.io", "m.ortiz@acme.io"),
+        (lambda server, tool: f"{server}.{tool}", "mfa reset for kpatel@acme.io pls", "kpatel@acme.io"),
+    ]
+    for n, (spell, request, email) in enumerate(runs):
+        record_and_learn(store, embedder, session(spell, request, email, f"00u{n}x7Kq2"), f"mfa-{n}")
+
+    (procedure,) = store.list_procedures(10)
+    assert len(procedure.sources) == 3

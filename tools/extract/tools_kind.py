@@ -143,8 +143,16 @@ _SHELLS = frozenset({"bash", "shell", "sh", "zsh", "exec", "execute", "run_comma
 
 
 def as_compared(tool: str) -> str:
-    """The name runs are compared by: every harness's shell ("Bash", "bash", Codex's "shell") is one shell."""
-    return "shell" if base_name(tool).lower().replace("-", "_") in _SHELLS else tool
+    """The name runs are compared by: every harness's shell ("Bash", "bash", Codex's "shell") is one shell, and
+    one server's tool is one tool however a harness spells it (``mcp__wms__post_adjustment`` in Claude Code,
+    ``wms__post_adjustment`` or ``wms.post_adjustment`` elsewhere are ``wms.post_adjustment``)."""
+    base = base_name(tool)
+    if base.lower().replace("-", "_") in _SHELLS:
+        return "shell"
+    namespace = [part for part in re.split(r"__|[./:]", tool.strip(" ./:_"))[:-1] if part.lower() != "mcp"]
+    if not namespace or base.lower().startswith(namespace[-1].lower() + "_"):
+        return base  # mcp__slack__slack_post_message is the slack_post_message of a harness without servers
+    return f"{namespace[-1]}.{base}"
 
 
 def is_generic(tool: str) -> bool:
