@@ -140,3 +140,68 @@ def test_only_texts_of_bounded_size_are_kept_scanned() -> None:
     for _ in range(2):
         assert all(SECRETS["password_value"] not in scrub_text(text) for text in texts)
     assert [(c.cache_info().hits, c.cache_info().currsize) for c in (_short_scanned, _long_scanned)] == [(1, 1)] * 2
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hello, my card is 4184 0817 0922 1212 and there is a charge I did not make",
+        "Amex 3782-822463-10005, exp 04/29",
+        "card_number=5555555555554444",
+    ],
+)
+def test_a_payment_card_number_is_a_secret_however_it_is_grouped(text: str) -> None:
+    scrubbed = scrub_text(text)
+    assert SECRET in scrubbed
+    assert not any(run in scrubbed for run in ("1212", "10005", "4444"))
+
+
+def test_numbers_shaped_like_cards_but_not_cards_stay() -> None:
+    text = (
+        "IBAN NL39 4280 6091 5659 4492; phone IMEI 356938035643809; SIM ICCID 8901496369811215221; "
+        "order 1234567890123 at 1775475601597; zip code is 94107; error code 1045; total $1999 on 2026-03-01"
+    )
+    assert scrub_text(text) == text
+
+
+def test_a_code_named_as_it_is_given_is_a_secret() -> None:
+    for said in ("my verification code is 231388.", "PIN: 4821", "They said the code was 025848. Now it's gone"):
+        assert SECRET in scrub_text(said) and not any(c.isdigit() for c in scrub_text(said).split(".")[0][-8:])
+
+
+def test_the_reply_to_a_request_for_a_one_time_code_is_a_secret_there_and_in_the_call_that_checks_it() -> None:
+    from tracebuilders import trace_of
+
+    from deftly.tools.secrets.scrub import scrub_trace
+
+    trace = trace_of(
+        user("I need my number moved to a new SIM, the old phone is gone. Account 6082089984."),
+        call("send_verification_code", {"account_id": "BW-2270442", "channel": "sms"}, {"sent": True}),
+        assistant("I've texted you a verification code. What is it?"),
+        user("ok got it 306842"),
+        call("verify_code", {"account_id": "BW-2270442", "code": "306842"}, {"verified": True}),
+        assistant("Verified. Which store are you at? Give me its 4-digit number."),
+        user("store 4417"),
+    )
+
+    stored = scrub_trace(trace).model_dump_json()
+
+    assert "306842" not in stored and stored.count(SECRET) == 2
+    assert "6082089984" in stored and "store 4417" in stored  # asked before the code, and after it was checked
+
+
+def test_one_time_codes_and_card_fields_are_secret_by_name() -> None:
+    value = {
+        "otp": "482913",
+        "verification_code": "5531",
+        "cvv": "381",
+        "card_number": "4111111111111111",
+        "zip": "94107",
+    }
+    assert scrub_value(value) == {
+        "otp": SECRET,
+        "verification_code": SECRET,
+        "cvv": SECRET,
+        "card_number": SECRET,
+        "zip": "94107",
+    }

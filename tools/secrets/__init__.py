@@ -5,6 +5,7 @@
 * ``values``: what secrets are called (``DB_PASSWORD``, ``apiKey``) and what their values look like;
 * ``context``: secrets only their surroundings reveal (assignments, flags, headers, cookies, URLs,
   "my password is …", PEM blocks);
+* ``typed``: what people type into a chat: a payment card's number, a one-time code or PIN they were asked for;
 * ``scrub``: texts, JSON-like values and whole traces; session ids that hold a secret become a stable hash.
 """
 

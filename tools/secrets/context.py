@@ -1,5 +1,6 @@
 """Secrets only their surroundings reveal: ``DB_PASS=…``, ``--password …``, ``Authorization: Basic …``,
-cookies, ``user:password@`` in URLs, "my password is …", PEM blocks.
+cookies, ``user:password@`` in URLs, "my password is …", PEM blocks; and what people type into a chat (a card's
+number, "the verification code is 306842": ``typed``).
 
 Each rule runs only on the lines that hold one of its trigger words (found in one regex pass), and yields
 the span of the secret value, so a short or ordinary-looking value ("Password: hunter") is masked where it
@@ -16,6 +17,7 @@ from functools import cache
 from typing import Any
 
 from deftly.tools.secrets.tokens import SECRET
+from deftly.tools.secrets.typed import card_numbers, said_codes
 from deftly.tools.secrets.values import TRAILING, name_strength, password_like, plausible_value, token_like
 
 Span = tuple[int, int]
@@ -226,7 +228,10 @@ def _keyword_detector() -> Any:
     return KeywordDetector()
 
 
-WHOLE_TEXT_RULES = (Rule(("private key", "putty-user-key"), _private_keys),)
+WHOLE_TEXT_RULES = (
+    Rule(("private key", "putty-user-key"), _private_keys),
+    Rule(tuple("0123456789"), card_numbers),
+)
 LINE_RULES = (
     Rule(("pass", "pwd", "secret", "token", "key", "auth", "cred", "sig", "cookie"), _assignments),
     Rule(("--", "-u", "pass", "pwd", "token", "key", "secret", "mysql", "mariadb", "redis-cli"), _flags),
@@ -237,6 +242,7 @@ LINE_RULES = (
     Rule(
         ("pass", "pwd", "pw ", "pw:", "pin ", "pin:", "pincode", "key", "token", "secret", "credential"), _disclosures
     ),
+    Rule(("code", "otp", "pin"), said_codes),
 )
 _MINIMAL_TRIGGERS = sorted(
     {t for rule in LINE_RULES for t in rule.triggers}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
@@ -18,6 +19,7 @@ from typing import Any
 from deftly.tools.secrets import context, tokens
 from deftly.tools.secrets.context import secret_spans
 from deftly.tools.secrets.tokens import SECRET, TOKEN, mask_token, mentions_hashes, named_as_id
+from deftly.tools.secrets.typed import asks_for_code, checks_code, sends_code, typed_codes
 from deftly.tools.secrets.values import distinctive, name_strength
 from deftly.tools.trace import Message, ToolCall, Trace, Turn
 
@@ -113,7 +115,23 @@ class Scrubber:
         return hashed_session_id(stripped)
 
     def _turns(self, turns: Iterable[Turn]) -> list[Turn]:
-        return [self._turn(turn) for turn in turns]
+        scrubbed: list[Turn] = []
+        code_asked = False
+        for turn in turns:
+            if code_asked and isinstance(turn, Message) and turn.role == "user":
+                turn = turn.model_copy(update={"text": self._without_codes(turn.text)})
+            scrubbed.append(self._turn(turn))
+            code_asked = _asks_for_code(turn, code_asked)
+        return scrubbed
+
+    def _without_codes(self, text: str) -> str:
+        """The reply to "I've sent you a verification code, what is it?" without its short numbers; each is
+        masked wherever it appears again (the call that checks the code)."""
+        codes = {text[start:end] for start, end in typed_codes(text)}
+        for code in sorted(codes, key=len, reverse=True):
+            self.remember(code)
+            text = re.sub(rf"(?<!\d){code}(?!\d)", SECRET, text)
+        return text
 
     def _turn(self, turn: Turn) -> Turn:
         if isinstance(turn, Message):
@@ -128,6 +146,16 @@ class Scrubber:
                 result_update["error"] = self.text(turn.result.error, hashes=hashes)
             update["result"] = turn.result.model_copy(update=result_update)
         return turn.model_copy(update=update)
+
+
+def _asks_for_code(turn: Turn, asked: bool) -> bool:
+    """Whether the user's next message answers a request for a one-time code or a PIN: the agent asked for one
+    or a tool sent one (until the user replies), or the check of the code the user gave failed."""
+    if isinstance(turn, Message):
+        return turn.role == "assistant" and (asked or asks_for_code(turn.text))
+    if checks_code(turn.tool):
+        return turn.status == "failed"
+    return asked or sends_code(turn.tool)
 
 
 SHORT_TEXT_CHARS = 1024
