@@ -65,6 +65,10 @@ QUANTITY = re.compile(
     re.IGNORECASE,
 )
 # A bank account number written in groups ("DE89 3704 0044 0532 0130 00"): one value, not five numbers.
+# An international phone number: "+16082089984", "+44 20 7946 0958", "+1 (608) 208-9984".
+PHONE = re.compile(r"\+\d{1,3}(?:[ .-]?\(?\d{1,4}\)?)(?:[ .-]?\d{2,4}){2,4}")
+_PHONE_KEYS = re.compile(r"phone|mobile|msisdn|(?:^|_)(?:tel|cell|fax)(?:_|$)")
+_PHONE_DIGITS = re.compile(r"\(?\d{3}\)?[ .-]?\d{3}[ .-]?\d{4}|\d{7,15}")
 IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b")
 _SHAPES = (
     (EMAIL, "email", "email"),
@@ -77,6 +81,7 @@ _SHAPES = (
     (WORD_DATE, "date", "date"),
     (MONTH_YEAR, "date", "month"),
     (IP_ADDRESS, "ip", "ip_address"),
+    (PHONE, "phone", "phone"),
     (VERSION, "version", "version"),
     (MONEY, "amount", "amount"),
     (FILE_NAME, "file", "file_name"),
@@ -126,6 +131,8 @@ def kind_of(value: str, key: str = "") -> str | None:
         return "path"
     if TIME.fullmatch(text):
         return "time"
+    if _PHONE_KEYS.search(key.lower()) and _PHONE_DIGITS.fullmatch(text):
+        return "phone"  # "608-208-9984" under "phone_number": a person's number, not a count
     if NUMBER.fullmatch(text):
         return "number"
     if NAME_KEYS.search(key.lower()):
@@ -169,6 +176,8 @@ def example_for(kind: str, value: str) -> str:
         return "1.2.3"
     if kind == "ip":
         return "192.0.2.10"
+    if kind == "phone":
+        return "+1 555 010 0000"
     return "free text"
 
 

@@ -725,3 +725,23 @@ def test_one_servers_tools_spelled_by_different_harnesses_are_one_task(store: An
 
     (procedure,) = store.list_procedures(10)
     assert len(procedure.sources) == 3
+
+
+def test_a_phone_number_the_agent_reformatted_and_a_code_the_user_read_out_are_placeholders() -> None:
+    session = chat(
+        user("my phone fell in the lake, i need my number on a new sim"),
+        assistant("Sorry to hear that! Which number is it?"),
+        user("its 608 208 9984"),
+        call("lookup_subscriber", {"phone_number": "+16082089984"}, {"account_id": "BW-2270442", "line": "LN-72859"}),
+        call("send_verification_code", {"account_id": "BW-2270442", "channel": "email"}, {"sent": True}),
+        assistant("I've emailed you a code, please read it to me."),
+        user("ok got it 306842"),
+        call("verify_code", {"account_id": "BW-2270442", "code": "306842"}, {"verified": True}),
+        call("swap_sim", {"line_id": "LN-72859", "iccid": "8901496369811215221"}, {"status": "active"}),
+        assistant("Done, your number is on the new SIM."),
+    )
+    (draft,) = EXTRACT(parse_history(session)).drafts
+
+    arguments = [step.arguments for step in draft.steps]
+    assert arguments[0] == {"phone_number": "{phone_number}"}
+    assert arguments[2]["code"] == "{code}"

@@ -62,7 +62,7 @@ class ValueBinder:
         if isinstance(value, str) and is_written_query(key, value):
             return self.commands.query(value)  # "from:{email} offsite": the query's syntax is the know-how
         if key.lower() in COMMAND_KEYS:
-            if isinstance(value, str):
+            if isinstance(value, str) and not value.strip().isdigit():  # "code": "306842" is a code the user read out
                 return self.commands.command(value)
             if isinstance(value, list) and all(isinstance(item, str) for item in value):
                 return [self.commands.command(item) for item in value]
