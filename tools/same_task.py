@@ -113,8 +113,16 @@ _SAME_ARGUMENTS = 0.6  # shared / all argument names of a call
 
 
 def _alike(names: set[str], other: set[str]) -> bool:
+    names, other = _objects_only_one_passed(names, other), _objects_only_one_passed(other, names)
     union = names | other
     return not union or len(names & other) >= _SAME_ARGUMENTS * len(union)
+
+
+def _objects_only_one_passed(names: set[str], other: set[str]) -> set[str]:
+    """An object only one agent passed (``travel_dates.from``, ``travel_dates.to``) is one optional argument,
+    not one per field: its fields tell two runs apart only where both passed it."""
+    tops = {name.split(".", 1)[0] for name in other}
+    return {name if name.split(".", 1)[0] in tops else name.split(".", 1)[0] for name in names}
 
 
 def _argument_names(steps: list[Step]) -> dict[str, set[str]]:

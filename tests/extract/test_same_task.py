@@ -616,3 +616,24 @@ def test_a_procedure_retitled_from_its_runs_requests_still_says_it_only_checked(
     [procedure] = store.list_procedures(10)
     assert len(procedure.sources) == 3
     assert procedure.title.startswith("Check whether to scale"), procedure.title
+
+
+def test_an_optional_object_only_one_agent_passed_is_one_argument_not_one_per_field() -> None:
+    def snooze(request: str, extra: dict[str, Any]) -> Any:
+        return trace_of(
+            user(request),
+            call("pagerduty.get_incident", {"incident_id": "P7Q2X9K"}, {"status": "triggered", "service": "checkout"}),
+            call("pagerduty.snooze_incident", {"incident_id": "P7Q2X9K", "duration_minutes": 60, **extra}, "ok"),
+            assistant("Snoozed for an hour."),
+        )
+
+    [plain] = EXTRACT(snooze("snooze P7Q2X9K for an hour, we're on it", {})).drafts
+    [noted] = EXTRACT(
+        snooze("Please snooze incident P7Q2X9K for 60 minutes", {"note": {"author": "sre-bot", "text": "on it"}})
+    ).drafts
+    [other] = EXTRACT(
+        snooze("snooze P7Q2X9K for an hour", {"escalation_policy": "EP1", "urgency": "low", "notify": True})
+    ).drafts
+
+    assert same_calls(plain.steps, noted.steps)  # was 2 of 4 argument paths shared: another call
+    assert not same_calls(plain.steps, other.steps)  # three more arguments of its own are more than this call did
