@@ -65,8 +65,12 @@ QUANTITY = re.compile(
     re.IGNORECASE,
 )
 # A bank account number written in groups ("DE89 3704 0044 0532 0130 00"): one value, not five numbers.
-# An international phone number: "+16082089984", "+44 20 7946 0958", "+1 (608) 208-9984".
-PHONE = re.compile(r"\+\d{1,3}(?:[ .-]?\(?\d{1,4}\)?)(?:[ .-]?\d{2,4}){2,4}")
+# A phone number: international ("+16082089984", "+44 20 7946 0958", "+1 (608) 208-9984") or written the North
+# American way ("(518) 217-7760", "518-217-7760").
+PHONE = re.compile(
+    r"\+\d{1,3}(?:[ .-]?\(?\d{1,4}\)?)(?:[ .-]?\d{2,4}){2,4}"
+    r"|(?<![\w-])\(\d{3}\) ?\d{3}-\d{4}\b|\b\d{3}[-.]\d{3}[-.]\d{4}\b"
+)
 _PHONE_KEYS = re.compile(r"phone|mobile|msisdn|(?:^|_)(?:tel|cell|fax)(?:_|$)")
 _PHONE_DIGITS = re.compile(r"\(?\d{3}\)?[ .-]?\d{3}[ .-]?\d{4}|\d{7,15}")
 IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b")

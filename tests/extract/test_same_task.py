@@ -637,3 +637,15 @@ def test_an_optional_object_only_one_agent_passed_is_one_argument_not_one_per_fi
 
     assert same_calls(plain.steps, noted.steps)  # was 2 of 4 argument paths shared: another call
     assert not same_calls(plain.steps, other.steps)  # three more arguments of its own are more than this call did
+
+
+def test_opening_a_page_reads_and_opening_a_case_acts() -> None:
+    assert is_read_only("browser.open_url") and is_read_only("open_file")
+    assert not is_read_only("open_billing_dispute") and not is_read_only("mcp__zendesk__open_ticket")
+
+
+def test_a_phone_number_written_the_north_american_way_is_a_value_in_the_request() -> None:
+    from deftly.tools.values import redact_patterns
+
+    said = "add 5GB to (518) 217-7760 pls, or is it 518-217-7760? since 2026-03-01, from 10.0.0.12"
+    assert redact_patterns(said) == "add {number}GB to {phone} pls, or is it {phone}? since {date}, from {ip_address}"

@@ -29,7 +29,7 @@ _MIN_WORD = 4
 def title_request(task: Task, acting: Sequence[str]) -> str:
     """The user message to title ``task`` from: the first whose request names an action of ``acting``,
     else the first whose request is about something the tools touched, else the task's first request."""
-    asked = [(text, request_sentence(text)) for text in task.user_texts if is_substantive(text)]
+    asked = [(text, request_sentence(text)) for text in _verb_completed(task.user_texts) if is_substantive(text)]
     sentences = [(text, sentence) for text, sentence in asked if sentence]
     if acting:
         for text, sentence in sentences:
@@ -42,6 +42,16 @@ def title_request(task: Task, acting: Sequence[str]) -> str:
     if request_sentence(task.request) is None:  # "I need a csv cleaned up" said nothing; "remove dupes, …" does
         return next((text for text, sentence in sentences if not is_vague(sentence)), task.request)
     return task.request
+
+
+def _verb_completed(texts: list[str]) -> list[str]:
+    """ "cancel", then "my whole brightwave service" when the agent asked what: one request, "cancel my whole
+    brightwave service"."""
+    if len(texts) < 2 or len(texts[0].split()) != 1 or group_of(texts[0].strip(" .!?").lower()) is None:
+        return texts
+    if not texts[1].split() or group_of(texts[1].split()[0].strip(" ,.!?").lower()) is not None:
+        return texts  # "refund", then "cancel my order instead": the second says it all
+    return [f"{texts[0].strip(' .!?')} {texts[1]}", *texts[2:]]
 
 
 def combined_action(tools: Sequence[str]) -> str | None:

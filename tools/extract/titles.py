@@ -39,6 +39,7 @@ from deftly.tools.extract.wording import (
     whole_phrase,
     without_shorthand,
 )
+from deftly.tools.secrets import SECRET
 from deftly.tools.values import PLACEHOLDER
 
 _MARKER = re.compile(
@@ -262,7 +263,7 @@ def is_small_talk(text: str) -> bool:
 
 def is_vague(sentence: str) -> bool:
     """True for requests that say nothing about the task, like "help me with it", "return them", "tell the user"."""
-    found = re.findall(r"[a-z']+", sentence.lower())
+    found = re.findall(r"[a-z']+", sentence.replace(SECRET, " ").lower())  # "pin {secret}" answers, asks nothing
     pointers = {"it", "them", "that", "this", "those", "these"}
     last_two = found[-2:]
     # "Return them", "update it please": short and pointing. "Find the emails from X and summarize them" says

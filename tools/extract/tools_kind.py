@@ -92,6 +92,8 @@ def is_read_only(tool: str) -> bool:
     tokens = words(tool)
     if not tokens or any(w in _WRITE_WORDS for w in tokens):
         return False
+    if tokens[0] == "open" and len(tokens) > 1:
+        return bool(set(tokens[1:]) & _OPENED_TO_READ)  # open_url reads; open_billing_dispute opens a case
     if tokens[0] in _READ_VERBS:
         return True
     # "drive_search_files", "gmail_list_messages": a product before a verb that only reads; not
@@ -99,6 +101,10 @@ def is_read_only(tool: str) -> bool:
     return len(tokens) >= 3 and tokens[1] in _PLAIN_READS and tokens[0] not in _ACTION_WORDS
 
 
+_OPENED_TO_READ = frozenset({
+    "file", "files", "url", "page", "tab", "link", "document", "doc", "browser", "image", "folder", "path", "site",
+    "website", "pdf", "notebook", "editor", "window", "app", "view", "preview", "in",
+})  # fmt: skip
 _PLAIN_READS = frozenset({"get", "list", "search", "find", "fetch", "read", "lookup", "query", "retrieve", "describe"})
 # Verbs a tool's name opens with that act (beyond ``_WRITE_WORDS``): the first word of "export_query_results".
 _ACTION_WORDS = frozenset({
