@@ -765,3 +765,23 @@ def test_a_clause_that_says_which_ones_stays_in_the_title_and_an_aside_after_a_c
 
     assert exported.title.startswith("Export the customers who churned")  # not "Export the customers"
     assert "who joins" not in shared.title
+
+
+def test_a_lone_verb_opening_a_chat_is_completed_by_the_answer_and_a_pin_given_asks_for_nothing() -> None:
+    from deftly.tools.extract.titles import is_vague
+    from deftly.tools.secrets import SECRET
+
+    trace = trace_of(
+        user("cancel"),
+        assistant("I can help with that. What would you like to cancel?"),
+        user("my whole fibre internet service. the speeds are awful"),
+        assistant("Sorry to hear that. For security, what's the account PIN?"),
+        user(f"pin {SECRET}"),
+        call("lookup_account", {"phone": "+15182177760"}, {"account_id": "FX-5435388", "contract_end": "2027-01-04"}),
+        call("transfer_to_human_agents", {"summary": "wants to cancel fibre service (speeds)"}, {"status": "ok"}),
+        assistant("I'm passing you to the retention team, who can close the service."),
+    )
+    (draft,) = EXTRACT(trace).drafts
+
+    assert is_vague(f"pin {SECRET}")
+    assert "cancel" in draft.title.lower() and "fibre internet service" in draft.title  # not "Transfer to human agents"
