@@ -6,6 +6,7 @@ from tracebuilders import assistant, call, cancel_session, chat, trace_of, user
 
 from deftly.tools.extract.heuristic import HeuristicExtractor
 from deftly.tools.extract.segment import split_tasks
+from deftly.tools.trace import Trace
 
 EXTRACT = HeuristicExtractor().extract
 
@@ -146,3 +147,24 @@ def test_a_one_action_follow_up_on_the_same_values_joins_the_previous_task() -> 
 def test_chat_helper_round_trip() -> None:
     messages = chat(user("x"), assistant("y"))
     assert [m["role"] for m in messages] == ["user", "assistant"]
+
+
+def test_another_matter_after_a_question_answered_by_lookups_is_another_task_though_it_uses_what_they_found() -> None:
+    def session(follow_up: str) -> Trace:
+        return trace_of(
+            user("how many open incidents are assigned to me? I'm dkovacs"),
+            call("itsm.find_user", {"login": "dkovacs"}, {"user_id": "U-40917", "team": "platform"}),
+            call(
+                "itsm.list_incidents", {"assignee": "U-40917", "state": "open"}, {"incidents": ["INC-2231", "INC-2240"]}
+            ),
+            assistant("You have 2 open incidents: INC-2231 and INC-2240."),
+            user(follow_up),
+            call("itsm.update_incident", {"id": "INC-2240", "assignee": "U-40917", "priority": "P2"}, {"ok": True}),
+            assistant("Done, INC-2240 is now P2."),
+        )
+
+    another = split_tasks(session("one more thing, can you set my printer ticket to P2? it's INC-2240"))
+    further = split_tasks(session("ok, set the second one to P2"))
+
+    assert [len(task.calls) for task in another] == [2, 1]
+    assert [len(task.calls) for task in further] == [3]  # the lookups were the first steps of the change

@@ -54,6 +54,15 @@ _SWITCH = re.compile(
 )
 # A message that opens by pointing back ("it", "that one", "those") continues the task it points to.
 _REFERS_BACK = re.compile(r"^\W*(?:\w+\s+){0,2}?(?:it|that|this|them|those|these|they|the same)\b", re.IGNORECASE)
+# "also cancel the second one", "and change that one too": a switch word that still points at what was found.
+_POINTS_BACK = re.compile(r"\b(?:(?:that|this|the (?:first|second|third|last|other)) one|those ones|the same)\b", re.I)
+# Words that say the next request is about another matter, not a step further in this one ("also" is often both).
+_ANOTHER_MATTER = re.compile(
+    r"\b(?:one more thing|one other thing|another thing|other thing|something else|separately|unrelated"
+    r"|on (?:another|a different|a separate) note|(?:a )?different (?:question|issue|matter|topic)"
+    r"|while i (?:have|'ve got|got) you)\b",
+    re.I,
+)
 _WORDS_IN_ACK = 8
 
 
@@ -89,18 +98,23 @@ def _join_continuations(tasks: list[Task]) -> list[Task]:
     """Fold a one-action task into the task before it when it acts on that task's values.
 
     "Yes, and send them the certificate" after a lookup task is the end of that task,
-    not a one-step procedure of its own.
+    not a one-step procedure of its own; "one more thing, can you set INC-2240 to P2?" is another matter,
+    whatever values it shares.
     """
     joined: list[Task] = []
     for task in tasks:
         previous = joined[-1] if joined else None
-        if previous is not None and (_is_continuation(previous, task) or _acts_on_lookups(previous, task)):
+        if previous is not None and not _moves_on(task.request) and _follows(previous, task):
             previous.turns.extend(task.turns)
         else:
             joined.append(task)
     for index, task in enumerate(joined):
         task.index = index
     return joined
+
+
+def _follows(previous: Task, task: Task) -> bool:
+    return _is_continuation(previous, task) or _acts_on_lookups(previous, task)
 
 
 def _is_continuation(previous: Task, task: Task) -> bool:
@@ -121,6 +135,10 @@ def _acts_on_lookups(previous: Task, task: Task) -> bool:
     said = "\n".join(task.user_texts)
     used = {v for c in task.calls for v in leaf_strings(c.arguments) if len(v) >= 4}
     return any(v in found and v not in said for v in used)
+
+
+def _moves_on(text: str) -> bool:
+    return bool(_ANOTHER_MATTER.search(text)) and not _REFERS_BACK.match(text) and not _POINTS_BACK.search(text)
 
 
 def leaf_strings(value: object) -> list[str]:
