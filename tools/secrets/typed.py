@@ -24,6 +24,7 @@ _ISSUERS = (
     (re.compile(r"3[47]"), (15,)),
     (re.compile(r"3(?:0[0-5]|[68])"), (14, 15, 16, 17, 18, 19)),
 )
+_FOUR_DIGITS = re.compile(r"\d{4}")
 _IBAN_HEAD = re.compile(r"\b[A-Z]{2}\d{2} ?$")
 _CODE_NOUN = (
     r"(?:(?:verification|one[ -]?time|security|confirmation|sms|text|login|sign[ -]?in|auth(?:entication)?|access"
@@ -31,9 +32,10 @@ _CODE_NOUN = (
 )
 _ASKS_FOR_CODE = re.compile(rf"(?i)\b{_CODE_NOUN}\b")
 _SAID_CODE = re.compile(
-    rf"(?i)\b(?:(?P<qualifier>[a-z]+)[ \t-])?(?P<noun>{_CODE_NOUN}|code)[ \t]*(?:is|was|=|:)?[ \t]*(?:just[ \t]+)?"
+    rf"(?i)\b(?P<noun>{_CODE_NOUN}|code)[ \t]*(?:is|was|=|:)?[ \t]*(?:just[ \t]+)?"
     r"[\"'“`]?(?P<v>\d{4,8})(?![\w-]|\.\d)"
 )
+_QUALIFIER = re.compile(r"([A-Za-z]+)[ \t-]$")
 # A bare "code" is the user's secret unless it says what else it is: a zip code, an error code, a promo code.
 _OTHER_CODES = frozenset({
     "zip", "postal", "post", "area", "country", "dialing", "dial", "error", "exit", "status", "return", "response",
@@ -54,6 +56,8 @@ _CHECKS_CODE = re.compile(
 
 def card_numbers(text: str) -> Iterator[Span]:
     """Payment card numbers, with or without spaces or dashes between their groups."""
+    if not _FOUR_DIGITS.search(text):  # every card's number opens with four digits in a row
+        return
     for match in _DIGIT_RUN.finditer(text):
         if _IBAN_HEAD.search(text[max(0, match.start() - 6) : match.start()]):
             continue  # NL39 4280 6091 5659 4492: a bank account, the task's value
@@ -65,7 +69,8 @@ def card_numbers(text: str) -> Iterator[Span]:
 def said_codes(text: str) -> Iterator[Span]:
     """ "my verification code is 306842", "PIN: 4821": a code named where it is given."""
     for match in _SAID_CODE.finditer(text):
-        qualifier = (match.group("qualifier") or "").lower()
+        before = _QUALIFIER.search(text, max(0, match.start() - 24), match.start())
+        qualifier = before.group(1).lower() if before else ""
         if match.group("noun").lower() != "code" or qualifier not in _OTHER_CODES:
             yield match.span("v")
 
