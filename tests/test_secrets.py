@@ -148,12 +148,14 @@ def test_only_texts_of_bounded_size_are_kept_scanned() -> None:
         "hello, my card is 4184 0817 0922 1212 and there is a charge I did not make",
         "Amex 3782-822463-10005, exp 04/29",
         "card_number=5555555555554444",
+        "my card is 4111 1111 1111 1111.",
+        "4111 1111 1111 1111 0429 123 is the card, expiry and cvv",
     ],
 )
 def test_a_payment_card_number_is_a_secret_however_it_is_grouped(text: str) -> None:
     scrubbed = scrub_text(text)
     assert SECRET in scrubbed
-    assert not any(run in scrubbed for run in ("1212", "10005", "4444"))
+    assert not any(run in scrubbed for run in ("1212", "10005", "4444", "1111"))
 
 
 def test_numbers_shaped_like_cards_but_not_cards_stay() -> None:
@@ -165,8 +167,26 @@ def test_numbers_shaped_like_cards_but_not_cards_stay() -> None:
 
 
 def test_a_code_named_as_it_is_given_is_a_secret() -> None:
-    for said in ("my verification code is 231388.", "PIN: 4821", "They said the code was 025848. Now it's gone"):
-        assert SECRET in scrub_text(said) and not any(c.isdigit() for c in scrub_text(said).split(".")[0][-8:])
+    said = [
+        "my verification code is 231388.",
+        "PIN: 4821",
+        "I read them the code you texted me. They said the code was 025848",
+    ]
+    for text in said:
+        assert SECRET in scrub_text(text) and not any(c.isdigit() for c in scrub_text(text)), text
+
+
+def test_codes_that_are_the_tasks_values_stay() -> None:
+    for text in (
+        "my confirmation code is 84736291",
+        "CPT code 99213 for the visit",
+        "the store code is 4417",
+        "deliver to 12 MG Road, Bengaluru, PIN 560034",
+        "auth code 483921 from the terminal",
+        "should I pin it to 2.31.0 instead?",
+    ):
+        assert scrub_text(text) == text
+    assert scrub_value({"pincode": "560034", "pin": "1.26.4"}) == {"pincode": "560034", "pin": "1.26.4"}
 
 
 def test_the_reply_to_a_request_for_a_one_time_code_is_a_secret_there_and_in_the_call_that_checks_it() -> None:
@@ -188,6 +208,31 @@ def test_the_reply_to_a_request_for_a_one_time_code_is_a_secret_there_and_in_the
 
     assert "306842" not in stored and stored.count(SECRET) == 2
     assert "6082089984" in stored and "store 4417" in stored  # asked before the code, and after it was checked
+
+
+def test_only_the_code_in_a_reply_is_masked_and_only_after_a_request_for_one() -> None:
+    from tracebuilders import trace_of
+
+    from deftly.tools.secrets.scrub import scrub_trace
+
+    asked = trace_of(
+        user("my account is locked"),
+        assistant("Please read me the 6-digit code we just texted to your phone."),
+        user("code 306842, the sim ends 5221, and my account is 10045821"),
+        call("complete_2fa", {"account": "10045821", "value": "306842"}, {"ok": True}),
+        assistant("Unlocked."),
+    )
+    shipped = trace_of(
+        user("where is my parcel?"),
+        call("send_shipping_update", {"order_id": "48213911"}, {"sent": True}),
+        assistant("I've sent you the tracking update. Anything else?"),
+        user("yes, order 48213911 also, and my zip is 94107"),
+        call("get_order", {"order_id": "48213911"}, {"status": "shipped"}),
+    )
+
+    stored = scrub_trace(asked).model_dump_json()
+    assert "306842" not in stored and "5221" in stored and stored.count("10045821") == 2
+    assert scrub_trace(shipped).model_dump_json().count("48213911") == 3
 
 
 def test_one_time_codes_and_card_fields_are_secret_by_name() -> None:

@@ -4,6 +4,7 @@ calls that change something, their arguments' shapes, fixed values and words, th
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -110,6 +111,7 @@ def same_calls(steps: list[Step], other: list[Step], goals: tuple[str, str] | No
 
 
 _SAME_ARGUMENTS = 0.6  # shared / all argument names of a call
+_SMALL_OBJECT = 2
 
 
 def _alike(names: set[str], other: set[str]) -> bool:
@@ -119,10 +121,16 @@ def _alike(names: set[str], other: set[str]) -> bool:
 
 
 def _objects_only_one_passed(names: set[str], other: set[str]) -> set[str]:
-    """An object only one agent passed (``travel_dates.from``, ``travel_dates.to``) is one optional argument,
-    not one per field: its fields tell two runs apart only where both passed it."""
+    """A small object only one agent passed (``travel_dates.from``, ``travel_dates.to``) is one optional
+    argument, not one per field: its fields tell two runs apart only where both passed it. A larger one
+    (``refund.amount``, ``.method``, ``.restocking_fee``) may be another thing done."""
     tops = {name.split(".", 1)[0] for name in other}
-    return {name if name.split(".", 1)[0] in tops else name.split(".", 1)[0] for name in names}
+    fields = Counter(name.split(".", 1)[0] for name in names if "." in name)
+    return {
+        top if top not in tops and fields[top] <= _SMALL_OBJECT else name
+        for name in names
+        for top in [name.split(".", 1)[0]]
+    }
 
 
 def _argument_names(steps: list[Step]) -> dict[str, set[str]]:

@@ -64,15 +64,13 @@ QUANTITY = re.compile(
     r"|ghz|kw|mah|mp|px|fps|rpm|gal)\b|(?:l|g|m|w|v|k|x)\b)",  # one-letter units only written close: "2 in", "5 k"
     re.IGNORECASE,
 )
-# A bank account number written in groups ("DE89 3704 0044 0532 0130 00"): one value, not five numbers.
-# A phone number: international ("+16082089984", "+44 20 7946 0958", "+1 (608) 208-9984") or written the North
-# American way ("(518) 217-7760", "518-217-7760").
-PHONE = re.compile(
-    r"\+\d{1,3}(?:[ .-]?\(?\d{1,4}\)?)(?:[ .-]?\d{2,4}){2,4}"
-    r"|(?<![\w-])\(\d{3}\) ?\d{3}-\d{4}\b|\b\d{3}[-.]\d{3}[-.]\d{4}\b"
-)
-_PHONE_KEYS = re.compile(r"phone|mobile|msisdn|(?:^|_)(?:tel|cell|fax)(?:_|$)")
+# A phone number: international, 10-15 digits after the "+" ("+16082089984", "+44 20 7946 0958", "+1 (608)
+# 208-9984"), or written the North American way with its area code in brackets ("(518) 217-7760"). Bare
+# 518-217-7760 is as often an invoice or a ticket number.
+PHONE = re.compile(r"(?<![\w+])\+(?:\d[ .()-]{0,2}){9,14}\d(?![\d-])|(?<![\w-])\(\d{3}\) ?\d{3}-\d{4}\b")
+_PHONE_KEYS = re.compile(r"(?:^|_)(?:phone|mobile|msisdn|tel|telephone|cell|fax)(?:_?(?:number|no|num|e164))?$")
 _PHONE_DIGITS = re.compile(r"\(?\d{3}\)?[ .-]?\d{3}[ .-]?\d{4}|\d{7,15}")
+# A bank account number written in groups ("DE89 3704 0044 0532 0130 00"): one value, not five numbers.
 IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b")
 _SHAPES = (
     (EMAIL, "email", "email"),

@@ -635,8 +635,13 @@ def test_an_optional_object_only_one_agent_passed_is_one_argument_not_one_per_fi
         snooze("snooze P7Q2X9K for an hour", {"escalation_policy": "EP1", "urgency": "low", "notify": True})
     ).drafts
 
+    [refunded] = EXTRACT(
+        snooze("snooze P7Q2X9K for an hour", {"credit": {"amount": 20, "method": "sla_credit", "account": "A-1"}})
+    ).drafts
+
     assert same_calls(plain.steps, noted.steps)  # was 2 of 4 argument paths shared: another call
     assert not same_calls(plain.steps, other.steps)  # three more arguments of its own are more than this call did
+    assert not same_calls(plain.steps, refunded.steps)  # a larger object may be another thing done
 
 
 def test_opening_a_page_reads_and_opening_a_case_acts() -> None:
@@ -644,8 +649,18 @@ def test_opening_a_page_reads_and_opening_a_case_acts() -> None:
     assert not is_read_only("open_billing_dispute") and not is_read_only("mcp__zendesk__open_ticket")
 
 
-def test_a_phone_number_written_the_north_american_way_is_a_value_in_the_request() -> None:
+def test_a_phone_number_with_its_country_or_area_code_is_a_value_in_the_request() -> None:
     from deftly.tools.values import redact_patterns
 
-    said = "add 5GB to (518) 217-7760 pls, or is it 518-217-7760? since 2026-03-01, from 10.0.0.12"
-    assert redact_patterns(said) == "add {number}GB to {phone} pls, or is it {phone}? since {date}, from {ip_address}"
+    said = "add 5GB to (518) 217-7760 pls, or +1 518 217 7761? since 2026-03-01, from 10.0.0.12, up +1250000"
+    assert redact_patterns(said) == (
+        "add {number}GB to {phone} pls, or {phone}? since {date}, from {ip_address}, up +{id}"
+    )  # a count that grew is no phone number
+
+
+def test_a_tools_name_as_compared_keeps_every_namespace_and_the_case_its_words_are_read_from() -> None:
+    from deftly.tools.extract.tools_kind import as_compared
+
+    assert as_compared("mcp__Slack__post_message") == as_compared("slack.post_message")
+    assert as_compared("prod.k8s.delete_pod") != as_compared("staging.k8s.delete_pod")
+    assert is_read_only(as_compared("mcp__calendar__lookupContact"))  # not "lookupcontact", which acts

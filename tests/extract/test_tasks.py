@@ -164,7 +164,11 @@ def test_another_matter_after_a_question_answered_by_lookups_is_another_task_tho
         )
 
     another = split_tasks(session("one more thing, can you set my printer ticket to P2? it's INC-2240"))
-    further = split_tasks(session("ok, set the second one to P2"))
+    further = [
+        split_tasks(session(text)) for text in ("ok, set the second one to P2", "one more thing: set both to P2")
+    ]
+    aside = split_tasks(session("ok, set those two separately to P2"))
 
     assert [len(task.calls) for task in another] == [2, 1]
-    assert [len(task.calls) for task in further] == [3]  # the lookups were the first steps of the change
+    # the lookups were the first steps of the change: "both", "those" point back at what they found
+    assert [[len(task.calls) for task in tasks] for tasks in [*further, aside]] == [[3], [3], [3]]

@@ -765,6 +765,9 @@ def test_a_clause_that_says_which_ones_stays_in_the_title_and_an_aside_after_a_c
 
     assert exported.title.startswith("Export the customers who churned")  # not "Export the customers"
     assert "who joins" not in shared.title
+    assert request_sentence("please cancel order #W2378156 which I placed by mistake yesterday") == (
+        "cancel order #W2378156"  # a clause with its own subject tells something else
+    )
 
 
 def test_a_lone_verb_opening_a_chat_is_completed_by_the_answer_and_a_pin_given_asks_for_nothing() -> None:
@@ -785,3 +788,26 @@ def test_a_lone_verb_opening_a_chat_is_completed_by_the_answer_and_a_pin_given_a
 
     assert is_vague(f"pin {SECRET}")
     assert "cancel" in draft.title.lower() and "fibre internet service" in draft.title  # not "Transfer to human agents"
+
+
+def test_a_lone_verb_is_not_completed_by_a_yes_or_by_a_value_the_agent_asked_for() -> None:
+    confirmed = trace_of(
+        user("cancel"),
+        assistant("Do you want to cancel your Premium subscription renewing on 2026-05-01?"),
+        user("yes please"),
+        call("get_subscription", {"user": "u1"}, {"subscription_id": "sub_8812"}),
+        call("cancel_subscription", {"subscription_id": "sub_8812"}, {"ok": True}),
+        assistant("Cancelled."),
+    )
+    identified = trace_of(
+        user("refund"),
+        assistant("Sure, what's the email on the order?"),
+        user("mia@example.com"),
+        call("find_order", {"email": "mia@example.com"}, {"order_id": "o_7712"}),
+        call("refund_order", {"order_id": "o_7712"}, {"ok": True}),
+        assistant("Refunded."),
+    )
+
+    titles = [EXTRACT(trace).drafts[0].title for trace in (confirmed, identified)]
+
+    assert titles == ["Cancel subscription {subscription_id}", "Refund order {order_id}"]  # not "Cancel yes"

@@ -684,6 +684,10 @@ def test_a_message_the_user_dictated_is_the_runs_content_and_its_times_do_not_ke
     )
     (draft,) = EXTRACT(parse_history(first)).drafts
     assert "Rolling" not in draft.goal and "{text}" in draft.goal  # not "Rolling restart … at {time} UTC"
+    (on_its_line,) = EXTRACT(
+        parse_history(announcement_session(f"post this in #deploys:\n{restart}", channel="deploys", message=restart))
+    ).drafts
+    assert on_its_line.goal == "post this in #{item}: {text}"  # the channel the lookup found is a value too
     assert not any("Rolling" in request for request in draft.requests)
 
     for n, session in enumerate((first, second)):

@@ -17,19 +17,20 @@ from deftly.tools.extract.tools_kind import all_words, is_generic, is_handoff, w
 from deftly.tools.extract.vocabulary import group_of, tool_actions
 from deftly.tools.generalize.commands import command_head
 from deftly.tools.models import Step
-from deftly.tools.trace import ToolCall
-from deftly.tools.values import ENUM_VALUE
+from deftly.tools.trace import Message, ToolCall
+from deftly.tools.values import ENUM_VALUE, kind_of
 
 # Words every request and every tool share, which say nothing about what was asked.
 _COMMON = frozenset({"user", "users", "with", "from", "that", "this", "what", "have", "your", "please", "thanks"})
 _RESULT_CHARS = 4000
+_ASKS_WHAT = re.compile(r"(?i)\b(?:what|which)\b[^.!]*\?")
 _MIN_WORD = 4
 
 
 def title_request(task: Task, acting: Sequence[str]) -> str:
     """The user message to title ``task`` from: the first whose request names an action of ``acting``,
     else the first whose request is about something the tools touched, else the task's first request."""
-    asked = [(text, request_sentence(text)) for text in _verb_completed(task.user_texts) if is_substantive(text)]
+    asked = [(text, request_sentence(text)) for text in _verb_completed(task) if is_substantive(text)]
     sentences = [(text, sentence) for text, sentence in asked if sentence]
     if acting:
         for text, sentence in sentences:
@@ -44,14 +45,35 @@ def title_request(task: Task, acting: Sequence[str]) -> str:
     return task.request
 
 
-def _verb_completed(texts: list[str]) -> list[str]:
-    """ "cancel", then "my whole brightwave service" when the agent asked what: one request, "cancel my whole
-    brightwave service"."""
+def _verb_completed(task: Task) -> list[str]:
+    """ "cancel", the agent asking what, then "my whole brightwave service": one request, "cancel my whole
+    brightwave service". Not a yes to "Do you want to cancel your plan?", nor an email the agent asked for."""
+    texts = task.user_texts
     if len(texts) < 2 or len(texts[0].split()) != 1 or group_of(texts[0].strip(" .!?").lower()) is None:
         return texts
-    if not texts[1].split() or group_of(texts[1].split()[0].strip(" ,.!?").lower()) is not None:
+    answer = texts[1].strip()
+    if (
+        not answer.split()
+        or group_of(answer.split()[0].strip(" ,.!?").lower()) is not None
+        or not is_substantive(answer)
+    ):
         return texts  # "refund", then "cancel my order instead": the second says it all
-    return [f"{texts[0].strip(' .!?')} {texts[1]}", *texts[2:]]
+    if not _ASKS_WHAT.search(_said_between(task, texts[0], texts[1])) or kind_of(answer) not in (None, "text"):
+        return texts
+    return [f"{texts[0].strip(' .!?')} {answer}", *texts[2:]]
+
+
+def _said_between(task: Task, first: str, second: str) -> str:
+    said: list[str] = []
+    started = False
+    for turn in task.turns:
+        if isinstance(turn, Message) and turn.role == "user":
+            if started and turn.text == second:
+                break
+            started = started or turn.text == first
+        elif started and isinstance(turn, Message) and turn.role == "assistant":
+            said.append(turn.text)
+    return " ".join(said)
 
 
 def combined_action(tools: Sequence[str]) -> str | None:

@@ -25,6 +25,7 @@ from deftly.tools.extract.tools_kind import is_generic, is_read_only
 from deftly.tools.extract.validate import placeholder_names, sensitive_literals, trace_literals, without_leaks
 from deftly.tools.extract.wording import generalize_words, with_long_values
 from deftly.tools.generalize import ValueBinder, command_head
+from deftly.tools.generalize.binder import carried
 from deftly.tools.generalize.provenance import opens_a_sentence
 from deftly.tools.models import Outcome, Parameter, Step
 from deftly.tools.trace import ToolCall, Trace
@@ -182,7 +183,7 @@ def goal_of(task: Task, values: dict[str, str], names: dict[str, str]) -> str:
     values = {
         value: name
         for value, name in values.items()
-        if len(value.split()) <= _MAX_VALUE_WORDS or not opens_a_sentence(value, asked)
+        if len(value.split()) <= _MAX_VALUE_WORDS or carried(name) or not opens_a_sentence(value, asked)
     }
     return generalize_words(" ".join(asked.split()[:MAX_GOAL_WORDS]), values, names)
 

@@ -10,7 +10,8 @@ import re
 from deftly.tools.extract.vocabulary import group_of, is_change_verb, is_operation_word
 
 CLAUSE_BREAK = re.compile(
-    r"\s+(?:because|since|so that|so|but|though|although|if|when|while"
+    r"\s+(?:which|who|whom)\s+(?=(?:i|we|you|they|he|she|it|is|are|was|were|has|have|had|will|would)\b)"
+    r"|\s+(?:because|since|so that|so|but|though|although|if|when|while"
     r"|as(?=\s+(?:i|we|you|they|he|she|it|there|well|soon|long|per|mentioned|discussed|requested|usual)\b))\s+"
     r"|[;(]|,(?!\d)|:(?=\s|$)|\s+-\s+",  # not the comma of 1,000, the colon of 10:00 or of tests/a.py::test_b
     re.I,

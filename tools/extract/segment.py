@@ -54,12 +54,16 @@ _SWITCH = re.compile(
 )
 # A message that opens by pointing back ("it", "that one", "those") continues the task it points to.
 _REFERS_BACK = re.compile(r"^\W*(?:\w+\s+){0,2}?(?:it|that|this|them|those|these|they|the same)\b", re.IGNORECASE)
-# "also cancel the second one", "and change that one too": a switch word that still points at what was found.
-_POINTS_BACK = re.compile(r"\b(?:(?:that|this|the (?:first|second|third|last|other)) one|those ones|the same)\b", re.I)
-# Words that say the next request is about another matter, not a step further in this one ("also" is often both).
+# "send them a reminder for both", "and change that one too": a message that still points at what was found.
+_POINTS_BACK = re.compile(
+    r"\b(?:them|those|these|both|(?:that|this|the (?:first|second|third|last|other)) one|the same)\b", re.I
+)
+# A message that opens by saying it is about another matter, not a step further in this one ("also" is often both).
 _ANOTHER_MATTER = re.compile(
-    r"\b(?:one more thing|one other thing|another thing|other thing|something else|separately|unrelated"
-    r"|on (?:another|a different|a separate) note|(?:a )?different (?:question|issue|matter|topic)"
+    r"^\W*(?:(?:ok(?:ay)?|thanks?|thank you|great|cool|perfect|also|and|oh|btw|by the way)\W+)*"
+    r"(?:one more thing|one other thing|another thing|separately|something else|unrelated(?:ly)?"
+    r"|on (?:another|a different|a separate) note"
+    r"|(?:a |another )?(?:different|separate) (?:question|issue|matter|topic)"
     r"|while i (?:have|'ve got|got) you)\b",
     re.I,
 )

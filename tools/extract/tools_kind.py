@@ -55,7 +55,7 @@ _WRITE_WORDS = ("write", "edit", "update", "create", "delete", "remove", "send",
 def base_name(tool: str) -> str:
     """The tool's own name without its server or namespace: ``mcp__crm__lookup``, ``crm.lookup``,
     ``crm/lookup`` and ``crm:lookup`` are all ``lookup``."""
-    return re.split(r"__|[./:]", tool.strip(" ./:_"))[-1] or tool
+    return _name_parts(tool)[-1] or tool
 
 
 def words(tool: str) -> list[str]:
@@ -68,7 +68,7 @@ def _words(tool: str) -> tuple[str, ...]:
     spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", base_name(tool))
     found = tuple(w for w in re.split(r"[^A-Za-z0-9]+", spaced.lower()) if w)
     # "mcp__slack__slack_post_message": the server's name said again is no word of what the tool does
-    server = re.split(r"__|[./:]", tool.strip(" ./:_").lower())[:-1]
+    server = [part.lower() for part in _name_parts(tool)[:-1]]
     if len(found) > 1 and server and found[0] in server and not _is_verb(found[0]):
         return found[1:]
     return found  # "mcp__search__search_docs": a server named after what its tools do keeps the verb
@@ -151,14 +151,23 @@ _SHELLS = frozenset({"bash", "shell", "sh", "zsh", "exec", "execute", "run_comma
 def as_compared(tool: str) -> str:
     """The name runs are compared by: every harness's shell ("Bash", "bash", Codex's "shell") is one shell, and
     one server's tool is one tool however a harness spells it (``mcp__wms__post_adjustment`` in Claude Code,
-    ``wms__post_adjustment`` or ``wms.post_adjustment`` elsewhere are ``wms.post_adjustment``)."""
+    ``wms__post_adjustment``, ``WMS.post_adjustment`` elsewhere are ``wms.post_adjustment``; ``prod.k8s.delete_pod``
+    is not ``staging.k8s.delete_pod``)."""
     base = base_name(tool)
     if base.lower().replace("-", "_") in _SHELLS:
         return "shell"
-    namespace = [part for part in re.split(r"__|[./:]", tool.strip(" ./:_"))[:-1] if part.lower() != "mcp"]
-    if not namespace or base.lower().startswith(namespace[-1].lower() + "_"):
-        return base  # mcp__slack__slack_post_message is the slack_post_message of a harness without servers
-    return f"{namespace[-1]}.{base}"
+    *spaces, own = [part for part in _name_parts(tool) if part.lower() != "mcp"] or [base]
+    namespace = [space.lower() for space in spaces]  # the own name keeps its case: its words are read from it
+    if namespace and own.lower().startswith(namespace[-1] + "_"):
+        namespace = namespace[
+            :-1
+        ]  # mcp__slack__slack_post_message is the slack_post_message of a harness without servers
+    return ".".join([*namespace, own])
+
+
+def _name_parts(tool: str) -> list[str]:
+    """``mcp__crm__lookup``, ``crm.lookup``, ``crm/lookup``, ``crm:lookup`` -> its namespaces and its own name."""
+    return re.split(r"__|[./:]", tool.strip(" ./:_"))
 
 
 def is_generic(tool: str) -> bool:

@@ -20,6 +20,8 @@ _OPTION_KEYS = re.compile(r"^(?:limit|max\w*|min\w*|top_?k|page|per_page|offset|
 # option ("economy", "read-only").
 _SLUG = re.compile(r"[a-z0-9]+(?:[-_/][a-z0-9]+){2,}", re.IGNORECASE)
 # Search syntax: field operators (from:, label:, is:open), comparisons, boolean operators.
+# What a message, a note or a comment is passed as: text a user may dictate for a tool to carry.
+_CARRIED = re.compile(r"(?:^|_)(?:text|body|message|comment|note|notes|content|reply|statement)(?:_\d+)?$")
 _AMOUNT_KEYS = re.compile(r"amount|price|cost|total|fee|balance|quantity|qty|count|number|baggages?|bags?|seats?")
 
 
@@ -55,7 +57,11 @@ class ValueBinder:
         if readable_too:
             return values
         instance = self.table.value_map()
-        named = {v: n for v, n in values.items() if written_as_name(v, self.request) or dictated(v, self.request)}
+        named = {
+            v: n
+            for v, n in values.items()
+            if written_as_name(v, self.request) or (carried(n) and dictated(v, self.request))
+        }
         return {**named, **instance}
 
     def _value(self, tool: str, key: str, value: Any) -> Any:
@@ -143,6 +149,11 @@ class ValueBinder:
             # A proper name the user wrote ("Springfield") is free text: its example must not show it.
             kind = "id" if _SLUG.fullmatch(text) else "text" if written_as_name(text, self.request) else "option"
         return self.table.bind(_name_for(tool, key), text, kind, source)
+
+
+def carried(name: str) -> bool:
+    """A placeholder for text a tool carries (a message, a note, a comment), which a user may dictate."""
+    return _CARRIED.search(name) is not None
 
 
 def _name_for(tool: str, key: str) -> str:

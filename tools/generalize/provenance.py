@@ -95,8 +95,9 @@ def opens_a_sentence(value: str, text: str) -> bool:
 
 def dictated(value: str, text: str) -> bool:
     """A passage the user wrote for a tool to carry (a message to post, a note to add): several words of the
-    request that are not one of its own sentences. Its words are the run's content, not the task's."""
-    return len(value.split()) >= _DICTATED_WORDS and value.lower() in text.lower() and not opens_a_sentence(value, text)
+    request, wherever they stand in it ("post this in #deploys:" and the message on the next line). Its words
+    are the run's content, not the task's."""
+    return len(value.split()) >= _DICTATED_WORDS and value.lower() in text.lower()
 
 
 def sentence_start(text: str, position: int) -> bool:

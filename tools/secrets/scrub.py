@@ -16,11 +16,12 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
+from deftly.tools.extract.tools_kind import all_words
 from deftly.tools.secrets import context, tokens
 from deftly.tools.secrets.context import secret_spans
 from deftly.tools.secrets.tokens import SECRET, TOKEN, mask_token, mentions_hashes, named_as_id
-from deftly.tools.secrets.typed import asks_for_code, checks_code, sends_code, typed_codes
-from deftly.tools.secrets.values import distinctive, name_strength
+from deftly.tools.secrets.typed import asks_for_code, checks_code, sends_code, typed_code
+from deftly.tools.secrets.values import distinctive, name_strength, normal_name
 from deftly.tools.trace import Message, ToolCall, Trace, Turn
 
 MIN_TEXT = 8
@@ -125,19 +126,30 @@ class Scrubber:
         return scrubbed
 
     def _without_codes(self, text: str) -> str:
-        """The reply to "I've sent you a verification code, what is it?" without its short numbers; each is
-        masked wherever it appears again (the call that checks the code)."""
-        codes = {text[start:end] for start, end in typed_codes(text)}
-        for code in sorted(codes, key=len, reverse=True):
-            self.remember(code)
-            text = re.sub(rf"(?<!\d){code}(?!\d)", SECRET, text)
-        return text
+        """The reply to "I've sent you a verification code, what is it?" without the code in it."""
+        span = typed_code(text)
+        return text if span is None else text[: span[0]] + SECRET + text[span[1] :]
+
+    def _checked_codes(self, arguments: dict[str, Any]) -> dict[str, Any]:
+        """The code a verifying call checks (``verify_code(code="306842")``) is a secret, here and wherever the
+        user typed it."""
+        checked = {}
+        for key, value in arguments.items():
+            is_code = isinstance(value, str | int) and not isinstance(value, bool) and _CODE_VALUE.fullmatch(str(value))
+            if is_code and normal_name(str(key)) in _CODE_KEYS:
+                self.remember(str(value))
+                value = SECRET
+            checked[key] = value
+        return checked
 
     def _turn(self, turn: Turn) -> Turn:
         if isinstance(turn, Message):
             return turn.model_copy(update={"text": self.text(turn.text)})
         assert isinstance(turn, ToolCall)
-        update: dict[str, Any] = {"arguments": self.value(turn.arguments)}
+        arguments = turn.arguments
+        if checks_code(all_words(turn.tool)):
+            arguments = self._checked_codes(arguments)
+        update: dict[str, Any] = {"arguments": self.value(arguments)}
         if turn.result is not None:
             # A git command's output is full of commit hashes, with nothing around them that says so.
             hashes = json.dumps(turn.arguments, ensure_ascii=False)
@@ -153,11 +165,14 @@ def _asks_for_code(turn: Turn, asked: bool) -> bool:
     or a tool sent one (until the user replies), or the check of the code the user gave failed."""
     if isinstance(turn, Message):
         return turn.role == "assistant" and (asked or asks_for_code(turn.text))
-    if checks_code(turn.tool):
+    tool_words = all_words(turn.tool)
+    if checks_code(tool_words):
         return turn.status == "failed"
-    return asked or sends_code(turn.tool)
+    return asked or sends_code(tool_words)
 
 
+_CODE_KEYS = frozenset({"code", "otp", "token", "pin", "passcode", "value", "verification_code", "one_time_code"})
+_CODE_VALUE = re.compile(r"\d{4,8}")
 SHORT_TEXT_CHARS = 1024
 MAX_CACHED_CHARS = 8192
 

@@ -8,12 +8,14 @@ reply to "I've sent a verification code to your email, what is it?".
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 Span = tuple[int, int]
 
-# Digits in groups of up to six, joined by single spaces or dashes (4111 1111 1111 1111, 3782-822463-10005).
-_DIGIT_RUN = re.compile(r"(?<![\w.+/-])\d{2,6}(?:[ -]?\d{2,6}){1,5}(?![\w.-]|/\d)")
+# Digits in groups of up to six, joined by single spaces or dashes (4111 1111 1111 1111, 3782-822463-10005); an
+# expiry or a CVV may follow in the same run, so every run's leading groups are tried.
+_DIGIT_RUN = re.compile(r"(?<![\w.+/-])\d{2,6}(?:[ -]?\d{2,6}){1,7}(?![\w-]|[.,/]\d)")
+_GROUP = re.compile(r"\d+")
 # Issuers' prefixes and card lengths: Visa; Mastercard (51-55, 2221-2720); Discover; JCB; American Express;
 # Diners Club. A phone's IMEI (15 digits, often 35...) is no JCB card (16-19).
 _ISSUERS = (
@@ -26,53 +28,67 @@ _ISSUERS = (
 )
 _FOUR_DIGITS = re.compile(r"\d{4}")
 _IBAN_HEAD = re.compile(r"\b[A-Z]{2}\d{2} ?$")
+# What a one-time code is called. A bare "code" is one only where the text says it was sent to the user.
 _CODE_NOUN = (
-    r"(?:(?:verification|one[ -]?time|security|confirmation|sms|text|login|sign[ -]?in|auth(?:entication)?|access"
-    r"|2fa|mfa|otp)[ \t]+(?:pass)?code|otp|passcode|pin(?:[ \t]?code)?)"
+    r"(?:(?:verification|one[ -]?time|security|sms|text|login|sign[ -]?in|2fa|mfa|otp|\d-digit|six-digit"
+    r"|access)[ \t]+(?:pass)?code|otp|passcode)"
 )
-_ASKS_FOR_CODE = re.compile(rf"(?i)\b{_CODE_NOUN}\b")
+_ASKS_FOR_CODE = re.compile(
+    rf"(?i:\b{_CODE_NOUN}\b"
+    r"|\bcode[ \t]+(?:we|i)[ \t]+(?:just[ \t]+)?(?:sent|texted|emailed)"
+    r"|\bread[ \t]+(?:me[ \t]+)?the[ \t]+code|\bthe[ \t]+code[ \t]+(?:you|we)[ \t]+(?:received|got)"
+    r"|\b(?:your|the|my|account|card|atm|debit|security|enter(?:[ \t]+the)?)[ \t]+pin\b)"
+    r"|\bPIN\b"  # "PIN" written so is the secret; "pin it to 2.31.0" is not
+)
 _SAID_CODE = re.compile(
-    rf"(?i)\b(?P<noun>{_CODE_NOUN}|code)[ \t]*(?:is|was|=|:)?[ \t]*(?:just[ \t]+)?"
+    rf"(?i)\b(?P<noun>{_CODE_NOUN}|pin|code)[ \t]*(?:is|was|=|:)?[ \t]*(?:just[ \t]+)?"
     r"[\"'“`]?(?P<v>\d{4,8})(?![\w-]|\.\d)"
 )
-_QUALIFIER = re.compile(r"([A-Za-z]+)[ \t-]$")
-# A bare "code" is the user's secret unless it says what else it is: a zip code, an error code, a promo code.
-_OTHER_CODES = frozenset({
-    "zip", "postal", "post", "area", "country", "dialing", "dial", "error", "exit", "status", "return", "response",
-    "reason", "product", "item", "sku", "promo", "promotion", "discount", "coupon", "voucher", "gift", "tracking",
-    "reference", "booking", "tax", "hs", "naics", "sic", "airport", "branch", "sort", "routing", "swift", "bank",
-    "source", "station", "department", "cost", "account", "event", "diagnostic", "fault", "trouble",
-})  # fmt: skip
+# A bare "code" or "PIN" with a number is a secret only in a text about codes sent to someone ("I read them the
+# code you texted me. They said the code was 025848"), not a store code, a CPT code or a postal PIN code.
+_SENT_CODE_CONTEXT = re.compile(
+    r"(?i)\b(?:texted|text(?:ed)?[ \t]+me|sms|sent[ \t]+(?:me|to[ \t]+my)|verification|one[ -]?time|2fa|mfa|otp"
+    r"|authenticator|passcode)\b"
+)
+_ADDRESS_CONTEXT = re.compile(r"(?i)\b(?:address|deliver\w*|street|road|city|nagar|district|state|pin[ \t]?code)\b")
 _TYPED_CODE = re.compile(r"(?<![\w.+/:$€£-])\d{4,8}(?![\w-]|[.,:/]\d)")
-_SENDS_CODE = re.compile(
-    r"(?i)(?:send|request|issue|deliver|resend)\w*[._ -]?\w*(?:code|otp|verification|pin)"
-    r"|(?:code|otp|verification|pin)\w*[._ -]?(?:send|request|issue|resend)"
-)
-_CHECKS_CODE = re.compile(
-    r"(?i)(?:verify|check|validate|confirm)\w*[._ -]?\w*(?:code|otp|pin)"
-    r"|(?:code|otp|pin)\w*[._ -]?(?:verify|check|validate)"
-)
+_CODE_WORDS = frozenset({"code", "codes", "otp", "pin", "passcode", "verification", "2fa", "mfa", "totp", "token"})
+_SENDING = frozenset({"send", "request", "issue", "resend", "deliver", "trigger", "start", "generate", "initiate"})
+_CHECKING = frozenset({"verify", "check", "validate", "confirm", "complete", "submit", "redeem"})
 
 
 def card_numbers(text: str) -> Iterator[Span]:
-    """Payment card numbers, with or without spaces or dashes between their groups."""
+    """Payment card numbers, with or without spaces or dashes between their groups, and with what follows them
+    in the same run of digits (an expiry, a CVV) left out."""
     if not _FOUR_DIGITS.search(text):  # every card's number opens with four digits in a row
         return
     for match in _DIGIT_RUN.finditer(text):
         if _IBAN_HEAD.search(text[max(0, match.start() - 6) : match.start()]):
             continue  # NL39 4280 6091 5659 4492: a bank account, the task's value
-        digits = re.sub(r"\D", "", match.group())
-        if any(prefix.match(digits) and len(digits) in lengths for prefix, lengths in _ISSUERS) and _luhn(digits):
-            yield match.span()
+        groups = list(_GROUP.finditer(match.group()))
+        digits = ""
+        for group in groups:
+            digits += group.group()
+            if _is_card(digits):
+                yield match.start(), match.start() + group.end()
+                break
+
+
+def _is_card(digits: str) -> bool:
+    return any(prefix.match(digits) and len(digits) in lengths for prefix, lengths in _ISSUERS) and _luhn(digits)
 
 
 def said_codes(text: str) -> Iterator[Span]:
-    """ "my verification code is 306842", "PIN: 4821": a code named where it is given."""
+    """ "my verification code is 306842", "PIN: 4821": a code named where it is given; a bare "code" or "PIN" only
+    in a text about a code sent to someone, and a PIN not in an address (India's postal PIN codes)."""
+    about_sent_codes = _SENT_CODE_CONTEXT.search(text) is not None
     for match in _SAID_CODE.finditer(text):
-        before = _QUALIFIER.search(text, max(0, match.start() - 24), match.start())
-        qualifier = before.group(1).lower() if before else ""
-        if match.group("noun").lower() != "code" or qualifier not in _OTHER_CODES:
-            yield match.span("v")
+        noun = match.group("noun").lower()
+        if noun == "code" and not about_sent_codes:
+            continue
+        if noun == "pin" and (_ADDRESS_CONTEXT.search(text) or len(match.group("v")) > 6):
+            continue
+        yield match.span("v")
 
 
 def asks_for_code(text: str) -> bool:
@@ -80,21 +96,30 @@ def asks_for_code(text: str) -> bool:
     return bool(_ASKS_FOR_CODE.search(text))
 
 
-def sends_code(tool: str) -> bool:
-    """A tool that sends the user a code (``send_verification_code``, ``otp.request``)."""
-    return bool(_SENDS_CODE.search(tool))
+def sends_code(tool_words: Iterable[str]) -> bool:
+    """A tool that sends the user a code (``send_verification_code``, ``otp.request``, ``trigger_2fa``), by the
+    words of its name: ``send_shipping_update`` sends no code."""
+    found = set(tool_words)
+    return bool(found & _SENDING) and bool(found & _CODE_WORDS)
 
 
-def checks_code(tool: str) -> bool:
-    """A tool that checks the code the user gave (``verify_code``, ``otp.validate``): when it fails, the user
-    reads the code again."""
-    return bool(_CHECKS_CODE.search(tool))
+def checks_code(tool_words: Iterable[str]) -> bool:
+    """A tool that checks the code the user gave (``verify_code``, ``otp.validate``, ``complete_2fa``): when it
+    fails, the user reads the code again."""
+    found = set(tool_words)
+    return bool(found & _CHECKING) and bool(found & _CODE_WORDS)
 
 
-def typed_codes(text: str) -> Iterator[Span]:
-    """Every short number of a reply to a request for a code (not a time, a date, an amount or a version)."""
-    for match in _TYPED_CODE.finditer(text):
-        yield match.span()
+def typed_code(text: str) -> Span | None:
+    """The code in a reply to a request for one: its only short number, or the one said next to "code"."""
+    numbers = list(_TYPED_CODE.finditer(text))
+    if len(numbers) == 1:
+        return numbers[0].span()
+    named = next(iter(said_codes(text)), None)
+    if named is not None:
+        return named
+    beside = [m for m in numbers if re.search(r"(?i)\b(?:code|otp|pin)\W{0,3}$", text[: m.start()])]
+    return beside[0].span() if len(beside) == 1 else None
 
 
 def _luhn(digits: str) -> bool:

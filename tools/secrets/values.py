@@ -11,7 +11,7 @@ SENSITIVE_NAME = re.compile(
     r"(?:^|_)(?:password|passwd|pwd|pass|passphrase|passcode|secret|token|api_?key|apikey|access_?key|secret_?key"
     r"|private_?key|client_?secret|authorization|auth|credentials?|cookie|set_cookie|session_?key|session_?token"
     r"|refresh_?token|access_?token|signature|sig|account_?key|shared_?access_?key|otp|totp|one_?time_?(?:pass)?code"
-    r"|one_?time_?password|verification_?code|security_?code|mfa_?code|2fa_?code|pin|pin_?code|cvv2?|cvc2?"
+    r"|one_?time_?password|verification_?code|security_?code|mfa_?code|2fa_?code|(?:account|card|atm|debit|security|login|user)_?pin|cvv2?|cvc2?"
     r"|card_?number)$"
 )
 _GLUED_NAME = re.compile(r"(?:password|passwd|secret|token|apikey|accesskey|secretkey|privatekey|credentials?)$")
