@@ -1,4 +1,4 @@
-"""What ``bench/secrets_on_disk.py`` plants: secrets of 36 kinds, each in the realistic surroundings it turns up in, and
+"""What ``bench/secrets_on_disk.py`` plants: secrets of 40 kinds, each in the realistic surroundings it turns up in, and
 the ids a procedure needs (which must survive scrubbing). Every value is freshly random, so any trace of it on
 disk is attributable.
 """
@@ -60,6 +60,22 @@ def _jwt(rng: random.Random) -> str:
     claims = {"sub": str(rng.randint(10**9, 10**10)), "name": "Mia Li", "iat": rng.randint(1.6e9, 1.8e9)}
     payload = base64.urlsafe_b64encode(json.dumps(claims).encode()).decode().rstrip("=")
     return f"{header}.{payload}.{chars(rng, 43, ALNUM + '-_')}"
+
+
+def _card(rng: random.Random) -> str:
+    """A Visa or Mastercard number with a valid check digit, grouped by fours half of the time."""
+    digits = [int(d) for d in rng.choice(["4", "51", "53", "55"])]
+    digits += [rng.randint(0, 9) for _ in range(15 - len(digits))]
+    total = sum(d if n % 2 else (d * 2 - 9 if d * 2 > 9 else d * 2) for n, d in enumerate(reversed(digits)))
+    number = "".join(map(str, digits)) + str((10 - total % 10) % 10)
+    return " ".join(number[i : i + 4] for i in range(0, 16, 4)) if rng.random() < 0.5 else number
+
+
+def _imei(rng: random.Random) -> str:
+    """A phone's 15-digit IMEI (also Luhn-checked, but no card)."""
+    digits = [3, 5] + [rng.randint(0, 9) for _ in range(12)]
+    total = sum(d if n % 2 else (d * 2 - 9 if d * 2 > 9 else d * 2) for n, d in enumerate(reversed(digits)))
+    return "".join(map(str, digits)) + str((10 - total % 10) % 10)
 
 
 def _gcp(rng: random.Random) -> str:
@@ -240,6 +256,7 @@ KINDS: tuple[Kind, ...] = (
         lambda r: base64.urlsafe_b64encode(r.randbytes(32)).decode().rstrip("="),
         ("{s}", "Use {s} as the webhook signing value", "X-Auth: {s}"),
     ),
+    Kind("payment_card", _card, ("my card number is {s}", '{{"card_number": "{s}"}}', "{s}", "charge {s} exp 04/29")),
 )
 
 
@@ -289,6 +306,7 @@ NEEDED: tuple[Kind, ...] = (
     ),
     Kind("version", lambda r: f"v{r.randint(1, 9)}.{r.randint(0, 20)}.{r.randint(0, 20)}", ("git tag -a {s}",)),
     Kind("tracking_number", lambda r: "1Z" + chars(r, 16, string.ascii_uppercase + string.digits), ("tracking {s}",)),
+    Kind("imei", _imei, ("IMEI {s}", '{{"imei": "{s}"}}')),
     Kind(
         "github_commit_url",
         lambda r: f"https://github.com/acme/billing/commit/{_sha(r)}",

@@ -1,7 +1,7 @@
 """Nothing secret reaches disk (issue 13): plant secrets everywhere a trace can carry them, import through all three
 paths, let extraction finish, then read every byte under DEFTLY_HOME.
 
-Secrets of 38 kinds are planted in every position: system prompt, user text, assistant text, a tool argument, a
+Secrets of 40 kinds are planted in every position: system prompt, user text, assistant text, a tool argument, a
 nested tool argument, a tool result, a failed call's error, the session id, a metadata value, the title and a
 rating note. The traces go in through ``deftly import`` (a subprocess on files), ``record_trace`` (in-process,
 through a real Runtime, its store and worker) and the Claude Code hook (``deftly hook claude-code`` with a
@@ -134,14 +134,18 @@ def openai_messages(session: Session) -> list[dict[str, Any]]:
 
 
 def _calls(t: dict[str, str]) -> list[tuple[str, dict[str, Any], str]]:
+    """A fix-and-redeploy task a procedure is learned from: read the config, a deploy that is rejected, the fix,
+    the deploy redone (a failure not made good would get the task skipped, and nothing learned), then the deploy
+    recorded through the API."""
     return [
         (
             "run_command",
             {"command": "cat config/settings.txt"},
             f"service=billing-api\n{t['tool result']}\nregion=eu-1",
         ),
-        ("write_file", {"path": "config/.env", "content": t["tool argument"]}, "wrote 1 file"),
         ("deploy_service", {"service": "billing-api"}, f"Error: deploy rejected: {t['tool error']}"),
+        ("write_file", {"path": "config/.env", "content": t["tool argument"]}, "wrote 1 file"),
+        ("deploy_service", {"service": "billing-api"}, '{"status": "deployed", "service": "billing-api"}'),
         (
             "http_request",
             {
@@ -149,7 +153,7 @@ def _calls(t: dict[str, str]) -> list[tuple[str, dict[str, Any], str]]:
                 "method": "POST",
                 "body": {"service": "billing-api", "config": {"notes": [t["nested tool argument"]]}},
             },
-            '{"status": "deployed", "service": "billing-api"}',
+            '{"status": "recorded", "service": "billing-api"}',
         ),
     ]
 
@@ -198,7 +202,10 @@ def via_import(home: Path, work: Path, sessions: list[Session]) -> None:
         (folder / f"trace-{number:03d}.json").write_text(json.dumps(document), encoding="utf-8")
         session.key = f"trace-{number:03d}"
     done = subprocess.run(
-        [*deftly_command(), "import", str(folder), "--json"], env=server_env(home), capture_output=True, text=True
+        [*deftly_command(), "import", str(folder), "--init", "--json"],
+        env=server_env(home),
+        capture_output=True,
+        text=True,
     )
     if done.returncode != 0:
         raise SystemExit(f"deftly import failed ({done.returncode}): {done.stderr[-2000:]}")
@@ -278,6 +285,13 @@ def via_record_trace(home: Path, sessions: list[Session]) -> None:
                 raise SystemExit("extraction did not finish")
             time.sleep(0.2)
         fallback = store.list_procedures(1)
+        if not fallback:
+            records = [store.get_trace(r) for r in recorded]
+            statuses = Counter(f"{r.status}: {r.reason}" if r else "missing" for r in records)
+            raise SystemExit(
+                "record_trace learned no procedure from the planted sessions, so the rating notes cannot be planted"
+                f" (trace statuses: {dict(statuses)})"
+            )
         for session, resource_id in zip(sessions, recorded, strict=True):
             record = store.get_trace(resource_id)
             procedure_ids = (record.procedure_ids if record else []) or [p.id for p in fallback]
