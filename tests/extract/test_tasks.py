@@ -172,3 +172,31 @@ def test_another_matter_after_a_question_answered_by_lookups_is_another_task_tho
     assert [len(task.calls) for task in another] == [2, 1]
     # the lookups were the first steps of the change: "both", "those" point back at what they found
     assert [[len(task.calls) for task in tasks] for tasks in [*further, aside]] == [[3], [3], [3]]
+
+
+def test_two_requests_in_one_message_done_by_two_tools_are_two_tasks() -> None:
+    from deftly.tools.extract.heuristic import HeuristicExtractor
+
+    two = trace_of(
+        user("Please restart the payments deployment in prod. Also, can you scale search to 5 replicas?"),
+        call("k8s.get_deployment", {"name": "payments", "namespace": "prod"}, {"ready": "0/3"}),
+        call("k8s.restart_deployment", {"name": "payments", "namespace": "prod"}, {"ok": True}),
+        assistant("payments restarted. Now the scaling."),
+        call("k8s.scale_deployment", {"name": "search", "namespace": "prod", "replicas": 5}, {"ok": True}),
+        assistant("search runs 5 replicas."),
+    )
+    one_kind = trace_of(
+        user("I moved: update my address to 445 Maple Drive, and also make sure my open orders ship there"),
+        call("crm.update_profile_address", {"customer": "C-77", "address": "445 Maple Drive"}, {"ok": True}),
+        call("orders.update_order_address", {"order": "W-9583", "address": "445 Maple Drive"}, {"ok": True}),
+        assistant("Your address and your open order are updated."),
+    )
+
+    drafts = HeuristicExtractor().extract(two).drafts
+
+    assert [[step.tool for step in draft.steps if step.tool] for draft in drafts] == [
+        ["k8s.get_deployment", "k8s.restart_deployment"],
+        ["k8s.scale_deployment"],
+    ]
+    assert "scale" in drafts[1].title.lower() and "restart" not in drafts[1].title.lower()
+    assert len(HeuristicExtractor().extract(one_kind).drafts) == 1  # one kind of change, asked twice

@@ -7,6 +7,7 @@ import re
 from deftly.tools.extract.argv import with_command_lines
 from deftly.tools.extract.asked import combined_action, title_request, with_chosen_options
 from deftly.tools.extract.base import Draft, Extraction, Skipped, Task
+from deftly.tools.extract.compound import split_compound
 from deftly.tools.extract.injection import obeyed_in, obeyed_reason, screened
 from deftly.tools.extract.noun_titles import finished_title, imperative_title
 from deftly.tools.extract.people import request_names
@@ -92,7 +93,7 @@ class HeuristicExtractor:
         literals = trace_literals(trace, names)
         extraction = Extraction(extractor=self.name)
         obeyed = obeyed_in(trace)
-        tasks = split_tasks(trace)
+        tasks = split_compound(split_tasks(trace))
         for index, task in enumerate(tasks):
             binder = ValueBinder(request="\n".join(task.user_texts), cwd=trace.cwd)
             plan = plan_steps(task.calls, binder)
