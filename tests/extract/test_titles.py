@@ -811,3 +811,42 @@ def test_a_lone_verb_is_not_completed_by_a_yes_or_by_a_value_the_agent_asked_for
     titles = [EXTRACT(trace).drafts[0].title for trace in (confirmed, identified)]
 
     assert titles == ["Cancel subscription {subscription_id}", "Refund order {order_id}"]  # not "Cancel yes"
+
+
+def test_hoping_and_needing_a_thing_are_requests_and_who_the_user_is_is_no_request() -> None:
+    assert request_sentence("hi, hoping you can help") is None  # was "hop you can help"
+    assert request_sentence("Hoping you can reset my password") == "reset the password"
+    assert request_sentence("I need a refill on my Adderall XR 20 mg") == "get a refill on the Adderall XR 20 mg"
+
+    trace = trace_of(
+        user("hi, hoping you can help"),
+        assistant("Hi! How can I help you today?"),
+        user("I need a refill on my lisinopril"),
+        assistant("Sure, first I need to verify you. Full name and date of birth?"),
+        user("Tomasz Sato 1993-06-09"),
+        call("find_patient", {"name": "Tomasz Sato", "date_of_birth": "1993-06-09"}, {"patient_id": "PT3033184"}),
+        call(
+            "get_medications", {"patient_id": "PT3033184"}, {"medications": [{"id": "RX-60095", "name": "lisinopril"}]}
+        ),
+        call("send_refill_request", {"patient_id": "PT3033184", "medication_id": "RX-60095"}, {"status": "sent"}),
+        assistant("Your refill request for lisinopril is sent to the pharmacy."),
+    )
+    told = trace_of(
+        user("hello"),
+        assistant("Hi! How can I help you today?"),
+        user("my lisinopril is running out"),
+        assistant("Sure, first I need to verify you. Full name and date of birth?"),
+        user("Tomasz Sato 1993-06-09"),
+        call("find_patient", {"name": "Tomasz Sato", "date_of_birth": "1993-06-09"}, {"patient_id": "PT3033184"}),
+        call(
+            "get_medications", {"patient_id": "PT3033184"}, {"medications": [{"id": "RX-60095", "name": "lisinopril"}]}
+        ),
+        call("send_refill_request", {"patient_id": "PT3033184", "medication_id": "RX-60095"}, {"status": "sent"}),
+        assistant("Your refill request for lisinopril is sent to the pharmacy."),
+    )
+    (draft,) = EXTRACT(trace).drafts
+    (described,) = EXTRACT(told).drafts
+
+    assert "refill" in draft.title.lower() and "{date" not in draft.title
+    for found in (draft, described):  # who the user is says nothing of what they want
+        assert "{date" not in found.title and not any("{date" in request for request in found.requests)

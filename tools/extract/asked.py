@@ -30,7 +30,10 @@ _MIN_WORD = 4
 def title_request(task: Task, acting: Sequence[str]) -> str:
     """The user message to title ``task`` from: the first whose request names an action of ``acting``,
     else the first whose request is about something the tools touched, else the task's first request."""
-    asked = [(text, request_sentence(text)) for text in _verb_completed(task) if is_substantive(text)]
+    answers = identity_answers(task)
+    asked = [
+        (text, request_sentence(text)) for text in _verb_completed(task) if is_substantive(text) and text not in answers
+    ]
     sentences = [(text, sentence) for text, sentence in asked if sentence]
     if acting:
         for text, sentence in sentences:
@@ -43,6 +46,28 @@ def title_request(task: Task, acting: Sequence[str]) -> str:
     if request_sentence(task.request) is None:  # "I need a csv cleaned up" said nothing; "remove dupes, …" does
         return next((text for text, sentence in sentences if not is_vague(sentence)), task.request)
     return task.request
+
+
+_ANSWER_WORDS = 8
+_ASKS_WHO = re.compile(
+    r"(?i)\b(?:full name|your name|date of birth|dob|birthday|address|zip|postal code|account (?:number|pin)|"
+    r"customer (?:number|id)|email|phone number|member(?:ship)? (?:number|id)|policy number|verify|identity|pin)\b"
+    r"[^?]*\?|\?[^?]*\b(?:name|date of birth|email|zip)\b"
+)
+
+
+def identity_answers(task: Task) -> set[str]:
+    """The user's answers to "what's your full name and date of birth?": who they are, not what they ask."""
+    answers: set[str] = set()
+    asked = False
+    for turn in task.turns:
+        if isinstance(turn, Message) and turn.role == "assistant" and not turn.reasoning:
+            asked = bool(_ASKS_WHO.search(turn.text))
+        elif isinstance(turn, Message) and turn.role == "user":
+            if asked and len(turn.text.split()) <= _ANSWER_WORDS:  # a longer reply may say what it wants too
+                answers.add(turn.text)
+            asked = False
+    return answers
 
 
 def _verb_completed(task: Task) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from deftly.tools.extract.argv import with_command_lines
-from deftly.tools.extract.asked import combined_action, title_request, with_chosen_options
+from deftly.tools.extract.asked import combined_action, identity_answers, title_request, with_chosen_options
 from deftly.tools.extract.base import Draft, Extraction, Skipped, Task
 from deftly.tools.extract.compound import split_compound
 from deftly.tools.extract.injection import obeyed_in, obeyed_reason, screened
@@ -163,8 +163,13 @@ def _examples(task: Task, titled: str) -> list[str]:
     sentence = request_sentence(task.request)
     if sentence is not None and not is_vague(sentence):
         return [task.request]
-    asking = [t for t in task.user_texts if t != task.request and (s := request_sentence(t)) and not is_vague(s)]
-    better = titled if titled != task.request else next(iter(asking), None)
+    answers = identity_answers(task)
+    asking = [
+        t
+        for t in task.user_texts
+        if t != task.request and t not in answers and (s := request_sentence(t)) and not is_vague(s)
+    ]
+    better = titled if titled != task.request and titled not in answers else next(iter(asking), None)
     return [task.request, better] if better else [task.request]
 
 

@@ -44,10 +44,12 @@ from deftly.tools.values import PLACEHOLDER
 
 _MARKER = re.compile(
     r"\b(?:i(?:'d| would) (?:\w+ )?(?:like|love|want)(?: you)?(?: to)?|i (?:\w+ )?(?:want|need|wish|have)(?: you)? to"
-    r"|i(?:'m| am) (?:looking|trying|hoping|planning|wanting) to|can you(?: please)?|could you(?: please)?"
+    r"|i(?:'m| am) (?:looking|trying|hoping|planning|wanting) to"
+    r"|(?:i'm |i am )?hoping (?:that )?(?:you can|you could|to)|can you(?: please)?|could you(?: please)?"
     r"|would you(?: please)?|will you|please|help me(?: (?:to|with))?|how (?:do|can|should) i|let's|i'd like)\s+",
     re.IGNORECASE,
 )
+_NEED_A = re.compile(r"^\W*i(?:'d| would)? (?:really |just )?(?:need|want|like) (an? \w+\b.*)", re.I)
 _THANKS = re.compile(r"^\W*(?:thanks?|thank you|great|perfect|ok(?:ay)?|awesome|sure|yes|ha(?:ha)*)\b[\s,!.]*", re.I)
 _OWNER_CLAUSE = re.compile(r"\s+(?:that |which )?(?:i|we)(?:'ve| have| had| own| booked| made| got)\b.*$", re.I)
 _NOT_IMPERATIVE = re.compile(
@@ -178,6 +180,9 @@ def request_sentence(request: str) -> str | None:
             asked.add(candidates[-1])
         elif wanted:  # "Goran's manager should be Sven now": a request, though no verb says so
             candidates.append(_clean(wanted))
+            asked.add(candidates[-1])
+        elif needed := _NEED_A.search(sentence):  # "I need a refill on my Adderall": get one
+            candidates.append(_clean("get " + needed.group(1)))
             asked.add(candidates[-1])
         elif reported := _REPORTED_QUESTION.search(sentence):  # "Goran asked me how many days he has left"
             question = about_reporter(reported.group("question"), sentence[: reported.start()])
