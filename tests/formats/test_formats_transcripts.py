@@ -173,6 +173,47 @@ def test_codex_exit_codes_decide_failures() -> None:
     assert outcome(calls["cx_4"]) == ("failed", "exit code 2", "status")  # only exec_command_end knows
 
 
+def test_codex_reads_an_mcp_calls_failure_from_its_end_event() -> None:
+    def line(kind: str, payload: dict[str, object]) -> str:
+        return json.dumps({"timestamp": "2026-04-10T09:43:30Z", "type": kind, "payload": payload})
+
+    def mcp_call(call_id: str, result: dict[str, object], output: str) -> list[str]:
+        invocation = {"server": "idp", "tool": "reset_factors", "arguments": {"user_id": "00u1"}}
+        return [
+            line(
+                "response_item",
+                {"type": "function_call", "name": "idp__reset_factors", "arguments": "{}", "call_id": call_id},
+            ),
+            line(
+                "event_msg",
+                {"type": "mcp_tool_call_end", "call_id": call_id, "invocation": invocation, "result": result},
+            ),
+            line("response_item", {"type": "function_call_output", "call_id": call_id, "output": output}),
+        ]
+
+    rollout = "\n".join(
+        [
+            line(
+                "response_item",
+                {"type": "message", "role": "user", "content": [{"type": "input_text", "text": "reset mfa"}]},
+            ),
+            *mcp_call(
+                "c1", {"Err": "403 Forbidden: token lacks scope"}, "tool call error: 403 Forbidden: token lacks scope"
+            ),
+            *mcp_call(
+                "c2", {"Ok": {"content": [{"type": "text", "text": "no such user"}], "isError": True}}, "no such user"
+            ),
+            *mcp_call("c3", {"Ok": {"content": [{"type": "text", "text": '{"reset": 2}'}], "isError": False}}, "{}"),
+        ]
+    )
+
+    calls = calls_by_id(parse_history(rollout))
+
+    assert outcome(calls["c1"]) == ("failed", "403 Forbidden: token lacks scope", "status")
+    assert outcome(calls["c2"]) == ("failed", "no such user", "status")
+    assert outcome(calls["c3"])[0] == "ok"
+
+
 def test_codex_injected_context_is_not_the_users_request() -> None:
     trace = parsed("codex__rollout.jsonl")
 

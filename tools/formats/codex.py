@@ -3,8 +3,9 @@
 Every line is ``{timestamp, type, payload}``. ``response_item`` payloads are
 Responses API items (read by the openai-responses reader); ``event_msg`` lines
 repeat them for display, except ``exec_command_end``, whose ``exit_code`` is the
-best failure signal. Shell outputs also carry the exit code, either as JSON
-``metadata.exit_code`` or as an ``Exit code: N`` first line.
+best failure signal, and ``mcp_tool_call_end``, whose ``result`` is ``{"Err": …}`` or an
+``{"Ok": …}`` with ``isError`` when an MCP tool failed. Shell outputs also carry the exit
+code, either as JSON ``metadata.exit_code`` or as an ``Exit code: N`` first line.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ def parse(document: Document) -> Trace:
     builder = TraceBuilder(NAME)
     exit_codes = _exit_codes(document.items)
     meta: dict[str, Any] = {}
-    judge = _judge(exit_codes)
+    judge = _judge(exit_codes, _mcp_errors(document.items))
     for _, line in document.records():
         payload = line.get("payload")
         if not isinstance(payload, dict):
@@ -66,9 +67,31 @@ def _exit_codes(items: list[Any]) -> dict[str, int]:
     return codes
 
 
-def _judge(exit_codes: dict[str, int]) -> OutputJudge:
+def _mcp_errors(items: list[Any]) -> dict[str, str]:
+    """Why each failed MCP call failed, by call id: ``"result": {"Err": "403 Forbidden"}``, or an ``Ok``
+    result the tool marked ``isError``."""
+    errors: dict[str, str] = {}
+    for line in items:
+        payload = line.get("payload") if isinstance(line, dict) else None
+        if not isinstance(payload, dict) or payload.get("type") != "mcp_tool_call_end":
+            continue
+        result, call_id = payload.get("result"), payload.get("call_id")
+        if not isinstance(result, dict) or not isinstance(call_id, str):
+            continue
+        ok = result.get("Ok")
+        if "Err" in result:
+            errors[call_id] = content_text(result["Err"]) or "the MCP tool call failed"
+        elif isinstance(ok, dict) and ok.get("isError") is True:
+            errors[call_id] = content_text(ok.get("content")) or "the MCP tool reported an error"
+    return errors
+
+
+def _judge(exit_codes: dict[str, int], mcp_errors: dict[str, str]) -> OutputJudge:
     def judge(item: dict[str, Any]) -> Outcome:
         output, code = _unwrap_output(item.get("output"))
+        error = mcp_errors.get(str(item.get("call_id")))
+        if error is not None:
+            return output, True, error, "status"
         if code is None:
             code = exit_codes.get(str(item.get("call_id")))
         if code is None:
