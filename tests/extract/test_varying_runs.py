@@ -749,3 +749,25 @@ def test_a_phone_number_the_agent_reformatted_and_a_code_the_user_read_out_are_p
     arguments = [step.arguments for step in draft.steps]
     assert arguments[0] == {"phone_number": "{phone_number}"}
     assert arguments[2]["code"] == "{code}"
+
+
+def test_a_result_the_user_disputes_and_the_agent_cannot_correct_is_a_failure() -> None:
+    def claim(after: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return chat(
+            user("A pipe burst under the sink on Oct 19 and flooded the kitchen. How do I make a claim?"),
+            call("get_policy", {"policy_number": "MM-HO-5838267"}, {"holder": "Sofia Kim", "status": "active"}),
+            call("create_claim", {"policy_number": "MM-HO-5838267", "date_of_loss": "2026-10-29"}, {"claim": "C-4968"}),
+            assistant("Your claim C-4968 is submitted."),
+            *after,
+        )
+
+    disputed = claim(
+        [
+            user("wait, it says date of loss 2026-10-29? it happened on Oct 19"),
+            assistant("I'm sorry, I'm not able to edit a claim once it's submitted. Your adjuster can correct it."),
+        ]
+    )
+    thanked = claim([user("great, thanks"), assistant("You're welcome! I'm not able to do anything else today.")])
+
+    assert EXTRACT(parse_history(disputed)).drafts == []
+    assert len(EXTRACT(parse_history(thanked)).drafts) == 1

@@ -213,7 +213,10 @@ def _conceded(task: Task, aftermath: Sequence[Message]) -> bool:
 _CONCEDES = re.compile(
     r"\b(?:you(?:'re| are) (?:right|correct)|my (?:mistake|bad|apologies|error)|i apologi[sz]e|i made (?:a|an) "
     r"(?:mistake|error)|that was (?:my|a) (?:mistake|error)|(?:is|was) wrong|(?:didn't|did not) include"
-    r"|i (?:used|searched|sent|set|picked|chose|deleted|updated|queried) the wrong|i \w+[^.!?\n]{0,80}? instead of)\b",
+    r"|i (?:used|searched|sent|set|picked|chose|deleted|updated|queried) the wrong|i \w+[^.!?\n]{0,80}? instead of"
+    r"|(?:not able|unable) to (?:edit|correct|fix|amend|undo|reverse) (?:it|that|this|(?:the|a|an) \w+)[^.!?\n]{0,40}?"
+    r" once it(?:'s| is| has been| was) (?:submitted|filed|sent|posted|created)"
+    r"|can (?:correct|fix|amend) (?:it|that|this) for you later)\b",
     re.IGNORECASE,
 )
 

@@ -148,6 +148,7 @@ _EXECUTOR = re.compile(r"^(?:run|exec|execute|eval)_(?:sql|query|queries|command
 _SHELLS = frozenset({"bash", "shell", "sh", "zsh", "exec", "execute", "run_command", "run_shell_command", "terminal"})
 
 
+@lru_cache(maxsize=4096)  # asked for every step of every candidate a run is compared with
 def as_compared(tool: str) -> str:
     """The name runs are compared by: every harness's shell ("Bash", "bash", Codex's "shell") is one shell, and
     one server's tool is one tool however a harness spells it (``mcp__wms__post_adjustment`` in Claude Code,

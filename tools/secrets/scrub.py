@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
-from deftly.tools.extract.tools_kind import all_words
+from deftly.tools.extract.tools_kind import words
 from deftly.tools.secrets import context, tokens
 from deftly.tools.secrets.context import secret_spans
 from deftly.tools.secrets.tokens import SECRET, TOKEN, mask_token, mentions_hashes, named_as_id
@@ -147,7 +147,7 @@ class Scrubber:
             return turn.model_copy(update={"text": self.text(turn.text)})
         assert isinstance(turn, ToolCall)
         arguments = turn.arguments
-        if checks_code(all_words(turn.tool)):
+        if checks_code(words(turn.tool)):
             arguments = self._checked_codes(arguments)
         update: dict[str, Any] = {"arguments": self.value(arguments)}
         if turn.result is not None:
@@ -165,7 +165,7 @@ def _asks_for_code(turn: Turn, asked: bool) -> bool:
     or a tool sent one (until the user replies), or the check of the code the user gave failed."""
     if isinstance(turn, Message):
         return turn.role == "assistant" and (asked or asks_for_code(turn.text))
-    tool_words = all_words(turn.tool)
+    tool_words = words(turn.tool)
     if checks_code(tool_words):
         return turn.status == "failed"
     return asked or sends_code(tool_words)

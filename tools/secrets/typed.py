@@ -13,8 +13,10 @@ from collections.abc import Iterable, Iterator
 Span = tuple[int, int]
 
 # Digits in groups of up to six, joined by single spaces or dashes (4111 1111 1111 1111, 3782-822463-10005); an
-# expiry or a CVV may follow in the same run, so every run's leading groups are tried.
-_DIGIT_RUN = re.compile(r"(?<![\w.+/-])\d{2,6}(?:[ -]?\d{2,6}){1,7}(?![\w-]|[.,/]\d)")
+# expiry or a CVV may follow in the same run, so every run's leading groups are tried. Found as a plain run of
+# digits, spaces and dashes (no backtracking over long tool outputs), then checked group by group.
+_DIGIT_RUN = re.compile(r"(?<![\w.+/-])\d[\d -]{11,45}\d(?![\w-]|[.,/]\d)")
+_RUN_SHAPE = re.compile(r"\d{2,6}(?:[ -]\d{2,6})*|\d{13,19}")
 _GROUP = re.compile(r"\d+")
 # Issuers' prefixes and card lengths: Visa; Mastercard (51-55, 2221-2720); Discover; JCB; American Express;
 # Diners Club. A phone's IMEI (15 digits, often 35...) is no JCB card (16-19).
@@ -51,6 +53,7 @@ _SENT_CODE_CONTEXT = re.compile(
     r"|authenticator|passcode)\b"
 )
 _ADDRESS_CONTEXT = re.compile(r"(?i)\b(?:address|deliver\w*|street|road|city|nagar|district|state|pin[ \t]?code)\b")
+_CODE_HINTS = ("code", "otp", "pin")  # every request for a code says one of these
 _TYPED_CODE = re.compile(r"(?<![\w.+/:$€£-])\d{4,8}(?![\w-]|[.,:/]\d)")
 _CODE_WORDS = frozenset({"code", "codes", "otp", "pin", "passcode", "verification", "2fa", "mfa", "totp", "token"})
 _SENDING = frozenset({"send", "request", "issue", "resend", "deliver", "trigger", "start", "generate", "initiate"})
@@ -65,6 +68,8 @@ def card_numbers(text: str) -> Iterator[Span]:
     for match in _DIGIT_RUN.finditer(text):
         if _IBAN_HEAD.search(text[max(0, match.start() - 6) : match.start()]):
             continue  # NL39 4280 6091 5659 4492: a bank account, the task's value
+        if not _RUN_SHAPE.fullmatch(match.group()):
+            continue
         groups = list(_GROUP.finditer(match.group()))
         digits = ""
         for group in groups:
@@ -81,6 +86,8 @@ def _is_card(digits: str) -> bool:
 def said_codes(text: str) -> Iterator[Span]:
     """ "my verification code is 306842", "PIN: 4821": a code named where it is given; a bare "code" or "PIN" only
     in a text about a code sent to someone, and a PIN not in an address (India's postal PIN codes)."""
+    if not _FOUR_DIGITS.search(text):
+        return
     about_sent_codes = _SENT_CODE_CONTEXT.search(text) is not None
     for match in _SAID_CODE.finditer(text):
         noun = match.group("noun").lower()
@@ -93,7 +100,8 @@ def said_codes(text: str) -> Iterator[Span]:
 
 def asks_for_code(text: str) -> bool:
     """A message that sends or asks for a one-time code or a PIN: the short number in the reply is one."""
-    return bool(_ASKS_FOR_CODE.search(text))
+    lowered = text.lower()
+    return any(word in lowered for word in _CODE_HINTS) and bool(_ASKS_FOR_CODE.search(text))
 
 
 def sends_code(tool_words: Iterable[str]) -> bool:
