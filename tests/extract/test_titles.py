@@ -818,32 +818,21 @@ def test_hoping_and_needing_a_thing_are_requests_and_who_the_user_is_is_no_reque
     assert request_sentence("Hoping you can reset my password") == "reset the password"
     assert request_sentence("I need a refill on my Adderall XR 20 mg") == "get a refill on the Adderall XR 20 mg"
 
-    trace = trace_of(
-        user("hi, hoping you can help"),
-        assistant("Hi! How can I help you today?"),
-        user("I need a refill on my lisinopril"),
-        assistant("Sure, first I need to verify you. Full name and date of birth?"),
-        user("Tomasz Sato 1993-06-09"),
-        call("find_patient", {"name": "Tomasz Sato", "date_of_birth": "1993-06-09"}, {"patient_id": "PT3033184"}),
-        call(
-            "get_medications", {"patient_id": "PT3033184"}, {"medications": [{"id": "RX-60095", "name": "lisinopril"}]}
-        ),
-        call("send_refill_request", {"patient_id": "PT3033184", "medication_id": "RX-60095"}, {"status": "sent"}),
-        assistant("Your refill request for lisinopril is sent to the pharmacy."),
-    )
-    told = trace_of(
-        user("hello"),
-        assistant("Hi! How can I help you today?"),
-        user("my lisinopril is running out"),
-        assistant("Sure, first I need to verify you. Full name and date of birth?"),
-        user("Tomasz Sato 1993-06-09"),
-        call("find_patient", {"name": "Tomasz Sato", "date_of_birth": "1993-06-09"}, {"patient_id": "PT3033184"}),
-        call(
-            "get_medications", {"patient_id": "PT3033184"}, {"medications": [{"id": "RX-60095", "name": "lisinopril"}]}
-        ),
-        call("send_refill_request", {"patient_id": "PT3033184", "medication_id": "RX-60095"}, {"status": "sent"}),
-        assistant("Your refill request for lisinopril is sent to the pharmacy."),
-    )
+    def refill(opener: str, request: str) -> Any:
+        return trace_of(
+            user(opener),
+            assistant("Hi! How can I help you today?"),
+            user(request),
+            assistant("Sure, first I need to verify you. Full name and date of birth?"),
+            user("Tomasz Sato 1993-06-09"),
+            call("find_patient", {"name": "Tomasz Sato", "date_of_birth": "1993-06-09"}, {"patient_id": "PT3033184"}),
+            call("get_medications", {"patient_id": "PT3033184"}, {"medications": [{"id": "RX-60095"}]}),
+            call("send_refill_request", {"patient_id": "PT3033184", "medication_id": "RX-60095"}, {"status": "sent"}),
+            assistant("Your refill request for lisinopril is sent to the pharmacy."),
+        )
+
+    trace = refill("hi, hoping you can help", "I need a refill on my lisinopril")
+    told = refill("hello", "my lisinopril is running out")
     (draft,) = EXTRACT(trace).drafts
     (described,) = EXTRACT(told).drafts
 
