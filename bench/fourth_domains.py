@@ -31,7 +31,7 @@ never run. Standard library only; deterministic for a given --seed.
 
 Writes into DIR:
   run_XXXX.json(l)   one trace per run (.jsonl for Claude Code and Codex transcripts)
-  sessions.jsonl     {"trace_file","task","success"} lines (runs), then {"query","task"} lines
+  sessions.jsonl     {"trace_file","task","success"[,"also"]} lines (runs), then {"query","task"} lines
   meta/manifest.json per-run details (format, model, style, failure kind and description, second request,
                      secrets) -- NOT for ingestion
 """
@@ -4757,7 +4757,10 @@ def main() -> None:
                 json.dump(body, f, ensure_ascii=False, indent=1)
         fmt_counts[fmt] = fmt_counts.get(fmt, 0) + 1
         ok = r.role != "fail"
-        lines.append({"trace_file": fname, "task": t.id, "success": ok})
+        run_line: dict[str, Any] = {"trace_file": fname, "task": t.id, "success": ok}
+        if item["second"]:
+            run_line["also"] = [item["second"]["task"]]  # the session's second request, of another task
+        lines.append(run_line)
         manifest.append(
             {
                 "trace_file": fname,

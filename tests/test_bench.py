@@ -191,6 +191,29 @@ def test_quality_counts_coverage_mixing_leaks_and_learned_runs() -> None:
     assert learned.failed_runs_learned == ["b1 [task b] last call book returned an error -> 'Cancel an order'"]
 
 
+def test_a_sessions_second_request_is_the_source_of_its_tasks_procedure_not_a_mix() -> None:
+    from dataclasses import replace
+
+    from deftly.server.cli.bench.data import procedure_tasks
+
+    transfer, freeze = run("t1", "transfer", True), run("f1", "freeze", True)
+    both = replace(run("t2", "transfer", True), also=("freeze",))  # "move $100 to checking. Also, freeze my card"
+    dataset = Dataset("hand-made", runs=[transfer, freeze, both])
+
+    learned = quality(
+        dataset,
+        [
+            procedure("Transfer between own accounts", ["t1", "t2"]),
+            procedure("Freeze a card", ["f1", "t2"]),
+            procedure("Cancel a card", ["t1", "f1"]),  # still a mix: no task both runs hold
+        ],
+    )
+
+    assert procedure_tasks([freeze, both]) == {"freeze"} and procedure_tasks([both]) == {"transfer", "freeze"}
+    assert learned.mixed == ["'Cancel a card' <- tasks freeze, transfer"]
+    assert learned.procedures_per_task == 2.0  # transfer: 2 (one of them the mix), freeze: 2
+
+
 def test_a_novel_request_counts_as_unanswered_when_nothing_or_only_low_confidence_comes_back() -> None:
     hit = ProcedureHit(
         id="p", title="t", text="", score=0.5, similarity=0.9, keywords=1.0, confidence="high", why="",
@@ -221,13 +244,13 @@ def test_a_small_retail_set_is_ingested_asked_and_scored(tmp_path: Path, embedde
 def test_a_users_jsonl_labels_runs_by_task_with_an_optional_outcome(tmp_path: Path) -> None:
     (tmp_path / "cancel.json").write_text(json.dumps(cancel_run("#W1", "ana_1")))
     lines = [
-        {"trace_file": "cancel.json", "task": "cancel", "success": False},
+        {"trace_file": "cancel.json", "task": "cancel", "success": False, "also": ["refund"]},
         {"query": "cancel my order", "task": "cancel"},
         {"query": "what is the weather", "expected_group": "weather"},
     ]
     (tmp_path / "mine.jsonl").write_text("\n".join(json.dumps(line) for line in lines))
     dataset = bench_data.jsonl(tmp_path / "mine.jsonl")
-    assert [(r.run_id, r.task, r.success) for r in dataset.runs] == [("cancel", "cancel", False)]
+    assert [(r.run_id, r.task, r.success, r.also) for r in dataset.runs] == [("cancel", "cancel", False, ("refund",))]
     assert [(q.task, q.novel) for q in dataset.queries] == [("cancel", False), ("weather", True)]
 
 

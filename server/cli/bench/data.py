@@ -49,6 +49,18 @@ class Run:
     literals: frozenset[str] = frozenset()
     failure_signs: tuple[str, ...] = ()
     task_type: str = ""
+    also: tuple[str, ...] = ()  # the tasks of the session's later requests, when it holds more than one
+
+    @property
+    def tasks(self) -> frozenset[str]:
+        return frozenset({self.task, *self.also})
+
+
+def procedure_tasks(sources: list[Run]) -> set[str]:
+    """The tasks a procedure is of: those all its source runs hold (a session's second request is the source
+    of that task's procedure, not a mix), else each source's own first task."""
+    shared = set.intersection(*(set(run.tasks) for run in sources)) if sources else set()
+    return shared or {run.task for run in sources}
 
 
 @dataclass(frozen=True)
@@ -187,10 +199,10 @@ def _jsonl(path: Path) -> list[dict[str, Any]]:
 
 
 def jsonl(path: Path) -> Dataset:
-    """Lines of ``{"trace_file", "query", "task", "success"}``: a line with ``trace_file`` ingests that file
-    as a run of ``task`` (``success`` is optional and only scored); a line with ``query`` asks it as a
-    request of ``task``. ``expected_group`` is read as ``task``. Relative paths are resolved against the
-    JSONL file's folder."""
+    """Lines of ``{"trace_file", "query", "task", "success", "also"}``: a line with ``trace_file`` ingests that
+    file as a run of ``task`` (``success`` is optional and only scored; ``also`` lists the tasks of the
+    session's later requests); a line with ``query`` asks it as a request of ``task``. ``expected_group`` is
+    read as ``task``. Relative paths are resolved against the JSONL file's folder."""
     if not path.is_file():
         raise InvalidInput(f"no such file: {path}")
     dataset = Dataset(name=path.name)
@@ -235,6 +247,7 @@ def _user_run(path: Path, number: int, item: dict[str, Any], task: str, taken: s
     transcript = from_history(_decoded(text))
     run_id = trace_path.stem if trace_path.stem not in taken else f"{trace_path.stem}-{number}"
     success = item.get("success")
+    also = item.get("also") or []
     return Run(
         run_id,
         task,
@@ -242,6 +255,7 @@ def _user_run(path: Path, number: int, item: dict[str, Any], task: str, taken: s
         None if success is None else bool(success),
         frozenset(run_literals(transcript)),
         tuple(failure_signs(transcript)),
+        also=tuple(str(other) for other in (also if isinstance(also, list) else [also])),
     )
 
 

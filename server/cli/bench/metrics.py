@@ -11,7 +11,7 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from deftly.server.cli.bench.data import Dataset, Run
+from deftly.server.cli.bench.data import Dataset, Run, procedure_tasks
 from deftly.tools.models import Procedure
 from deftly.tools.values import literal_leaks
 
@@ -53,15 +53,16 @@ def quality(dataset: Dataset, procedures: list[Procedure]) -> Quality:
     runs = {run.run_id: run for run in dataset.runs}
     sources = {p.id: [runs[s] for s in p.sources if s in runs] for p in procedures}
     learned = {run.run_id for found in sources.values() for run in found}
-    per_task: dict[str, int] = defaultdict(int)
+    per_task: dict[str, float] = defaultdict(float)
     for found in sources.values():
-        for task in {run.task for run in found}:
-            per_task[task] += 1
+        tasks = procedure_tasks(found)
+        for task in tasks:  # a second request's procedure with one source may be of either task: half each
+            per_task[task] += 1 / len(tasks) if _shared(found) else 1
     result = Quality(
         procedures=len(procedures),
         coverage_two_successes=_coverage(dataset.runs, per_task, 2),
         coverage_one_success=_coverage(dataset.runs, per_task, 1),
-        mixed=[_mixed(p, sources[p.id]) for p in procedures if len({r.task for r in sources[p.id]}) >= 2],
+        mixed=[_mixed(p, sources[p.id]) for p in procedures if not _shared(sources[p.id])],
         procedures_per_task=sum(per_task.values()) / len(per_task) if per_task else 0.0,
         mixed_types=sum(len({r.task_type for r in sources[p.id] if r.task_type}) >= 2 for p in procedures),
     )
@@ -83,7 +84,12 @@ def quality(dataset: Dataset, procedures: list[Procedure]) -> Quality:
     return result
 
 
-def _coverage(runs: list[Run], per_task: dict[str, int], successes: int) -> Share:
+def _shared(sources: list[Run]) -> bool:
+    """Every source run holds one task in common (its first request's, or a later one's)."""
+    return not sources or bool(set.intersection(*(set(run.tasks) for run in sources)))
+
+
+def _coverage(runs: list[Run], per_task: dict[str, float], successes: int) -> Share:
     count: dict[str, int] = defaultdict(int)
     for run in runs:
         count[run.task] += bool(run.success)

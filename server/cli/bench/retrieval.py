@@ -29,7 +29,7 @@ import numpy as np
 
 from deftly.server.background.embedding import FastEmbedder
 from deftly.server.background.worker import ExtractionWorker
-from deftly.server.cli.bench.data import Dataset, Query
+from deftly.server.cli.bench.data import Dataset, Query, Run, procedure_tasks
 from deftly.server.cli.bench.metrics import Quality, Share, quality
 from deftly.server.storage.db import Database
 from deftly.server.storage.store import LanceStore
@@ -108,7 +108,7 @@ def run(
         _ingest(dataset, store, db, embedder, extractor, Path(home))
         ingest_seconds = time.perf_counter() - started
         procedures = _learned(store)
-        tasks = _tasks_of({p.id: p.sources for p in procedures}, {run.run_id: run.task for run in dataset.runs})
+        tasks = _tasks_of({p.id: p.sources for p in procedures}, {run.run_id: run for run in dataset.runs})
         deftly = _Deftly(store, embedder, policy or RankingPolicy(), tasks)
         traces = [parse_history(run.history) for run in dataset.runs]
         arms = _arms(dataset, queries, traces, deftly, db, store, embedder)
@@ -225,8 +225,8 @@ def _score(name: str, queries: list[Query], ranker: Ranker) -> ArmScore:
     return arm
 
 
-def _tasks_of(sources: dict[str, list[str]], task_of: dict[str, str]) -> Callable[[str], set[str]]:
-    return lambda procedure_id: {task_of[s] for s in sources.get(procedure_id, []) if s in task_of}
+def _tasks_of(sources: dict[str, list[str]], runs: dict[str, Run]) -> Callable[[str], set[str]]:
+    return lambda procedure_id: procedure_tasks([runs[s] for s in sources.get(procedure_id, []) if s in runs])
 
 
 def _vector_ranker(store: LanceStore, embedder: FastEmbedder, tasks: Callable[[str], set[str]]) -> Ranker:
