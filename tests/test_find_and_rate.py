@@ -213,3 +213,29 @@ def test_a_procedure_doing_the_opposite_of_the_request_ranks_below_the_one_doing
 
     assert found.procedures[0].id == approve
     assert declined.procedures[0].id == reject
+
+
+def test_one_common_word_shared_with_the_request_does_not_outrank_the_procedure_it_means(
+    store: Any, embedder: Any
+) -> None:
+    """The best keyword hit scored 1 even when it shared only "plan" with a request about something else."""
+    handoff = chat(
+        user("I want to end my broadband contract, the speeds are awful"),
+        call("lookup_account", {"phone": "+15182177760"}, {"account_id": "BW-5435388"}),
+        call("transfer_to_human_agents", {"summary": "customer wants to end the contract"}, {"status": "ok"}),
+        assistant("I'm passing you to the retention team, who handle contract endings."),
+    )
+    instalments = chat(
+        user("can I set up a payment plan for my overdue electricity plan balance?"),
+        call("get_balance", {"account": "EL-7731"}, {"overdue": 412.5}),
+        call("create_payment_plan", {"account": "EL-7731", "instalments": 3}, {"plan_id": "PP-118"}),
+        assistant("Done: three monthly instalments of $137.50."),
+    )
+    ended = learn(store, embedder, handoff, "handoff")
+    learn(store, embedder, instalments, "instalments")
+
+    found = find_procedures(
+        store, embedder, "I'd like to terminate my mobile plan and leave for another carrier", now=NOW
+    )
+
+    assert found.procedures and found.procedures[0].id == ended

@@ -157,17 +157,24 @@ def _scored(
     policy: RankingPolicy,
 ) -> Scored:
     terms, asked = query
+    matched = matched_terms(terms, _document(procedure))
     state = ratings[procedure.id].state if procedure.id in ratings else procedure.state
     scored = Scored(
         procedure=procedure.model_copy(update={"state": state}),
         stats=stats_for(procedure, ratings.get(procedure.id)),
         similarity=entry.similarity,
-        text_score=entry.text,
-        matched=matched_terms(terms, _document(procedure)),
+        text_score=entry.text * _coverage(matched, terms),
+        matched=matched,
         opposite=bool(asked) and opposite_of_asked(asked, _operations(procedure)) is not None,
     )
     score(scored, 1.0, now, policy)
     return scored
+
+
+def _coverage(matched: list[str], terms: list[str]) -> float:
+    """How much of the request the keyword match covers: the best keyword hit's score is 1 even when it
+    shares one common word ("plan") with a request about something else."""
+    return len(set(matched)) / len(set(terms)) if terms else 1.0
 
 
 def _operations(procedure: Procedure) -> list[str]:

@@ -146,7 +146,7 @@ def _arms(
     embedder: FastEmbedder,
 ) -> list[ArmScore]:
     texts = [raw_text(trace) for trace in traces]
-    labels = [{run.task} for run in dataset.runs]
+    labels = [set(run.tasks) for run in dataset.runs]  # a session holding a later request is a right answer for it too
     return [
         _score("deftly find_procedures", queries, deftly.rank),
         _score("deftly vector arm", queries, _vector_ranker(store, embedder, deftly.tasks)),
