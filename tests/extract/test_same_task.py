@@ -16,7 +16,7 @@ from tracebuilders import assistant, call, chat, trace_of, user
 from deftly.tools.extract.heuristic import HeuristicExtractor
 from deftly.tools.extract.tools_kind import is_read_only
 from deftly.tools.extract.vocabulary import phrasal
-from deftly.tools.same_task import same_calls
+from deftly.tools.same_calls import same_calls
 
 EXTRACT = HeuristicExtractor().extract
 

@@ -302,7 +302,7 @@ def test_a_user_saying_it_did_not_work_after_the_change_is_a_failure_though_the_
 
 def test_an_option_contradicts_only_where_a_request_names_it_not_where_a_placeholder_reads_like_it() -> None:
     from deftly.tools.models import Step
-    from deftly.tools.same_task import same_options
+    from deftly.tools.same_calls import same_options
 
     by_email = [
         Step(
