@@ -281,7 +281,7 @@ def test_a_request_that_names_no_action_is_titled_by_what_the_task_does() -> Non
         "Find the remaining vacation days",
         "Find the count of new signups last week",
         "Create an on-demand backup of {instance}",
-        "Password reset for {email}",  # names its action already: no second verb
+        "Reset password for {email}",  # a noun phrase for what the tool acted on: what the tool did, once
     ]
 
 

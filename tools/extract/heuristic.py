@@ -9,7 +9,7 @@ from deftly.tools.extract.asked import combined_action, identity_answers, title_
 from deftly.tools.extract.base import Draft, Extraction, Skipped, Task
 from deftly.tools.extract.compound import split_compound
 from deftly.tools.extract.injection import obeyed_in, obeyed_reason, screened
-from deftly.tools.extract.noun_titles import finished_title, imperative_title
+from deftly.tools.extract.noun_titles import finished_title, imperative_title, opens_with_object
 from deftly.tools.extract.people import request_names
 from deftly.tools.extract.segment import is_substantive, split_tasks
 from deftly.tools.extract.select import aftermath_of, lesson_from, skip_reason
@@ -123,6 +123,8 @@ def build_draft(task: Task, plan: StepPlan, binder: ValueBinder, names: dict[str
         title = command_title(plan.steps) or title  # "Bash" says nothing; the commands say what was done
     else:
         title = imperative_title(title, plan.steps)  # "Remaining vacation days" -> "Find the remaining …"
+        if actions and opens_with_object(title, [s.tool for s in plan.steps if s.tool]):
+            title = fallback  # "Payment arrangement pls": the steps say what was done with it
     title = finished_title(title, plan.steps, generalize_words(request, values, names))
     draft = Draft(
         title=title,

@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 
 from deftly.tools.extract.problems import lower_first
-from deftly.tools.extract.tools_kind import all_words, is_generic, is_read_only
+from deftly.tools.extract.tools_kind import all_words, is_generic, is_read_only, words
 from deftly.tools.extract.typos import spelled
 from deftly.tools.extract.vocabulary import group_of, same_word
 from deftly.tools.extract.wording import arrows_spelled, person_for_pronoun, reads_as_a_statement
@@ -19,26 +19,32 @@ _WANTED = re.compile(r"^(?:i\s+)?(?:need|want|needs|wants|would like)\s+(?=(?:a|
 _ARTICLES = frozenset({"a", "an", "the", "some", "one", "every", "each", "all", "any"})
 _FILLER = re.compile(r"\s+(?:pls|plz|please)\b", re.I)
 _LOOKUP_VERB = "find"
+_OBJECT_OPENERS = frozenset({
+    "a", "an", "the", "my", "our", "your", "his", "her", "their", "its", "this", "that", "these", "those", "some",
+    "all", "every", "each", "any", "one", "two", "on", "for", "to", "from", "with", "in", "into", "at", "by", "of",
+    "off", "up", "out", "back", "down", "over", "it", "them", "me", "us", "him",
+})  # fmt: skip
 _META = frozenset({"question", "one", "thing", "favor", "favour", "request", "ask", "heads-up"})
 
 
 def imperative_title(title: str, steps: Sequence[Step]) -> str:
     """``as_imperative`` for a procedure of these steps: a lookup when every call only looked, else the
     acting calls (a shell that changed something names no action, and leaves the title as it was)."""
-    called = [s for s in steps if s.tool]
-    if all(only_looks(s.tool or "", s.arguments) for s in called):
-        return as_imperative(title, [])
-    acting = [s.tool for s in called if s.tool and not is_read_only(s.tool) and not is_generic(s.tool)]
-    return as_imperative(title, acting) if acting else title
+    called = [s.tool for s in steps if s.tool]
+    if all(only_looks(s.tool or "", s.arguments) for s in steps if s.tool):
+        return as_imperative(title, [], called)
+    acting = [tool for tool in called if not is_read_only(tool) and not is_generic(tool)]
+    return as_imperative(title, acting, called) if acting else title
 
 
-def as_imperative(title: str, acting_tools: Sequence[str]) -> str:
+def as_imperative(title: str, acting_tools: Sequence[str], tools: Sequence[str] = ()) -> str:
     """The title when it names an action; else, for a task of lookups (no ``acting_tools``), "find" what it
     names ("Find the remaining vacation days"), and for one acting tool whose name is a verb and an object
     the phrase names, that verb ("Create an on-demand backup of {instance}" for ``db.create_backup``). A
-    statement ("{name} went with another vendor") or a phrase no single tool names stays as it was."""
+    statement ("{name} went with another vendor") or a phrase no single tool names stays as it was. A phrase
+    opening with what the ``tools`` act on ("Meter reading" for ``submit_meter_reading``) names no action."""
     phrase = _FILLER.sub("", _WANTED.sub("", title, count=1))
-    if not phrase or not _names_no_action(phrase, wanted=phrase != title):
+    if not phrase or not (_names_no_action(phrase, wanted=phrase != title) or opens_with_object(phrase, tools)):
         return title
     verb = _LOOKUP_VERB if not acting_tools else _tool_verb(phrase, acting_tools)
     if verb is None:
@@ -59,6 +65,24 @@ def _names_no_action(phrase: str, wanted: bool) -> bool:
     if PLACEHOLDER.match(tokens[0]) and not tokens[0].endswith("'s"):
         return False
     return (wanted and tokens[0].lower() in _ARTICLES) or reads_as_a_statement(phrase)
+
+
+def opens_with_object(title: str, tools: Sequence[str]) -> bool:
+    """ "Payment arrangement" for ``create_payment_plan``, "Meter reading" for ``submit_meter_reading``: a title
+    opening with a word the tools' names use for what they act on, and none for what it does, names a thing,
+    not an action. A word the tools do not use says nothing either way ("Claim …" stays a verb unless a tool
+    acts on claims)."""
+    head = title.lower().split()
+    found = re.findall(r"[a-z]+", PLACEHOLDER.sub(" ", head[0])) if head else []
+    first = found[0] if len(found) == 1 else ""
+    if not first or group_of(first) or first in _CHANGING_VERBS:
+        return False
+    if len(head) < 2 or not head[1].isalpha() or head[1] in _OBJECT_OPENERS:
+        return False  # "Review #{pull_number}", "Dispute a charge", "Claim on the insurance": a verb and its object
+    named = [words(tool) for tool in tools]
+    if any(tool_words and same_word(tool_words[0], first) for tool_words in named):
+        return False  # a tool does it: "Archive the old tickets" for archive_ticket
+    return any(same_word(word, first) for tool_words in named for word in tool_words[1:])
 
 
 def _tool_verb(phrase: str, acting_tools: Sequence[str]) -> str | None:

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
 from deftly.tools.extract.gerunds import imperative
-from deftly.tools.extract.noun_titles import asks_to_act
+from deftly.tools.extract.noun_titles import asks_to_act, opens_with_object
 from deftly.tools.extract.problems import (
     CLAUSE_BREAK,
     desired_state,
@@ -46,10 +46,15 @@ _MARKER = re.compile(
     r"\b(?:i(?:'d| would) (?:\w+ )?(?:like|love|want)(?: you)?(?: to)?|i (?:\w+ )?(?:want|need|wish|have)(?: you)? to"
     r"|i(?:'m| am) (?:looking|trying|hoping|planning|wanting) to"
     r"|(?:i'm |i am )?hoping (?:that )?(?:you can|you could|to)|can you(?: please)?|could you(?: please)?"
-    r"|would you(?: please)?|will you|please|help me(?: (?:to|with))?|how (?:do|can|should) i|let's|i'd like)\s+",
+    r"|would you(?: please)?|will you|please|help me(?: (?:to|with))?|how (?:do|can|should) i|let's|i'd like"
+    r"|^\W*(?:really |just )?(?:need|want)(?: you)? to)\s+",  # "need to add receipts to my claim": chat drops the "I"
     re.IGNORECASE,
 )
 _NEED_A = re.compile(r"^\W*i(?:'d| would)? (?:really |just )?(?:need|want|like) (an? \w+\b.*)", re.I)
+# "I want to give you my meter reading": what the user does for the agent, not the task
+_USERS_PART = re.compile(r"^\W*(?:give|send|tell|show|pass|provide|bring|email|text|share)\s+(?:you|u)\b", re.I)
+# "Also, what's happening with my claim?": a later request's opener, before what it asks
+_ALSO = re.compile(r"^\W*(?:and also|and|also|plus|btw|oh)\b[\s,:]*", re.I)
 _THANKS = re.compile(r"^\W*(?:thanks?|thank you|great|perfect|ok(?:ay)?|awesome|sure|yes|ha(?:ha)*)\b[\s,!.]*", re.I)
 _OWNER_CLAUSE = re.compile(r"\s+(?:that |which )?(?:i|we)(?:'ve| have| had| own| booked| made| got)\b.*$", re.I)
 _NOT_IMPERATIVE = re.compile(
@@ -61,7 +66,9 @@ _NOT_IMPERATIVE = re.compile(
     # interjections, modals and pronouns: "Oh wow", "Can the user change ...", "One I need to update" ("do a
     # dry run" asks, though)
     r"|oh|wow|ok|okay|well|yes|yeah|no|nope|one|can|could|would|will|should|shall|may|might|must|do(?!\s+an?\b)|does|did"
-    r"|you|he|she|they|him|her|them)\b",
+    r"|you|he|she|they|him|her|them"
+    # "need my number on a new sim": what the user wants, said without a verb for what to do with it
+    r"|(?:need|needs|want|wants)(?!\s+(?:a|an|some|one|new)\b)|still)\b",
     re.IGNORECASE,
 )
 _HELP_WITH = re.compile(
@@ -189,10 +196,12 @@ def request_sentence(request: str) -> str | None:
             candidates.append(_clean("find out " + indirect_question(question)))
             asked.add(candidates[-1])
         elif _QUESTION.match(sentence) and (sentence.endswith("?") or _HOW_MUCH.match(sentence)):
-            candidates.append(_clean("find out " + indirect_question(lower_first(sentence))))  # asks to find out
+            if len(sentence.split()) > 1:  # "Why?" alone asks about what came before
+                candidates.append(_clean("find out " + indirect_question(lower_first(sentence))))
         elif not _NOT_IMPERATIVE.match(sentence):
             candidates.append(_clean(sentence))
     usable = [c for c in candidates if len(c.split()) >= 2 and not is_vague(c) and not _NOT_IMPERATIVE.match(c)]
+    usable = [c for c in usable if not _USERS_PART.match(c)]
     # "Pager went off": what happened, not what to do (unless asked for: "can you rerun the failed jobs")
     usable = [c for c in usable if c in asked or not reports(c)]
     problem = problem_request(text)
@@ -225,7 +234,7 @@ def _later_clauses(text: str) -> list[str]:
 
 def _sentences(text: str) -> list[str]:
     """The sentences of a message, each without an opening "OK," or "Thanks!": "OK, can you bump ..." asks."""
-    found = (_THANKS.sub("", s).strip() for s in _SENTENCE_END.split(text))
+    found = (_ALSO.sub("", _THANKS.sub("", s)).strip() for s in _SENTENCE_END.split(text))
     return [s for s in found if s]
 
 
@@ -292,6 +301,8 @@ def title_from(
     if not sentence or len(sentence.split()) < 2 or is_vague(sentence):
         return fallback
     title = generalize_words(sentence, values, names)
+    if reports(title):
+        return fallback  # "Mobile data stopped working": what was wrong, while the steps say what was done
     if action_tools and not mentions_action(title, action_tools):
         if not all(is_handoff(tool) for tool in action_tools):
             return _done_instead(fallback, title)
@@ -335,6 +346,8 @@ def request_title(request: str, values: Mapping[str, str], names: Iterable[str])
     first = whole_phrase(" ".join(first.split()[:_MAX_TITLE_WORDS]))
     if len(first.split()) < 2 or is_small_talk(first) or is_vague(first) or _NOT_IMPERATIVE.match(first):
         return None
+    if reports(first):
+        return None  # "Mobile data stopped working": what was wrong, not what to do about it
     title = generalize_words(first, values, names)
     return title[0].upper() + title[1:]
 
@@ -356,7 +369,8 @@ def action_title(text: str, tools: list[str]) -> bool:
     from deftly.tools.extract.tools_kind import is_read_only
 
     acting = [t for t in tools if not is_read_only(t)]
-    return len(text.split()) >= 2 and not is_vague(text) and mentions_action(text, acting or tools)
+    said = len(text.split()) >= 2 and not is_vague(text) and not opens_with_object(text, tools)
+    return said and mentions_action(text, acting or tools)
 
 
 def mentions_action(title: str, tools: list[str]) -> bool:

@@ -155,7 +155,8 @@ def about_reporter(question: str, before: str) -> str:
 # again"), and the words that start a clause inside a request ("rerun only what failed").
 _FINITE = frozenset(
     {"is", "are", "was", "were", "has", "have", "had", "keeps", "kept", "went", "got", "just", "failed", "broke",
-     "crashed", "landed", "flagged", "submitted", "looks", "seems", "died", "stopped"}
+     "crashed", "landed", "flagged", "submitted", "looks", "seems", "died", "stopped", "says", "shows", "not", "won't",
+     "isn't", "doesn't", "can't", "cannot", "aren't", "wasn't"}
 )  # fmt: skip
 _CLAUSE_OPENERS = frozenset(
     {"what", "which", "that", "why", "how", "who", "whether", "if", "when", "where", "once", "after", "before",
