@@ -160,11 +160,20 @@ def argument_words(steps: list[Step], with_keys: bool = True) -> set[str]:
     two lookups by {user_id} and {reservation_id} share no words at all, two runs of one query still do."""
     found: set[str] = set()
     for step in steps:
-        texts = [canonical_json(step.arguments)] if with_keys else leaf_strings(step.arguments)
+        arguments = _looked_up_by(step) if with_keys else step.arguments
+        texts = [canonical_json(arguments)] if with_keys else leaf_strings(arguments)
         for text in texts:
             text = _TABLE.sub(r"\1 table_\2", PLACEHOLDER.sub(" ", text).lower())
             found.update(f"{step.tool}:{word}" for word in WORD.findall(text))
     return found
+
+
+def _looked_up_by(step: Step) -> dict[str, object]:
+    """A lookup's arguments without the identifier it found the thing by: one run searches the tickets by
+    {requester}, another by {requester_email}, and both merge the same tickets."""
+    if not step.tool or not is_read_only(step.tool):
+        return step.arguments
+    return {k: v for k, v in step.arguments.items() if not (isinstance(v, str) and PLACEHOLDER.fullmatch(v.strip()))}
 
 
 # The table a query reads is what it counts ("users" / "orders"), even when the user said the word.

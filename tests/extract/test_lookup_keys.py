@@ -1,0 +1,64 @@
+"""How a run found the thing it changed (by email, by name) is that run's, not the task's."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from test_learn import record_and_learn
+from tracebuilders import assistant, call, chat, trace_of, user
+
+from deftly.tools.extract.heuristic import HeuristicExtractor
+from deftly.tools.merge import Origin, new_procedure
+from deftly.tools.models import Step
+from deftly.tools.same_task import MergePolicy, argument_words
+
+EXTRACT = HeuristicExtractor().extract
+
+
+def _merge_session(request: str, search: dict[str, Any], ids: list[str]) -> list[dict[str, Any]]:
+    return chat(
+        user(request),
+        call("searchTickets", {**search, "status": ["new", "open", "pending"]}, {"tickets": [{"id": i} for i in ids]}),
+        call("mergeTickets", {"targetId": ids[0], "sourceIds": ids[1:], "comment": "Merged duplicates"}, {"ok": True}),
+        assistant(f"Merged {len(ids) - 1} duplicates into {ids[0]}."),
+    )
+
+
+def test_runs_that_found_the_tickets_by_other_identifiers_are_one_procedure(store: Any, embedder: Any) -> None:
+    by_email = _merge_session(
+        "Could you clean up the duplicates from dana.whitfield@driftwood.io? She wrote in four times about a double"
+        " charge. Keep the oldest ticket.",
+        {"requesterEmail": "dana.whitfield@driftwood.io"},
+        ["T-8812", "T-8840", "T-8871"],
+    )
+    by_name = _merge_session(
+        "Priya Raman keeps opening new tickets for login problems, pls merge em",
+        {"requester": "Priya Raman"},
+        ["T-5120", "T-5133"],
+    )
+    record_and_learn(store, embedder, by_email, "helpdesk-1")
+    record_and_learn(store, embedder, by_name, "helpdesk-2")
+    [first], [second] = EXTRACT(trace_of(by_email)).drafts, EXTRACT(trace_of(by_name)).drafts
+    known = new_procedure(first, Origin("helpdesk-1"), "default", datetime.now(UTC))
+
+    [procedure] = store.list_procedures(10)
+    assert sorted(procedure.sources) == ["helpdesk-1", "helpdesk-2"]
+    # worded as far apart as two users may (0.3), the same calls on the same tickets are the same task
+    assert MergePolicy().same_task(second, known, similarity=0.3)
+
+
+def test_what_a_lookup_filtered_by_still_tells_runs_apart() -> None:
+    open_ones = [
+        Step(action="search", tool="searchTickets", arguments={"requester": "{requester}", "status": "open"}),
+        Step(action="close", tool="closeTickets", arguments={"ids": ["{ticket_id}"]}),
+    ]
+    spam = [
+        Step(action="search", tool="searchTickets", arguments={"requesterEmail": "{email}", "status": "spam"}),
+        Step(action="close", tool="closeTickets", arguments={"ids": ["{ticket_id}"]}),
+    ]
+
+    mine, theirs = argument_words(open_ones), argument_words(spam)
+
+    assert "searchTickets:requester" not in mine and "searchTickets:requesteremail" not in theirs
+    assert {"searchTickets:open", "searchTickets:spam"} <= mine ^ theirs
