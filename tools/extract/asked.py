@@ -49,10 +49,14 @@ def title_request(task: Task, acting: Sequence[str]) -> str:
 
 
 _ANSWER_WORDS = 8
-_ASKS_WHO = re.compile(
-    r"(?i)\b(?:full name|your name|date of birth|dob|birthday|address|zip|postal code|account (?:number|pin)|"
+_WHO = (
+    r"\b(?:full name|your name|date of birth|dob|birthday|address|zip|postal code|account (?:number|pin)|"
     r"customer (?:number|id)|email|phone number|member(?:ship)? (?:number|id)|policy number|verify|identity|pin)\b"
-    r"[^?]*\?|\?[^?]*\b(?:name|date of birth|email|zip)\b"
+)
+_ASKS_WHO = re.compile(
+    rf"(?i){_WHO}[^?]*\?|\?[^?]*\b(?:name|date of birth|email|zip)\b"
+    # "To find your profile, please share your customer number." asks without a question mark
+    rf"|\b(?:please|kindly)\s+(?:share|provide|give|send|tell|confirm|enter|type)\b[^.?!]*{_WHO}"
 )
 
 

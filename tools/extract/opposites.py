@@ -26,7 +26,11 @@ OPPOSITES = (
     ({"enable", "activate"}, {"disable", "deactivate"}),
     ({"lock"}, {"unlock"}), ({"block"}, {"unblock"}), ({"archive"}, {"unarchive"}), ({"publish"}, {"unpublish"}),
     ({"assign"}, {"unassign"}), ({"grant"}, {"revoke"}), ({"subscribe"}, {"unsubscribe"}), ({"mute"}, {"unmute"}),
-    ({"increase"}, {"decrease"}), ({"suspend"}, {"reinstate"}),
+    ({"increase"}, {"decrease"}), ({"suspend"}, {"reinstate"}), ({"freeze"}, {"unfreeze", "thaw"}),
+    ({"pause"}, {"resume", "unpause"}), ({"install"}, {"uninstall"}), ({"pin"}, {"unpin"}), ({"follow"}, {"unfollow"}),
+    ({"star"}, {"unstar"}), ({"watch"}, {"unwatch"}), ({"mount"}, {"unmount"}), ({"link"}, {"unlink"}),
+    ({"hide"}, {"unhide"}), ({"register"}, {"unregister", "deregister"}), ({"attach"}, {"detach"}),
+    ({"connect"}, {"disconnect"}),
 )  # fmt: skip
 _OPTION_VALUE = re.compile(r"[A-Za-z][A-Za-z_ -]{0,40}")
 

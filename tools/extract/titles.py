@@ -68,7 +68,9 @@ _NOT_IMPERATIVE = re.compile(
     r"|oh|wow|ok|okay|well|yes|yeah|no|nope|one|can|could|would|will|should|shall|may|might|must|do(?!\s+an?\b)|does|did"
     r"|you|he|she|they|him|her|them"
     # "need my number on a new sim": what the user wants, said without a verb for what to do with it
-    r"|(?:need|needs|want|wants)(?!\s+(?:a|an|some|one|new)\b)|still)\b",
+    r"|(?:need|needs|want|wants)(?!\s+(?:a|an|some|one|new)\b)|still"
+    # what happened before the request: "Found my card in my coat pocket! Can you unfreeze it?"
+    r"|found|lost|got|tried|noticed|reali[sz]ed|forgot|received|saw)\b",
     re.IGNORECASE,
 )
 _HELP_WITH = re.compile(

@@ -41,6 +41,7 @@ _NO_PERSON = (
     r"|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July"
     r"|August|September|October|November|December)'s"
 )
+_WEEKDAY = re.compile(r"\b(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)day\b", re.I)
 _POSSESSIVE_NAME = re.compile(rf"(?<=\s)(?!{_NO_PERSON})(?:[A-Z][a-z]+\s)*(?!{_NO_PERSON})[A-Z][a-z]+(?='s\b)")
 
 
@@ -52,6 +53,7 @@ def generalize_words(text: str, values: Mapping[str, str], names: Iterable[str])
     text = YEAR_MONTH.sub(lambda m: m.group(0) if m.group(0) in values else "{month}", text)
     named = dict(names) if isinstance(names, Mapping) else dict.fromkeys(names, "name")
     text = TIME.sub("{time}", text)  # before values: "09:30" is a time, not "09:" and a bound 30 minutes
+    text = _WEEKDAY.sub("{day}", text)  # "move my appointment to Friday": the next user's is another day
     known = {value.lower() for value in values}
     # An address no tool used is still one value, not a name inside it ("keiko.{name}@…").
     text = EMAIL.sub(lambda m: m.group(0) if m.group(0).lower() in known else "{email}", text)

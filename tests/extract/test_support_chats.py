@@ -1,0 +1,87 @@
+"""Support chats as agents run them: what the run did against what was asked, who the user is, which day."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from tracebuilders import assistant, call, trace_of, user
+
+from deftly.tools.extract.heuristic import HeuristicExtractor
+
+EXTRACT = HeuristicExtractor().extract
+
+
+@pytest.mark.parametrize(
+    ("request_text", "done", "arguments"),
+    [
+        ("I think I left my credit card at the mall, can you freeze it for now?", "unfreeze_card", {"card_id": "c-51"}),
+        ("Pause the nightly export job until the migration is over", "scheduler.resume_job", {"job": "nightly-export"}),
+        ("please uninstall the old VPN client from my laptop", "mdm.install_app", {"app": "vpn-legacy"}),
+    ],
+)
+def test_a_run_that_undid_what_was_asked_is_no_procedure(request_text: str, done: str, arguments: Any) -> None:
+    extraction = EXTRACT(
+        trace_of(user(request_text), call(done, arguments, {"status": "ok"}), assistant("Done, all set."))
+    )
+
+    assert not extraction.drafts
+    assert "opposite" in extraction.skipped[0].reason
+
+
+def test_the_operation_asked_for_is_learned_whatever_its_prefix() -> None:
+    extraction = EXTRACT(
+        trace_of(
+            user("Found my card in my coat pocket! Can you unfreeze it?"),
+            call("list_cards", {"customer_id": "C85543304"}, {"cards": [{"id": "c-51", "status": "frozen"}]}),
+            call("unfreeze_card", {"card_id": "c-51"}, {"status": "active"}),
+            assistant("Your card is active again."),
+        )
+    )
+
+    [draft] = extraction.drafts
+    assert "unfreeze" in draft.title.lower()
+
+
+def test_who_the_user_is_asked_without_a_question_mark_is_no_request() -> None:
+    extraction = EXTRACT(
+        trace_of(
+            user("card problem"),
+            assistant("Sorry to hear that. What's happening with your card?"),
+            user("I can't find my debit card, lost it on the train. can you freeze it"),
+            assistant("To find your profile, please share your customer number or the email you bank with."),
+            user("customer number C85543304"),
+            call("find_customer", {"customer_number": "C85543304"}, {"customer_id": "cu_88"}),
+            call("list_cards", {"customer_id": "cu_88"}, {"cards": [{"id": "c-51", "type": "debit"}]}),
+            call("freeze_card", {"card_id": "c-51"}, {"status": "frozen"}),
+            assistant("Your debit card is frozen."),
+        )
+    )
+
+    [draft] = extraction.drafts
+    assert not any("customer number" in request.lower() for request in draft.requests)
+    assert "customer number" not in draft.title.lower()
+
+
+@pytest.mark.parametrize(
+    ("request_text", "tool", "arguments"),
+    [
+        (
+            "Can you move my dentist appointment to Friday?",
+            "reschedule_appointment",
+            {"appointment_id": "AP-9", "date": "2026-12-11"},
+        ),
+        (
+            "Set up 30 min with Dana on Tuesday about the vendor renewal",
+            "calendar.create_event",
+            {"attendees": ["dana.ruiz@acme.io"], "start": "2026-12-08T15:00", "minutes": 30, "title": "Vendor renewal"},
+        ),
+    ],
+)
+def test_a_weekday_the_user_named_is_a_placeholder(request_text: str, tool: str, arguments: Any) -> None:
+    looked_up = call("directory.search_people", {"query": "Dana"}, {"people": [{"email": "dana.ruiz@acme.io"}]})
+    done = call(tool, arguments, {"ok": True})
+    [draft] = EXTRACT(trace_of(user(request_text), looked_up, done, assistant("Done."))).drafts
+
+    said = " ".join([draft.title, *draft.requests])
+    assert "{day}" in said and "friday" not in said.lower() and "tuesday" not in said.lower()
