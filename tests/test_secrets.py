@@ -235,6 +235,27 @@ def test_only_the_code_in_a_reply_is_masked_and_only_after_a_request_for_one() -
     assert scrub_trace(shipped).model_dump_json().count("48213911") == 3
 
 
+def test_a_remembered_code_is_masked_where_it_stands_alone_not_inside_a_longer_number_or_id() -> None:
+    from tracebuilders import trace_of
+
+    from deftly.tools.secrets.scrub import scrub_trace
+
+    trace = trace_of(
+        user("I need my number moved to a new SIM. Account BW-2270442."),
+        call("send_verification_code", {"account_id": "BW-2270442", "channel": "sms"}, {"sent": True}),
+        assistant("I've texted you a verification code. What is it?"),
+        user("306842"),
+        call("verify_code", {"account_id": "BW-2270442", "code": "306842"}, {"verified": True}),
+        call("swap_sim", {"line": "2083068421", "iccid": "8901306842771215221"}, {"order": "FK3068425"}),
+        assistant("Done: the new SIM (order FK3068425) is active on 2083068421; the code 306842 is used up."),
+    )
+
+    stored = scrub_trace(trace).model_dump_json()
+
+    assert "306842" not in stored.replace("2083068421", "").replace("8901306842771215221", "").replace("FK3068425", "")
+    assert stored.count("2083068421") == 2 and "8901306842771215221" in stored and stored.count("FK3068425") == 2
+
+
 def test_one_time_codes_and_card_fields_are_secret_by_name() -> None:
     value = {
         "otp": "482913",

@@ -28,6 +28,17 @@ MIN_TEXT = 8
 HASHED_SESSION_PREFIX = "session-"
 
 
+def _standing_alone(value: str) -> re.Pattern[str] | None:
+    """A short secret is masked where it stands alone: the one-time code 645504 is no part of the order
+    FK6455041 or the phone number 208645504123. A long token is masked wherever it appears."""
+    if len(value) >= _ALONE_BELOW or not value[:1].isalnum() or not value[-1:].isalnum():
+        return None
+    return re.compile(rf"(?<![A-Za-z0-9]){re.escape(value)}(?![A-Za-z0-9])")
+
+
+_ALONE_BELOW = 16
+
+
 def is_sensitive_key(key: str) -> bool:
     """An argument or metadata key whose value is a secret whatever it looks like (``password``, ``apiKey``)."""
     return name_strength(key) == 2
@@ -40,7 +51,7 @@ class Scrubber:
     def __init__(self, known: Iterable[str] = (), *, scan: bool = True) -> None:
         self.found: set[str] = {value for value in known if distinctive(value) and SECRET not in value}
         self.scan = scan
-        self._replacements: list[tuple[str, str]] = []
+        self._replacements: list[tuple[str, str, re.Pattern[str] | None]] = []
         self._replacements_of: frozenset[str] = frozenset()
 
     def remember(self, value: str) -> None:
@@ -61,18 +72,17 @@ class Scrubber:
     def _known(self, text: str) -> str:
         if not self.found:
             return text
-        for value, escaped in self._known_forms():
-            if value in text:
-                text = text.replace(value, SECRET)
-            if escaped != value and escaped in text:
-                text = text.replace(escaped, SECRET)
+        for value, escaped, alone in self._known_forms():
+            for form in dict.fromkeys((value, escaped)):
+                if form in text:
+                    text = alone.sub(SECRET, text) if form == value and alone else text.replace(form, SECRET)
         return text
 
-    def _known_forms(self) -> list[tuple[str, str]]:
+    def _known_forms(self) -> list[tuple[str, str, re.Pattern[str] | None]]:
         if self._replacements_of != self.found:
             self._replacements_of = frozenset(self.found)
             ordered = sorted(self.found, key=len, reverse=True)
-            self._replacements = [(value, _json_escaped(value)) for value in ordered]
+            self._replacements = [(value, _json_escaped(value), _standing_alone(value)) for value in ordered]
         return self._replacements
 
     def value(self, value: Any, key: str | None = None, *, hashes: bool | str = False) -> Any:
