@@ -57,6 +57,8 @@ def test_a_verb_that_is_also_what_the_tool_makes_stays_the_verb_of_the_title() -
     assert review.startswith("Review #{pull_number}"), review
     assert dispute.startswith("Dispute a charge"), dispute
     assert opens_with_object("Meter reading", ["submit_meter_reading"])
+    assert opens_with_object("Reservation {confirmation_number}", ["modify_reservation"])  # a label, not a verb
+    assert not opens_with_object("Review #{pull_number} in {repo}", ["create_review"])
     assert not opens_with_object("Claim on the insurance", ["create_claim"])
     assert not opens_with_object("Archive old tickets", ["archive_ticket"])  # the tool's own verb
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from tracebuilders import assistant, call, cancel_session, chat, trace_of, user
 
 from deftly.tools.extract.heuristic import HeuristicExtractor
@@ -200,3 +201,24 @@ def test_two_requests_in_one_message_done_by_two_tools_are_two_tasks() -> None:
     ]
     assert "scale" in drafts[1].title.lower() and "restart" not in drafts[1].title.lower()
     assert len(HeuristicExtractor().extract(one_kind).drafts) == 1  # one kind of change, asked twice
+
+
+@pytest.mark.parametrize("moving_on", ["Unrelatedly,", "On another note,", "While I have you,", "Something else:"])
+def test_every_way_of_moving_on_in_one_message_starts_a_second_task(moving_on: str) -> None:
+    from deftly.tools.extract.heuristic import HeuristicExtractor
+
+    trace = trace_of(
+        user(f"Please rotate the API key of the billing service. {moving_on} add Maya Chen to the on-call schedule"),
+        call("vault.read_metadata", {"path": "services/billing/api-key"}, {"version": 6, "age_days": 91}),
+        call("vault.rotate_secret", {"path": "services/billing/api-key"}, {"version": 7}),
+        assistant("The billing key is rotated (version 7)."),
+        call("pagerduty.add_to_schedule", {"schedule": "primary", "user": "maya.chen@acme.io"}, {"ok": True}),
+        assistant("Maya is on the primary schedule."),
+    )
+
+    drafts = HeuristicExtractor().extract(trace).drafts
+
+    assert [[step.tool for step in draft.steps] for draft in drafts] == [
+        ["vault.read_metadata", "vault.rotate_secret"],
+        ["pagerduty.add_to_schedule"],
+    ]

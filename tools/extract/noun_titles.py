@@ -77,7 +77,8 @@ def opens_with_object(title: str, tools: Sequence[str]) -> bool:
     first = found[0] if len(found) == 1 else ""
     if not first or group_of(first) or first in _CHANGING_VERBS:
         return False
-    if len(head) < 2 or not head[1].isalpha() or head[1] in _OBJECT_OPENERS:
+    labelled = len(head) == 2 and bool(PLACEHOLDER.fullmatch(head[1]))  # "Reservation {confirmation_number}"
+    if len(head) < 2 or not (head[1].isalpha() or labelled) or head[1] in _OBJECT_OPENERS:
         return False  # "Review #{pull_number}", "Dispute a charge", "Claim on the insurance": a verb and its object
     named = [words(tool) for tool in tools]
     if any(tool_words and same_word(tool_words[0], first) for tool_words in named):

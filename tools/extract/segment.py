@@ -6,7 +6,7 @@ import re
 
 from deftly.tools.extract.base import Task
 from deftly.tools.extract.tools_kind import is_read_only, is_scratchpad
-from deftly.tools.extract.vocabulary import is_change_verb
+from deftly.tools.extract.vocabulary import MOVING_ON, is_change_verb
 from deftly.tools.trace import Message, ToolCall, Trace
 
 _STOP = re.compile(r"^\W*(?:###\s*stop\s*###|/exit|/quit|exit|quit)\W*$", re.IGNORECASE)
@@ -48,8 +48,7 @@ _CLOSING_QUESTION = re.compile(
 )
 # Words that say the user moves on to something else, whatever the domain.
 _SWITCH = re.compile(
-    r"\b(?:also|one more|as well|in addition|additionally|separately|something else|other thing"
-    r"|besides|on top of that|while you're at it|and then)\b",
+    rf"\b(?:also|one more|as well|in addition|additionally|other thing|besides|on top of that|and then|{MOVING_ON})\b",
     re.IGNORECASE,
 )
 # A message that opens by pointing back ("it", "that one", "those") continues the task it points to.
@@ -60,12 +59,7 @@ _POINTS_BACK = re.compile(
 )
 # A message that opens by saying it is about another matter, not a step further in this one ("also" is often both).
 _ANOTHER_MATTER = re.compile(
-    r"^\W*(?:(?:ok(?:ay)?|thanks?|thank you|great|cool|perfect|also|and|oh|btw|by the way)\W+)*"
-    r"(?:one more thing|one other thing|another thing|separately|something else|unrelated(?:ly)?"
-    r"|on (?:another|a different|a separate) note"
-    r"|(?:a |another )?(?:different|separate) (?:question|issue|matter|topic)"
-    r"|while i (?:have|'ve got|got) you)\b",
-    re.I,
+    rf"^\W*(?:(?:ok(?:ay)?|thanks?|thank you|great|cool|perfect|also|and|oh|btw|by the way)\W+)*(?:{MOVING_ON})\b", re.I
 )
 _WORDS_IN_ACK = 8
 
