@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from tracebuilders import assistant, call, cancel_session, chat, trace_of, user
 
@@ -222,3 +224,73 @@ def test_every_way_of_moving_on_in_one_message_starts_a_second_task(moving_on: s
         ["vault.read_metadata", "vault.rotate_secret"],
         ["pagerduty.add_to_schedule"],
     ]
+
+
+def _stay(*later: list[Any]) -> Trace:
+    return trace_of(
+        user("i want to stay longer, two more nights. conf H2I1CA6L, last name Dubois"),
+        call("find_reservation", {"confirmation_number": "H2I1CA6L", "last_name": "Dubois"}, {"hotel_id": "HL-SEA1"}),
+        call("modify_reservation", {"confirmation_number": "H2I1CA6L", "check_out": "2026-03-02"}, {"ok": True}),
+        assistant("Done! You now check out on Mar 2."),
+        *later,
+    )
+
+
+def test_oh_and_another_question_after_a_change_is_another_task_and_oh_make_it_refines() -> None:
+    asked_more = _stay(
+        user("Oh and can we check out late, like 1pm?"),
+        call("check_late_checkout", {"hotel_id": "HL-SEA1", "date": "2026-03-02"}, {"available": True}),
+        call("add_late_checkout", {"confirmation_number": "H2I1CA6L", "checkout_time": "13:00"}, {"ok": True}),
+        assistant("Done, you can check out at 1pm."),
+    )
+    refined = _stay(
+        user("oh, make it three nights"),
+        call("modify_reservation", {"confirmation_number": "H2I1CA6L", "check_out": "2026-03-03"}, {"ok": True}),
+        assistant("Updated: you now check out on Mar 3."),
+    )
+
+    assert [len(task.calls) for task in split_tasks(asked_more)] == [2, 2]
+    assert [len(task.calls) for task in split_tasks(refined)] == [3]
+
+
+def test_also_after_a_look_that_found_nothing_to_do_is_another_task() -> None:
+    looked = [
+        user("Is it possible to leave the room at 2pm on the last day? Reservation H7DFWSVB"),
+        call("find_reservation", {"confirmation_number": "H7DFWSVB"}, {"hotel_id": "HL-SEA1", "room": "KNGV"}),
+        call("get_reservation_addons", {"confirmation_number": "H7DFWSVB"}, {"late_checkout": "14:00"}),
+        assistant("You already have late checkout until 2pm, so there's nothing to add."),
+    ]
+    also = trace_of(
+        *looked,
+        user("also can I stay two more nights?"),
+        call("check_availability", {"hotel_id": "HL-SEA1", "room_type": "KNGV", "nights": 2}, {"available": True}),
+        call("modify_reservation", {"confirmation_number": "H7DFWSVB", "check_out": "2026-10-08"}, {"ok": True}),
+        assistant("Done! You now check out on Oct 8."),
+    )
+    chosen = trace_of(
+        *looked,
+        user("ok then extend it by two nights"),
+        call("check_availability", {"hotel_id": "HL-SEA1", "room_type": "KNGV", "nights": 2}, {"available": True}),
+        call("modify_reservation", {"confirmation_number": "H7DFWSVB", "check_out": "2026-10-08"}, {"ok": True}),
+        assistant("Done! You now check out on Oct 8."),
+    )
+
+    assert [len(task.calls) for task in split_tasks(also)] == [2, 2]
+    assert [len(task.calls) for task in split_tasks(chosen)] == [4]  # the look found what the change used
+
+
+def test_what_happened_told_after_a_dash_is_not_the_title() -> None:
+    [draft] = (
+        HeuristicExtractor()
+        .extract(
+            trace_of(
+                user("I need to file a claim — a storm tore shingles off the roof on Jun 12. Policy MM-HO-4843536"),
+                call("get_policy", {"policy_number": "MM-HO-4843536"}, {"status": "active"}),
+                call("create_claim", {"policy_number": "MM-HO-4843536", "kind": "wind", "date": "2026-06-12"}, {}),
+                assistant("Your claim is filed."),
+            )
+        )
+        .drafts
+    )
+
+    assert draft.title == "File a claim"

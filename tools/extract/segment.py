@@ -37,7 +37,9 @@ _IMPERATIVE_START = re.compile(
     re.IGNORECASE,
 )
 _REFINEMENT = re.compile(
-    r"^\W*(?:also (?:cc|bcc|add|include|attach)|actually|instead|make (?:it|that)|change (?:it|that)|wait|oh,?|"
+    r"^\W*(?:also (?:cc|bcc|add|include|attach)|actually|instead|make (?:it|that)|change (?:it|that)|wait"
+    # "Oh, make it 3" refines; "Oh and can we check out late?" asks for more
+    r"|oh,?(?!\s*and\s+(?:can|could|would|will|also|is|are|do|does|what|how|when|where)\b)|"
     r"and (?:cc|add|include)|but\b|no,)",
     re.IGNORECASE,
 )
@@ -60,6 +62,9 @@ _POINTS_BACK = re.compile(
 # A message that opens by saying it is about another matter, not a step further in this one ("also" is often both).
 _ANOTHER_MATTER = re.compile(
     rf"^\W*(?:(?:ok(?:ay)?|thanks?|thank you|great|cool|perfect|also|and|oh|btw|by the way)\W+)*(?:{MOVING_ON})\b", re.I
+)
+_ADDS = re.compile(
+    r"^\W*(?:(?:ok(?:ay)?|thanks?|great|oh|and)\W+)*(?:also|plus)\b(?!\s+(?:cc|bcc|add|include|attach)\b)", re.I
 )
 _WORDS_IN_ACK = 8
 
@@ -136,7 +141,10 @@ def _acts_on_lookups(previous: Task, task: Task) -> bool:
 
 
 def _moves_on(text: str) -> bool:
-    return bool(_ANOTHER_MATTER.search(text)) and not _REFERS_BACK.match(text) and not _POINTS_BACK.search(text)
+    """A message that opens another matter ("separately, …") or adds a request ("also can I stay two more
+    nights?"), without pointing back at what the task before found."""
+    opens = bool(_ANOTHER_MATTER.search(text) or _ADDS.match(text))
+    return opens and not _REFERS_BACK.match(text) and not _POINTS_BACK.search(text)
 
 
 def leaf_strings(value: object) -> list[str]:

@@ -135,6 +135,8 @@ _GREETING = re.compile(
     r"^\W*(?:hi|hello|hey|yo|hiya|good (?:morning|afternoon|evening)|morning)\b[\s,!.]*(?:there[\s,!.]*)?", re.I
 )
 _DASH = re.compile(r"\s*[\u2013\u2014]\s*")
+# "File a claim — a storm tore shingles off the roof": what happened, told after the request
+_TOLD = re.compile(r"^(?:a|an|the|my|our|it|i|i'm|we|he|she|they|there|this|that)\s", re.I)
 _TRAILING = re.compile(
     r"(?:\s+(?:please|pls|plz|for me|thanks?|thank you|thx|asap|(?:right )?now|today))*[\s.!?]*$", re.IGNORECASE
 )
@@ -260,9 +262,13 @@ def _shortened(text: str) -> str:
     """At most ``_MAX_TITLE_WORDS`` words, cut where a phrase ends: an aside after a dash goes first, then the
     last "and ..." that does not fit ("... about the auth timeouts and give it to {assignee}" loses the hand-over,
     not "to {assignee}"). A reason after a dash goes too, and so does a value alone there ("— {comment}": what
-    this user had to say, not the task)."""
+    this user had to say, not the task), and so does what happened ("— a storm tore shingles off the roof")."""
     head, *rest = _DASH.split(text, maxsplit=1)
-    aside = rest and len(head.split()) >= 2 and (tells_why(rest[0]) or PLACEHOLDER.fullmatch(rest[0].strip(" .!")))
+    aside = (
+        rest
+        and len(head.split()) >= 2
+        and (tells_why(rest[0]) or PLACEHOLDER.fullmatch(rest[0].strip(" .!")) or _TOLD.match(rest[0]))
+    )
     if len(text.split()) > _MAX_TITLE_WORDS or aside:
         text = head
     words_ = text.split()
