@@ -111,6 +111,7 @@ def same_work(steps: list[Step], goal: str, other: list[Step], other_goal: str, 
     """The same calls in the same order, whose arguments share ``overlap`` of their words (placeholders
     aside): the same commands, queries and options, whoever asked and however."""
     steps, other = _without_shell_reads(steps), _without_shell_reads(other)
+    steps, other = _without_checks_after(steps), _without_checks_after(other)
     if _work_keys(steps) != _work_keys(other) or not same_calls(steps, other, (goal, other_goal)):
         return False
     steps, other = _without_setup(_the_work(steps)), _without_setup(_the_work(other))
@@ -195,6 +196,15 @@ def _without_shell_reads(steps: list[Step]) -> list[Step]:
 
 
 _COMMAND_WORDS = 6  # "pytest -q" is every project's; a six-word command line is this task's
+
+
+def _without_checks_after(steps: list[Step]) -> list[Step]:
+    """Without the lookups after the last change: one run reads the deal back to confirm the new stage,
+    another does not, and both did the same work."""
+    changed = [n for n, s in enumerate(steps) if s.tool and not looks(s)]
+    if not changed:
+        return steps
+    return [s for n, s in enumerate(steps) if n <= changed[-1] or not (s.tool and looks(s))]
 
 
 def _has_command_line(steps: list[Step]) -> bool:

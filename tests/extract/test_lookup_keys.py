@@ -1,4 +1,5 @@
-"""How a run found the thing it changed (by email, by name) is that run's, not the task's."""
+"""How a run found the thing it changed (by email, by name), and whether it read it back after, is that run's,
+not the task's."""
 
 from __future__ import annotations
 
@@ -62,3 +63,24 @@ def test_what_a_lookup_filtered_by_still_tells_runs_apart() -> None:
 
     assert "searchTickets:requester" not in mine and "searchTickets:requesteremail" not in theirs
     assert {"searchTickets:open", "searchTickets:spam"} <= mine ^ theirs
+
+
+def _close_lost(request: str, reason: str, read_back: bool) -> list[dict[str, Any]]:
+    change = {"deal_id": "D-4410", "stage": "closed_lost", "loss_reason": reason}
+    return chat(
+        user(request),
+        call("crm.search_deals", {"query": "Northwind renewal"}, {"deals": [{"id": "D-4410", "stage": "proposal"}]}),
+        call("crm.update_deal_stage", change, {"ok": True}),
+        *([call("crm.get_deal", {"deal_id": "D-4410"}, {"stage": "closed_lost"})] if read_back else []),
+        assistant("The Northwind renewal is closed as lost."),
+    )
+
+
+def test_a_run_that_read_the_record_back_after_changing_it_did_the_same_work() -> None:
+    checked = _close_lost("close the Northwind renewal opp as lost, reason: no decision", "no_decision", True)
+    trusted = _close_lost("Northwind went with an in-house build, please mark the deal as lost", "no_decision", False)
+    [first], [second] = EXTRACT(trace_of(checked)).drafts, EXTRACT(trace_of(trusted)).drafts
+    known = new_procedure(first, Origin("crm-1"), "default", datetime.now(UTC))
+
+    assert MergePolicy().same_task(second, known, similarity=0.3)
+    assert not MergePolicy().same_task(second, known, similarity=0.2)  # the wording still has to be near
