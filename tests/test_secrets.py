@@ -247,6 +247,7 @@ def test_a_remembered_code_is_masked_where_it_stands_alone_not_inside_a_longer_n
         user("306842"),
         call("verify_code", {"account_id": "BW-2270442", "code": "306842"}, {"verified": True}),
         call("swap_sim", {"line": "2083068421", "iccid": "8901306842771215221"}, {"order": "FK3068425"}),
+        call("audit.log", {"event": "sim_swap"}, {"log": "09:12 code sent\n306842 entered", "query": "otp%3D306842"}),
         assistant("Done: the new SIM (order FK3068425) is active on 2083068421; the code 306842 is used up."),
     )
 
@@ -254,6 +255,21 @@ def test_a_remembered_code_is_masked_where_it_stands_alone_not_inside_a_longer_n
 
     assert "306842" not in stored.replace("2083068421", "").replace("8901306842771215221", "").replace("FK3068425", "")
     assert stored.count("2083068421") == 2 and "8901306842771215221" in stored and stored.count("FK3068425") == 2
+
+
+def test_a_remembered_password_is_masked_inside_escaped_and_encoded_text() -> None:
+    from tracebuilders import trace_of
+
+    from deftly.tools.secrets.scrub import scrub_trace
+
+    trace = trace_of(
+        user("The read-only db password is Pg4dm1n2024, can you check the grants of app_ro?"),
+        call("sql.query", {"sql": "SELECT * FROM grants"}, "role\tpassword\napp_ro\tPg4dm1n2024\tSELECT"),
+        call("http.get", {"url": "https://db.acme.io/check?pw%3DPg4dm1n2024"}, {"ok": True}),
+        assistant("app_ro has SELECT only."),
+    )
+
+    assert "Pg4dm1n2024" not in scrub_trace(trace).model_dump_json()
 
 
 def test_one_time_codes_and_card_fields_are_secret_by_name() -> None:

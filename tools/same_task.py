@@ -170,11 +170,18 @@ def argument_words(steps: list[Step], with_keys: bool = True) -> set[str]:
 
 
 def _looked_up_by(step: Step) -> dict[str, object]:
-    """A lookup's arguments without the identifier it found the thing by: one run searches the tickets by
-    {requester}, another by {requester_email}, and both merge the same tickets."""
+    """A lookup's arguments, an identifier by whose it is and not by which of theirs: one run searches the
+    tickets by {requester}, another by {requester_email}, and both merge the same tickets (by {sender} and by
+    {recipient} they do not)."""
     if not step.tool or not is_read_only(step.tool):
         return step.arguments
-    return {k: v for k, v in step.arguments.items() if not (isinstance(v, str) and PLACEHOLDER.fullmatch(v.strip()))}
+    return {
+        _KEY_HEAD.split(k, maxsplit=1)[0].lower() if isinstance(v, str) and PLACEHOLDER.fullmatch(v.strip()) else k: v
+        for k, v in step.arguments.items()
+    }
+
+
+_KEY_HEAD = re.compile(r"[_\-.]|(?<=[a-z])(?=[A-Z])")
 
 
 # The table a query reads is what it counts ("users" / "orders"), even when the user said the word.

@@ -59,10 +59,20 @@ def test_what_a_lookup_filtered_by_still_tells_runs_apart() -> None:
         Step(action="close", tool="closeTickets", arguments={"ids": ["{ticket_id}"]}),
     ]
 
+    by_sender = [
+        Step(action="search", tool="mail.search", arguments={"sender": "{email}"}),
+        Step(action="archive", tool="mail.archive", arguments={"ids": ["{message_id}"]}),
+    ]
+    by_recipient = [
+        Step(action="search", tool="mail.search", arguments={"recipient_email": "{email}"}),
+        Step(action="archive", tool="mail.archive", arguments={"ids": ["{message_id}"]}),
+    ]
+
     mine, theirs = argument_words(open_ones), argument_words(spam)
 
-    assert "searchTickets:requester" not in mine and "searchTickets:requesteremail" not in theirs
+    assert "searchTickets:requester" in mine & theirs  # whose, not which identifier
     assert {"searchTickets:open", "searchTickets:spam"} <= mine ^ theirs
+    assert {"mail.search:sender", "mail.search:recipient"} <= argument_words(by_sender) ^ argument_words(by_recipient)
 
 
 def _close_lost(request: str, reason: str, read_back: bool) -> list[dict[str, Any]]:

@@ -111,3 +111,61 @@ def test_a_chat_request_without_its_subject_or_behind_also_is_still_the_request(
     )
 
     assert swap.lower().startswith("swap sim"), swap
+
+
+@pytest.mark.parametrize(
+    ("request_text", "calls"),
+    [
+        (
+            "Query weekly signups by country for November",
+            [("warehouse.list_tables", {}, ["signups"]), ("warehouse.get_query_results", {"table": "signups"}, [])],
+        ),
+        (
+            "Ship order 1182 by express courier",
+            [("shop.get_order", {"id": 1182}, {"ok": 1}), ("shop.create_ship_order", {"order": 1182}, {"ok": 1})],
+        ),
+        (
+            "Log call with Acme about renewal pricing",
+            [("crm.find_account", {"q": "Acme"}, {"id": "A1"}), ("crm.create_call_log", {"account": "A1"}, {})],
+        ),
+        (
+            "Text Maria that standup moved to 10",
+            [("contacts.search", {"q": "Maria"}, {"phone": "+1555"}), ("sms.send_text", {"to": "+1555"}, {})],
+        ),
+        (
+            "Export the Q3 churn table to CSV",
+            [("bi.get_table", {"name": "churn_q3"}, {}), ("bi.create_export", {"table": "churn_q3"}, {})],
+        ),
+    ],
+)
+def test_a_verb_a_tool_names_as_its_object_still_opens_the_title(
+    request_text: str, calls: list[tuple[str, dict[str, Any], Any]]
+) -> None:
+    title = _title(user(request_text), *(call(*c) for c in calls), assistant("Done."))
+
+    assert title.split()[0] == request_text.split()[0], title
+
+
+@pytest.mark.parametrize(
+    ("request_text", "tool", "said"),
+    [
+        ("Can you close the tickets not updated in 30 days?", "helpdesk.close_ticket", "not updated"),
+        ("Mark invoices not paid by the 15th as overdue", "billing.update_invoice", "not paid"),
+        ("Please merge the PR Alex just approved", "github.merge_pull_request", "just approved"),
+    ],
+)
+def test_which_ones_said_after_the_verb_is_no_status_report(request_text: str, tool: str, said: str) -> None:
+    title = _title(
+        user(request_text),
+        call(tool.split(".")[0] + ".search", {"filter": "stale"}, {"ids": [101, 102]}),
+        call(tool, {"id": 101}, {"ok": True}),
+        call(tool, {"id": 102}, {"ok": True}),
+        assistant("Done."),
+    )
+
+    assert said in title, title
+
+
+def test_a_request_opening_with_its_verb_is_not_read_as_a_wish() -> None:
+    assert request_sentence("Rename the shared drive — it should be Finance 2027") == "Rename the shared drive"
+    assert request_sentence("Goran's manager should be Sven now") == "set goran's manager to Sven"

@@ -85,3 +85,47 @@ def test_a_weekday_the_user_named_is_a_placeholder(request_text: str, tool: str,
 
     said = " ".join([draft.title, *draft.requests])
     assert "{day}" in said and "friday" not in said.lower() and "tuesday" not in said.lower()
+
+
+@pytest.mark.parametrize(
+    ("request_text", "done", "arguments"),
+    [
+        ("I installed numpy 2.0 by mistake, please remove it and pin 1.26", "pip.uninstall", {"package": "numpy"}),
+        ("I attached the wrong PDF to ticket 4411, can you remove it?", "helpdesk.detach_file", {"ticket": 4411}),
+        ("The old Chase account is still connected, take it off", "bank.disconnect_account", {"account": "chase"}),
+    ],
+)
+def test_what_the_user_says_they_did_is_not_what_they_ask_for(request_text: str, done: str, arguments: Any) -> None:
+    extraction = EXTRACT(
+        trace_of(
+            user(request_text),
+            call("inventory.list", {"kind": done.split(".")[0]}, {"items": [arguments]}),
+            call(done, arguments, {"status": "ok"}),
+            assistant("Done."),
+        )
+    )
+
+    assert extraction.drafts and not extraction.skipped
+
+
+def test_a_request_given_with_who_the_user_is_is_still_the_request() -> None:
+    [draft] = EXTRACT(
+        trace_of(
+            user("Hi there, quick question about my plan"),
+            assistant("Sure! Please share the email on your account and what you'd like to change."),
+            user("downgrade me to the basic plan please"),
+            call("billing.find_customer", {"email": "kim@example.com"}, {"customer_id": "cu_9"}),
+            call("billing.change_plan", {"customer_id": "cu_9", "plan": "basic"}, {"ok": True}),
+            assistant("You're on the basic plan from the next cycle."),
+        )
+    ).drafts
+
+    assert "basic plan" in draft.title.lower() and draft.title.lower().startswith("downgrade")
+
+
+def test_a_weekday_in_a_name_is_no_day_the_user_meant() -> None:
+    from deftly.tools.extract.wording import generalize_words
+
+    assert generalize_words("Publish the Black Friday banner", {}, []) == "Publish the Black Friday banner"
+    assert generalize_words("Export the roadmap from Monday.com", {}, []) == "Export the roadmap from Monday.com"
+    assert generalize_words("Can we do Tuesday instead? No, next Tuesday", {}, []).endswith("next {day}")

@@ -294,3 +294,27 @@ def test_what_happened_told_after_a_dash_is_not_the_title() -> None:
     )
 
     assert draft.title == "File a claim"
+
+
+def test_unrelated_inside_a_request_moves_on_to_nothing() -> None:
+    trace = trace_of(
+        user("Revert the unrelated formatting changes in utils.py and open a PR"),
+        call("git.checkout_file", {"path": "utils.py", "ref": "main"}, "ok"),
+        call("github.create_pull_request", {"title": "Revert formatting in utils.py"}, {"number": 88}),
+        assistant("Reverted and opened #88."),
+    )
+
+    assert len(HeuristicExtractor().extract(trace).drafts) == 1
+
+
+def test_also_acting_on_what_a_search_found_continues_the_search() -> None:
+    trace = trace_of(
+        user("Which of my open tickets are about the printer?"),
+        call("helpdesk.search_tickets", {"query": "printer", "status": "open"}, {"tickets": [{"id": "T-8812"}]}),
+        assistant("One: T-8812, 'Printer jam on 3rd floor'."),
+        user("Also close the printer jam ticket, it's fixed now"),
+        call("helpdesk.close_ticket", {"ticket_id": "T-8812", "resolution": "fixed"}, {"ok": True}),
+        assistant("Closed T-8812."),
+    )
+
+    assert [len(task.calls) for task in split_tasks(trace)] == [2]

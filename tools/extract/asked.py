@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 
 from deftly.tools.extract.base import Task
 from deftly.tools.extract.segment import is_substantive
+from deftly.tools.extract.sentences import requested_actions
 from deftly.tools.extract.titles import CHOSEN, is_vague, mentions_action, request_sentence
 from deftly.tools.extract.tools_kind import all_words, is_generic, is_handoff, words
 from deftly.tools.extract.vocabulary import group_of, tool_actions
@@ -56,7 +57,7 @@ _WHO = (
 _ASKS_WHO = re.compile(
     rf"(?i){_WHO}[^?]*\?|\?[^?]*\b(?:name|date of birth|email|zip)\b"
     # "To find your profile, please share your customer number." asks without a question mark
-    rf"|\b(?:please|kindly)\s+(?:share|provide|give|send|tell|confirm|enter|type)\b[^.?!]*{_WHO}"
+    rf"|\b(?:please|kindly)\s+(?:share|provide|give|send|tell|confirm|enter|type)\b[^.?!]*\byour\s+(?:\w+\s+)?{_WHO}"
 )
 
 
@@ -68,7 +69,8 @@ def identity_answers(task: Task) -> set[str]:
         if isinstance(turn, Message) and turn.role == "assistant" and not turn.reasoning:
             asked = bool(_ASKS_WHO.search(turn.text))
         elif isinstance(turn, Message) and turn.role == "user":
-            if asked and len(turn.text.split()) <= _ANSWER_WORDS:  # a longer reply may say what it wants too
+            # a longer reply may say what it wants too, and so may a short one ("downgrade me to basic")
+            if asked and len(turn.text.split()) <= _ANSWER_WORDS and not requested_actions(turn.text):
                 answers.add(turn.text)
             asked = False
     return answers

@@ -13,10 +13,15 @@ import re
 from deftly.tools.extract.base import Task
 from deftly.tools.extract.titles import mentions_action
 from deftly.tools.extract.tools_kind import as_compared, is_read_only, is_scratchpad, words
-from deftly.tools.extract.vocabulary import MOVING_ON
+from deftly.tools.extract.vocabulary import ADDING, LEAD_INS, MOVING_ON
 from deftly.tools.trace import Message, ToolCall
 
-_SECOND_REQUEST = re.compile(rf"(?i)(?:[.!?;,:]\s*|\s+)(?:(?:and|oh|so|but|then)[\s,]+)*(?:also|plus|{MOVING_ON})\b")
+_LEAD = rf"(?:(?:{LEAD_INS})[\s,]+)*"
+# "… Also, can you …" anywhere a word may start; "… Unrelated, …", "… On another note …" where a sentence does
+_SECOND_REQUEST = re.compile(
+    rf"(?i)(?:[.!?;,:]\s*|\s+){_LEAD}(?:{ADDING}|one more thing|another thing|one other thing|separately"
+    rf"|while (?:you're|you are|i'm|i am) (?:at it|here))\b|[.!?;:]\s*{_LEAD}(?:{MOVING_ON})\b"
+)
 _MIN_CLAUSE = 8
 
 

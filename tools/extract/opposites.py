@@ -44,6 +44,8 @@ def asked_operations(asked: set[str]) -> dict[int, tuple[int, str]]:
     """Per pair of ``OPPOSITES`` whose one side only the ``asked`` words ask for: that side and the word."""
     sides: dict[int, dict[int, str]] = {}
     for word in sorted(asked):
+        if word.endswith("ed"):
+            continue  # "I installed numpy by mistake, remove it": what happened, not what is asked
         for pair, side in _sides_of(word):
             sides.setdefault(pair, {}).setdefault(side, word)
     return {pair: next(iter(found.items())) for pair, found in sides.items() if len(found) == 1}

@@ -18,11 +18,18 @@ from deftly.tools.extract.problems import (
     topic_first,
     wanted_done,
 )
-from deftly.tools.extract.tools_kind import all_words, is_handoff, object_phrase
+from deftly.tools.extract.sentences import (
+    ASIDE,
+    GREETING,
+    MARKER,
+    plain_quotes,
+    requested_actions,
+    sentences,
+)
+from deftly.tools.extract.tools_kind import all_words, is_handoff, is_verb_word, object_phrase
 from deftly.tools.extract.vocabulary import (
     ASKS_FOR,
     ASKS_TO,
-    READ_GROUP,
     VERB_GROUPS,
     group_of,
     mentioned_actions,
@@ -37,25 +44,15 @@ from deftly.tools.extract.wording import (
     reads_as_a_statement,
     reports,
     whole_phrase,
-    without_shorthand,
 )
 from deftly.tools.secrets import SECRET
 from deftly.tools.values import PLACEHOLDER
 
-_MARKER = re.compile(
-    r"\b(?:i(?:'d| would) (?:\w+ )?(?:like|love|want)(?: you)?(?: to)?|i (?:\w+ )?(?:want|need|wish|have)(?: you)? to"
-    r"|i(?:'m| am) (?:looking|trying|hoping|planning|wanting) to"
-    r"|(?:i'm |i am )?hoping (?:that )?(?:you can|you could|to)|can you(?: please)?|could you(?: please)?"
-    r"|would you(?: please)?|will you|please|help me(?: (?:to|with))?|how (?:do|can|should) i|let's|i'd like"
-    r"|^\W*(?:really |just )?(?:need|want)(?: you)? to)\s+",  # "need to add receipts to my claim": chat drops the "I"
-    re.IGNORECASE,
-)
 _NEED_A = re.compile(r"^\W*i(?:'d| would)? (?:really |just )?(?:need|want|like) (an? \w+\b.*)", re.I)
 # "I want to give you my meter reading": what the user does for the agent, not the task
 _USERS_PART = re.compile(r"^\W*(?:give|send|tell|show|pass|provide|bring|email|text|share)\s+(?:you|u)\b", re.I)
-# "Also, what's happening with my claim?": a later request's opener, before what it asks
-_ALSO = re.compile(r"^\W*(?:and also|and|also|plus|btw|oh)\b[\s,:]*", re.I)
-_THANKS = re.compile(r"^\W*(?:thanks?|thank you|great|perfect|ok(?:ay)?|awesome|sure|yes|ha(?:ha)*)\b[\s,!.]*", re.I)
+# "Quick question about my plan": says a request is coming, not what it is
+_ABOUT_TO_ASK = re.compile(r"^\W*(?:(?:a|one|quick|small|short|little)\s+)*(?:question|favou?r|request|ask)\b", re.I)
 _OWNER_CLAUSE = re.compile(r"\s+(?:that |which )?(?:i|we)(?:'ve| have| had| own| booked| made| got)\b.*$", re.I)
 _NOT_IMPERATIVE = re.compile(
     r"^\W*(?:i|i'm|i've|i'd|my|we|our|it|its|this|that|these|those|there|what|why|who|when|where|which|how"
@@ -122,18 +119,12 @@ _POINTERS = {
     "them", "those", "these", "they", "everything", "stuff", "all", "for", "to", "of", "up", "now", "again", "nothing",
     "else",
 }  # fmt: skip
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 _REPORTED_QUESTION = re.compile(
     r"\b(?:asked|asks|wants to know|wanted to know|wonders|is wondering|was wondering)\s+(?:me|us|you)?\s*"
     r"(?P<question>(?:how|what|whether|which|when|where|who|why)\b[^?.!\u2014]+)",
     re.IGNORECASE,
 )
 _POINTS_BACK = re.compile(r"\b(?:it|them)\b", re.I)
-# "Keiko Sato (keiko.sato@x.ai) forgot …", "plan sandbox (no apply)": an aside, not where the request goes on.
-_ASIDE = re.compile(r"\s*\([^()\n]{0,80}\)")
-_GREETING = re.compile(
-    r"^\W*(?:hi|hello|hey|yo|hiya|good (?:morning|afternoon|evening)|morning)\b[\s,!.]*(?:there[\s,!.]*)?", re.I
-)
 _DASH = re.compile(r"\s*[\u2013\u2014]\s*")
 # "File a claim — a storm tore shingles off the roof": what happened, told after the request
 _TOLD = re.compile(r"^(?:a|an|the|my|our|it|i|i'm|we|he|she|they|there|this|that)\s", re.I)
@@ -177,10 +168,10 @@ def request_sentence(request: str) -> str | None:
     Of the sentences that ask for something, the first naming a change (cancel, book, ...) wins,
     else the first that says anything concrete; "help me with it" never does.
     """
-    text = _ASIDE.sub("", _GREETING.sub("", _plain_quotes(request.strip())))
+    text = ASIDE.sub("", GREETING.sub("", plain_quotes(request.strip())))
     candidates, asked = [], set()
-    for sentence in _sentences(text):
-        match = _MARKER.search(sentence)
+    for sentence in sentences(text):
+        match = MARKER.search(sentence)
         clause = CLAUSE_BREAK.split(sentence, maxsplit=1)[0]
         wanted = desired_state(clause) or wanted_done(clause)
         if fronted := topic_first(sentence):  # "the staging db, can you restart it?"
@@ -189,7 +180,7 @@ def request_sentence(request: str) -> str | None:
         elif match:
             candidates.append(_clean(sentence[match.end() :]))
             asked.add(candidates[-1])
-        elif wanted:  # "Goran's manager should be Sven now": a request, though no verb says so
+        elif wanted and not _opens_with_verb(sentence):  # "Goran's manager should be Sven now": no verb says so
             candidates.append(_clean(wanted))
             asked.add(candidates[-1])
         elif needed := _NEED_A.search(sentence):  # "I need a refill on my Adderall": get one
@@ -205,7 +196,7 @@ def request_sentence(request: str) -> str | None:
         elif not _NOT_IMPERATIVE.match(sentence):
             candidates.append(_clean(sentence))
     usable = [c for c in candidates if len(c.split()) >= 2 and not is_vague(c) and not _NOT_IMPERATIVE.match(c)]
-    usable = [c for c in usable if not _USERS_PART.match(c)]
+    usable = [c for c in usable if not _USERS_PART.match(c) and not _ABOUT_TO_ASK.match(c)]
     # "Pager went off": what happened, not what to do (unless asked for: "can you rerun the failed jobs")
     usable = [c for c in usable if c in asked or not reports(c)]
     problem = problem_request(text)
@@ -223,10 +214,16 @@ def request_sentence(request: str) -> str | None:
     return best[0] if best else None
 
 
+def _opens_with_verb(sentence: str) -> bool:
+    """ "Rename the shared drive — it should be Finance 2027" asks with its first word."""
+    first = re.findall(r"[a-z]+", sentence.lower())[:1]
+    return bool(first) and (group_of(first[0]) is not None or is_verb_word(first[0]))
+
+
 def _later_clauses(text: str) -> list[str]:
     """Imperative clauses after a sentence's first: "…, clean up old logs please" -> "clean up old logs"."""
     found = []
-    for sentence in _sentences(text):
+    for sentence in sentences(text):
         for clause in CLAUSE_BREAK.split(sentence)[1:]:
             clause = re.sub(r"^\s*(?:and|so|then)\s+", "", clause or "", flags=re.I)
             candidate = _clean(clause)
@@ -234,18 +231,6 @@ def _later_clauses(text: str) -> list[str]:
             if asks and not is_problem(candidate):
                 found.append(candidate)
     return found
-
-
-def _sentences(text: str) -> list[str]:
-    """The sentences of a message, each without an opening "OK," or "Thanks!": "OK, can you bump ..." asks."""
-    found = (_ALSO.sub("", _THANKS.sub("", s)).strip() for s in _SENTENCE_END.split(text))
-    return [s for s in found if s]
-
-
-def _plain_quotes(text: str) -> str:
-    """Plain quotes, and chat shorthand spelled out: "can u retrigger it pls" asks as "can you … please" does."""
-    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
-    return without_shorthand(text)
 
 
 def _clean(text: str) -> str:
@@ -261,13 +246,11 @@ def _clean(text: str) -> str:
 def _shortened(text: str) -> str:
     """At most ``_MAX_TITLE_WORDS`` words, cut where a phrase ends: an aside after a dash goes first, then the
     last "and ..." that does not fit ("... about the auth timeouts and give it to {assignee}" loses the hand-over,
-    not "to {assignee}"). A reason after a dash goes too, and so does a value alone there ("— {comment}": what
-    this user had to say, not the task), and so does what happened ("— a storm tore shingles off the roof")."""
+    not "to {assignee}"). A reason after a dash goes too, and so do this run's particulars there ("— {comment}",
+    "— counted {number} vs system {number}") and what happened ("— a storm tore shingles off the roof")."""
     head, *rest = _DASH.split(text, maxsplit=1)
     aside = (
-        rest
-        and len(head.split()) >= 2
-        and (tells_why(rest[0]) or PLACEHOLDER.fullmatch(rest[0].strip(" .!")) or _TOLD.match(rest[0]))
+        rest and len(head.split()) >= 2 and (tells_why(rest[0]) or PLACEHOLDER.search(rest[0]) or _TOLD.match(rest[0]))
     )
     if len(text.split()) > _MAX_TITLE_WORDS or aside:
         text = head
@@ -280,7 +263,7 @@ def _shortened(text: str) -> str:
 
 def is_small_talk(text: str) -> bool:
     """True for openers that say nothing about the task, like "I'm reaching out" or "I have a quick question"."""
-    return set(re.findall(r"[a-z']+", _plain_quotes(text).lower())) <= _SMALL_TALK | _VAGUE
+    return set(re.findall(r"[a-z']+", plain_quotes(text).lower())) <= _SMALL_TALK | _VAGUE
 
 
 def is_vague(sentence: str) -> bool:
@@ -346,11 +329,11 @@ def named_object(title: str, tools: list[str]) -> str | None:
 
 def request_title(request: str, values: Mapping[str, str], names: Iterable[str]) -> str | None:
     """The request's first sentence as a title, when nothing better says what the task was."""
-    text = _ASIDE.sub("", _GREETING.sub("", _plain_quotes(request.strip())))
-    sentences = _sentences(text)
-    if not sentences:
+    text = ASIDE.sub("", GREETING.sub("", plain_quotes(request.strip())))
+    found = sentences(text)
+    if not found:
         return None
-    first = CLAUSE_BREAK.split(sentences[0].strip(), maxsplit=1)[0].rstrip(".!?:")
+    first = CLAUSE_BREAK.split(found[0].strip(), maxsplit=1)[0].rstrip(".!?:")
     first = whole_phrase(" ".join(first.split()[:_MAX_TITLE_WORDS]))
     if len(first.split()) < 2 or is_small_talk(first) or is_vague(first) or _NOT_IMPERATIVE.match(first):
         return None
@@ -368,7 +351,7 @@ def when_to_use(request: str, values: Mapping[str, str], names: Iterable[str]) -
         if reads_as_a_statement(said):
             return f'{ASKS_FOR}"{said}".'
         return f"{ASKS_TO}{lower_first(said)}."
-    text = " ".join(_GREETING.sub("", request.strip()).split()[:_MAX_WHEN_WORDS])
+    text = " ".join(GREETING.sub("", request.strip()).split()[:_MAX_WHEN_WORDS])
     return f'The user says: "{generalize_words(text, values, names)}"'
 
 
@@ -397,21 +380,3 @@ _FILLER = frozenset({"the", "to", "for", "of", "a", "an", "and", "or", "in", "on
 
 def _meaningful(found: Iterable[str]) -> set[str]:
     return {w for w in found if len(w) > 2 and w not in _FILLER}
-
-
-def requested_actions(text: str) -> frozenset[str]:
-    """The changes a message asks for: verbs in its request sentences ("can you cancel ...",
-    "please move it ...", "Cancel it."), not in narration ("I booked two flights")."""
-    found: set[str] = set()
-    for sentence in _SENTENCE_END.split(_plain_quotes(text)):
-        match = _MARKER.search(sentence)
-        if match:
-            found |= mentioned_actions(sentence[match.end() :])
-        elif group_of(_first_word(sentence)) not in (None, READ_GROUP):
-            found |= mentioned_actions(sentence)
-    return frozenset(found)
-
-
-def _first_word(sentence: str) -> str:
-    words_found = re.findall(r"[a-z]+", _GREETING.sub("", sentence).lower())
-    return words_found[0] if words_found else ""

@@ -14,10 +14,14 @@ from deftly.tools.extract.tools_kind import words
 ASKS_TO = "The user asks to "
 ASKS_FOR = "The user asks for: "  # a request that is not a verb phrase ("remaining vacation days")
 READ_GROUP = "check"
+# What opens a message or clause before its point ("OK, and …", "Oh, …", "Thanks! So …"), and the words that
+# add a request to one before ("also", "plus"). Regular-expression alternations.
+LEAD_INS = r"ok(?:ay)?|thanks?|thank you|great|cool|perfect|and|oh|so|but|then|btw|by the way"
+ADDING = r"also|plus"
 # Words a user moves on to another matter with ("one more thing", "separately", "while I have you"): a later
 # message or clause opening so asks for something of its own. A regular-expression alternation.
 MOVING_ON = (
-    r"one more thing|one other thing|another thing|separately|something else|unrelated(?:ly)?"
+    r"one more thing|one other thing|another thing|separately|something else|unrelated(?:ly)?(?=\s*[,:;\u2014-])"
     r"|on (?:another|a different|a separate) note"
     r"|(?:a |another )?(?:different|separate) (?:question|issue|matter|topic)"
     r"|while (?:i (?:have|'ve got|got) you|(?:you're|you are) at it|(?:i'm|i am) (?:at it|here))"

@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from deftly.tools.extract.gerunds import ADJECTIVES
+from deftly.tools.extract.tools_kind import is_verb_word
 from deftly.tools.extract.vocabulary import group_of
 from deftly.tools.values import (
     EMAIL,
@@ -35,13 +36,14 @@ _COUNT = re.compile(
 _ANOTHER = re.compile(r"\banother\b")
 _LISTED_PLACEHOLDER = re.compile(rf"({PLACEHOLDER.pattern})(?:(?:,\s*|,?\s+(?:and|or|&)\s+)\1)+")
 # Not a contraction ("Let's", "What's") nor a time or anyone's ("Today's", "Friday's", "Everyone's").
+_DAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
 _NO_PERSON = (
     r"(?:Let|It|That|What|Who|Where|When|How|Why|Here|There|He|She|This|Today|Tomorrow|Yesterday|Tonight"
-    r"|Everyone|Everybody|Someone|Somebody|Anyone|Nobody|Nothing|Everything|Something|One"
-    r"|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July"
-    r"|August|September|October|November|December)'s"
+    rf"|Everyone|Everybody|Someone|Somebody|Anyone|Nobody|Nothing|Everything|Something|One|{_DAYS}"
+    r"|January|February|March|April|May|June|July|August|September|October|November|December)'s"
 )
-_WEEKDAY = re.compile(r"\b(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)day\b", re.I)
+_WEEKDAY = re.compile(rf"(?:\b([A-Za-z]+) )?\b(?:{_DAYS})\b(?!\.\w)", re.I)
+_TIME_WORDS = frozenset({"on", "by", "this", "next", "last", "until", "till", "before", "after", "from", "to", "for"})
 _POSSESSIVE_NAME = re.compile(rf"(?<=\s)(?!{_NO_PERSON})(?:[A-Z][a-z]+\s)*(?!{_NO_PERSON})[A-Z][a-z]+(?='s\b)")
 
 
@@ -53,7 +55,7 @@ def generalize_words(text: str, values: Mapping[str, str], names: Iterable[str])
     text = YEAR_MONTH.sub(lambda m: m.group(0) if m.group(0) in values else "{month}", text)
     named = dict(names) if isinstance(names, Mapping) else dict.fromkeys(names, "name")
     text = TIME.sub("{time}", text)  # before values: "09:30" is a time, not "09:" and a bound 30 minutes
-    text = _WEEKDAY.sub("{day}", text)  # "move my appointment to Friday": the next user's is another day
+    text = _WEEKDAY.sub(_day, text)  # "move my appointment to Friday": the next user's is another day
     known = {value.lower() for value in values}
     # An address no tool used is still one value, not a name inside it ("keiko.{name}@…").
     text = EMAIL.sub(lambda m: m.group(0) if m.group(0).lower() in known else "{email}", text)
@@ -64,6 +66,16 @@ def generalize_words(text: str, values: Mapping[str, str], names: Iterable[str])
     text = replace_values(text, {**bare, **named, **values, **people})  # a person found by a lookup is a {name}
     text = _POSSESSIVE_NAME.sub("{name}", text)  # "approve Sven's time off": a person the tools knew by id
     return _without_counts(redact_patterns(text))
+
+
+def _day(match: re.Match[str]) -> str:
+    """ "{day}" for a weekday this user meant ("to Friday", "a meeting Thursday"), not one in a name ("Black
+    Friday", "Cyber Monday") nor a site ("Monday.com")."""
+    before = match.group(1)
+    if before is None:
+        return "{day}"
+    named = before[:1].isupper() and before.lower() not in _TIME_WORDS
+    return match.group(0) if named else f"{before} {{day}}"
 
 
 def with_long_values(text: str, values: Mapping[str, str]) -> str:
@@ -158,7 +170,7 @@ def about_reporter(question: str, before: str) -> str:
 _FINITE = frozenset(
     {"is", "are", "was", "were", "has", "have", "had", "keeps", "kept", "went", "got", "just", "failed", "broke",
      "crashed", "landed", "flagged", "submitted", "looks", "seems", "died", "stopped", "says", "shows", "not", "won't",
-     "isn't", "doesn't", "can't", "cannot", "aren't", "wasn't"}
+     "isn't", "doesn't", "can't", "cannot", "aren't", "wasn't", "needs", "wants"}
 )  # fmt: skip
 _CLAUSE_OPENERS = frozenset(
     {"what", "which", "that", "why", "how", "who", "whether", "if", "when", "where", "once", "after", "before",
@@ -176,8 +188,8 @@ def reports(sentence: str) -> bool:
         return False
     if found[0] in {"don't", "dont"} or found[:2] == ["do", "not"]:
         return True
-    if group_of(found[0]) is not None:
-        return False
+    if group_of(found[0]) is not None or is_verb_word(found[0]):
+        return False  # "Close the tickets not updated in 30 days" asks, whatever follows
     for before, word in itertools.pairwise(found[:_STATEMENT_REACH]):
         if word in _CLAUSE_OPENERS:
             return False

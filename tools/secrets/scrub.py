@@ -29,14 +29,12 @@ HASHED_SESSION_PREFIX = "session-"
 
 
 def _standing_alone(value: str) -> re.Pattern[str] | None:
-    """A short secret is masked where it stands alone: the one-time code 645504 is no part of the order
-    FK6455041 or the phone number 208645504123. A long token is masked wherever it appears."""
-    if len(value) >= _ALONE_BELOW or not value[:1].isalnum() or not value[-1:].isalnum():
+    """A code of digits is masked where no other digit touches it: the one-time code 306842 is no part of the
+    line 2083068421, but is one after ``\n``, ``%3D`` or a letter. Any other secret is masked wherever it
+    appears."""
+    if not value.isdigit():
         return None
-    return re.compile(rf"(?<![A-Za-z0-9]){re.escape(value)}(?![A-Za-z0-9])")
-
-
-_ALONE_BELOW = 16
+    return re.compile(rf"(?<!\d){re.escape(value)}(?!\d)")
 
 
 def is_sensitive_key(key: str) -> bool:
