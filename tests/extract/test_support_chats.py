@@ -129,3 +129,19 @@ def test_a_weekday_in_a_name_is_no_day_the_user_meant() -> None:
     assert generalize_words("Publish the Black Friday banner", {}, []) == "Publish the Black Friday banner"
     assert generalize_words("Export the roadmap from Monday.com", {}, []) == "Export the roadmap from Monday.com"
     assert generalize_words("Can we do Tuesday instead? No, next Tuesday", {}, []).endswith("next {day}")
+
+
+def test_the_details_asked_for_with_please_are_no_title() -> None:
+    [draft] = EXTRACT(
+        trace_of(
+            user("Hi, I filed a claim after my laptop was stolen and haven't heard anything. Where is it at?"),
+            assistant("Sure. Please share the policy number and the policyholder's date of birth."),
+            user("policy MM-RE-6342072 dob October 28, 1982"),
+            call("get_policy", {"policy_number": "MM-RE-6342072"}, {"status": "active"}),
+            call("list_claims", {"policy_number": "MM-RE-6342072"}, {"claims": [{"id": "CLM-36920261"}]}),
+            call("get_claim", {"claim_id": "CLM-36920261"}, {"status": "under_review"}),
+            assistant("Your claim CLM-36920261 is under review; nothing is needed from you."),
+        )
+    ).drafts
+
+    assert "dob" not in draft.title.lower() and "{date}" not in draft.title
