@@ -145,3 +145,19 @@ def test_the_details_asked_for_with_please_are_no_title() -> None:
     ).drafts
 
     assert "dob" not in draft.title.lower() and "{date}" not in draft.title
+
+
+def test_a_hand_off_is_titled_with_what_was_handed_off_not_with_the_ask_to_transfer() -> None:
+    extraction = EXTRACT(
+        trace_of(
+            user("Can you restore the shared mailbox finance-ops that was deleted last month?"),
+            call("it.get_mailbox", {"name": "finance-ops"}, {"status": "deleted", "days_ago": 41}),
+            assistant("It was deleted 41 days ago; I can only restore within 30 days. Want me to hand this over?"),
+            user("ugh, ok, yes please transfer me to someone who can"),
+            call("transfer_to_human_agents", {"summary": "Restore mailbox finance-ops deleted 41 days ago"}, "ok"),
+            assistant("You're being transferred now."),
+        )
+    )
+
+    titles = [draft.title for draft in extraction.drafts]
+    assert any(title.startswith("Hand off a request to restore") for title in titles), titles

@@ -36,6 +36,11 @@ def title_request(task: Task, acting: Sequence[str]) -> str:
         (text, request_sentence(text)) for text in _verb_completed(task) if is_substantive(text) and text not in answers
     ]
     sentences = [(text, sentence) for text, sentence in asked if sentence]
+    if acting and all(is_handoff(tool) for tool in acting):
+        # "change the passenger to myself" ... "yes, transfer me": what was handed off says what the task was
+        handed = [text for text, sentence in sentences if not mentions_action(sentence, list(acting))]
+        if handed and not is_vague(request_sentence(handed[0]) or ""):
+            return handed[0]
     if acting:
         for text, sentence in sentences:
             if mentions_action(sentence, list(acting)):
