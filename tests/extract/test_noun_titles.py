@@ -169,3 +169,16 @@ def test_which_ones_said_after_the_verb_is_no_status_report(request_text: str, t
 def test_a_request_opening_with_its_verb_is_not_read_as_a_wish() -> None:
     assert request_sentence("Rename the shared drive — it should be Finance 2027") == "Rename the shared drive"
     assert request_sentence("Goran's manager should be Sven now") == "set goran's manager to Sven"
+
+
+@pytest.mark.parametrize(
+    ("question", "asked"),
+    [
+        ("how much data have I used this month?", "find out how much data the user has used this month"),
+        ("how many vacation days do I have left?", "find out how many vacation days the user has left"),
+        ("Which invoices do we still owe?", "find out which invoices the user still owes"),
+        ("how much does Sam owe?", "find out how much Sam owes"),
+    ],
+)
+def test_a_question_about_the_user_is_asked_about_the_user(question: str, asked: str) -> None:
+    assert request_sentence(question) == asked

@@ -136,19 +136,42 @@ _DO_SUPPORT = re.compile(
     r"(?i:the|my|our|his|her|their|its|this|that|your) (?:\{\w+\} )?[a-z]+)\s+(?P<verb>[a-z]+)\b"
 )
 _THIRD_PERSON = {"have": "has", "do": "does", "go": "goes", "be": "is"}
+# "how much data have I used": the helper verb after the user, as in a clause ("how much data the user has used")
+_ASKED_OF_SELF = re.compile(
+    r"^(?P<asked>(?i:how|what|which|when|where|why)\b[^?]*?)\s+"
+    r"(?P<aux>(?i:have|had|am|was|can|could|will|would|should))\s+(?i:i|we)\s+(?=[a-z])"
+)
+_USERS_AUX = {"have": "has", "am": "is"}
 
 
 def indirect_question(question: str) -> str:
-    """The question in the order of a clause: "how much does {name} owe" -> "how much {name} owes"."""
+    """The question in the order of a clause, about the user where they asked about themselves: "how much
+    does {name} owe" -> "how much {name} owes", "how much data have I used" -> "how much data the user has
+    used" ("I have used …" left as it is would read as what the user did)."""
     found = _DO_SUPPORT.match(question)
     if not found:
-        return question
-    verb = found["verb"]
-    if found["do"].lower() == "does":
+        own = _ASKED_OF_SELF.match(question)
+        if own is None:
+            return question
+        aux = own["aux"].lower()
+        return f"{own['asked']} the user {_USERS_AUX.get(aux, aux)} {question[own.end() :]}"
+    verb, subject, rest = found["verb"], found["subject"], question[found.end() :]
+    if subject.lower() in {"i", "we"}:
+        subject, third = "the user", True
+    else:
+        third = found["do"].lower() == "does"
+    adverb = ""
+    after = re.match(r"\s+([a-z]+)", rest)
+    if verb.lower() in _ADVERBS and after:  # "which invoices do I still owe"
+        adverb, verb, rest = f"{verb} ", after.group(1), rest[after.end() :]
+    if third:
         verb = _THIRD_PERSON.get(verb.lower()) or (
             verb + "es" if verb.endswith(("s", "sh", "ch", "x", "z")) else verb + "s"
         )
-    return f"{found['asked']} {found['subject']} {verb}{question[found.end() :]}"
+    return f"{found['asked']} {subject} {adverb}{verb}{rest}"
+
+
+_ADVERBS = frozenset({"still", "already", "actually", "really", "currently", "usually", "ever", "just", "normally"})
 
 
 _REPORTER = re.compile(r"^(?:\{\w+\}|[A-Z][a-z]+(?: [A-Z][a-z]+){0,2})$")
