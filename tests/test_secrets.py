@@ -247,7 +247,11 @@ def test_a_remembered_code_is_masked_where_it_stands_alone_not_inside_a_longer_n
         user("306842"),
         call("verify_code", {"account_id": "BW-2270442", "code": "306842"}, {"verified": True}),
         call("swap_sim", {"line": "2083068421", "iccid": "8901306842771215221"}, {"order": "FK3068425"}),
-        call("audit.log", {"event": "sim_swap"}, {"log": "09:12 code sent\n306842 entered", "query": "otp%3D306842"}),
+        call(
+            "audit.log",
+            {"event": "sim_swap"},
+            {"log": "09:12 code sent\n306842 entered", "query": "otp%3D306842", "json": "%7B%22otp%22%3A%22306842%22"},
+        ),
         assistant("Done: the new SIM (order FK3068425) is active on 2083068421; the code 306842 is used up."),
     )
 

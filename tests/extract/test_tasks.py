@@ -253,32 +253,6 @@ def test_oh_and_another_question_after_a_change_is_another_task_and_oh_make_it_r
     assert [len(task.calls) for task in split_tasks(refined)] == [3]
 
 
-def test_also_after_a_look_that_found_nothing_to_do_is_another_task() -> None:
-    looked = [
-        user("Is it possible to leave the room at 2pm on the last day? Reservation H7DFWSVB"),
-        call("find_reservation", {"confirmation_number": "H7DFWSVB"}, {"hotel_id": "HL-SEA1", "room": "KNGV"}),
-        call("get_reservation_addons", {"confirmation_number": "H7DFWSVB"}, {"late_checkout": "14:00"}),
-        assistant("You already have late checkout until 2pm, so there's nothing to add."),
-    ]
-    also = trace_of(
-        *looked,
-        user("also can I stay two more nights?"),
-        call("check_availability", {"hotel_id": "HL-SEA1", "room_type": "KNGV", "nights": 2}, {"available": True}),
-        call("modify_reservation", {"confirmation_number": "H7DFWSVB", "check_out": "2026-10-08"}, {"ok": True}),
-        assistant("Done! You now check out on Oct 8."),
-    )
-    chosen = trace_of(
-        *looked,
-        user("ok then extend it by two nights"),
-        call("check_availability", {"hotel_id": "HL-SEA1", "room_type": "KNGV", "nights": 2}, {"available": True}),
-        call("modify_reservation", {"confirmation_number": "H7DFWSVB", "check_out": "2026-10-08"}, {"ok": True}),
-        assistant("Done! You now check out on Oct 8."),
-    )
-
-    assert [len(task.calls) for task in split_tasks(also)] == [2, 2]
-    assert [len(task.calls) for task in split_tasks(chosen)] == [4]  # the look found what the change used
-
-
 def test_what_happened_told_after_a_dash_is_not_the_title() -> None:
     [draft] = (
         HeuristicExtractor()

@@ -62,8 +62,7 @@ _WHO = (
 _ASKS_WHO = re.compile(
     rf"(?i){_WHO}[^?]*\?|\?[^?]*\b(?:name|date of birth|email|zip)\b"
     # "To find your profile, please share your customer number." asks without a question mark
-    rf"|\b(?:please|kindly)\s+(?:share|provide|give|send|tell|confirm|enter|type)\s+(?:me\s+)?(?:with\s+)?"
-    rf"(?:the|your)\s+(?:\w+\s+){{0,2}}{_WHO}"
+    rf"|\b(?:please|kindly)\s+(?:share|provide|give|send|tell|confirm|enter|type)\b[^.?!]*{_WHO}"
 )
 
 

@@ -7,9 +7,9 @@ import re
 from collections.abc import Sequence
 
 from deftly.tools.extract.problems import lower_first
-from deftly.tools.extract.tools_kind import all_words, is_generic, is_read_only, is_verb_word, words
+from deftly.tools.extract.tools_kind import all_words, is_generic, is_read_only, words
 from deftly.tools.extract.typos import spelled
-from deftly.tools.extract.vocabulary import group_of, same_word
+from deftly.tools.extract.vocabulary import group_of, is_verb, same_word
 from deftly.tools.extract.wording import arrows_spelled, person_for_pronoun, reads_as_a_statement
 from deftly.tools.generalize.commands import only_looks
 from deftly.tools.models import Step
@@ -75,7 +75,7 @@ def opens_with_object(title: str, tools: Sequence[str]) -> bool:
     head = title.lower().split()
     found = re.findall(r"[a-z]+", PLACEHOLDER.sub(" ", head[0])) if head else []
     first = found[0] if len(found) == 1 else ""
-    if not first or group_of(first) or first in _CHANGING_VERBS or is_verb_word(first):
+    if not first or is_verb(first) or first in _CHANGING_VERBS:
         return False
     labelled = len(head) == 2 and bool(PLACEHOLDER.fullmatch(head[1]))  # "Reservation {confirmation_number}"
     if len(head) < 2 or not (head[1].isalpha() or labelled) or head[1] in _OBJECT_OPENERS:

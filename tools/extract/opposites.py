@@ -36,16 +36,29 @@ _OPTION_VALUE = re.compile(r"[A-Za-z][A-Za-z_ -]{0,40}")
 
 
 def asked_words(texts: Iterable[str]) -> set[str]:
-    """The words of what the user said, without what they said not to do or could not do."""
-    return {w.lower() for text in texts for w in re.findall(r"[A-Za-z]+", _NOT_ASKED.sub(" ", text))}
+    """The words of what the user said, without what they said not to do or could not do, nor what they say
+    happened ("I installed numpy by mistake, remove it"): a word in -ed counts where the sentence wants it so
+    ("I want her account locked", "make sure the flag is enabled")."""
+    found: set[str] = set()
+    for text in texts:
+        for sentence in re.split(r"[.!?;]+(?:\s+|$)|\n+", _NOT_ASKED.sub(" ", text)):
+            wanting = False
+            for word in re.findall(r"[A-Za-z]+", sentence.lower()):
+                wanting = wanting or word in _WANTING
+                if wanting or not word.endswith("ed"):
+                    found.add(word)
+    return found
+
+
+# Words after which a participle is the state asked for: "want it locked", "should be approved", "make sure
+# it is enabled", "need the channel archived", "get it unblocked", "keep it disabled".
+_WANTING = frozenset({"want", "wants", "need", "needs", "should", "must", "sure", "ensure", "get", "keep", "have"})
 
 
 def asked_operations(asked: set[str]) -> dict[int, tuple[int, str]]:
     """Per pair of ``OPPOSITES`` whose one side only the ``asked`` words ask for: that side and the word."""
     sides: dict[int, dict[int, str]] = {}
     for word in sorted(asked):
-        if word.endswith("ed"):
-            continue  # "I installed numpy by mistake, remove it": what happened, not what is asked
         for pair, side in _sides_of(word):
             sides.setdefault(pair, {}).setdefault(side, word)
     return {pair: next(iter(found.items())) for pair, found in sides.items() if len(found) == 1}

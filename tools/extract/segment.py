@@ -61,9 +61,7 @@ _POINTS_BACK = re.compile(
 )
 # A message that opens by saying it is about another matter, not a step further in this one ("also" is often both).
 _ANOTHER_MATTER = re.compile(rf"^\W*(?:(?:{LEAD_INS}|{ADDING})\W+)*(?:{MOVING_ON})\b", re.I)
-_ADDS = re.compile(rf"^\W*(?:(?:{LEAD_INS})\W+)*(?:{ADDING})\b(?!\s+(?:cc|bcc|add|include|attach)\b)", re.I)
 _WORDS_IN_ACK = 8
-_MIN_VALUE = 4
 
 
 def split_tasks(trace: Trace) -> list[Task]:
@@ -104,7 +102,7 @@ def _join_continuations(tasks: list[Task]) -> list[Task]:
     joined: list[Task] = []
     for task in tasks:
         previous = joined[-1] if joined else None
-        if previous is not None and not _moves_on(previous, task) and _follows(previous, task):
+        if previous is not None and not _moves_on(task.request) and _follows(previous, task):
             previous.turns.extend(task.turns)
         else:
             joined.append(task)
@@ -137,24 +135,8 @@ def _acts_on_lookups(previous: Task, task: Task) -> bool:
     return any(v in found and v not in said for v in used)
 
 
-def _moves_on(previous: Task, task: Task) -> bool:
-    """A message that opens another matter ("separately, …"), or adds a request ("also can I stay two more
-    nights?") that does not act on what only the task before found ("also close the printer jam ticket", the
-    id its search found), without pointing back at it."""
-    text = task.request
-    if _REFERS_BACK.match(text) or _POINTS_BACK.search(text):
-        return False
-    return bool(_ANOTHER_MATTER.search(text)) or (bool(_ADDS.match(text)) and not _acts_on_found(previous, task))
-
-
-def _acts_on_found(previous: Task, task: Task) -> bool:
-    """The first change ``task`` makes is on something ``previous``'s lookups found and no user said: its
-    first argument (the record it changes, as agents pass it) came from those results."""
-    changes = [c for c in task.calls if c.status == "ok" and not is_read_only(c.tool) and not is_scratchpad(c.tool)]
-    target = leaf_strings(changes[0].arguments)[:1] if changes else []
-    found = "\n".join(c.result.content for c in previous.calls if c.result is not None and c.status == "ok")
-    said = "\n".join([*previous.user_texts, *task.user_texts])
-    return any(len(v) >= _MIN_VALUE and v in found and v not in said for v in target)
+def _moves_on(text: str) -> bool:
+    return bool(_ANOTHER_MATTER.search(text)) and not _REFERS_BACK.match(text) and not _POINTS_BACK.search(text)
 
 
 def leaf_strings(value: object) -> list[str]:

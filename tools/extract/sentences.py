@@ -16,8 +16,8 @@ MARKER = re.compile(
     r"|^\W*(?:really |just )?(?:need|want)(?: you)? to)\s+",  # "need to add receipts to my claim": chat drops the "I"
     re.IGNORECASE,
 )
-# "Also, what's happening with my claim?": a later request's opener, before what it asks
-_ALSO = re.compile(rf"^\W*(?:(?:{LEAD_INS}|{ADDING})\b[\s,:]*)+", re.I)
+# "Also, what's happening with my claim?", "So, can you …": what opens a sentence before what it asks
+_LEAD_IN = re.compile(rf"^\W*(?:(?:{LEAD_INS}|{ADDING})\b[\s,:]*)+", re.I)
 _THANKS = re.compile(r"^\W*(?:thanks?|thank you|great|perfect|ok(?:ay)?|awesome|sure|yes|ha(?:ha)*)\b[\s,!.]*", re.I)
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 # "Keiko Sato (keiko.sato@x.ai) forgot …", "plan sandbox (no apply)": an aside, not where the request goes on.
@@ -29,7 +29,7 @@ GREETING = re.compile(
 
 def sentences(text: str) -> list[str]:
     """The sentences of a message, each without an opening "OK," or "Thanks!": "OK, can you bump ..." asks."""
-    found = (_ALSO.sub("", _THANKS.sub("", s)).strip() for s in SENTENCE_END.split(text))
+    found = (_LEAD_IN.sub("", _THANKS.sub("", s)).strip() for s in SENTENCE_END.split(text))
     return [s for s in found if s]
 
 

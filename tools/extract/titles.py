@@ -26,12 +26,12 @@ from deftly.tools.extract.sentences import (
     requested_actions,
     sentences,
 )
-from deftly.tools.extract.tools_kind import all_words, is_handoff, is_verb_word, object_phrase
+from deftly.tools.extract.tools_kind import all_words, is_handoff, object_phrase
 from deftly.tools.extract.vocabulary import (
     ASKS_FOR,
     ASKS_TO,
     VERB_GROUPS,
-    group_of,
+    is_verb,
     mentioned_actions,
     overlap,
     phrasal,
@@ -52,7 +52,9 @@ _NEED_A = re.compile(r"^\W*i(?:'d| would)? (?:really |just )?(?:need|want|like) 
 # "I want to give you my meter reading": what the user does for the agent, not the task
 _USERS_PART = re.compile(r"^\W*(?:give|send|tell|show|pass|provide|bring|email|text|share)\s+(?:you|u)\b", re.I)
 # "Quick question about my plan": says a request is coming, not what it is
-_ABOUT_TO_ASK = re.compile(r"^\W*(?:(?:a|one|quick|small|short|little)\s+)*(?:question|favou?r|request|ask)\b", re.I)
+_ABOUT_TO_ASK = re.compile(
+    r"^\W*(?:(?:(?:a|one|quick|small|short|little)\s+)+(?:question|favou?r|request|ask)|questions?|favou?r)\b", re.I
+)
 _OWNER_CLAUSE = re.compile(r"\s+(?:that |which )?(?:i|we)(?:'ve| have| had| own| booked| made| got)\b.*$", re.I)
 _NOT_IMPERATIVE = re.compile(
     r"^\W*(?:i|i'm|i've|i'd|my|we|our|it|its|this|that|these|those|there|what|why|who|when|where|which|how"
@@ -180,7 +182,7 @@ def request_sentence(request: str) -> str | None:
         elif match:
             candidates.append(_clean(sentence[match.end() :]))
             asked.add(candidates[-1])
-        elif wanted and not _opens_with_verb(sentence):  # "Goran's manager should be Sven now": no verb says so
+        elif wanted and not (_opens_with_verb(sentence) and _DASH.search(sentence)):  # "X should be Y"
             candidates.append(_clean(wanted))
             asked.add(candidates[-1])
         elif needed := _NEED_A.search(sentence):  # "I need a refill on my Adderall": get one
@@ -215,9 +217,10 @@ def request_sentence(request: str) -> str | None:
 
 
 def _opens_with_verb(sentence: str) -> bool:
-    """ "Rename the shared drive — it should be Finance 2027" asks with its first word."""
+    """ "Rename the shared drive — it should be Finance 2027" asks with its first word (not "Invoice INV-2231
+    should be marked as paid", a wish)."""
     first = re.findall(r"[a-z]+", sentence.lower())[:1]
-    return bool(first) and (group_of(first[0]) is not None or is_verb_word(first[0]))
+    return bool(first) and is_verb(first[0])
 
 
 def _later_clauses(text: str) -> list[str]:
@@ -248,6 +251,9 @@ def _shortened(text: str) -> str:
     last "and ..." that does not fit ("... about the auth timeouts and give it to {assignee}" loses the hand-over,
     not "to {assignee}"). A reason after a dash goes too, and so do this run's particulars there ("— {comment}",
     "— counted {number} vs system {number}") and what happened ("— a storm tore shingles off the roof")."""
+    parts = _DASH.split(text)
+    if len(parts) >= 3:  # "Send the contract — the signed PDF — to legal@acme.io": an aside between two dashes
+        text = " ".join([parts[0], *parts[2:]])
     head, *rest = _DASH.split(text, maxsplit=1)
     aside = (
         rest and len(head.split()) >= 2 and (tells_why(rest[0]) or PLACEHOLDER.search(rest[0]) or _TOLD.match(rest[0]))

@@ -69,7 +69,7 @@ def _words(tool: str) -> tuple[str, ...]:
     found = tuple(w for w in re.split(r"[^A-Za-z0-9]+", spaced.lower()) if w)
     # "mcp__slack__slack_post_message": the server's name said again is no word of what the tool does
     server = [part.lower() for part in _name_parts(tool)[:-1]]
-    if len(found) > 1 and server and found[0] in server and not is_verb_word(found[0]):
+    if len(found) > 1 and server and found[0] in server and not _names_an_action(found[0]):
         return found[1:]
     return found  # "mcp__search__search_docs": a server named after what its tools do keeps the verb
 
@@ -77,6 +77,10 @@ def _words(tool: str) -> tuple[str, ...]:
 def is_verb_word(word: str) -> bool:
     """A word tools' names open with for what they do (``get``, ``update``, ``export``, ``ship``): a verb,
     whatever else it may be ("Export", "Commit", "Log", "Text" open a request as verbs)."""
+    return _names_an_action(word) or word in _NOUN_VERBS
+
+
+def _names_an_action(word: str) -> bool:
     return word in _READ_VERBS or word in _WRITE_WORDS or word in _ACTION_WORDS
 
 
@@ -122,9 +126,11 @@ _ACTION_WORDS = frozenset({
     "pull", "rebase", "revert", "rollback", "rollout", "truncate", "insert", "alter", "destroy", "unassign",
     "activate", "deactivate", "withdraw", "unpublish", "reopen", "generate", "process", "execute", "save",
     "store", "sign", "attach", "link", "unlink", "map", "upsert", "replace", "append", "toggle", "request",
-    "ship", "log", "text", "order", "fork", "retrigger", "redeploy", "migrate", "onboard", "offboard", "renew",
-    "extend", "purge", "prune",
+    "fork", "retrigger", "redeploy", "migrate", "onboard", "offboard", "renew", "extend", "purge", "prune",
 })  # fmt: skip
+# Verbs that name the thing too, so a tool whose name opens with one may only look ("order_get_status",
+# "log_search_events"); a request opening with one asks ("Ship order 1182", "Log the call", "Text Maria").
+_NOUN_VERBS = frozenset({"ship", "log", "text", "order", "query", "snapshot"})
 
 
 _HANDOFF_VERBS = {"transfer", "escalate", "handoff", "hand", "handover", "forward", "route"}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from deftly.tools.extract.tools_kind import words
+from deftly.tools.extract.tools_kind import is_verb_word, words
 
 ASKS_TO = "The user asks to "
 ASKS_FOR = "The user asks for: "  # a request that is not a verb phrase ("remaining vacation days")
@@ -21,7 +21,8 @@ ADDING = r"also|plus"
 # Words a user moves on to another matter with ("one more thing", "separately", "while I have you"): a later
 # message or clause opening so asks for something of its own. A regular-expression alternation.
 MOVING_ON = (
-    r"one more thing|one other thing|another thing|separately|something else|unrelated(?:ly)?(?=\s*[,:;\u2014-])"
+    r"one more thing|one other thing|another thing|separately|something else"
+    r"|unrelated(?:ly\b|(?=\s*(?:[,:;\u2014-]|question|but|note|thing|request)))"
     r"|on (?:another|a different|a separate) note"
     r"|(?:a |another )?(?:different|separate) (?:question|issue|matter|topic)"
     r"|while (?:i (?:have|'ve got|got) you|(?:you're|you are) at it|(?:i'm|i am) (?:at it|here))"
@@ -174,3 +175,8 @@ def action_synonyms(tool: str, limit: int = 4) -> list[str]:
     """Everyday verbs for what a tool does (update_reservation_flights -> change, update, modify, edit)."""
     groups = tool_actions(tool)
     return [w for verbs in VERB_LISTS if min(verbs) in groups for w in verbs[:limit]]
+
+
+def is_verb(word: str) -> bool:
+    """A word that opens a request as its verb: one of the verb groups, or one tools' names open with."""
+    return group_of(word) is not None or is_verb_word(word)

@@ -8,8 +8,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from deftly.tools.extract.gerunds import ADJECTIVES
-from deftly.tools.extract.tools_kind import is_verb_word
-from deftly.tools.extract.vocabulary import group_of
+from deftly.tools.extract.vocabulary import group_of, is_verb
 from deftly.tools.values import (
     EMAIL,
     PLACEHOLDER,
@@ -43,7 +42,11 @@ _NO_PERSON = (
     r"|January|February|March|April|May|June|July|August|September|October|November|December)'s"
 )
 _WEEKDAY = re.compile(rf"(?:\b([A-Za-z]+) )?\b(?:{_DAYS})\b(?!\.\w)", re.I)
-_TIME_WORDS = frozenset({"on", "by", "this", "next", "last", "until", "till", "before", "after", "from", "to", "for"})
+# The words that make a weekday a day's name: "Black Friday", "Cyber Monday", "Good Friday", "Super Tuesday"
+_NAMED_DAYS = frozenset({
+    "black", "cyber", "good", "holy", "easter", "ash", "super", "palm", "giving", "fat", "shrove", "maundy",
+    "whit", "blue", "manic", "small", "business",
+})  # fmt: skip
 _POSSESSIVE_NAME = re.compile(rf"(?<=\s)(?!{_NO_PERSON})(?:[A-Z][a-z]+\s)*(?!{_NO_PERSON})[A-Z][a-z]+(?='s\b)")
 
 
@@ -69,13 +72,12 @@ def generalize_words(text: str, values: Mapping[str, str], names: Iterable[str])
 
 
 def _day(match: re.Match[str]) -> str:
-    """ "{day}" for a weekday this user meant ("to Friday", "a meeting Thursday"), not one in a name ("Black
-    Friday", "Cyber Monday") nor a site ("Monday.com")."""
+    """ "{day}" for a weekday this user meant ("to Friday", "PTO Friday"), not one in a name ("Black Friday",
+    "Cyber Monday") nor a site ("Monday.com")."""
     before = match.group(1)
     if before is None:
         return "{day}"
-    named = before[:1].isupper() and before.lower() not in _TIME_WORDS
-    return match.group(0) if named else f"{before} {{day}}"
+    return match.group(0) if before.lower() in _NAMED_DAYS else f"{before} {{day}}"
 
 
 def with_long_values(text: str, values: Mapping[str, str]) -> str:
@@ -144,6 +146,9 @@ _ASKED_OF_SELF = re.compile(
 _USERS_AUX = {"have": "has", "am": "is"}
 
 
+_ADVERBS = frozenset({"still", "already", "actually", "really", "currently", "usually", "ever", "just", "normally"})
+
+
 def indirect_question(question: str) -> str:
     """The question in the order of a clause, about the user where they asked about themselves: "how much
     does {name} owe" -> "how much {name} owes", "how much data have I used" -> "how much data the user has
@@ -165,13 +170,14 @@ def indirect_question(question: str) -> str:
     if verb.lower() in _ADVERBS and after:  # "which invoices do I still owe"
         adverb, verb, rest = f"{verb} ", after.group(1), rest[after.end() :]
     if third:
-        verb = _THIRD_PERSON.get(verb.lower()) or (
-            verb + "es" if verb.endswith(("s", "sh", "ch", "x", "z")) else verb + "s"
-        )
+        verb = _THIRD_PERSON.get(verb.lower()) or _third_person(verb)
     return f"{found['asked']} {subject} {adverb}{verb}{rest}"
 
 
-_ADVERBS = frozenset({"still", "already", "actually", "really", "currently", "usually", "ever", "just", "normally"})
+def _third_person(verb: str) -> str:
+    if verb.endswith("y") and verb[-2:-1] not in "aeiou":
+        return verb[:-1] + "ies"  # qualify -> qualifies
+    return verb + "es" if verb.endswith(("s", "sh", "ch", "x", "z", "o")) else verb + "s"
 
 
 _REPORTER = re.compile(r"^(?:\{\w+\}|[A-Z][a-z]+(?: [A-Z][a-z]+){0,2})$")
@@ -193,8 +199,9 @@ def about_reporter(question: str, before: str) -> str:
 _FINITE = frozenset(
     {"is", "are", "was", "were", "has", "have", "had", "keeps", "kept", "went", "got", "just", "failed", "broke",
      "crashed", "landed", "flagged", "submitted", "looks", "seems", "died", "stopped", "says", "shows", "not", "won't",
-     "isn't", "doesn't", "can't", "cannot", "aren't", "wasn't", "needs", "wants"}
+     "isn't", "doesn't", "can't", "cannot", "aren't", "wasn't"}
 )  # fmt: skip
+_WEAK_FINITE = frozenset({"not", "just"})  # "the tickets not updated", "the PR Alex just approved"
 _CLAUSE_OPENERS = frozenset(
     {"what", "which", "that", "why", "how", "who", "whether", "if", "when", "where", "once", "after", "before",
      "until", "because", "since", "so", "and", "but", "as", "unless", "while", "then", "now"}
@@ -211,8 +218,10 @@ def reports(sentence: str) -> bool:
         return False
     if found[0] in {"don't", "dont"} or found[:2] == ["do", "not"]:
         return True
-    if group_of(found[0]) is not None or is_verb_word(found[0]):
-        return False  # "Close the tickets not updated in 30 days" asks, whatever follows
+    if group_of(found[0]) is not None:
+        return False
+    if is_verb(found[0]):  # "Close the tickets not updated in 30 days" asks; "Sync is stuck" tells
+        return any(word in _FINITE - _WEAK_FINITE for word in found[1:3])
     for before, word in itertools.pairwise(found[:_STATEMENT_REACH]):
         if word in _CLAUSE_OPENERS:
             return False

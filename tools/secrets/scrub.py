@@ -28,13 +28,16 @@ MIN_TEXT = 8
 HASHED_SESSION_PREFIX = "session-"
 
 
-def _standing_alone(value: str) -> re.Pattern[str] | None:
-    """A code of digits is masked where no other digit touches it: the one-time code 306842 is no part of the
-    line 2083068421, but is one after ``\n``, ``%3D`` or a letter. Any other secret is masked wherever it
-    appears."""
-    if not value.isdigit():
+def _alone_pattern(value: str) -> re.Pattern[str] | None:
+    """Where a short code of digits is masked: where no other digit touches it, but a %-escape may (the one-time
+    code 306842 is no part of the line 2083068421; it is the code after ``\n``, ``%3D``, ``%22`` or a letter).
+    None for every other secret (a card number, a token), masked wherever it appears."""
+    if not value.isdigit() or len(value) > _SHORT_CODE:
         return None
-    return re.compile(rf"(?<!\d){re.escape(value)}(?!\d)")
+    return re.compile(rf"(?:(?<!\d)|(?<=%[0-9A-Fa-f]{{2}})){re.escape(value)}(?!\d)")
+
+
+_SHORT_CODE = 10  # one-time codes and PINs; a card or account number is masked wherever it appears
 
 
 def is_sensitive_key(key: str) -> bool:
@@ -80,7 +83,7 @@ class Scrubber:
         if self._replacements_of != self.found:
             self._replacements_of = frozenset(self.found)
             ordered = sorted(self.found, key=len, reverse=True)
-            self._replacements = [(value, _json_escaped(value), _standing_alone(value)) for value in ordered]
+            self._replacements = [(value, _json_escaped(value), _alone_pattern(value)) for value in ordered]
         return self._replacements
 
     def value(self, value: Any, key: str | None = None, *, hashes: bool | str = False) -> Any:
