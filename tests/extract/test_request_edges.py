@@ -98,3 +98,17 @@ def test_unrelated_in_any_form_moves_on(moving_on: str) -> None:
     )
 
     assert [len(task.calls) for task in split_tasks(trace)] == [1, 2]
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        ("I want her account dana.kim locked before end of day", "lock her account dana.kim before end of day"),
+        ("I need the #old-launch channel archived", "archive the #old-launch channel"),
+        ("we need the nightly build stopped", "stop the nightly build"),
+    ],
+)
+def test_a_state_wanted_is_asked_with_its_verb(text: str, asked: str) -> None:
+    from deftly.tools.extract.problems import wanted_done
+
+    assert wanted_done(text) == asked

@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 import re
 
+from deftly.tools.extract.tools_kind import is_verb_word
 from deftly.tools.extract.vocabulary import group_of, is_change_verb, is_operation_word
 
 CLAUSE_BREAK = re.compile(
@@ -119,7 +120,8 @@ def wanted_done(clause: str) -> str | None:
     if match is None or match.group("object").split()[0].lower() in _POINTER_SUBJECTS:
         return None
     participle = match.group("done").lower()
-    verb = participle[:-1] if is_change_verb(participle[:-1]) else participle[:-2]
+    known = [stem for stem in (participle[:-1], participle[:-2]) if is_verb_word(stem)]  # "archived", "locked"
+    verb = known[0] if known else participle[:-1] if is_change_verb(participle[:-1]) else participle[:-2]
     if participle.endswith("ied"):
         verb = participle[:-3] + "y"  # "tidied" -> "tidy"
     if len(verb) > 2 and verb[-1] == verb[-2] and verb[-1] not in "lsz":
