@@ -176,12 +176,22 @@ def _looked_up_by(step: Step) -> dict[str, object]:
     if not step.tool or not is_read_only(step.tool):
         return step.arguments
     return {
-        _KEY_HEAD.split(k, maxsplit=1)[0].lower() if isinstance(v, str) and PLACEHOLDER.fullmatch(v.strip()) else k: v
+        _whose(k) if isinstance(v, str) and PLACEHOLDER.fullmatch(v.strip()) else k: v
         for k, v in step.arguments.items()
     }
 
 
-_KEY_HEAD = re.compile(r"[_\-.]|(?<=[a-z])(?=[A-Z])")
+def _whose(key: str) -> str:
+    """``requesterEmail`` and ``requester_id`` -> ``requester``: the identifier's kind said after whose it is
+    goes; ``updated_before`` stays ``updated_before``."""
+    parts = [p.lower() for p in _KEY_PARTS.split(key) if p]
+    return parts[0] if len(parts) > 1 and set(parts[1:]) <= _IDENTIFIER_KINDS else key
+
+
+_KEY_PARTS = re.compile(r"[_\-.]|(?<=[a-z])(?=[A-Z])")
+_IDENTIFIER_KINDS = frozenset(
+    {"id", "ids", "email", "emails", "name", "username", "handle", "login", "number", "address"}
+)
 
 
 # The table a query reads is what it counts ("users" / "orders"), even when the user said the word.

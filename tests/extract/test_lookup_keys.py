@@ -73,6 +73,11 @@ def test_what_a_lookup_filtered_by_still_tells_runs_apart() -> None:
     assert "searchTickets:requester" in mine & theirs  # whose, not which identifier
     assert {"searchTickets:open", "searchTickets:spam"} <= mine ^ theirs
     assert {"mail.search:sender", "mail.search:recipient"} <= argument_words(by_sender) ^ argument_words(by_recipient)
+    before, after = (
+        [Step(action="search", tool="crm.search", arguments={f"updated_{when}": "{date}"})]
+        for when in ("before", "after")
+    )
+    assert argument_words(before) != argument_words(after)  # which side of the date is the question
 
 
 def _close_lost(request: str, reason: str, read_back: bool) -> list[dict[str, Any]]:

@@ -161,3 +161,20 @@ def test_a_hand_off_is_titled_with_what_was_handed_off_not_with_the_ask_to_trans
 
     titles = [draft.title for draft in extraction.drafts]
     assert any(title.startswith("Hand off a request to restore") for title in titles), titles
+
+
+def test_a_hand_off_after_a_question_is_titled_with_the_change_asked() -> None:
+    [draft] = EXTRACT(
+        trace_of(
+            user("How much is the change fee on a basic economy ticket?"),
+            assistant("Basic economy can't be changed; other fares have no change fee."),
+            user("Then I need to change the passenger on reservation ZFA04Y to my sister Ana Li"),
+            call("get_reservation_details", {"reservation_id": "ZFA04Y"}, {"passengers": [{"name": "Mia Li"}]}),
+            assistant("I can't change passengers. Shall I transfer you to an agent?"),
+            user("yes please transfer me"),
+            call("transfer_to_human_agents", {"summary": "Change passenger on ZFA04Y"}, "Transfer successful"),
+            assistant("Transferring you now."),
+        )
+    ).drafts
+
+    assert draft.title.startswith("Hand off a request to change the passenger"), draft.title

@@ -39,6 +39,7 @@ def title_request(task: Task, acting: Sequence[str]) -> str:
     if acting and all(is_handoff(tool) for tool in acting):
         # "change the passenger to myself" ... "yes, transfer me": what was handed off says what the task was
         handed = [text for text, sentence in sentences if not mentions_action(sentence, list(acting))]
+        handed = [t for t in handed if requested_actions(t)] or handed  # the change asked, not a question before it
         if handed and not is_vague(request_sentence(handed[0]) or ""):
             return handed[0]
     if acting:
