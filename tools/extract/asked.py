@@ -28,10 +28,10 @@ _ASKS_WHAT = re.compile(r"(?i)\b(?:what|which)\b[^.!]*\?")
 _MIN_WORD = 4
 
 
-def title_request(task: Task, acting: Sequence[str]) -> str:
+def title_request(task: Task, acting: Sequence[str], answers: set[str]) -> str:
     """The user message to title ``task`` from: the first whose request names an action of ``acting``,
-    else the first whose request is about something the tools touched, else the task's first request."""
-    answers = identity_answers(task)
+    else the first whose request is about something the tools touched, else the task's first request
+    (``answers``: the user's ``identity_answers``, never a request)."""
     asked = [
         (text, request_sentence(text)) for text in _verb_completed(task) if is_substantive(text) and text not in answers
     ]

@@ -112,7 +112,8 @@ def build_draft(task: Task, plan: StepPlan, binder: ValueBinder, names: dict[str
     actions = [s.tool for s in plan.steps if s.tool and not is_read_only(s.tool) and not is_generic(s.tool)]
     main = next((s for s in reversed(plan.steps) if s.tool in actions), plan.steps[-1])
     named_actions = with_chosen_options(actions, plan.steps)
-    request = with_long_values(title_request(task, named_actions), values)
+    answers = identity_answers(task)
+    request = with_long_values(title_request(task, named_actions, answers), values)
     fallback = (
         steps_title(actions, main)
         if actions
@@ -131,7 +132,7 @@ def build_draft(task: Task, plan: StepPlan, binder: ValueBinder, names: dict[str
         when_to_use=when_to_use(request, values, names),
         steps=plan.steps,
         pitfalls=list(dict.fromkeys(plan.pitfalls)),
-        requests=[whole_request(text, values, names) for text in _examples(task, request)],
+        requests=[whole_request(text, values, names) for text in _examples(task, request, answers)],
         task_index=task.index,
         # A repository's name stays in the goal: "a release of notifier" is nearer other releases than "of {repo}",
         # which every task in any repository shares.
@@ -159,13 +160,12 @@ def command_title(steps: list[Step]) -> str | None:
 _COMMAND_LINES = frozenset({"command", "cmd", "commands", "shell_command"})
 
 
-def _examples(task: Task, titled: str) -> list[str]:
+def _examples(task: Task, titled: str, answers: set[str]) -> list[str]:
     """The run's first request, as later users will open theirs; and, when the first says nothing of the task
     ("Hi, I need help with an order"), the message the title came from or else the first that asks something."""
     sentence = request_sentence(task.request)
     if sentence is not None and not is_vague(sentence):
         return [task.request]
-    answers = identity_answers(task)
     asking = [
         t
         for t in task.user_texts

@@ -19,10 +19,11 @@ _WANTED = re.compile(r"^(?:i\s+)?(?:need|want|needs|wants|would like)\s+(?=(?:a|
 _ARTICLES = frozenset({"a", "an", "the", "some", "one", "every", "each", "all", "any"})
 _FILLER = re.compile(r"\s+(?:pls|plz|please)\b", re.I)
 _LOOKUP_VERB = "find"
-_OBJECT_OPENERS = frozenset({
-    "a", "an", "the", "my", "our", "your", "his", "her", "their", "its", "this", "that", "these", "those", "some",
-    "all", "every", "each", "any", "one", "two", "on", "for", "to", "from", "with", "in", "into", "at", "by", "of",
-    "off", "up", "out", "back", "down", "over", "it", "them", "me", "us", "him",
+# What follows a verb and not a noun: "Dispute a charge", "Claim on the insurance", "Review it"
+_OBJECT_OPENERS = _ARTICLES | frozenset({
+    "my", "our", "your", "his", "her", "their", "its", "this", "that", "these", "those", "two", "on", "for", "to",
+    "from", "with", "in", "into", "at", "by", "of", "off", "up", "out", "back", "down", "over", "it", "them", "me",
+    "us", "him",
 })  # fmt: skip
 _META = frozenset({"question", "one", "thing", "favor", "favour", "request", "ask", "heads-up"})
 

@@ -27,6 +27,11 @@ GREETING = re.compile(
 )
 
 
+def bare(request: str) -> str:
+    """The request without its greeting and asides, its quotes plain and its shorthand spelled out."""
+    return ASIDE.sub("", GREETING.sub("", plain_quotes(request.strip())))
+
+
 def sentences(text: str) -> list[str]:
     """The sentences of a message, each without an opening "OK," or "Thanks!": "OK, can you bump ..." asks."""
     found = (_LEAD_IN.sub("", _THANKS.sub("", s)).strip() for s in SENTENCE_END.split(text))
@@ -47,11 +52,12 @@ def requested_actions(text: str) -> frozenset[str]:
         match = MARKER.search(sentence)
         if match:
             found |= mentioned_actions(sentence[match.end() :])
-        elif group_of(_first_word(sentence)) not in (None, READ_GROUP):
+        elif group_of(first_word(sentence)) not in (None, READ_GROUP):
             found |= mentioned_actions(sentence)
     return frozenset(found)
 
 
-def _first_word(sentence: str) -> str:
+def first_word(sentence: str) -> str:
+    """The first word of a sentence after any greeting, lower-cased ("" for none)."""
     words_found = re.findall(r"[a-z]+", GREETING.sub("", sentence).lower())
     return words_found[0] if words_found else ""

@@ -19,9 +19,10 @@ from deftly.tools.extract.problems import (
     wanted_done,
 )
 from deftly.tools.extract.sentences import (
-    ASIDE,
     GREETING,
     MARKER,
+    bare,
+    first_word,
     plain_quotes,
     requested_actions,
     sentences,
@@ -170,7 +171,7 @@ def request_sentence(request: str) -> str | None:
     Of the sentences that ask for something, the first naming a change (cancel, book, ...) wins,
     else the first that says anything concrete; "help me with it" never does.
     """
-    text = ASIDE.sub("", GREETING.sub("", plain_quotes(request.strip())))
+    text = bare(request)
     candidates, asked = [], set()
     for sentence in sentences(text):
         match = MARKER.search(sentence)
@@ -182,7 +183,8 @@ def request_sentence(request: str) -> str | None:
         elif match:
             candidates.append(_clean(sentence[match.end() :]))
             asked.add(candidates[-1])
-        elif wanted and not (_opens_with_verb(sentence) and _DASH.search(sentence)):  # "X should be Y"
+        # "Goran's manager should be Sven now" wishes; "Rename the drive — it should be Finance 2027" asks
+        elif wanted and not (is_verb(first_word(sentence)) and _DASH.search(sentence)):
             candidates.append(_clean(wanted))
             asked.add(candidates[-1])
         elif needed := _NEED_A.search(sentence):  # "I need a refill on my Adderall": get one
@@ -214,13 +216,6 @@ def request_sentence(request: str) -> str | None:
     acting = [c for c in acting if c in asked] or [c for c in usable if c in asked] or acting
     best = acting or usable or ([problem] if problem else [])
     return best[0] if best else None
-
-
-def _opens_with_verb(sentence: str) -> bool:
-    """ "Rename the shared drive — it should be Finance 2027" asks with its first word (not "Invoice INV-2231
-    should be marked as paid", a wish)."""
-    first = re.findall(r"[a-z]+", sentence.lower())[:1]
-    return bool(first) and is_verb(first[0])
 
 
 def _later_clauses(text: str) -> list[str]:
@@ -335,7 +330,7 @@ def named_object(title: str, tools: list[str]) -> str | None:
 
 def request_title(request: str, values: Mapping[str, str], names: Iterable[str]) -> str | None:
     """The request's first sentence as a title, when nothing better says what the task was."""
-    text = ASIDE.sub("", GREETING.sub("", plain_quotes(request.strip())))
+    text = bare(request)
     found = sentences(text)
     if not found:
         return None

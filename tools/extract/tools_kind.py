@@ -170,9 +170,8 @@ def as_compared(tool: str) -> str:
     *spaces, own = [part for part in _name_parts(tool) if part.lower() != "mcp"] or [base]
     namespace = [space.lower() for space in spaces]  # the own name keeps its case: its words are read from it
     if namespace and own.lower().startswith(namespace[-1] + "_"):
-        namespace = namespace[
-            :-1
-        ]  # mcp__slack__slack_post_message is the slack_post_message of a harness without servers
+        # mcp__slack__slack_post_message is the slack_post_message of a harness without servers
+        namespace = namespace[:-1]
     return ".".join([*namespace, own])
 
 

@@ -30,7 +30,7 @@ HASHED_SESSION_PREFIX = "session-"
 
 def _alone_pattern(value: str) -> re.Pattern[str] | None:
     """Where a short code of digits is masked: where no other digit touches it, but a %-escape may (the one-time
-    code 306842 is no part of the line 2083068421; it is the code after ``\n``, ``%3D``, ``%22`` or a letter).
+    code 306842 is no part of the line 2083068421; it is the code after ``\\n``, ``%3D``, ``%22`` or a letter).
     None for every other secret (a card number, a token), masked wherever it appears."""
     if not value.isdigit() or len(value) > _SHORT_CODE:
         return None
