@@ -17,7 +17,7 @@ import numpy as np
 from deftly.tools.embedding_cache import CachedEmbedder
 from deftly.tools.extract.asked import with_chosen_options, with_commands
 from deftly.tools.extract.base import Draft, Extraction, Extractor, Skipped
-from deftly.tools.extract.noun_titles import finished_title, imperative_title
+from deftly.tools.extract.noun_titles import CHECKED, finished_title, imperative_title
 from deftly.tools.extract.titles import action_title, named_object, request_sentence
 from deftly.tools.extract.tools_kind import is_generic, is_read_only
 from deftly.tools.extract.vocabulary import mentioned_actions, tool_actions
@@ -259,7 +259,8 @@ class _Batch:
             return procedure
         sentences = {e: _titled(request_sentence(e), e, procedure) for e in procedure.examples}
         named = with_commands(with_chosen_options(procedure.tools, procedure.steps), procedure.steps)
-        candidates = [e for e, s in sentences.items() if s and action_title(s, named)]
+        # A request to act whose runs only looked is titled with what they checked: its verb is no tool's
+        candidates = [e for e, s in sentences.items() if s and (s.startswith(CHECKED) or action_title(s, named))]
         if not candidates:
             return procedure
         vectors = np.asarray(self.embedder.embed_documents(procedure.examples), dtype=np.float32)

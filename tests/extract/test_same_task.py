@@ -664,3 +664,35 @@ def test_a_tools_name_as_compared_keeps_every_namespace_and_the_case_its_words_a
     assert as_compared("mcp__Slack__post_message") == as_compared("slack.post_message")
     assert as_compared("prod.k8s.delete_pod") != as_compared("staging.k8s.delete_pod")
     assert is_read_only(as_compared("mcp__calendar__lookupContact"))  # not "lookupcontact", which acts
+
+
+def close_ticket_session(request: str, ticket: str, spell: Any) -> list[dict[str, Any]]:
+    return chat(
+        user(request),
+        call(spell("tickets", "get"), {"id": ticket}, {"id": ticket, "status": "open", "subject": "VPN drops"}),
+        call(spell("tickets", "add_comment"), {"id": ticket, "body": "Fixed by the new VPN profile."}, {"ok": True}),
+        call(spell("tickets", "update"), {"id": ticket, "status": "resolved"}, {"ok": True}),
+        assistant(f"{ticket} is resolved, with a comment saying why."),
+    )
+
+
+def test_one_servers_tools_spelled_with_dots_or_flattened_by_a_harness_are_one_task(store: Any, embedder: Any) -> None:
+    """An agent whose harness allows no dots in a tool's name calls ``tickets.get`` as ``tickets_get``: the
+    same tool, which only reads."""
+    from deftly.tools.extract.tools_kind import as_compared
+
+    assert as_compared("tickets_get") == as_compared("tickets.get") == as_compared("mcp__tickets__get")
+    assert is_read_only("tickets_get") and is_read_only("issues_list") and is_read_only("mcp__notion__notion-search")
+    assert not is_read_only("tickets_update") and not is_read_only("add_search_filter")
+    assert not is_read_only("sql_query")  # runs whatever it is given: its statement tells
+    dotted = lambda server, tool: f"{server}.{tool}"  # noqa: E731
+    flat = lambda server, tool: f"{server}_{tool}"  # noqa: E731
+    record_and_learn(
+        store, embedder, close_ticket_session("close out IT-4411, the vpn fix worked", "IT-4411", dotted), "a"
+    )
+    record_and_learn(
+        store, embedder, close_ticket_session("Please resolve ticket IT-5020 with a note.", "IT-5020", flat), "b"
+    )
+    [procedure] = store.list_procedures(10)
+    assert len(procedure.sources) == 2
+    assert len(procedure.steps) == 3, [s.tool for s in procedure.steps]

@@ -114,8 +114,11 @@ def checked_title(title: str, steps: Sequence[Step]) -> str:
     """A task asked to act whose calls only looked (the deployment was already at 8 replicas, the failure was
     real, not a flake): "Check whether to scale {deployment} …", what its runs did."""
     if all(only_looks(s.tool, s.arguments) for s in steps if s.tool) and asks_to_act(title):
-        return f"Check whether to {lower_first(title)}"
+        return f"{CHECKED}{lower_first(title)}"
     return title
+
+
+CHECKED = "Check whether to "
 
 
 def asks_to_act(title: str) -> bool:

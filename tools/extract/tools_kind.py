@@ -102,9 +102,14 @@ def is_read_only(tool: str) -> bool:
         return bool(set(tokens[1:]) & _OPENED_TO_READ)  # open_url reads; open_billing_dispute opens a case
     if tokens[0] in _READ_VERBS:
         return True
-    # "drive_search_files", "gmail_list_messages": a product before a verb that only reads; not
-    # "export_query_results", whose first word is what it does
-    return len(tokens) >= 3 and tokens[1] in _PLAIN_READS and tokens[0] not in _ACTION_WORDS
+    # "drive_search_files", "gmail_list_messages", "tickets_get": a product or a thing before a verb that only
+    # reads; not "export_query_results", whose first word is what it does, nor "sql_query", which runs anything
+    return (
+        len(tokens) >= 2
+        and tokens[1] in _PLAIN_READS
+        and (tokens[0] not in _ACTION_WORDS or tokens[0] in _THINGS_TOO)
+        and not is_generic(tool)
+    )
 
 
 _OPENED_TO_READ = frozenset({
@@ -131,6 +136,11 @@ _ACTION_WORDS = frozenset({
 # Verbs that name the thing too, so a tool whose name opens with one may only look ("order_get_status",
 # "log_search_events"); a request opening with one asks ("Ship order 1182", "Log the call", "Text Maria").
 _NOUN_VERBS = frozenset({"ship", "log", "text", "order", "query", "snapshot"})
+# Action words that also name a thing a server serves: "email_get_thread" reads an email, as "mcp__email__get_thread"
+_THINGS_TOO = _NOUN_VERBS | {
+    "email", "message", "invoice", "bill", "tag", "label", "comment", "build", "release", "request", "schedule",
+    "map", "link", "store", "backup", "patch", "issue", "transfer", "charge",
+}  # fmt: skip
 
 
 _HANDOFF_VERBS = {"transfer", "escalate", "handoff", "hand", "handover", "forward", "route"}
@@ -162,17 +172,19 @@ _SHELLS = frozenset({"bash", "shell", "sh", "zsh", "exec", "execute", "run_comma
 def as_compared(tool: str) -> str:
     """The name runs are compared by: every harness's shell ("Bash", "bash", Codex's "shell") is one shell, and
     one server's tool is one tool however a harness spells it (``mcp__wms__post_adjustment`` in Claude Code,
-    ``wms__post_adjustment``, ``WMS.post_adjustment`` elsewhere are ``wms.post_adjustment``; ``prod.k8s.delete_pod``
-    is not ``staging.k8s.delete_pod``)."""
+    ``wms__post_adjustment``, ``WMS.post_adjustment`` and ``wms_post_adjustment`` elsewhere are
+    ``wms_post_adjustment``; ``prod.k8s.delete_pod`` is not ``staging.k8s.delete_pod``)."""
     base = base_name(tool)
     if base.lower().replace("-", "_") in _SHELLS:
         return "shell"
     *spaces, own = [part for part in _name_parts(tool) if part.lower() != "mcp"] or [base]
     namespace = [space.lower() for space in spaces]  # the own name keeps its case: its words are read from it
-    if namespace and own.lower().startswith(namespace[-1] + "_"):
-        # mcp__slack__slack_post_message is the slack_post_message of a harness without servers
+    if namespace and own.lower().startswith((namespace[-1] + "_", namespace[-1] + "-")):
+        # mcp__slack__slack_post_message is the slack_post_message of a harness without servers (and
+        # mcp__notion__notion-search its notion-search)
         namespace = namespace[:-1]
-    return ".".join([*namespace, own])
+    # A harness whose tool names allow no dots sends "tickets.get" as "tickets_get": the same tool
+    return "_".join([*namespace, own])
 
 
 def _name_parts(tool: str) -> list[str]:
