@@ -11,6 +11,7 @@ from deftly.tools.extract.vocabulary import is_operation_word
 from deftly.tools.generalize.bindings import BindingTable, number_text
 from deftly.tools.generalize.commands import CommandGeneralizer
 from deftly.tools.generalize.provenance import AGENT, REQUEST, ValueSources, dictated, written_as_name
+from deftly.tools.generalize.returned_spans import returned_spans
 from deftly.tools.models import Parameter
 from deftly.tools.values import COMMAND_KEYS, ID_TOKEN, is_written_query, kind_of
 
@@ -53,6 +54,7 @@ class ValueBinder:
         """Instance values -> placeholder names; options and free text only with ``readable_too``, or when the
         user wrote them as a proper name ("Washington DC", "Fleece Jacket"): a place or a product identifies
         the instance as much as an id does, unlike "business" or "high"; or dictated them (a message to post)."""
+        self._widen_to_returned()
         values = self.table.value_map(readable_too=True)
         if readable_too:
             return values
@@ -63,6 +65,14 @@ class ValueBinder:
             if written_as_name(v, self.request) or (carried(n) and dictated(v, self.request))
         }
         return {**named, **instance}
+
+    def _widen_to_returned(self) -> None:
+        """Each value the user named stands for the longer one a tool returned around it, as the user wrote it."""
+        results = [content for _, content in self.sources.results]
+        for binding in list(self.table.by_value.values()):
+            if binding.source == REQUEST:
+                for span in returned_spans(binding.value, self.request, results):
+                    self.table.alias(span, "{" + binding.name + "}")
 
     def _value(self, tool: str, key: str, value: Any) -> Any:
         if isinstance(value, str) and is_written_query(key, value):

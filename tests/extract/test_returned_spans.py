@@ -1,0 +1,42 @@
+"""A value the user wrote in full, of which the agent passed only a part: the whole of it is the instance."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tracebuilders import assistant, call, trace_of, user
+
+from deftly.tools.extract.heuristic import HeuristicExtractor
+from deftly.tools.generalize.returned_spans import returned_spans
+
+EXTRACT = HeuristicExtractor().extract
+
+
+def file_card_charge(request: str, search: str, descriptor: str) -> Any:
+    return trace_of(
+        user(request),
+        call(
+            "expenses.search_card_transactions",
+            {"card": "corporate", "merchant": search},
+            {"transactions": [{"id": "TX-88213", "merchant_descriptor": descriptor, "amount": 54.99}]},
+        ),
+        call("expenses.categorize", {"transaction_id": "TX-88213", "category": "software"}, {"ok": True}),
+        assistant(f"Filed {descriptor} under software."),
+    )
+
+
+def test_a_card_charge_the_agent_searched_by_one_word_leaves_no_word_of_its_descriptor() -> None:
+    for request, search, descriptor in [
+        ("file the ADOBE *CREATIVE CLD 4471 charge under software", "ADOBE", "ADOBE *CREATIVE CLD 4471"),
+        ("file the TST* OLIVE & VINE charge under software", "OLIVE", "TST* OLIVE & VINE"),
+    ]:
+        [draft] = EXTRACT(file_card_charge(request, search, descriptor)).drafts
+        assert draft.goal == "file the {merchant} charge under {category}", draft.goal
+
+
+def test_only_what_the_user_wrote_of_the_returned_value_and_only_whole_words() -> None:
+    results = ['{"transactions": [{"description": "TST* OLIVE & VINE"}], "code": "SPRING20"}']
+    assert returned_spans("TST*", "dispute the TST* OLIVE charge", results) == ["TST* OLIVE"]
+    assert returned_spans("OLIVE", "a charge from OLIVE & VINE, $155", results) == ["OLIVE & VINE"]
+    assert returned_spans("20", "make SPRING20 for 20% off", results) == []  # "20" is no part of SPRING20
+    assert returned_spans("TST*", "dispute TST* please", results) == []  # nothing more was written
