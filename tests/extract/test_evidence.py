@@ -324,6 +324,41 @@ def test_a_first_and_last_name_where_only_a_person_fits_is_a_placeholder_but_a_p
     assert "Bluetooth Speakers" in product_draft.title
 
 
+def test_a_person_named_only_by_how_the_user_speaks_of_them_is_a_placeholder() -> None:
+    """No tool knows these people: an approver, a doctor, the user themself, a contact at a company."""
+    sessions = [
+        (
+            "Please grant repo admin on payments-api to jdoe. Should be approved by Marta Kowalczyk.",
+            call("github.add_collaborator", {"repo": "payments-api", "user": "jdoe", "role": "admin"}, {"ok": True}),
+        ),
+        (
+            "Can Dr. Tomasz Wr\u00f3bel renew my inhaler prescription?",
+            call("rx.create_refill_request", {"medication": "inhaler"}, {"request_id": "rr_77"}),
+        ),
+        (
+            "I'm Ingrid, head of finance. Export the Q3 ledger to CSV please.",
+            call("ledger.export", {"quarter": "Q3", "format": "csv"}, {"file": "q3.csv"}),
+        ),
+        (
+            "Update: Kofi Mensah at Brightwater just emailed that they're signing, mark opp 5512 as won.",
+            call("crm.update_opportunity", {"id": "5512", "stage": "closed_won"}, {"ok": True}),
+        ),
+    ]
+    for request, change in sessions:
+        [draft] = EXTRACT(trace_of(user(request), change, assistant("Done."))).drafts
+        written = " ".join([draft.title, draft.goal, *draft.requests])
+        for name in ("Marta", "Kowalczyk", "Tomasz", "Ingrid", "Kofi", "Mensah"):
+            assert name not in written, (name, written)
+    [thing] = EXTRACT(
+        trace_of(
+            user("Restart Billing Service at Prod now, it is stuck."),
+            call("ops.restart_service", {"service": "billing"}, {"ok": True}),
+            assistant("Restarted."),
+        )
+    ).drafts
+    assert "{name}" not in thing.title + thing.goal, thing.title  # a thing somewhere, not a person at a company
+
+
 def test_a_shell_investigation_keeps_each_command_and_is_titled_by_the_problem_it_fixed() -> None:
     trace = trace_of(
         user("The checkout-api pods in staging keep crashlooping since this morning, can you find out why and fix it?"),

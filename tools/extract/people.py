@@ -24,6 +24,20 @@ _PERSON_CONTEXT = re.compile(
     r"|message|notify|assign(?: it)? to|introduce|thank|tell|call|text|dm)\s+$",
     re.IGNORECASE,
 )
+# After these a capitalized pair is a person too: "approved by Ben Kirkland", "signed off by Ana Costa".
+_BY_PERSON = re.compile(
+    r"\b(?:approved|signed(?: off)?|requested|reported|submitted|raised|owned|managed|authori[sz]ed|referred) by\s+$",
+    re.IGNORECASE,
+)
+# After these even one capitalized word is: "Dr. Achebe", "I'm Yara", "my name is Lena" (not "this is": "This is
+# Urgent").
+_ONE_WORD_PERSON = re.compile(r"\b(?:dr|mr|mrs|ms|mx|prof)\.?\s+$|\b(?:i'm|i am|my name is)\s+$", re.IGNORECASE)
+# A first and last name at a company, saying or doing something: "Dario Lambert at Acme told me …", "Will
+# Esposito at {company} just sent back …" (not "Billing Service at Prod", a thing somewhere).
+_AT_COMPANY = re.compile(
+    r"\s+at\s+(?:\{\w+\}|[A-Z][\w&.'-]*(?: [A-Z][\w&.'-]*){0,3})\s+(?:just\s+|has\s+|had\s+)?"
+    r"(?:told|said|says|sent|asked|confirmed|wants|signed|emailed|called|replied|wrote|agreed|decided|approved)\b"
+)
 _HANDLE = re.compile(r"\b([a-z][a-z0-9._-]{1,40})@[a-z0-9.-]+\.[a-z]{2,}\b|@([a-z][a-z0-9._-]{1,38})\b", re.I)
 _NOT_NAMES = frozenset({
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march",
@@ -49,15 +63,31 @@ def request_names(trace: Trace) -> set[str]:
             if _known_by_handle(phrase.lower().split(), handles) and " " in phrase:
                 found.add(phrase)  # "Keiko Sato (keiko.sato@…)" opening a sentence: the whole phrase is the name
                 continue
+            if _ONE_WORD_PERSON.search(text[:start]) or (
+                phrase.count(" ") == 1 and _AT_COMPANY.match(text, match.end())
+            ):
+                found.add(phrase)  # "Dr. Samuel Achebe", "— Will Esposito at {company} sent …": no sentence opens there
+                continue
             if sentence_start(text, start):  # "Email Tom Baker ...": the first word is capitalized anyway
                 first, _, phrase = phrase.partition(" ")
                 start += len(first) + 1
             parts = phrase.lower().split()
             if not parts or any(p in _NOT_NAMES for p in parts):
                 continue
-            if _known_by_handle(parts, handles) or (len(parts) >= 2 and _PERSON_CONTEXT.search(text[:start])):
+            if _known_by_handle(parts, handles) or _person_by_context(text, start, start + len(phrase), len(parts)):
                 found.add(phrase)
     return found
+
+
+def _person_by_context(text: str, start: int, end: int, words: int) -> bool:
+    """Only a person fits where the phrase stands: after "a meeting with", "approved by", "Dr.", "I'm", or
+    before "at {company}"."""
+    before = text[:start]
+    if _ONE_WORD_PERSON.search(before):
+        return True
+    if words < 2:
+        return False
+    return bool(_PERSON_CONTEXT.search(before) or _BY_PERSON.search(before) or _AT_COMPANY.match(text, end))
 
 
 def _known_by_handle(parts: list[str], handles: list[list[str]]) -> bool:
