@@ -260,7 +260,9 @@ class _Batch:
         sentences = {e: _titled(request_sentence(e), e, procedure) for e in procedure.examples}
         named = with_commands(with_chosen_options(procedure.tools, procedure.steps), procedure.steps)
         # A request to act whose runs only looked is titled with what they checked: its verb is no tool's
-        candidates = [e for e, s in sentences.items() if s and (s.startswith(CHECKED) or action_title(s, named))]
+        candidates = [
+            e for e, s in sentences.items() if s and (s.startswith(CHECKED) or (says_to(s) and action_title(s, named)))
+        ]
         if not candidates:
             return procedure
         vectors = np.asarray(self.embedder.embed_documents(procedure.examples), dtype=np.float32)
@@ -268,6 +270,12 @@ class _Batch:
         best = sentences[max(candidates, key=lambda e: float(centrality[procedure.examples.index(e)]))] or ""
         title = best[0].upper() + best[1:]
         return procedure if title == procedure.title else procedure.model_copy(update={"title": title})
+
+
+def says_to(title: str) -> bool:
+    """A title that opens with what to do ("Declare an incident"), not with what it is about ("{item} delayed by
+    {number}+ minutes — page + statuspage"): a request retitles a procedure only then."""
+    return not title.startswith("{")
 
 
 def _unrated_candidate(ratings: Ratings | None) -> bool:

@@ -696,3 +696,28 @@ def test_one_servers_tools_spelled_with_dots_or_flattened_by_a_harness_are_one_t
     [procedure] = store.list_procedures(10)
     assert len(procedure.sources) == 2
     assert len(procedure.steps) == 3, [s.tool for s in procedure.steps]
+
+
+def test_runs_asked_in_shorthand_opening_with_a_value_do_not_retitle_the_procedure(store: Any, embedder: Any) -> None:
+    """ "{number}+ minutes of errors on {service} — page + statuspage" says what happened, not what to do."""
+    asked = [
+        (
+            "Declare an incident: checkout-api has been down 25 minutes, page on-call and update the status page",
+            "checkout-api",
+        ),
+        ("30+ minutes of errors on search-api — page + statuspage", "search-api"),
+        ("40+ minutes of errors on payments-api — page + statuspage", "payments-api"),
+        ("20+ minutes of errors on auth-api — page + statuspage", "auth-api"),
+    ]
+    for n, (request, service) in enumerate(asked):
+        session = chat(
+            user(request),
+            call("pagerduty.create_incident", {"service": service, "title": f"{service} degraded"}, {"id": f"PD-{n}"}),
+            call("statuspage.create_incident", {"component": service, "status": "investigating"}, {"id": f"SP-{n}"}),
+            assistant("Paged on-call and posted on the status page."),
+        )
+        record_and_learn(store, embedder, session, f"s{n}")
+
+    [procedure] = store.list_procedures(10)
+    assert len(procedure.sources) == 4
+    assert procedure.title == "Declare an incident", procedure.title
