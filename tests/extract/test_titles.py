@@ -431,6 +431,16 @@ def test_a_pronoun_is_a_whole_word_not_part_of_a_name_or_a_country() -> None:
     )
 
 
+def test_the_user_who_asks_for_something_for_themself_is_the_user_in_the_title() -> None:
+    assert request_sentence("Please assign the on-call rotation for next week to myself") == (
+        "assign the on-call rotation for next week to the user"
+    )
+    assert (
+        request_sentence("add ourselves as reviewers on the design doc")
+        == "add the user as reviewers on the design doc"
+    )
+
+
 def test_a_possessive_typed_without_its_apostrophe_is_still_the_persons() -> None:
     trace = trace_of(
         user("can u answr Anouks email w/ the security questionnaire attached"),

@@ -261,6 +261,7 @@ _PRONOUNS = [
     (re.compile(r"(?<![\w-])my(?![\w-])", re.I), "the"),
     (re.compile(r"(?<![\w-])mine(?![\w-])", re.I), "the user's"),
     (re.compile(r"(?<![\w-])me(?![\w-])", re.I), "the user"),
+    (re.compile(r"(?<![\w-])(?:myself|ourselves)(?![\w-])", re.I), "the user"),
     (re.compile(r"(?<![\w-])I(?:'m| am)(?![\w-])"), "the user is"),
     (re.compile(r"(?<![\w-])I(?![\w-])"), "the user"),
     (re.compile(r"(?<![\w-])our(?![\w-])", re.I), "the"),
