@@ -9,7 +9,7 @@ from tracebuilders import assistant, call, trace_of, user
 
 from deftly.tools.extract.heuristic import HeuristicExtractor
 from deftly.tools.extract.titles import mentions_action, request_sentence
-from deftly.tools.extract.wording import arrows_spelled
+from deftly.tools.extract.wording import arrows_spelled, whole_phrase
 
 EXTRACT = HeuristicExtractor().extract
 
@@ -849,3 +849,19 @@ def test_hoping_and_needing_a_thing_are_requests_and_who_the_user_is_is_no_reque
     assert "refill" in draft.title.lower() and "{date" not in draft.title
     for found in (draft, described):  # who the user is says nothing of what they want
         assert "{date" not in found.title and not any("{date" in request for request in found.requests)
+
+
+def test_a_question_asked_inside_a_request_keeps_its_verb_at_the_end() -> None:
+    trace = trace_of(
+        user("Can you tell me what the largest file in the uploads bucket is, and how big it is?"),
+        call(
+            "s3.list_objects",
+            {"bucket": "acme-uploads", "sort": "size_desc", "limit": 1},
+            {"objects": [{"k": "a.mp4"}]},
+        ),
+        call("s3.head_object", {"bucket": "acme-uploads", "key": "a.mp4"}, {"size": 2254857830}),
+        assistant("The largest is a.mp4, 2.1 GB."),
+    )
+    [draft] = EXTRACT(trace).drafts
+    assert draft.title.endswith(" is"), draft.title  # not "… what the largest file in {bucket}"
+    assert whole_phrase("Check whether the pod is") == "Check whether the pod"  # cut before its end

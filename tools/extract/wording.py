@@ -275,11 +275,18 @@ def whole_phrase(text: str) -> str:
     if text.count('"') % 2:
         text = _NAMING_END.sub("", text[: text.rindex('"')].rstrip())
     words_ = text.split()
-    while len(words_) > 2 and words_[-1].lower().strip(",;:") in _DANGLING:
+    while len(words_) > 2 and words_[-1].lower().strip(",;:") in _DANGLING and not _ends_a_question(words_):
         words_.pop()
     return " ".join(words_).rstrip(",;:")
 
 
+def _ends_a_question(words_: list[str]) -> bool:
+    """ "… what the most expensive item in the order is": the verb of a question asked inside, not a phrase cut
+    before its end."""
+    return words_[-1].lower().strip(",;:") in {"is", "are"} and any(w.lower() in _ASKING for w in words_[:-2])
+
+
+_ASKING = frozenset({"what", "who", "whose", "where", "when", "how", "why"})  # "whether the pod is" is cut short
 _NAMING_END = re.compile(r"\s+(?:with|and)\s+(?:the|a|an)\s+\w+$|\s+(?:titled|called|named|saying)$", re.I)
 _DANGLING = {
     "the", "a", "an", "to", "for", "of", "and", "or", "with", "on", "in", "at", "by", "from", "that", "which", "my",
