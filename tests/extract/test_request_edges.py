@@ -47,6 +47,13 @@ def test_a_status_report_opening_with_a_word_tools_act_with_is_still_a_report() 
     assert not reports("Remind Ken his timesheet needs approval by noon")
 
 
+def test_whether_something_works_is_told_and_making_sure_it_does_is_asked() -> None:
+    assert reports("calls work.") and reports("the staging build works now") and reports("nothing worked")
+    assert not reports("Make sure checkout works after the deploy") and not reports("Ensure the nightly job is green")
+    assert not reports("Verify login works on staging") and not reports("Get the VPN to work again")
+    assert not reports("I need it to work by Friday")
+
+
 @pytest.mark.parametrize(
     ("text", "asked"),
     [

@@ -201,6 +201,8 @@ _FINITE = frozenset(
      "crashed", "landed", "flagged", "submitted", "looks", "seems", "died", "stopped", "says", "shows", "not", "won't",
      "isn't", "doesn't", "can't", "cannot", "aren't", "wasn't"}
 )  # fmt: skip
+_WORKS = frozenset({"works", "worked"})
+_NOT_PLURAL = frozenset({"is", "was", "has", "does", "this", "its", "it's", "us", "plus", "as", "thus", "yes"})
 _WEAK_FINITE = frozenset({"not", "just"})  # "the tickets not updated", "the PR Alex just approved"
 _CLAUSE_OPENERS = frozenset(
     {"what", "which", "that", "why", "how", "who", "whether", "if", "when", "where", "once", "after", "before",
@@ -218,6 +220,8 @@ def reports(sentence: str) -> bool:
         return False
     if found[0] in {"don't", "dont"} or found[:2] == ["do", "not"]:
         return True
+    if found[:2] == ["make", "sure"] or found[0] == "ensure":
+        return False  # "Make sure checkout is up" asks for a state
     if group_of(found[0]) is not None:
         return False
     if is_verb(found[0]):  # "Close the tickets not updated in 30 days" asks; "Sync is stuck" tells
@@ -227,6 +231,8 @@ def reports(sentence: str) -> bool:
             return False
         if word in _FINITE and before not in _DETERMINERS:  # "the failed jobs": an adjective
             return True
+        if word in _WORKS or (word == "work" and before.endswith("s") and before not in _NOT_PLURAL):
+            return True  # "the app works", "calls work", "nothing worked": whether something works is told
     return False
 
 
