@@ -88,8 +88,9 @@ def merge(existing: Procedure, draft: Draft, origin: Origin, now: datetime) -> P
 def absorb(existing: Procedure, other: Procedure, now: datetime) -> Procedure:
     """``existing`` with ``other``'s runs: its steps aligned with the known ones, its requests, sources and
     tool sequences added. ``other`` is a new run's draft, or a procedure a later run showed to be the same task."""
-    steps = used_outputs(merge_steps(existing.steps, other.steps))
-    varying = varying_words(existing.steps, other.steps)
+    other_steps = spelled_like(other.steps, existing.steps)
+    steps = used_outputs(merge_steps(existing.steps, other_steps))
+    varying = varying_words(existing.steps, other_steps)
     examples = [_replace_words(e, varying) for e in existing.examples]
     added = [_replace_words(e, varying) for e in other.examples]
     return existing.model_copy(
@@ -130,6 +131,25 @@ def merge_steps(old: list[Step], new: list[Step]) -> list[Step]:
         elif j is not None and new_keys[j] not in old_keys:
             merged.append(new[j].model_copy(update={"optional": True}))
     return merged if len(merged) <= MAX_STEPS else old
+
+
+def spelled_like(steps: list[Step], other: list[Step]) -> list[Step]:
+    """``steps`` with each tool a harness flattened (``tickets_get``, its dots not allowed) named as ``other``
+    names that server's tool (``tickets.get``, ``mcp__tickets__get``): one tool, however each run spelled it."""
+    flat = {as_compared(s.tool).replace(".", "_").lower(): s.tool for s in other if s.tool and not _flat(s.tool)}
+    return [
+        s.model_copy(update={"tool": flat[s.tool.lower()]})
+        if s.tool and _flat(s.tool) and s.tool.lower() in flat
+        else s
+        for s in steps
+    ]
+
+
+def _flat(tool: str) -> bool:
+    return _NAMESPACED.search(tool) is None
+
+
+_NAMESPACED = re.compile(r"__|[./:]")
 
 
 def step_key(step: Step) -> str:

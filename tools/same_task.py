@@ -14,7 +14,7 @@ from deftly.tools.extract.tools_kind import as_compared, is_generic, is_handoff,
 from deftly.tools.extract.vocabulary import is_operation_word, primary_action, tool_actions
 from deftly.tools.generalize import canonical_json
 from deftly.tools.generalize.commands import command_head, is_read_command, only_looks, without_setup
-from deftly.tools.merge import step_key
+from deftly.tools.merge import spelled_like, step_key
 from deftly.tools.models import Procedure, Step
 from deftly.tools.same_calls import (
     WORD,
@@ -70,7 +70,8 @@ class MergePolicy:
         )
 
     def same_task(self, draft: Draft, procedure: Procedure, similarity: float) -> bool:
-        steps, other = compared_steps(draft.steps), compared_steps(procedure.steps)
+        mine = spelled_like(draft.steps, procedure.steps)
+        steps, other = compared_steps(mine), compared_steps(spelled_like(procedure.steps, draft.steps))
         effects = side_effects(steps)
         if effects != side_effects(other):
             return False
@@ -98,7 +99,7 @@ class MergePolicy:
             )
         if other_fields(steps, other):
             return False  # the same tool changing another field ("changes": manager / job title)
-        same_steps = signature(draft.steps) in procedure.signatures
+        same_steps = signature(mine) in procedure.signatures
         if similarity >= (self.same_steps_similarity if same_steps else self.same_goal_similarity):
             return True
         needed = self.same_calls_similarity if telling else self.same_lookups_similarity

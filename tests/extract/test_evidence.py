@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from test_learn import record_and_learn
 from tracebuilders import assistant, call, chat, trace_of, user
 
@@ -347,7 +348,7 @@ def test_a_person_named_only_by_how_the_user_speaks_of_them_is_a_placeholder() -
     for request, change in sessions:
         [draft] = EXTRACT(trace_of(user(request), change, assistant("Done."))).drafts
         written = " ".join([draft.title, draft.goal, *draft.requests])
-        for name in ("Marta", "Kowalczyk", "Tomasz", "Ingrid", "Kofi", "Mensah"):
+        for name in ("Marta", "Kowalczyk", "Tomasz", "Wr\u00f3bel", "Ingrid", "Kofi", "Mensah"):
             assert name not in written, (name, written)
     [thing] = EXTRACT(
         trace_of(
@@ -357,6 +358,26 @@ def test_a_person_named_only_by_how_the_user_speaks_of_them_is_a_placeholder() -
         )
     ).drafts
     assert "{name}" not in thing.title + thing.goal, thing.title  # a thing somewhere, not a person at a company
+
+
+@pytest.mark.parametrize(
+    ("text", "people"),
+    [
+        ("Can Dr Samuel Achebe renew my prescription?", ["Samuel Achebe"]),  # a title without its dot
+        ("The refill for Ms Patel is overdue", ["Patel"]),
+        ("Created by Lena Fischer, escalated by Ben Kirkland", ["Ben Kirkland", "Lena Fischer"]),
+        ("Export the pipeline to MS Excel and share it in MS Teams", []),
+        ("Ship the replacement to 42 Elm Dr. Springfield, IL", []),
+        ("Hi, I'm Head of IT at Acme, please reset the SSO policy", []),
+        ("Support Team at Zendesk replied that the macro is fixed", []),
+        ("Close the ticket raised by Pager Duty and owned by Platform Engineering", []),
+    ],
+)
+def test_who_a_capitalized_phrase_is_depends_on_its_cue_and_its_words(text: str, people: list[str]) -> None:
+    from deftly.tools.extract.people import request_names
+    from deftly.tools.trace import Message, Trace
+
+    assert sorted(request_names(Trace(format="x", turns=[Message(role="user", text=text)]))) == people
 
 
 def test_a_shell_investigation_keeps_each_command_and_is_titled_by_the_problem_it_fixed() -> None:

@@ -681,10 +681,13 @@ def test_one_servers_tools_spelled_with_dots_or_flattened_by_a_harness_are_one_t
     same tool, which only reads."""
     from deftly.tools.extract.tools_kind import as_compared
 
-    assert as_compared("tickets_get") == as_compared("tickets.get") == as_compared("mcp__tickets__get")
     assert is_read_only("tickets_get") and is_read_only("issues_list") and is_read_only("mcp__notion__notion-search")
     assert not is_read_only("tickets_update") and not is_read_only("add_search_filter")
-    assert not is_read_only("sql_query")  # runs whatever it is given: its statement tells
+    assert not is_read_only("sql_query") and not is_read_only("postgres_query")  # its statement tells
+    # The server's name stays apart from the tool's own: these only look, this one acts
+    assert is_read_only(as_compared("mcp__claude_ai_Linear__list_issues"))
+    assert is_read_only(as_compared("mcp__deploy__get_status"))
+    assert not is_read_only(as_compared("mcp__search__index_document"))
     dotted = lambda server, tool: f"{server}.{tool}"  # noqa: E731
     flat = lambda server, tool: f"{server}_{tool}"  # noqa: E731
     record_and_learn(
@@ -721,3 +724,11 @@ def test_runs_asked_in_shorthand_opening_with_a_value_do_not_retitle_the_procedu
     [procedure] = store.list_procedures(10)
     assert len(procedure.sources) == 4
     assert procedure.title == "Declare an incident", procedure.title
+
+
+def test_a_statement_runner_or_a_package_manager_is_no_look_by_its_name() -> None:
+    from deftly.tools.generalize.commands import is_read_command, only_looks
+
+    assert not only_looks("postgres_query", {"sql": "DELETE FROM sessions WHERE created_at < now() - interval '30d'"})
+    assert not is_read_command({"command": "sudo apt-get remove -y postgresql"})
+    assert not is_read_command({"command": "apt-get install -y nginx"})

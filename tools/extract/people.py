@@ -15,8 +15,10 @@ from deftly.tools.extract.segment import leaf_strings
 from deftly.tools.generalize.provenance import sentence_start
 from deftly.tools.trace import Message, Trace
 
-_WORD = r"(?:[A-Z][a-z]+|[A-Z]'[A-Z][a-z]+)(?:-[A-Z][a-z]+)?"  # Ann, O'Brien, Smith-Jones
-_CAPITALIZED = re.compile(rf"(?<![\w.@/#-])({_WORD}(?: {_WORD}){{0,2}})(?![\w@/-])")
+_UP = "A-ZÀ-ÖØ-ÞĆČŁŃŚŠŹŻŽ"
+_LOW = "a-zß-öø-ÿ\u0100-\u017f"
+_WORD = rf"(?:[{_UP}][{_LOW}]+|[{_UP}]'[{_UP}][{_LOW}]+)(?:-[{_UP}][{_LOW}]+)?"  # Ann, O'Brien, Smith-Jones, Wróbel
+_CAPITALIZED = re.compile(rf"(?<![\w.@/#-])({_WORD}(?: {_WORD}){{0,3}})(?![\w@/-])")
 # Words after which a capitalized pair is a person: "a meeting with Priya Sharma", "cc Dana Ross".
 _WITH_ADDRESS = re.compile(r"\s*[(<]\s*[\w.+-]+@[\w-]+(?:\.[\w-]+)+\s*[)>]")
 _PERSON_CONTEXT = re.compile(
@@ -24,20 +26,36 @@ _PERSON_CONTEXT = re.compile(
     r"|message|notify|assign(?: it)? to|introduce|thank|tell|call|text|dm)\s+$",
     re.IGNORECASE,
 )
-# After these a capitalized pair is a person too: "approved by Ben Kirkland", "signed off by Ana Costa".
+# After these a capitalized pair is a person too: "approved by Ben Kirkland", "escalated by Ana Costa".
 _BY_PERSON = re.compile(
-    r"\b(?:approved|signed(?: off)?|requested|reported|submitted|raised|owned|managed|authori[sz]ed|referred) by\s+$",
+    r"\b(?:approved|signed(?: off)?|requested|reported|submitted|raised|owned|managed|authori[sz]ed|referred"
+    r"|reviewed|escalated|created|filed|opened|written|authored) by\s+$",
     re.IGNORECASE,
 )
-# After these even one capitalized word is: "Dr. Achebe", "I'm Yara", "my name is Lena" (not "this is": "This is
-# Urgent").
-_ONE_WORD_PERSON = re.compile(r"\b(?:dr|mr|mrs|ms|mx|prof)\.?\s+$|\b(?:i'm|i am|my name is)\s+$", re.IGNORECASE)
+# After a title even one capitalized word is a person ("Dr. Achebe", "Ms Patel"); not "MS Excel", nor the
+# street of "42 Elm Dr."
+_TITLE = re.compile(r"(?<![\w.])(?:Dr|Mr|Mrs|Ms|Mx|Prof)\.?\s+$")
+_TITLE_WORD = re.compile(r"(?:Dr|Mr|Mrs|Ms|Mx|Prof) (?=\S)")
+_STREET = re.compile(r"\d+\s+(?:[A-Z]\w*\s+)+(?:Dr|St)\.?\s+$")
+# The user's own name: "I'm Yara, …", "my name is Lena." (not "I'm Head of IT", "I am Admin on …")
+_SELF = re.compile(r"\b(?:i'm|i am|my name is)\s+$", re.IGNORECASE)
+_SELF_END = re.compile(r"\s*(?:$|[,.!;:—–-]|(?:from|and|here|with)\b)")
 # A first and last name at a company, saying or doing something: "Dario Lambert at Acme told me …", "Will
 # Esposito at {company} just sent back …" (not "Billing Service at Prod", a thing somewhere).
 _AT_COMPANY = re.compile(
     r"\s+at\s+(?:\{\w+\}|[A-Z][\w&.'-]*(?: [A-Z][\w&.'-]*){0,3})\s+(?:just\s+|has\s+|had\s+)?"
     r"(?:told|said|says|sent|asked|confirmed|wants|signed|emailed|called|replied|wrote|agreed|decided|approved)\b"
 )
+# Words of teams and products where a person would stand: "Support Team at Zendesk replied", "owned by Platform
+# Engineering", "approved by Change Advisory Board".
+_ORG_WORDS = frozenset({
+    "team", "support", "success", "customer", "customers", "account", "accounts", "payable", "receivable", "sales",
+    "marketing", "engineering", "platform", "board", "cloud", "duty", "ops", "operations", "finance", "legal",
+    "security", "department", "desk", "service", "services", "group", "committee", "office", "admin", "management",
+    "infrastructure", "devops", "product", "design", "data", "analytics", "billing", "procurement", "payroll",
+    "people", "hr", "it", "qa", "council", "bot", "system", "systems", "center", "centre", "partner", "partners",
+    "advisory", "help", "helpdesk", "compliance", "research", "studio", "labs", "inc", "ltd", "llc", "corp",
+})  # fmt: skip
 _HANDLE = re.compile(r"\b([a-z][a-z0-9._-]{1,40})@[a-z0-9.-]+\.[a-z]{2,}\b|@([a-z][a-z0-9._-]{1,38})\b", re.I)
 _NOT_NAMES = frozenset({
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march",
@@ -63,29 +81,39 @@ def request_names(trace: Trace) -> set[str]:
             if _known_by_handle(phrase.lower().split(), handles) and " " in phrase:
                 found.add(phrase)  # "Keiko Sato (keiko.sato@…)" opening a sentence: the whole phrase is the name
                 continue
-            if _ONE_WORD_PERSON.search(text[:start]) or (
-                phrase.count(" ") == 1 and _AT_COMPANY.match(text, match.end())
-            ):
-                found.add(phrase)  # "Dr. Samuel Achebe", "— Will Esposito at {company} sent …": no sentence opens there
-                continue
-            if sentence_start(text, start):  # "Email Tom Baker ...": the first word is capitalized anyway
-                first, _, phrase = phrase.partition(" ")
-                start += len(first) + 1
+            phrase, start = _without_title(phrase, start)
+            if sentence_start(text, start) and not _opens_no_sentence(text, start, phrase, match.end()):
+                first, _, phrase = phrase.partition(" ")  # "Email Tom Baker ...": capitalized anyway
+                phrase, start = _without_title(phrase, start + len(first) + 1)
             parts = phrase.lower().split()
             if not parts or any(p in _NOT_NAMES for p in parts):
                 continue
-            if _known_by_handle(parts, handles) or _person_by_context(text, start, start + len(phrase), len(parts)):
+            if _known_by_handle(parts, handles) or _person_by_context(text, start, match.end(), parts):
                 found.add(phrase)
     return found
 
 
-def _person_by_context(text: str, start: int, end: int, words: int) -> bool:
+def _without_title(phrase: str, start: int) -> tuple[str, int]:
+    """ "Dr Samuel Achebe" -> "Samuel Achebe": the title is no part of the name."""
+    title = _TITLE_WORD.match(phrase)
+    return (phrase[title.end() :], start + title.end()) if title else (phrase, start)
+
+
+def _opens_no_sentence(text: str, start: int, phrase: str, end: int) -> bool:
+    """After a title ("Dr. Samuel Achebe"), or a first and last name at a company ("— Will Esposito at {company}
+    sent …"), a capitalized word is the name's, not a sentence's."""
+    return bool(_TITLE.search(text[:start])) or (phrase.count(" ") == 1 and bool(_AT_COMPANY.match(text, end)))
+
+
+def _person_by_context(text: str, start: int, end: int, parts: list[str]) -> bool:
     """Only a person fits where the phrase stands: after "a meeting with", "approved by", "Dr.", "I'm", or
-    before "at {company}"."""
+    before "at {company} said"."""
     before = text[:start]
-    if _ONE_WORD_PERSON.search(before):
+    if _TITLE.search(before) and not _STREET.search(before):
         return True
-    if words < 2:
+    if _SELF.search(before) and _SELF_END.match(text, end):
+        return True
+    if len(parts) < 2 or _ORG_WORDS.intersection(parts):
         return False
     return bool(_PERSON_CONTEXT.search(before) or _BY_PERSON.search(before) or _AT_COMPANY.match(text, end))
 

@@ -95,6 +95,16 @@ def is_scratchpad(tool: str) -> bool:
 
 
 def is_read_only(tool: str) -> bool:
+    return _only_reads(tool, thing_first=2)
+
+
+def is_read_word(word: str) -> bool:
+    """A shell's program or subcommand that only looks (``get``, ``describe-instances``); ``apt-get`` and
+    ``git-fetch`` are no thing and a read verb, as a tool's ``tickets_get`` is."""
+    return _only_reads(word, thing_first=3)
+
+
+def _only_reads(tool: str, thing_first: int) -> bool:
     tokens = words(tool)
     if not tokens or any(w in _WRITE_WORDS for w in tokens):
         return False
@@ -103,10 +113,12 @@ def is_read_only(tool: str) -> bool:
     if tokens[0] in _READ_VERBS:
         return True
     # "drive_search_files", "gmail_list_messages", "tickets_get": a product or a thing before a verb that only
-    # reads; not "export_query_results", whose first word is what it does, nor "sql_query", which runs anything
+    # reads; not "export_query_results", whose first word is what it does, nor "postgres_query", which runs
+    # whatever statement it is given
     return (
-        len(tokens) >= 2
+        len(tokens) >= thing_first
         and tokens[1] in _PLAIN_READS
+        and (len(tokens) >= 3 or tokens[1] != "query")
         and (tokens[0] not in _ACTION_WORDS or tokens[0] in _THINGS_TOO)
         and not is_generic(tool)
     )
@@ -172,8 +184,10 @@ _SHELLS = frozenset({"bash", "shell", "sh", "zsh", "exec", "execute", "run_comma
 def as_compared(tool: str) -> str:
     """The name runs are compared by: every harness's shell ("Bash", "bash", Codex's "shell") is one shell, and
     one server's tool is one tool however a harness spells it (``mcp__wms__post_adjustment`` in Claude Code,
-    ``wms__post_adjustment``, ``WMS.post_adjustment`` and ``wms_post_adjustment`` elsewhere are
-    ``wms_post_adjustment``; ``prod.k8s.delete_pod`` is not ``staging.k8s.delete_pod``)."""
+    ``wms__post_adjustment``, ``WMS.post_adjustment`` elsewhere are ``wms.post_adjustment``; ``prod.k8s.delete_pod``
+    is not ``staging.k8s.delete_pod``). The namespace stays apart: a tool's words are read from its own name
+    (``mcp__deploy__get_status`` only looks). A harness that flattens it (``wms_post_adjustment``) is matched
+    run against run: ``merge.spelled_like``."""
     base = base_name(tool)
     if base.lower().replace("-", "_") in _SHELLS:
         return "shell"
@@ -183,8 +197,7 @@ def as_compared(tool: str) -> str:
         # mcp__slack__slack_post_message is the slack_post_message of a harness without servers (and
         # mcp__notion__notion-search its notion-search)
         namespace = namespace[:-1]
-    # A harness whose tool names allow no dots sends "tickets.get" as "tickets_get": the same tool
-    return "_".join([*namespace, own])
+    return ".".join([*namespace, own])
 
 
 def _name_parts(tool: str) -> list[str]:

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from deftly.tools.extract.tools_kind import is_generic, is_read_only
+from deftly.tools.extract.tools_kind import is_generic, is_read_only, is_read_word
 from deftly.tools.extract.vocabulary import group_of, is_operation_word
 from deftly.tools.generalize.bindings import READABLE_KINDS, BindingTable
 from deftly.tools.generalize.command_values import CommandValues
@@ -288,7 +288,7 @@ _CHAIN = re.compile(r"&&|;")
 def _looks(word: str, shell_words: frozenset[str]) -> bool:
     """A program or subcommand named by a read verb (``cat``, ``get``, ``status``: as for tools), or one a
     shell knows only looks."""
-    return is_read_only(word) or word in shell_words
+    return is_read_word(word) or word in shell_words
 
 
 _LOOKING_PROGRAMS = frozenset({"less", "rg", "wc", "df", "du", "ps", "pwd", "which", "tree", "jq"})
