@@ -688,6 +688,8 @@ def test_one_servers_tools_spelled_with_dots_or_flattened_by_a_harness_are_one_t
     assert is_read_only(as_compared("mcp__claude_ai_Linear__list_issues"))
     assert is_read_only(as_compared("mcp__deploy__get_status"))
     assert not is_read_only(as_compared("mcp__search__index_document"))
+    # Two words of product before the verb that only reads
+    assert is_read_only("mcp__claude_ai_Google_Drive__google_drive_search") and is_read_only("aws_s3_list_buckets")
     dotted = lambda server, tool: f"{server}.{tool}"  # noqa: E731
     flat = lambda server, tool: f"{server}_{tool}"  # noqa: E731
     record_and_learn(

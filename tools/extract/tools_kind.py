@@ -112,14 +112,15 @@ def _only_reads(tool: str, thing_first: int) -> bool:
         return bool(set(tokens[1:]) & _OPENED_TO_READ)  # open_url reads; open_billing_dispute opens a case
     if tokens[0] in _READ_VERBS:
         return True
-    # "drive_search_files", "gmail_list_messages", "tickets_get": a product or a thing before a verb that only
+    # "drive_search_files", "google_drive_search", "tickets_get": a product or a thing before a verb that only
     # reads; not "export_query_results", whose first word is what it does, nor "postgres_query", which runs
     # whatever statement it is given
+    verb = next((n for n in (1, 2) if n < len(tokens) and tokens[n] in _PLAIN_READS), None)
     return (
-        len(tokens) >= thing_first
-        and tokens[1] in _PLAIN_READS
-        and (len(tokens) >= 3 or tokens[1] != "query")
-        and (tokens[0] not in _ACTION_WORDS or tokens[0] in _THINGS_TOO)
+        verb is not None
+        and len(tokens) >= thing_first
+        and not (verb == len(tokens) - 1 and tokens[verb] == "query")
+        and all(t not in _ACTION_WORDS or t in _THINGS_TOO for t in tokens[:verb])
         and not is_generic(tool)
     )
 

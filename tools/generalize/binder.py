@@ -11,7 +11,7 @@ from deftly.tools.extract.vocabulary import is_operation_word
 from deftly.tools.generalize.bindings import BindingTable, number_text
 from deftly.tools.generalize.commands import CommandGeneralizer
 from deftly.tools.generalize.provenance import AGENT, REQUEST, ValueSources, dictated, written_as_name
-from deftly.tools.generalize.returned_spans import returned_spans
+from deftly.tools.generalize.returned_spans import returned_literals, returned_spans
 from deftly.tools.models import Parameter
 from deftly.tools.values import COMMAND_KEYS, ID_TOKEN, is_written_query, kind_of
 
@@ -36,6 +36,8 @@ class ValueBinder:
 
     def __post_init__(self) -> None:
         self.sources = ValueSources(self.request)
+        self._literals: list[list[str]] = []  # per result, the names it returned (``returned_literals``)
+        self._widened = (-1, -1)
         self.commands = CommandGeneralizer(self.table, self.sources, self.cwd)
 
     def add_result(self, step_number: int, content: str) -> None:
@@ -67,12 +69,19 @@ class ValueBinder:
         return {**named, **instance}
 
     def _widen_to_returned(self) -> None:
-        """Each value the user named stands for the longer one a tool returned around it, as the user wrote it."""
-        results = [content for _, content in self.sources.results]
+        """Each value the user named stands for the longer one a tool returned around it, as the user wrote it
+        (once for each new value or result: ``value_map`` is asked several times per task)."""
+        state = (len(self.table.by_value), len(self.sources.results))
+        if state == self._widened:
+            return
+        if len(self._literals) < len(self.sources.results):
+            self._literals += [returned_literals([c]) for _, c in self.sources.results[len(self._literals) :]]
+        literals = [literal for found in self._literals for literal in found]
         for binding in list(self.table.by_value.values()):
             if binding.source == REQUEST:
-                for span in returned_spans(binding.value, self.request, results):
+                for span in returned_spans(binding.value, self.request, literals):
                     self.table.alias(span, "{" + binding.name + "}")
+        self._widened = (len(self.table.by_value), len(self.sources.results))
 
     def _value(self, tool: str, key: str, value: Any) -> Any:
         if isinstance(value, str) and is_written_query(key, value):

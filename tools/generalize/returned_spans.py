@@ -8,35 +8,43 @@ import json
 import re
 from collections.abc import Iterable
 
+# A JSON string of a name's length: a message or a document is no name ("Scaled checkout-api to 8 replicas").
 _STRING = re.compile(r'"((?:[^"\\]|\\.){3,120})"')
 _MAX_TOKENS = 8
+# A string with these is a sentence, whose words around the value are not part of it ("Refund for order 1182").
+_PROSE = frozenset({
+    "to", "of", "for", "on", "in", "the", "a", "an", "and", "or", "with", "from", "at", "by", "is", "was", "are",
+    "were", "be", "as", "into", "via", "per", "has", "have", "not",
+})  # fmt: skip
 
 
-def returned_spans(value: str, request: str, results: Iterable[str]) -> list[str]:
-    """The longest stretches of the request holding ``value`` that some tool returned as (part of) one string
-    value, longest first; none when the user wrote only ``value`` itself."""
-    lowered = request.lower()
-    spans = set()
+def returned_literals(results: Iterable[str]) -> list[str]:
+    """The short string values the tools returned that read as names, not sentences: each span a value may
+    widen to."""
+    found: dict[str, None] = {}
     for content in results:
-        for literal in _literals(content, value):
+        for match in _STRING.finditer(content):
+            try:
+                text = json.loads(f'"{match.group(1)}"')
+            except ValueError:
+                continue
+            tokens = text.split()
+            if 2 <= len(tokens) <= _MAX_TOKENS and not _PROSE.intersection(tokens):
+                found[text] = None
+    return list(found)
+
+
+def returned_spans(value: str, request: str, literals: Iterable[str]) -> list[str]:
+    """The longest stretches of the request holding ``value`` that a tool returned as (part of) one of
+    ``literals``, longest first; none when the user wrote only ``value`` itself."""
+    lowered, wanted = request.lower(), value.lower()
+    spans = set()
+    for literal in literals:
+        if wanted in literal.lower():
             span = _longest_in(literal, value, lowered)
             if span and len(span) > len(value) and _whole(span, request):
                 spans.add(span)
     return sorted(spans, key=len, reverse=True)
-
-
-def _literals(content: str, value: str) -> list[str]:
-    if value.lower() not in content.lower():
-        return []
-    found = []
-    for match in _STRING.finditer(content):
-        try:
-            text = json.loads(f'"{match.group(1)}"')
-        except ValueError:
-            continue
-        if value.lower() in text.lower() and len(text.split()) <= _MAX_TOKENS:
-            found.append(text)
-    return found
 
 
 def _longest_in(literal: str, value: str, lowered_request: str) -> str | None:
