@@ -261,7 +261,9 @@ class _Batch:
         named = with_commands(with_chosen_options(procedure.tools, procedure.steps), procedure.steps)
         # A request to act whose runs only looked is titled with what they checked: its verb is no tool's
         candidates = [
-            e for e, s in sentences.items() if s and (s.startswith(CHECKED) or (says_to(s) and action_title(s, named)))
+            e
+            for e, s in sentences.items()
+            if s and (s.startswith(CHECKED) or (not _opens_with_a_value(s) and action_title(s, named)))
         ]
         if not candidates:
             return procedure
@@ -272,10 +274,10 @@ class _Batch:
         return procedure if title == procedure.title else procedure.model_copy(update={"title": title})
 
 
-def says_to(title: str) -> bool:
-    """A title that opens with what to do ("Declare an incident"), not with what it is about ("{item} delayed by
-    {number}+ minutes — page + statuspage"): a request retitles a procedure only then."""
-    return not title.startswith("{")
+def _opens_with_a_value(title: str) -> bool:
+    """ "{item} delayed by {number}+ minutes — page + statuspage" says what happened, not what to do: such a
+    request does not retitle a procedure."""
+    return title.startswith("{")
 
 
 def _unrated_candidate(ratings: Ratings | None) -> bool:

@@ -25,6 +25,7 @@ _OBJECT_OPENERS = _ARTICLES | frozenset({
     "from", "with", "in", "into", "at", "by", "of", "off", "up", "out", "back", "down", "over", "it", "them", "me",
     "us", "him",
 })  # fmt: skip
+CHECKED = "Check whether to "  # a request to act whose runs only looked: what they checked
 _META = frozenset({"question", "one", "thing", "favor", "favour", "request", "ask", "heads-up"})
 
 
@@ -116,9 +117,6 @@ def checked_title(title: str, steps: Sequence[Step]) -> str:
     if all(only_looks(s.tool, s.arguments) for s in steps if s.tool) and asks_to_act(title):
         return f"{CHECKED}{lower_first(title)}"
     return title
-
-
-CHECKED = "Check whether to "
 
 
 def asks_to_act(title: str) -> bool:
