@@ -734,3 +734,18 @@ def test_a_statement_runner_or_a_package_manager_is_no_look_by_its_name() -> Non
     assert not only_looks("postgres_query", {"sql": "DELETE FROM sessions WHERE created_at < now() - interval '30d'"})
     assert not is_read_command({"command": "sudo apt-get remove -y postgresql"})
     assert not is_read_command({"command": "apt-get install -y nginx"})
+
+
+def test_a_statement_run_through_a_query_tool_changes_what_it_says_whatever_the_tools_name() -> None:
+    from deftly.tools.same_task import compared_steps, side_effects
+
+    for tool in ("postgres_query", "mcp__postgres__query", "warehouse.query"):
+        trace = trace_of(
+            user("Delete the sessions older than 30 days from the prod database"),
+            call(tool, {"sql": "DELETE FROM sessions WHERE created_at < now() - interval '30 days'"}, "DELETE 18233"),
+            call(tool, {"sql": "SELECT count(*) FROM sessions"}, [{"count": 1200}]),
+            assistant("Deleted 18,233 old sessions; 1,200 remain."),
+        )
+        [draft] = EXTRACT(trace).drafts
+        assert side_effects(compared_steps(draft.steps)), tool
+        assert not draft.title.startswith("Check whether"), draft.title

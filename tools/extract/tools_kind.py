@@ -217,7 +217,14 @@ def is_generic(tool: str) -> bool:
 _RUNS_WHAT = frozenset(
     {"shell", "bash", "sh", "ssh", "command", "cmd", "script", "code", "python", "sql", "query", "cell"}
 )
-_EXECUTOR_WORDS = _RUNS_WHAT | {"run", "exec", "execute", "eval", "remote", "ssh", "terminal", "notebook", "jupyter"}
+# A database's name with "query" runs whatever statement it is given: postgres_query, snowflake_query, db_query
+_ENGINES = frozenset({
+    "postgres", "postgresql", "pg", "mysql", "sqlite", "snowflake", "bigquery", "redshift", "athena", "clickhouse",
+    "duckdb", "db", "database", "warehouse", "mssql", "trino", "presto", "databricks",
+})  # fmt: skip
+_EXECUTOR_WORDS = (
+    _RUNS_WHAT | _ENGINES | {"run", "exec", "execute", "eval", "remote", "ssh", "terminal", "notebook", "jupyter"}
+)
 
 
 def object_phrase(tool: str) -> str:

@@ -223,15 +223,22 @@ _SETUP_PROGRAMS = frozenset({"cd", "pushd", "export", "source", ".", "set", "uns
 
 
 def only_looks(tool: str, arguments: dict[str, Any]) -> bool:
-    """A call that changes nothing: a read-only tool, or a shell command that only looks (``kubectl logs``)."""
-    return is_read_only(tool) or (is_generic(tool) and is_read_command(arguments))
+    """A call that changes nothing: a shell command or a statement that only looks (``kubectl logs``, ``SELECT
+    …``), whatever the runner's name says (a ``query`` tool runs ``DELETE`` as well); else a read-only tool."""
+    if is_generic(tool) and _command_line(arguments):
+        return is_read_command(arguments)
+    return is_read_only(tool)
+
+
+def _command_line(arguments: dict[str, Any]) -> str:
+    return next((v for k, v in arguments.items() if k.lower() in _COMMAND_LINE_KEYS and isinstance(v, str)), "")
 
 
 def is_read_command(arguments: dict[str, Any]) -> bool:
     """A command line that only looks (``kubectl -n prod logs …``, ``git log --oneline | head``, ``cat a.txt``):
     the exploring one run of a task does and another skips, alone or chained with other looks (``cd repo &&
     git status``). Redirected or substituted commands do more than look."""
-    command = next((v for k, v in arguments.items() if k.lower() in _COMMAND_LINE_KEYS and isinstance(v, str)), "")
+    command = _command_line(arguments)
     if _SQL_READ.match(command):  # a statement, not a command line: "SELECT …" reads, "WITH … DELETE" does not
         return not _SQL_WRITE.search(command)
     if (
