@@ -7,7 +7,7 @@ from typing import Any
 from tracebuilders import assistant, call, trace_of, user
 
 from deftly.tools.extract.heuristic import HeuristicExtractor
-from deftly.tools.generalize.returned_spans import returned_literals, returned_spans
+from deftly.tools.generalize.returned_spans import returned_spans
 
 EXTRACT = HeuristicExtractor().extract
 
@@ -34,20 +34,28 @@ def test_a_card_charge_the_agent_searched_by_one_word_leaves_no_word_of_its_desc
         assert draft.goal == "file the {merchant} charge under {category}", draft.goal
 
 
+def returned(*contents: str) -> list[tuple[str, str]]:
+    return [(c, c.lower()) for c in contents]
+
+
 def test_only_what_the_user_wrote_of_a_returned_name_and_only_whole_words() -> None:
-    literals = returned_literals(['{"transactions": [{"description": "TST* OLIVE & VINE"}], "code": "SPRING20"}'])
-    assert returned_spans("TST*", "dispute the TST* OLIVE charge", literals) == ["TST* OLIVE"]
-    assert returned_spans("OLIVE", "a charge from OLIVE & VINE, $155", literals) == ["OLIVE & VINE"]
-    assert returned_spans("20", "make SPRING20 for 20% off", literals) == []  # "20" is no part of SPRING20
-    assert returned_spans("TST*", "dispute TST* please", literals) == []  # nothing more was written
+    results = returned('{"transactions": [{"description": "TST* OLIVE & VINE"}], "code": "SPRING20"}')
+    assert returned_spans("TST*", "dispute the TST* OLIVE charge", results) == ["TST* OLIVE"]
+    assert returned_spans("OLIVE", "a charge from OLIVE & VINE, $155", results) == ["OLIVE & VINE"]
+    assert returned_spans("20", "make SPRING20 for 20% off", results) == []  # "20" is no part of SPRING20
+    assert returned_spans("TST*", "dispute TST* please", results) == []  # nothing more was written
 
 
 def test_a_tool_repeating_the_request_in_a_message_widens_nothing() -> None:
-    literals = returned_literals(
-        [
-            '{"message": "Scaled checkout-api to 8 replicas"}',
-            '{"subject": "Refund for order 1182", "note": "disk usage on web-00 is 91%"}',
-        ]
+    results = returned(
+        '{"message": "Scaled checkout-api to 8 replicas"}',
+        '{"subject": "Refund for order 1182", "note": "disk usage on web-00 is 91%"}',
     )
-    assert literals == []
-    assert returned_spans("checkout-api", "scale checkout-api to 8 replicas in prod", literals) == []
+    assert returned_spans("checkout-api", "scale checkout-api to 8 replicas in prod", results) == []
+    assert returned_spans("1182", "reply about the refund for order 1182", results) == []
+    assert returned_spans("web-00", "clean the disk usage on web-00", results) == []
+
+
+def test_a_number_between_two_keys_is_no_string_to_widen_to() -> None:
+    results = returned('{"amount": -229.12, "provisional_credit": 229.12, "status": "submitted"}')
+    assert returned_spans("229.12", "dispute the charge for $229.12, it never arrived", results) == []

@@ -11,7 +11,7 @@ from deftly.tools.extract.vocabulary import is_operation_word
 from deftly.tools.generalize.bindings import BindingTable, number_text
 from deftly.tools.generalize.commands import CommandGeneralizer
 from deftly.tools.generalize.provenance import AGENT, REQUEST, ValueSources, dictated, written_as_name
-from deftly.tools.generalize.returned_spans import returned_literals, returned_spans
+from deftly.tools.generalize.returned_spans import returned_spans
 from deftly.tools.models import Parameter
 from deftly.tools.values import COMMAND_KEYS, ID_TOKEN, is_written_query, kind_of
 
@@ -36,7 +36,7 @@ class ValueBinder:
 
     def __post_init__(self) -> None:
         self.sources = ValueSources(self.request)
-        self._literals: list[list[str]] = []  # per result, the names it returned (``returned_literals``)
+        self._results: list[tuple[str, str]] = []  # each result, and lower-cased
         self._widened = (-1, -1)
         self.commands = CommandGeneralizer(self.table, self.sources, self.cwd)
 
@@ -74,12 +74,10 @@ class ValueBinder:
         state = (len(self.table.by_value), len(self.sources.results))
         if state == self._widened:
             return
-        if len(self._literals) < len(self.sources.results):
-            self._literals += [returned_literals([c]) for _, c in self.sources.results[len(self._literals) :]]
-        literals = [literal for found in self._literals for literal in found]
+        self._results += [(c, c.lower()) for _, c in self.sources.results[len(self._results) :]]
         for binding in list(self.table.by_value.values()):
             if binding.source == REQUEST:
-                for span in returned_spans(binding.value, self.request, literals):
+                for span in returned_spans(binding.value, self.request, self._results):
                     self.table.alias(span, "{" + binding.name + "}")
         self._widened = (len(self.table.by_value), len(self.sources.results))
 
