@@ -59,3 +59,25 @@ def test_a_tool_repeating_the_request_in_a_message_widens_nothing() -> None:
 def test_a_number_between_two_keys_is_no_string_to_widen_to() -> None:
     results = returned('{"amount": -229.12, "provisional_credit": 229.12, "status": "submitted"}')
     assert returned_spans("229.12", "dispute the charge for $229.12, it never arrived", results) == []
+
+
+def test_a_table_the_user_named_is_a_placeholder_in_the_qualified_name_the_agent_built() -> None:
+    trace = trace_of(
+        user("need a profile of the app_sessions table, the one in events, project acme-dw. nulls + distributions"),
+        call("list_tables", {"project": "acme-dw", "dataset": "events"}, {"tables": [{"table_id": "app_sessions"}]}),
+        call("describe_table", {"table": "acme-dw.events.app_sessions"}, {"num_rows": 3019835}),
+        call("run_query", {"sql": "SELECT COUNT(*) FROM `acme-dw.events.app_sessions`"}, {"rows": [{"n": 1}]}),
+        assistant("3,019,835 rows; no nulls in session_id."),
+    )
+    [draft] = EXTRACT(trace).drafts
+    assert "app_sessions" not in draft.title and "{table}" in draft.title, draft.title
+    assert draft.steps[1].arguments["table"] == "{project}.{dataset}.{table}"
+    [named] = EXTRACT(
+        trace_of(
+            user("profile analytics.fct_orders for me pls — nulls, distinct counts"),
+            call("describe_table", {"table": "analytics.fct_orders"}, {"num_rows": 6741215}),
+            call("run_query", {"sql": "SELECT COUNT(*) FROM analytics.fct_orders"}, {"rows": [{"n": 1}]}),
+            assistant("6.7M rows, order_id is unique."),
+        )
+    ).drafts
+    assert "fct_orders" not in named.title + named.goal, named.goal  # a qualified name is no option

@@ -20,6 +20,10 @@ _OPTION_KEYS = re.compile(r"^(?:limit|max\w*|min\w*|top_?k|page|per_page|offset|
 # A name made of three or more joined words (fix-login-redirect, q4_budget_v2) names one thing, unlike an
 # option ("economy", "read-only").
 _SLUG = re.compile(r"[a-z0-9]+(?:[-_/][a-z0-9]+){2,}", re.IGNORECASE)
+# A qualified name (``analytics.fct_orders``, ``acme-dw.events.app_sessions``): a table, a topic, a resource.
+_QUALIFIED = re.compile(r"[a-z0-9][\w-]*(?:\.[a-z0-9][\w-]*)+", re.IGNORECASE)
+_SEGMENTS = re.compile(r"(\.)")
+_NAME_PART = re.compile(r"(?=[\w-]*[a-z])[a-z0-9][\w-]{2,}", re.IGNORECASE)  # "app_sessions", not "115"
 # Search syntax: field operators (from:, label:, is:open), comparisons, boolean operators.
 # What a message, a note or a comment is passed as: text a user may dictate for a tool to carry.
 _CARRIED = re.compile(r"(?:^|_)(?:text|body|message|comment|note|notes|content|reply|statement)(?:_\d+)?$")
@@ -160,12 +164,37 @@ class ValueBinder:
             return self.commands.project_paths(text)
         kind = kind_of(text, key)
         source = self.sources.source_of(text)
+        if kind is None and source != REQUEST and _QUALIFIED.fullmatch(text):
+            return self._segments(tool, key, text)  # "acme-dw.events.app_sessions" built from what was said
         if kind is None:
             if source != REQUEST or len(text) < 3 or is_operation_word(text):
                 return value  # "decision": "approve" is what was done, even when the user said "approve"
             # A proper name the user wrote ("Springfield") is free text: its example must not show it.
-            kind = "id" if _SLUG.fullmatch(text) else "text" if written_as_name(text, self.request) else "option"
+            kind = "id" if _named_thing(text) else "text" if written_as_name(text, self.request) else "option"
         return self.table.bind(_name_for(tool, key), text, kind, source)
+
+    def _segments(self, tool: str, key: str, text: str) -> str:
+        """A qualified name the agent put together from what the user said ("the app_sessions table, the one in
+        events"): each part the user named, or a value bound before, is its placeholder; the rest stays."""
+        parts = _SEGMENTS.split(text)
+        last = len(parts) - 1
+        out = []
+        for n, part in enumerate(parts):
+            known = self.table.get(part) if len(part) >= 3 else None
+            if known:
+                out.append("{" + known.name + "}")
+            elif _NAME_PART.fullmatch(part) and self.sources.source_of(part) == REQUEST:
+                base = _name_for(tool, key) if n == last else f"{snake_name(key) or 'value'}_part"
+                out.append(self.table.bind(base, part, "id", REQUEST))
+            else:
+                out.append(part)
+        return "".join(out)
+
+
+def _named_thing(text: str) -> bool:
+    """A slug or a qualified name names one thing ("fix-login-redirect", "analytics.fct_orders"), unlike an
+    option ("economy", "read-only")."""
+    return bool(_SLUG.fullmatch(text)) or (bool(_QUALIFIED.fullmatch(text)) and any(c in text for c in "_-"))
 
 
 def carried(name: str) -> bool:
