@@ -17,7 +17,7 @@ from typing import Any
 
 from deftly.tools.extract.base import Draft
 from deftly.tools.extract.steps import signature
-from deftly.tools.extract.tools_kind import as_compared
+from deftly.tools.extract.tools_kind import as_compared, words
 from deftly.tools.extract.vocabulary import is_operation_word
 from deftly.tools.generalize import canonical_json, snake_name
 from deftly.tools.generalize.commands import command_head
@@ -134,15 +134,27 @@ def merge_steps(old: list[Step], new: list[Step]) -> list[Step]:
 
 
 def spelled_like(steps: list[Step], other: list[Step]) -> list[Step]:
-    """``steps`` with each tool a harness flattened (``tickets_get``, its dots not allowed) named as ``other``
-    names that server's tool (``tickets.get``, ``mcp__tickets__get``): one tool, however each run spelled it."""
-    flat = {as_compared(s.tool).replace(".", "_").lower(): s.tool for s in other if s.tool and not _flat(s.tool)}
-    return [
-        s.model_copy(update={"tool": flat[s.tool.lower()]})
-        if s.tool and _flat(s.tool) and s.tool.lower() in flat
-        else s
-        for s in steps
-    ]
+    """``steps`` with each tool named as ``other`` names the same tool in another harness's spelling: one tool,
+    whether a run called ``tickets_get`` (a harness that allows no dots), ``create_work_order`` (one without
+    servers) or ``createEnvelope`` where another called ``tickets.get``, ``mcp__pm__create_work_order`` or
+    ``esign.create_envelope``."""
+    theirs = list(dict.fromkeys(s.tool for s in other if s.tool))
+    renamed = []
+    for step in steps:
+        same = next((tool for tool in theirs if step.tool and _same_tool(step.tool, tool)), None)
+        renamed.append(step.model_copy(update={"tool": same}) if same and same != step.tool else step)
+    return renamed
+
+
+def _same_tool(tool: str, other: str) -> bool:
+    if as_compared(tool) == as_compared(other):
+        return True
+    if _flat(tool) or _flat(other):
+        flat, named = (tool, other) if _flat(tool) else (other, tool)
+        flattened = as_compared(named).replace(".", "_").lower() == flat.lower()
+        return flattened or words(flat) == words(named)
+    namespace, other_namespace = as_compared(tool).rpartition(".")[0], as_compared(other).rpartition(".")[0]
+    return namespace == other_namespace and words(tool) == words(other)  # one server, two case styles
 
 
 def _flat(tool: str) -> bool:

@@ -71,7 +71,7 @@ class MergePolicy:
 
     def same_task(self, draft: Draft, procedure: Procedure, similarity: float) -> bool:
         mine = spelled_like(draft.steps, procedure.steps)
-        steps, other = compared_steps(mine), compared_steps(spelled_like(procedure.steps, draft.steps))
+        steps, other = compared_steps(mine), compared_steps(procedure.steps)
         effects = side_effects(steps)
         if effects != side_effects(other):
             return False

@@ -749,3 +749,32 @@ def test_a_statement_run_through_a_query_tool_changes_what_it_says_whatever_the_
         [draft] = EXTRACT(trace).drafts
         assert side_effects(compared_steps(draft.steps)), tool
         assert not draft.title.startswith("Check whether"), draft.title
+
+
+def work_order_session(request: str, unit: str, spell: Any) -> list[dict[str, Any]]:
+    return chat(
+        user(request),
+        call(spell("pm", "create_work_order"), {"unit": unit, "category": "plumbing"}, {"work_order_id": f"WO-{unit}"}),
+        call(spell("pm", "dispatch_vendor"), {"work_order_id": f"WO-{unit}", "trade": "plumber"}, {"ok": True}),
+        assistant(f"Work order WO-{unit} is open and a plumber is on the way."),
+    )
+
+
+def test_one_tool_named_bare_or_in_another_case_style_by_another_harness_is_one_tool(store: Any, embedder: Any) -> None:
+    """A harness without servers calls ``mcp__pm__create_work_order`` ``create_work_order``; another agent's
+    client spells it ``createWorkOrder``: the same calls, one procedure with its two steps once."""
+    spellings = [
+        lambda server, tool: f"mcp__{server}__{tool}",
+        lambda server, tool: tool,
+        lambda server, tool: re.sub(r"_([a-z])", lambda m: m.group(1).upper(), tool),
+    ]
+    asked = [
+        ("The kitchen sink in unit 4B is leaking, open a work order and send a plumber", "4B"),
+        ("leak under the sink at 12C — work order + plumber pls", "12C"),
+        ("Tenant in 7A reports a leaking pipe. Create a work order and dispatch a plumber.", "7A"),
+    ]
+    for n, ((request, unit), spell) in enumerate(zip(asked, spellings, strict=True)):
+        record_and_learn(store, embedder, work_order_session(request, unit, spell), f"wo-{n}")
+    [procedure] = store.list_procedures(10)
+    assert len(procedure.sources) == 3
+    assert [s.tool for s in procedure.steps] == ["mcp__pm__create_work_order", "mcp__pm__dispatch_vendor"]
