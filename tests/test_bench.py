@@ -136,6 +136,35 @@ def test_missing_files_are_named(tmp_path: Path) -> None:
         bench_data.retail(tmp_path / "tau2_retail")
 
 
+def test_the_bench_reads_calls_given_as_message_parts_too() -> None:
+    """A Vercel AI SDK or Anthropic message list has roles too, but its calls are parts of the content."""
+    vercel = [
+        {"role": "user", "content": [{"type": "text", "text": "refund order 1182"}]},
+        {
+            "role": "assistant",
+            "content": [{"type": "tool-call", "toolCallId": "c1", "toolName": "refund", "input": {"order": "1182"}}],
+        },
+        {
+            "role": "tool",
+            "content": [
+                {
+                    "type": "tool-result",
+                    "toolCallId": "c1",
+                    "toolName": "refund",
+                    "output": {"type": "text", "value": "Error: order 1182 is not paid"},
+                }
+            ],
+        },
+        {"role": "assistant", "content": [{"type": "text", "text": "I could not refund it."}]},
+    ]
+    read = bench_transcript.from_history(vercel)
+    assert [c.tool for c in read.calls] == ["refund"] and read.assistant_texts == ("I could not refund it.",)
+    assert bench_transcript.failure_signs(read) == [
+        "last call refund returned an error",
+        "last assistant message says it cannot",
+    ]
+
+
 def test_failure_signs_follow_three_rules_and_ignore_helpers() -> None:
     def signs(*parts: list[dict[str, Any]]) -> list[str]:
         return bench_transcript.failure_signs(bench_transcript.from_openai(chat(*parts)))

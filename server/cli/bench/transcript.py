@@ -45,8 +45,9 @@ class Transcript:
 
 
 def from_history(history: Any) -> Transcript:
-    """An OpenAI message list read directly; anything else through deftly's parser."""
-    if isinstance(history, list) and all(isinstance(m, dict) and "role" in m for m in history):
+    """An OpenAI message list read directly; anything else through deftly's parser (messages whose content
+    is a list of parts are Anthropic's or the Vercel AI SDK's, whose calls are parts, not ``tool_calls``)."""
+    if isinstance(history, list) and all(_chat_message(m) for m in history):
         return from_openai(history)
     trace = parse_history(history)
     texts = [t.text for t in trace.turns if isinstance(t, Message) and t.role == "assistant" and not t.reasoning]
@@ -56,6 +57,10 @@ def from_history(history: Any) -> Transcript:
         if isinstance(t, ToolCall)
     ]
     return Transcript(tuple(texts), tuple(calls))
+
+
+def _chat_message(message: Any) -> bool:
+    return isinstance(message, dict) and "role" in message and not isinstance(message.get("content"), list)
 
 
 def from_openai(messages: list[dict[str, Any]]) -> Transcript:
