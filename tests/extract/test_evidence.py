@@ -371,6 +371,10 @@ def test_a_person_named_only_by_how_the_user_speaks_of_them_is_a_placeholder() -
         ("Hi, I'm Head of IT at Acme, please reset the SSO policy", []),
         ("Support Team at Zendesk replied that the macro is fixed", []),
         ("Close the ticket raised by Pager Duty and owned by Platform Engineering", []),
+        ("Interviewers: Svetlana, Dev and Anjali, 45 minutes each", ["Anjali", "Dev", "Svetlana"]),
+        ("set up a sync with Ana and Raj tomorrow", ["Ana", "Raj"]),
+        ("integrate the alerts with Slack, Jira and GitHub", []),
+        ("book Paris and Rome hotels for the offsite", []),
     ],
 )
 def test_who_a_capitalized_phrase_is_depends_on_its_cue_and_its_words(text: str, people: list[str]) -> None:

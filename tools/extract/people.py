@@ -26,6 +26,13 @@ _PERSON_CONTEXT = re.compile(
     r"|message|notify|assign(?: it)? to|introduce|thank|tell|call|text|dm)\s+$",
     re.IGNORECASE,
 )
+# First names listed after a word only people follow: "invite Maren, Samira and Rohan", "Interviewers: Svetlana,
+# Dev and Anjali", "a sync with Ana and Raj" (not "with Slack, Jira and GitHub", nor "book Paris and Rome hotels").
+_PEOPLE_LIST = re.compile(
+    rf"\b(?i:(?:meeting|call|sync|chat|lunch|interview) with|invite|cc|interviewers?|attendees|panel|reviewers)"
+    rf":?\s+({_WORD}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+){_WORD}){{1,8}})(?![\w@-])"
+)
+_LISTED = re.compile(_WORD)
 # After these a capitalized pair is a person too: "approved by Ben Kirkland", "escalated by Ana Costa".
 _BY_PERSON = re.compile(
     r"\b(?:approved|signed(?: off)?|requested|reported|submitted|raised|owned|managed|authori[sz]ed|referred"
@@ -73,6 +80,7 @@ def request_names(trace: Trace) -> set[str]:
     handles = _handles(_tool_texts(trace) + _addresses(said))  # "Keiko Sato (keiko.sato@x.ai)"
     found: set[str] = set()
     for text in said:
+        found.update(_listed_people(text))
         for match in _CAPITALIZED.finditer(text):
             phrase, start = match.group(1), match.start()
             if _WITH_ADDRESS.match(text, match.end()) and not sentence_start(text, start):
@@ -91,6 +99,12 @@ def request_names(trace: Trace) -> set[str]:
             if _known_by_handle(parts, handles) or _person_by_context(text, start, match.end(), parts):
                 found.add(phrase)
     return found
+
+
+def _listed_people(text: str) -> set[str]:
+    """The first names of a list only people fit ("invite Maren, Samira and Rohan")."""
+    listed = (name for match in _PEOPLE_LIST.finditer(text) for name in _LISTED.findall(match.group(1)))
+    return {name for name in listed if name.lower() not in _NOT_NAMES and name.lower() not in _ORG_WORDS}
 
 
 def _without_title(phrase: str, start: int) -> tuple[str, int]:
