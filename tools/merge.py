@@ -141,18 +141,23 @@ def spelled_like(steps: list[Step], other: list[Step]) -> list[Step]:
     theirs = list(dict.fromkeys(s.tool for s in other if s.tool))
     renamed = []
     for step in steps:
-        same = next((tool for tool in theirs if step.tool and _same_tool(step.tool, tool)), None)
-        renamed.append(step.model_copy(update={"tool": same}) if same and same != step.tool else step)
+        same = [tool for tool in theirs if step.tool and _same_tool(step.tool, tool)]
+        # A bare "delete_pod" where the other run used prod's and staging's: whose it is, it does not say
+        renamed.append(step.model_copy(update={"tool": same[0]}) if len(same) == 1 and same[0] != step.tool else step)
     return renamed
 
 
 def _same_tool(tool: str, other: str) -> bool:
+    """Whether two runs' tool names are one tool: the same as compared; one flattened from the other
+    (``tickets_get`` / ``tickets.get``); one bare, of two words or more, the other's own name (``create_work_order``
+    / ``mcp__pm__create_work_order``; not ``Edit`` / ``mcp__figma__edit``); or one server's in two case styles.
+    Symmetric, so renaming one run's steps after the other's is enough to compare them."""
     if as_compared(tool) == as_compared(other):
         return True
     if _flat(tool) or _flat(other):
         flat, named = (tool, other) if _flat(tool) else (other, tool)
         flattened = as_compared(named).replace(".", "_").lower() == flat.lower()
-        return flattened or words(flat) == words(named)
+        return flattened or (len(words(flat)) >= 2 and words(flat) == words(named))
     namespace, other_namespace = as_compared(tool).rpartition(".")[0], as_compared(other).rpartition(".")[0]
     return namespace == other_namespace and words(tool) == words(other)  # one server, two case styles
 

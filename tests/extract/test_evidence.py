@@ -375,6 +375,9 @@ def test_a_person_named_only_by_how_the_user_speaks_of_them_is_a_placeholder() -
         ("set up a sync with Ana and Raj tomorrow", ["Ana", "Raj"]),
         ("integrate the alerts with Slack, Jira and GitHub", []),
         ("book Paris and Rome hotels for the offsite", []),
+        ("invite Slack and Jira users to the workspace", []),
+        ("Book a meeting with Acme, Globex and Initech reps", []),
+        ("set up a sync with Ana and Raj this week", ["Ana", "Raj"]),
     ],
 )
 def test_who_a_capitalized_phrase_is_depends_on_its_cue_and_its_words(text: str, people: list[str]) -> None:

@@ -81,3 +81,15 @@ def test_a_table_the_user_named_is_a_placeholder_in_the_qualified_name_the_agent
         )
     ).drafts
     assert "fct_orders" not in named.title + named.goal, named.goal  # a qualified name is no option
+
+
+def test_a_dotted_config_key_keeps_its_words_and_a_legal_name_the_agent_completed_is_the_users() -> None:
+    from deftly.tools.generalize.binder import ValueBinder
+
+    timeout = ValueBinder(request="Raise the request timeout of the payments service to 30 seconds")
+    assert timeout.generalize("config_set", {"key": "payments.request.timeout"}) == {"key": "payments.request.timeout"}
+    nda = ValueBinder(request="send a mutual NDA to the legal team at Halcyon Robotics for signature")
+    assert nda.generalize("clm.create", {"counterparty": "Halcyon Robotics, Inc."}) == {
+        "counterparty": "{counterparty}"
+    }
+    assert nda.value_map().get("Halcyon Robotics") == "counterparty"

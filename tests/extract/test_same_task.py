@@ -778,3 +778,28 @@ def test_one_tool_named_bare_or_in_another_case_style_by_another_harness_is_one_
     [procedure] = store.list_procedures(10)
     assert len(procedure.sources) == 3
     assert [s.tool for s in procedure.steps] == ["mcp__pm__create_work_order", "mcp__pm__dispatch_vendor"]
+
+
+def test_a_query_tool_given_no_statement_reads_by_its_name_and_a_statement_by_its_words() -> None:
+    from deftly.tools.generalize.commands import only_looks
+
+    assert only_looks("mcp__linear__query", {"query": "assignee:me state:started"})
+    assert only_looks("mcp__prometheus__query", {"query": "rate(http_requests_total[5m])"})
+    assert only_looks("mcp__postgres__query", {"sql": "select * from audit_log where action = 'update'"})
+    assert only_looks("mcp__postgres__query", {"sql": "/* weekly */ SELECT count(*) FROM signups"})
+    assert not only_looks("mcp__postgres__query", {"sql": "WITH d AS (DELETE FROM t RETURNING *) SELECT * FROM d"})
+
+
+def test_a_bare_tool_name_two_servers_could_own_or_a_one_word_one_is_left_as_it_was() -> None:
+    from deftly.tools.merge import spelled_like
+    from deftly.tools.models import Step
+
+    def step(tool: str) -> Step:
+        return Step(action="x", tool=tool)
+
+    two = [step("mcp__staging_k8s__delete_pod"), step("mcp__prod_k8s__delete_pod")]
+    assert [s.tool for s in spelled_like([step("delete_pod")], two)] == ["delete_pod"]
+    assert [s.tool for s in spelled_like([step("Edit")], [step("mcp__figma__edit")])] == ["Edit"]
+    assert [s.tool for s in spelled_like([step("createWorkOrder")], [step("pm.create_work_order")])] == [
+        "pm.create_work_order"
+    ]

@@ -27,10 +27,11 @@ _PERSON_CONTEXT = re.compile(
     re.IGNORECASE,
 )
 # First names listed after a word only people follow: "invite Maren, Samira and Rohan", "Interviewers: Svetlana,
-# Dev and Anjali", "a sync with Ana and Raj" (not "with Slack, Jira and GitHub", nor "book Paris and Rome hotels").
+# Dev and Anjali", "a sync with Ana and Raj"; not a list that qualifies a plural ("a sync with Paris and Berlin
+# teams", "invite Slack and Jira users"), and "book" is left out ("book Paris and Rome hotels").
 _PEOPLE_LIST = re.compile(
     rf"\b(?i:(?:meeting|call|sync|chat|lunch|interview) with|invite|cc|interviewers?|attendees|panel|reviewers)"
-    rf":?\s+({_WORD}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+){_WORD}){{1,8}})(?![\w@-])"
+    rf":?\s+({_WORD}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+){_WORD}){{1,8}}+)(?![\w@-])(?!\s+(?!(?:this|is|was|as|has|its|us|across|always|unless)\b)[a-z]+s\b)"
 )
 _LISTED = re.compile(_WORD)
 # After these a capitalized pair is a person too: "approved by Ben Kirkland", "escalated by Ana Costa".

@@ -22,8 +22,8 @@ _OPTION_KEYS = re.compile(r"^(?:limit|max\w*|min\w*|top_?k|page|per_page|offset|
 _SLUG = re.compile(r"[a-z0-9]+(?:[-_/][a-z0-9]+){2,}", re.IGNORECASE)
 # A qualified name (``analytics.fct_orders``, ``acme-dw.events.app_sessions``): a table, a topic, a resource.
 _QUALIFIED = re.compile(r"[a-z0-9][\w-]*(?:\.[a-z0-9][\w-]*)+", re.IGNORECASE)
-_SEGMENTS = re.compile(r"(\.)")
-_NAME_PART = re.compile(r"(?=[\w-]*[a-z])[a-z0-9][\w-]{2,}", re.IGNORECASE)  # "app_sessions", not "115"
+# A part that is an identifier, not a word: "app_sessions", "acme-dw", "q3_2024" (not "payments", not "115")
+_IDENTIFIER = re.compile(r"(?=[\w-]*[a-z])(?=[\w-]*[_\-0-9])[a-z0-9][\w-]{2,}", re.IGNORECASE)
 # Search syntax: field operators (from:, label:, is:open), comparisons, boolean operators.
 # What a message, a note or a comment is passed as: text a user may dictate for a tool to carry.
 _CARRIED = re.compile(r"(?:^|_)(?:text|body|message|comment|note|notes|content|reply|statement)(?:_\d+)?$")
@@ -171,24 +171,37 @@ class ValueBinder:
                 return value  # "decision": "approve" is what was done, even when the user said "approve"
             # A proper name the user wrote ("Springfield") is free text: its example must not show it.
             kind = "id" if _named_thing(text) else "text" if written_as_name(text, self.request) else "option"
-        return self.table.bind(_name_for(tool, key), text, kind, source)
+        placeholder = self.table.bind(_name_for(tool, key), text, kind, source)
+        if source != REQUEST and (named := self._name_written(text)):
+            self.table.alias(named, placeholder)  # the user's "Halcyon Robotics" for the agent's "…, Inc."
+        return placeholder
+
+    def _name_written(self, text: str) -> str | None:
+        """The longest first words of ``text`` the user wrote as a name (capitalized, two words or more), when
+        the agent added to them."""
+        words_ = text.split()
+        for count in range(len(words_) - 1, 1, -1):
+            head = " ".join(words_[:count]).rstrip(",;:")
+            if written_as_name(head, self.request) and not self.table.get(head):
+                return head
+        return None
 
     def _segments(self, tool: str, key: str, text: str) -> str:
         """A qualified name the agent put together from what the user said ("the app_sessions table, the one in
-        events"): each part the user named, or a value bound before, is its placeholder; the rest stays."""
-        parts = _SEGMENTS.split(text)
-        last = len(parts) - 1
-        out = []
+        events"): each part the user named as an identifier ("app_sessions", not the words of
+        "payments.request.timeout"), or a value bound before, is its placeholder; the rest stays."""
+        parts = text.split(".")
+        out: list[str] = []
         for n, part in enumerate(parts):
             known = self.table.get(part) if len(part) >= 3 else None
             if known:
                 out.append("{" + known.name + "}")
-            elif _NAME_PART.fullmatch(part) and self.sources.source_of(part) == REQUEST:
-                base = _name_for(tool, key) if n == last else f"{snake_name(key) or 'value'}_part"
+            elif _IDENTIFIER.fullmatch(part) and self.sources.source_of(part) == REQUEST:
+                base = _name_for(tool, key) if n == len(parts) - 1 else f"{snake_name(key) or 'value'}_part"
                 out.append(self.table.bind(base, part, "id", REQUEST))
             else:
                 out.append(part)
-        return "".join(out)
+        return ".".join(out)
 
 
 def _named_thing(text: str) -> bool:

@@ -223,10 +223,13 @@ _SETUP_PROGRAMS = frozenset({"cd", "pushd", "export", "source", ".", "set", "uns
 
 
 def only_looks(tool: str, arguments: dict[str, Any]) -> bool:
-    """A call that changes nothing: a shell command or a statement that only looks (``kubectl logs``, ``SELECT
-    …``), whatever the runner's name says (a ``query`` tool runs ``DELETE`` as well); else a read-only tool."""
-    if is_generic(tool) and _command_line(arguments):
-        return is_read_command(arguments)
+    """A call that changes nothing: a shell command or a SQL statement that only looks (``kubectl logs``,
+    ``SELECT …``), whatever the runner's name says (a ``query`` tool runs ``DELETE`` as well); else a read-only
+    tool (a ``query`` tool given a search, PromQL or GraphQL read, which is no statement)."""
+    if is_generic(tool):
+        command = _command_line(arguments)
+        if command and (_STATEMENT.match(_SQL_COMMENT.sub(" ", command)) or not is_read_only(tool)):
+            return is_read_command(arguments)
     return is_read_only(tool)
 
 
@@ -239,8 +242,9 @@ def is_read_command(arguments: dict[str, Any]) -> bool:
     the exploring one run of a task does and another skips, alone or chained with other looks (``cd repo &&
     git status``). Redirected or substituted commands do more than look."""
     command = _command_line(arguments)
-    if _SQL_READ.match(command):  # a statement, not a command line: "SELECT …" reads, "WITH … DELETE" does not
-        return not _SQL_WRITE.search(command)
+    statement = _SQL_COMMENT.sub(" ", command)
+    if _SQL_READ.match(statement):  # a statement, not a command line: "SELECT …" reads, "WITH … DELETE" does not
+        return not _SQL_WRITE.search(_SQL_LITERAL.sub(" ", statement))  # not "… WHERE action = 'update'"
     if (
         not command.strip()
         or _DOES_MORE.search(_QUOTED_TEXT.sub(" ", command))
@@ -280,6 +284,13 @@ def _is_setup(command: str) -> bool:
 
 _COMMAND_LINE_KEYS = (COMMAND_KEYS - {"description", "pattern", "regex", "glob"}) | {"query", "statement"}
 _SQL_READ = re.compile(r"^\s*\(?\s*(?:select|with|show|explain|describe)\b", re.IGNORECASE)
+_STATEMENT = re.compile(
+    r"^\s*\(?\s*(?:select|with|show|explain|describe|insert|update|delete|drop|alter|create|truncate|merge|grant"
+    r"|revoke|copy|call|vacuum|analyze|upsert|replace)\b",
+    re.IGNORECASE,
+)
+_SQL_COMMENT = re.compile(r"/\*.*?\*/|--[^\n]*", re.DOTALL)
+_SQL_LITERAL = re.compile(r"'(?:[^']|'')*'")
 _SQL_WRITE = re.compile(r"\b(?:insert|update|delete|drop|alter|create|truncate|merge|grant|revoke)\b", re.IGNORECASE)
 # A chain of looks (``ls infra && git log -3``, ``cd repo; git status``) still only looks; ``||`` runs one part
 # only if another failed, and redirection, substitution and in-place flags write.

@@ -25,7 +25,7 @@ def returned_spans(value: str, request: str, results: Sequence[tuple[str, str]])
     value naming something, longest first; none when the user wrote only ``value`` itself. ``results`` are
     (content, lower-cased content) pairs."""
     lowered, wanted = request.lower(), value.lower()
-    spans = set()
+    spans: set[str] = set()
     for literal in _names_around(wanted, results):
         span = _longest_in(literal, value, lowered)
         if span and len(span) > len(value) and _whole(span, request):
@@ -36,7 +36,7 @@ def returned_spans(value: str, request: str, results: Sequence[tuple[str, str]])
 def _names_around(wanted: str, results: Sequence[tuple[str, str]]) -> set[str]:
     """The JSON strings holding ``wanted`` that read as names (a few words, no sentence), read only around
     where it appears: a result may be large, and most of it says nothing of the value."""
-    found = set()
+    found: set[str] = set()
     for content, lowered in results:
         place = lowered.find(wanted)
         for _ in range(_MAX_PLACES):
@@ -58,6 +58,7 @@ def _names_around(wanted: str, results: Sequence[tuple[str, str]]) -> set[str]:
 def _a_string(content: str, left: int, right: int) -> bool:
     """The quotes open and close one JSON string (``"name": "TST* OLIVE & VINE",``), not the end of a key and
     the start of the next (``"amount": -229.12, "status"``)."""
+    # a few characters either side are enough to pass the spaces of pretty-printed JSON
     before = content[max(0, left - 8) : left].rstrip()[-1:]
     after = content[right + 1 : right + 9].lstrip()[:1]
     return before in {":", "[", ",", "{", ""} and after in {",", "}", "]", ":", ""}
