@@ -47,6 +47,14 @@ def test_a_status_report_opening_with_a_word_tools_act_with_is_still_a_report() 
     assert not reports("Remind Ken his timesheet needs approval by noon")
 
 
+def test_a_request_finished_with_please_before_a_dash_ends_there() -> None:
+    assert request_sentence("profile analytics.fct_orders for me pls — nulls, distinct counts, ranges") == (
+        "profile analytics.fct_orders"
+    )
+    assert request_sentence("can you please — sorry — restart the api") == "restart the api"
+    assert request_sentence("Rename the drive — it should be Finance 2027") == "Rename the drive"
+
+
 def test_whether_something_works_is_told_and_making_sure_it_does_is_asked() -> None:
     assert reports("calls work.") and reports("the staging build works now") and reports("nothing worked")
     assert not reports("Make sure checkout works after the deploy") and not reports("Ensure the nightly job is green")

@@ -13,7 +13,8 @@ MARKER = re.compile(
     r"|i(?:'m| am) (?:looking|trying|hoping|planning|wanting) to"
     r"|(?:i'm |i am )?hoping (?:that )?(?:you can|you could|to)|can you(?: please)?|could you(?: please)?"
     r"|would you(?: please)?|will you|please|help me(?: (?:to|with))?|how (?:do|can|should) i|let's|i'd like"
-    r"|^\W*(?:really |just )?(?:need|want)(?: you)? to)\s+",  # "need to add receipts to my claim": chat drops the "I"
+    r"|^\W*(?:really |just )?(?:need|want)(?: you)? to)\s+"  # "need to add receipts to my claim": chat drops the "I"
+    r"(?=[\w{\"'`])",  # what follows is the request: not the dash after "profile it for me please — …"
     re.IGNORECASE,
 )
 # "Also, what's happening with my claim?", "So, can you …": what opens a sentence before what it asks

@@ -237,8 +237,14 @@ def _clean(text: str) -> str:
     text = imperative(text)
     text = CLAUSE_BREAK.split(text, maxsplit=1)[0]
     text = _OWNER_CLAUSE.sub("", text)
+    head, *rest = _DASH.split(text, maxsplit=1)
+    if rest and _POLITE_END.search(head):  # "profile {table} for me please — nulls, ranges": asked before the dash
+        text = head
     text = _TRAILING.sub("", text)
     return _shortened(in_third_person(text))
+
+
+_POLITE_END = re.compile(r"\S\s+(?:please|pls|plz|thanks?|thank you|thx)\W*$", re.IGNORECASE)
 
 
 def _shortened(text: str) -> str:
