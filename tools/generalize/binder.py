@@ -20,6 +20,7 @@ _OPTION_KEYS = re.compile(r"^(?:limit|max\w*|min\w*|top_?k|page|per_page|offset|
 # A name made of three or more joined words (fix-login-redirect, q4_budget_v2) names one thing, unlike an
 # option ("economy", "read-only").
 _SLUG = re.compile(r"[a-z0-9]+(?:[-_/][a-z0-9]+){2,}", re.IGNORECASE)
+_MAX_NAME_WORDS = 8
 # A qualified name (``analytics.fct_orders``, ``acme-dw.events.app_sessions``): a table, a topic, a resource.
 _QUALIFIED = re.compile(r"[a-z0-9][\w-]*(?:\.[a-z0-9][\w-]*)+", re.IGNORECASE)
 # A part that is an identifier, not a word: "app_sessions", "acme-dw", "q3_2024" (not "payments", not "115")
@@ -180,6 +181,8 @@ class ValueBinder:
         """The longest first words of ``text`` the user wrote as a name (capitalized, two words or more), when
         the agent added to them."""
         words_ = text.split()
+        if len(words_) > _MAX_NAME_WORDS:  # a message the agent wrote is no name
+            return None
         for count in range(len(words_) - 1, 1, -1):
             head = " ".join(words_[:count]).rstrip(",;:")
             if written_as_name(head, self.request) and not self.table.get(head):
