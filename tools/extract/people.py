@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 
 from deftly.tools.extract.segment import leaf_strings
+from deftly.tools.extract.vocabulary import NOT_PLURAL
 from deftly.tools.generalize.provenance import sentence_start
 from deftly.tools.trace import Message, Trace
 
@@ -31,7 +32,8 @@ _PERSON_CONTEXT = re.compile(
 # teams", "invite Slack and Jira users"), and "book" is left out ("book Paris and Rome hotels").
 _PEOPLE_LIST = re.compile(
     rf"\b(?i:(?:meeting|call|sync|chat|lunch|interview) with|invite|cc|interviewers?|attendees|panel|reviewers)"
-    rf":?\s+({_WORD}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+){_WORD}){{1,8}}+)(?![\w@-])(?!\s+(?!(?:this|is|was|as|has|its|us|across|always|unless)\b)[a-z]+s\b)"
+    rf":?\s+({_WORD}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+){_WORD}){{1,8}}+)(?![\w@-])"
+    rf"(?!\s+(?!(?:{'|'.join(sorted(NOT_PLURAL))})\b)[a-z]+s\b)"  # not followed by a plural: "… Jira users"
 )
 _LISTED = re.compile(_WORD)
 # After these a capitalized pair is a person too: "approved by Ben Kirkland", "escalated by Ana Costa".

@@ -244,7 +244,7 @@ def _clean(text: str) -> str:
     return _shortened(in_third_person(text))
 
 
-_POLITE_END = re.compile(r"\S\s+(?:please|pls|plz|thanks?|thank you|thx)\W*$", re.IGNORECASE)
+_POLITE_END = re.compile(r"\S\s+(?:please|thanks?|thank you)\W*$", re.IGNORECASE)  # shorthand is spelled out by now
 
 
 def _shortened(text: str) -> str:

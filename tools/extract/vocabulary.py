@@ -18,6 +18,10 @@ READ_GROUP = "check"
 # add a request to one before ("also", "plus"). Regular-expression alternations.
 LEAD_INS = r"ok(?:ay)?|thanks?|thank you|great|cool|perfect|and|oh|so|but|then|btw|by the way"
 ADDING = r"also|plus"
+# Words in -s that are no plural: "calls work" tells, "this works" does too; "Ana and Raj this week" lists people
+NOT_PLURAL = frozenset({
+    "is", "was", "has", "does", "this", "its", "it's", "us", "plus", "as", "thus", "yes", "across", "always", "unless",
+})  # fmt: skip
 # Words a user moves on to another matter with ("one more thing", "separately", "while I have you"): a later
 # message or clause opening so asks for something of its own. A regular-expression alternation.
 MOVING_ON = (

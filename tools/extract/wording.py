@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from deftly.tools.extract.gerunds import ADJECTIVES
-from deftly.tools.extract.vocabulary import group_of, is_verb
+from deftly.tools.extract.vocabulary import NOT_PLURAL, group_of, is_verb
 from deftly.tools.values import (
     EMAIL,
     PLACEHOLDER,
@@ -202,7 +202,6 @@ _FINITE = frozenset(
      "isn't", "doesn't", "can't", "cannot", "aren't", "wasn't"}
 )  # fmt: skip
 _WORKS = frozenset({"works", "worked"})
-_NOT_PLURAL = frozenset({"is", "was", "has", "does", "this", "its", "it's", "us", "plus", "as", "thus", "yes"})
 _WEAK_FINITE = frozenset({"not", "just"})  # "the tickets not updated", "the PR Alex just approved"
 _CLAUSE_OPENERS = frozenset(
     {"what", "which", "that", "why", "how", "who", "whether", "if", "when", "where", "once", "after", "before",
@@ -231,7 +230,7 @@ def reports(sentence: str) -> bool:
             return False
         if word in _FINITE and before not in _DETERMINERS:  # "the failed jobs": an adjective
             return True
-        if word in _WORKS or (word == "work" and before.endswith("s") and before not in _NOT_PLURAL):
+        if word in _WORKS or (word == "work" and before.endswith("s") and before not in NOT_PLURAL):
             return True  # "the app works", "calls work", "nothing worked": whether something works is told
     return False
 
