@@ -603,3 +603,38 @@ def test_the_agent_admitting_it_did_something_else_than_asked_is_not_learned() -
 
     assert not EXTRACT(trace_of(*notes)).drafts
     assert EXTRACT(trace_of(*thanked)).drafts
+
+
+def backfill(table: str, polls: list[str]) -> list[dict[str, Any]]:
+    """Data work, acting through a job: start a backfill, then look at the job until it ends."""
+    started = call(
+        "warehouse.start_backfill",
+        {"table": table, "from": "2026-01-01", "to": "2026-03-31"},
+        {"job": {"job_id": "bf-20931", "state": "queued"}},
+    )
+    looks = [call("warehouse.get_job", {"job_id": "bf-20931"}, {"job_id": "bf-20931", "state": s}) for s in polls]
+    return chat(user(f"Backfill {table} for Q1, please."), started, *looks, assistant("The backfill has ended."))
+
+
+def test_work_a_later_look_reports_failed_is_not_learned() -> None:
+    extraction = EXTRACT(trace_of(backfill("analytics.orders_daily", ["running", "ERRORED"])))
+
+    assert extraction.drafts == []
+    assert "warehouse.get_job reported the work warehouse.start_backfill started as ERRORED" in [
+        s.reason for s in extraction.skipped
+    ]
+
+
+def test_work_seen_to_finish_and_a_look_at_a_failed_build_are_learned() -> None:
+    [backfilled] = EXTRACT(trace_of(backfill("analytics.orders_daily", ["running", "succeeded"]))).drafts
+    diagnosis = trace_of(
+        user("Why did last night's build of the mobile app fail?"),
+        call(
+            "ci.list_builds", {"branch": "main", "limit": 1}, {"builds": [{"build_id": "b-7731", "status": "failed"}]}
+        ),
+        call("ci.get_build", {"build_id": "b-7731"}, {"build_id": "b-7731", "status": "failed", "step": "lint"}),
+        assistant("It failed at the lint step: two unused imports in the login screen."),
+    )
+
+    assert [s.tool for s in backfilled.steps][0] == "warehouse.start_backfill"
+    assert len(EXTRACT(diagnosis).drafts) == 1

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from deftly.tools.extract.base import Task
 from deftly.tools.extract.ruled_out import opposite_call, ruled_out_call
 from deftly.tools.extract.segment import split_tasks
+from deftly.tools.extract.started_work import work_reported_failed
 from deftly.tools.extract.steps import StepPlan
 from deftly.tools.extract.tools_kind import as_compared, is_read_only, is_scratchpad, words
 from deftly.tools.extract.vocabulary import tool_actions
@@ -66,6 +67,9 @@ def failure_evidence(task: Task, outcome: Outcome | None, aftermath: Sequence[Me
     failed_last = unrecovered_failure(task.calls)
     if failed_last is not None:
         return f"the last attempt failed ({failed_last.tool}) and was not recovered"
+    work_failed = work_reported_failed(task.calls)
+    if work_failed is not None:
+        return work_failed
     ruled_out = ruled_out_call(task)
     if ruled_out is not None:
         return f"the agent did what the user had ruled out ({ruled_out[1]}, through {ruled_out[0].tool})"
