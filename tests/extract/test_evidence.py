@@ -636,5 +636,5 @@ def test_work_seen_to_finish_and_a_look_at_a_failed_build_are_learned() -> None:
         assistant("It failed at the lint step: two unused imports in the login screen."),
     )
 
-    assert [s.tool for s in backfilled.steps][0] == "warehouse.start_backfill"
+    assert backfilled.steps[0].tool == "warehouse.start_backfill"
     assert len(EXTRACT(diagnosis).drafts) == 1

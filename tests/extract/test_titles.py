@@ -865,3 +865,14 @@ def test_a_question_asked_inside_a_request_keeps_its_verb_at_the_end() -> None:
     [draft] = EXTRACT(trace).drafts
     assert draft.title.endswith(" is"), draft.title  # not "… what the largest file in {bucket}"
     assert whole_phrase("Check whether the pod is") == "Check whether the pod"  # cut before its end
+
+
+def test_a_donation_from_a_person_to_a_fund_is_no_route() -> None:
+    """ "from Maria Chen to General Fund" names a donor and a fund the tools took, not an origin and destination."""
+    from deftly.tools.extract.wording import generalize_words
+
+    values = {"Maria Chen": "name", "General Fund": "fund"}
+    assert (
+        generalize_words("log $500 from Maria Chen to General Fund", values, []) == "log {amount} from {name} to {fund}"
+    )
+    assert generalize_words("a flight from New York to Chicago", {}, []) == ("a flight from {origin} to {destination}")

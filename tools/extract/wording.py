@@ -52,11 +52,11 @@ _POSSESSIVE_NAME = re.compile(rf"(?<=\s)(?!{_NO_PERSON})(?:[A-Z][a-z]+\s)*(?!{_N
 
 def generalize_words(text: str, values: Mapping[str, str], names: Iterable[str]) -> str:
     text = with_long_values(text, values)
-    text = _ROUTE.sub("from {origin} to {destination}", text)
+    named = dict(names) if isinstance(names, Mapping) else dict.fromkeys(names, "name")
+    text = _ROUTE.sub(lambda m: _route(m, values, named), text)
     text = TEST_ID.sub("{test_id}", text)  # before the paths: the file alone would leave "::test_login"
     # A month the tools took apart ({"year": 2025, "month": 3}) would leave "{year}-03".
     text = YEAR_MONTH.sub(lambda m: m.group(0) if m.group(0) in values else "{month}", text)
-    named = dict(names) if isinstance(names, Mapping) else dict.fromkeys(names, "name")
     text = TIME.sub("{time}", text)  # before values: "09:30" is a time, not "09:" and a bound 30 minutes
     text = _WEEKDAY.sub(_day, text)  # "move my appointment to Friday": the next user's is another day
     known = {value.lower() for value in values}
@@ -69,6 +69,15 @@ def generalize_words(text: str, values: Mapping[str, str], names: Iterable[str])
     text = replace_values(text, {**bare, **named, **values, **people})  # a person found by a lookup is a {name}
     text = _POSSESSIVE_NAME.sub("{name}", text)  # "approve Sven's time off": a person the tools knew by id
     return _without_counts(redact_patterns(text))
+
+
+def _route(match: re.Match[str], values: Mapping[str, str], names: Iterable[str]) -> str:
+    """ "from {origin} to {destination}" for places no tool took; "log $500 from Maria Chen to General Fund"
+    names a donor and a fund the tools were given, which the values below name."""
+    known = {value.lower() for value in [*values, *names]}
+    if any(end.lower() in known for end in match.groups()):
+        return match.group(0)
+    return "from {origin} to {destination}"
 
 
 def _day(match: re.Match[str]) -> str:
