@@ -18,6 +18,7 @@ from deftly.tools.embedding_cache import CachedEmbedder
 from deftly.tools.extract.asked import with_chosen_options, with_commands
 from deftly.tools.extract.base import Draft, Extraction, Extractor, Skipped
 from deftly.tools.extract.noun_titles import CHECKED, finished_title, imperative_title
+from deftly.tools.extract.shared_words import instance_words
 from deftly.tools.extract.titles import action_title, named_object, request_sentence
 from deftly.tools.extract.tools_kind import is_generic, is_read_only
 from deftly.tools.extract.vocabulary import mentioned_actions, tool_actions
@@ -253,7 +254,8 @@ class _Batch:
         """Once several requests are known, title the procedure with the most typical one.
 
         The first session's wording ("Downgrade all the business flights to {cabin}") is rarely how
-        the next user asks; the request closest to all the others is the most general form.
+        the next user asks. The request with fewest typos and values of its own (``instance_words``), and
+        of those the closest to all the others, is the most general form.
         """
         if len(procedure.examples) < MIN_EXAMPLES_TO_RETITLE:
             return procedure
@@ -269,7 +271,13 @@ class _Batch:
             return procedure
         vectors = np.asarray(self.embedder.embed_documents(procedure.examples), dtype=np.float32)
         centrality = (vectors @ vectors.T).sum(axis=1)
-        best = sentences[max(candidates, key=lambda e: float(centrality[procedure.examples.index(e)]))] or ""
+
+        def typical(example: str) -> tuple[int, float]:
+            others = [e for e in procedure.examples if e != example]
+            own = instance_words(sentences[example] or "", others, procedure.steps)
+            return -len(own), float(centrality[procedure.examples.index(example)])
+
+        best = sentences[max(candidates, key=typical)] or ""
         title = best[0].upper() + best[1:]
         return procedure if title == procedure.title else procedure.model_copy(update={"title": title})
 

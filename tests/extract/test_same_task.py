@@ -803,3 +803,15 @@ def test_a_bare_tool_name_two_servers_could_own_or_a_one_word_one_is_left_as_it_
     assert [s.tool for s in spelled_like([step("createWorkOrder")], [step("pm.create_work_order")])] == [
         "pm.create_work_order"
     ]
+
+
+def test_instance_words_are_typos_of_shared_words_and_values_not_grammar_acronyms_or_hyphens() -> None:
+    from deftly.tools.extract.shared_words import instance_words
+
+    others = ["record the gift and email the receipt", "log the gift, send the receipt", "send a receipt for it"]
+    assert instance_words("recrod the gift and email the reciept", others, []) == ["reciept"]  # "record": once
+    assert instance_words("Silence ErrorRateHigh for 2h", ["silence an alert", "mute it"], []) == [
+        "ErrorRateHigh",
+        "2h",
+    ]
+    assert instance_words("Export churned accounts with MRR as on-demand csvs", ["export accounts as csv"], []) == []

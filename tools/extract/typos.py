@@ -23,7 +23,7 @@ _EVERYDAY_VERBS = frozenset({
     "cut", "bump", "tag", "rollout", "file", "dump", "pick",
 })  # fmt: skip
 _GROUP_VERBS = frozenset(word for verbs in VERB_LISTS for word in verbs)
-_COMMON_VERBS = _GROUP_VERBS | _EVERYDAY_VERBS
+COMMON_VERBS = _GROUP_VERBS | _EVERYDAY_VERBS
 
 
 def spelled(title: str, steps: Iterable[Step]) -> str:
@@ -41,7 +41,7 @@ def with_verb_spelled(title: str, steps: Iterable[Step]) -> str:
         return title
     steps = list(steps)
     own = _task_words(steps)
-    if word in own or word in _COMMON_VERBS:
+    if word in own or word in COMMON_VERBS:
         return title
     # A common verb only where the task did that kind of thing, or nothing a tool's name says: "Bill {account}"
     # through create_invoice is no "Kill".
@@ -50,7 +50,7 @@ def with_verb_spelled(title: str, steps: Iterable[Step]) -> str:
     # An everyday verb only for a letter dropped or two swapped ("Clen", "Mrege"): one changed is as often
     # another real word ("File a bug" is no "Fill", "Dump the schema" no "Bump").
     everyday = {verb for verb in _EVERYDAY_VERBS if len(verb) == len(word) + 1 or sorted(verb) == sorted(word)}
-    near = {known for known in own | common | everyday if len(known) >= _MIN_LENGTH and _one_edit(word, known)}
+    near = {known for known in own | common | everyday if len(known) >= _MIN_LENGTH and one_edit(word, known)}
     if len(near) != 1:
         return title
     (fixed,) = near
@@ -88,7 +88,7 @@ def _task_words(steps: Iterable[Step]) -> set[str]:
     return found
 
 
-def _one_edit(a: str, b: str) -> bool:
+def one_edit(a: str, b: str) -> bool:
     """One insertion, deletion, substitution or swap of neighbours turns ``a`` into ``b``."""
     if a == b or abs(len(a) - len(b)) > 1:
         return False
