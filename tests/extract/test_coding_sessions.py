@@ -141,6 +141,19 @@ def test_an_id_a_command_printed_and_the_repository_the_user_named_are_placehold
     assert {p.name: p.source for p in binder.parameters()}["id"] == "step 1"
 
 
+def test_a_key_value_argument_the_user_gave_is_a_placeholder_named_by_its_key() -> None:
+    binder = ValueBinder(request="Silence ErrorRateHigh for search-gateway in prod for 4h, we're upgrading nodes")
+
+    arguments = binder.generalize(
+        "shell",
+        {"command": "amtool silence add alertname=ErrorRateHigh service=search-gateway env=prod --duration=4h"},
+    )
+    setting = binder.generalize("bash", {"command": "helm upgrade web ./chart --set replicaCount=3 --set debug=true"})
+
+    assert arguments["command"] == "amtool silence add alertname={alertname} service={service} env={env} --duration=4h"
+    assert setting["command"] == "helm upgrade web ./chart --set replicaCount=3 --set debug=true"  # the agent's
+
+
 def test_words_the_agent_chose_for_a_command_stay_even_when_the_user_said_them() -> None:
     binder = ValueBinder(request="Show me the last 50 lines of the api logs in json, main branch.")
 

@@ -38,6 +38,8 @@ _SHELL_TEXT = re.compile(r"['\"`$\\<>(){}*?\[\]:@=,]")
 _JOINED = re.compile(r"(?=[^A-Za-z]*[A-Za-z])[A-Za-z0-9]+(?:[-_./][A-Za-z0-9]+)+")
 _KIND_AND_NAME = re.compile(r"(?P<kind>[a-z]+)/(?P<name>[A-Za-z0-9][\w.-]*)")
 _NUMBER = re.compile(r"#?(?P<digits>\d+)")
+# A label matcher or setting as one argument: alertname=ErrorRateHigh, service=search-gateway, env=prod.
+_ASSIGNMENT = re.compile(r"(?P<key>[A-Za-z_][\w.]*)=(?P<value>[^=]+)")
 
 
 @dataclass
@@ -72,6 +74,10 @@ class CommandValues:
             if not equals or not value or _SHELL_TEXT.search(value):
                 return token
             return f"{option}={self._value(value, _option_name(option, value), as_option=True)}"
+        assignment = _ASSIGNMENT.fullmatch(token)
+        if assignment and not _SHELL_TEXT.search(assignment.group("value")):
+            key, value = assignment.group("key", "value")
+            return f"{key}={self._assigned(value, _snake(key))}"
         if _SHELL_TEXT.search(token):
             return token
         if previous.startswith("-") and "=" not in previous:
@@ -101,6 +107,21 @@ class CommandValues:
         if name == "value" and kind in ("number", "id"):
             name = kind
         return self.table.bind(name, value, kind, source)
+
+    def _assigned(self, value: str, name: str) -> str:
+        """A ``key=value`` argument (``alertname=ErrorRateHigh``, ``env=prod``): the key says what the value is,
+        as an argument's name does, so a value the user gave or a tool returned is the run's, whatever its shape."""
+        known = self.table.get(value)
+        if known:
+            return "{" + known.name + "}"
+        number = _NUMBER.fullmatch(value)
+        decided = self._number(number.group("digits"), name) if number else None
+        if not number and not self.shaped(value) and not is_operation_word(value) and len(value) >= 2:
+            source = self._source(value)
+            decided = None if source == AGENT else ("id", source)
+        if decided is None:
+            return value
+        return self.table.bind(name, value, *decided)
 
     def _kind(self, value: str, name: str, as_option: bool) -> tuple[str, str] | None:
         """The value's kind and where it came from, or None when it is the how: an option's value counts
