@@ -40,6 +40,9 @@ _KIND_AND_NAME = re.compile(r"(?P<kind>[a-z]+)/(?P<name>[A-Za-z0-9][\w.-]*)")
 _NUMBER = re.compile(r"#?(?P<digits>\d+)")
 # A label matcher or setting as one argument: alertname=ErrorRateHigh, service=search-gateway, env=prod.
 _ASSIGNMENT = re.compile(r"(?P<key>[A-Za-z_][\w.]*)=(?P<value>[^=]+)")
+# A label selector's key is the label's ("-l app=checkout-api"): the thing is named better where a later command
+# names it by kind ("deployment/checkout-api"), which the run's names are bound from.
+_SELECTORS = frozenset({"-l", "--selector", "-L", "--label", "--labels"})
 
 
 @dataclass
@@ -75,7 +78,7 @@ class CommandValues:
                 return token
             return f"{option}={self._value(value, _option_name(option, value), as_option=True)}"
         assignment = _ASSIGNMENT.fullmatch(token)
-        if assignment and not _SHELL_TEXT.search(assignment.group("value")):
+        if assignment and previous not in _SELECTORS and not _SHELL_TEXT.search(assignment.group("value")):
             key, value = assignment.group("key", "value")
             return f"{key}={self._assigned(value, _snake(key))}"
         if _SHELL_TEXT.search(token):
