@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from tracebuilders import assistant, call, cancel_session, chat, trace_of, user
 
+from deftly.tools.extract.base import Task
 from deftly.tools.extract.heuristic import HeuristicExtractor
 from deftly.tools.extract.segment import split_tasks
 from deftly.tools.trace import Trace
@@ -35,6 +36,24 @@ def test_a_new_request_after_a_finished_task_starts_a_second_task() -> None:
     assert [c.tool for c in tasks[1].calls] == ["get_user_details", "send_certificate"]
     extraction = EXTRACT(trace)
     assert len(extraction.drafts) == 2
+
+
+def test_a_second_request_ending_in_too_starts_a_second_task_but_a_complaint_with_too_does_not() -> None:
+    def session(follow_up: str) -> list[Task]:
+        return split_tasks(
+            trace_of(
+                user("Renew the TLS certificate for api.northwind.dev"),
+                call("certs.renew", {"hostname": "api.northwind.dev"}, {"serial": "5F:A2", "expires": "2027-03-01"}),
+                assistant("Renewed; the new certificate expires on 2027-03-01."),
+                user(follow_up),
+                call("dns.find_zone", {"name": "northwind.dev"}, {"zone_id": "z_4410"}),
+                call("dns.create_record", {"zone_id": "z_4410", "type": "CNAME", "name": "docs"}, {"id": "r_81"}),
+                assistant("Added the record."),
+            )
+        )
+
+    assert len(session("and a CNAME for docs.northwind.dev too: point it at northwind.netlify.app")) == 2
+    assert len(session("that took too long, add a docs CNAME record next time")) == 1
 
 
 def test_a_refinement_before_the_work_is_done_stays_in_the_task() -> None:

@@ -50,7 +50,9 @@ _CLOSING_QUESTION = re.compile(
 )
 # Words that say the user moves on to something else, whatever the domain.
 _SWITCH = re.compile(
-    rf"\b(?:also|one more|as well|in addition|additionally|other thing|besides|on top of that|and then|{MOVING_ON})\b",
+    rf"\b(?:also|one more|as well|in addition|additionally|other thing|besides|on top of that|and then|{MOVING_ON})\b"
+    # "and a grade change too: ...": "too" ending what is asked for, not "too slow" or "too many"
+    r"|\b(?<!me )too\s*(?:[:.!,;\u2014-]|$)",
     re.IGNORECASE,
 )
 # A message that opens by pointing back ("it", "that one", "those") continues the task it points to.
