@@ -277,7 +277,10 @@ class _Batch:
             own = instance_words(sentences[example] or "", others, procedure.steps)
             return -len(own), float(centrality[procedure.examples.index(example)])
 
-        best = sentences[max(candidates, key=typical)] or ""
+        chosen = max(candidates, key=typical)
+        if -typical(chosen)[0] > len(instance_words(procedure.title, procedure.examples, procedure.steps)):
+            return procedure  # every request has a typo or a value of its own that the title it has does not
+        best = sentences[chosen] or ""
         title = best[0].upper() + best[1:]
         return procedure if title == procedure.title else procedure.model_copy(update={"title": title})
 

@@ -815,3 +815,4 @@ def test_instance_words_are_typos_of_shared_words_and_values_not_grammar_acronym
         "2h",
     ]
     assert instance_words("Export churned accounts with MRR as on-demand csvs", ["export accounts as csv"], []) == []
+    assert instance_words("Change the grade from C to B", ["grade C+ to B", "from C- to B+"], []) == ["C", "B"]

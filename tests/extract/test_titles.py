@@ -875,4 +875,5 @@ def test_a_donation_from_a_person_to_a_fund_is_no_route() -> None:
     assert (
         generalize_words("log $500 from Maria Chen to General Fund", values, []) == "log {amount} from {name} to {fund}"
     )
-    assert generalize_words("a flight from New York to Chicago", {}, []) == ("a flight from {origin} to {destination}")
+    assert generalize_words("a flight from New York to Chicago", {}, []) == "a flight from {origin} to {destination}"
+    assert generalize_words("change the grade from C to B", {}, []) == "change the grade from C to B"  # grades

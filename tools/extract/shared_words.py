@@ -19,19 +19,24 @@ from deftly.tools.values import PLACEHOLDER
 
 _TOKEN = re.compile(r"[A-Za-z0-9][\w+\-.']*")
 _MIN_TYPO_LENGTH = 4
+_LETTER = re.compile(r"[B-HJ-Z]")
 
 
 def instance_words(title: str, others: Sequence[str], steps: Iterable[Step]) -> list[str]:
-    """The title's words only it used that look like a typo of a shared word or like a value."""
+    """The title's words only it used that look like a typo of a shared word or like a value, and its capital
+    letters standing alone ("from C to B": grades, which other runs' letters match by chance)."""
     said = Counter(word for text in others for word in {w.lower() for w in _tokens(text)})
     trusted = {word for step in steps for word in all_words(step.tool or "")} | COMMON_VERBS
     words = _tokens(title)
     return [
         word
         for position, word in enumerate(words)
-        if word.lower() not in said
-        and word.lower() not in trusted
-        and (_typo(word.lower(), said, trusted) or _value_like(word, position))
+        if (position > 0 and _LETTER.fullmatch(word))
+        or (
+            word.lower() not in said
+            and word.lower() not in trusted
+            and (_typo(word.lower(), said, trusted) or _value_like(word, position))
+        )
     ]
 
 

@@ -71,12 +71,15 @@ def generalize_words(text: str, values: Mapping[str, str], names: Iterable[str])
     return _without_counts(redact_patterns(text))
 
 
+_PLACE_CHARS = 3
+
+
 def _route(match: re.Match[str], values: Mapping[str, str], names: Iterable[str]) -> str:
     """ "from {origin} to {destination}" for places no tool took; "log $500 from Maria Chen to General Fund"
     names a donor and a fund the tools were given, which the values below name."""
     known = {value.lower() for value in [*values, *names]}
-    if any(end.lower() in known for end in match.groups()):
-        return match.group(0)
+    if any(end.lower() in known or len(end) < _PLACE_CHARS for end in match.groups()):
+        return match.group(0)  # "from B to A" is a grade, not a route
     return "from {origin} to {destination}"
 
 
