@@ -638,3 +638,19 @@ def test_work_seen_to_finish_and_a_look_at_a_failed_build_are_learned() -> None:
 
     assert backfilled.steps[0].tool == "warehouse.start_backfill"
     assert len(EXTRACT(diagnosis).drafts) == 1
+
+
+def test_a_record_the_user_named_that_a_tool_listed_by_id_is_a_placeholder_though_no_call_used_it() -> None:
+    trace = trace_of(
+        user("Before I build the churn dashboard on `dim_accounts`, can you count its rows and its null emails?"),
+        call("warehouse.list_tables", {"dataset": "analytics"}, {"tables": [{"table_id": "dim_accounts"}]}),
+        call(
+            "warehouse.run_query",
+            {"sql": "SELECT COUNT(*) AS n, COUNTIF(email IS NULL) AS null_emails FROM analytics.dim_accounts_v2"},
+            {"rows": [{"n": 48211, "null_emails": 17}]},
+        ),
+        assistant("48,211 rows, 17 without an email."),
+    )
+    [draft] = EXTRACT(trace).drafts
+
+    assert "dim_accounts" not in json.dumps([draft.title, draft.goal, draft.when_to_use, draft.requests])

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from deftly.tools.extract.base import Draft, Task
-from deftly.tools.trace import Message, Trace
+from deftly.tools.trace import Message, ToolCall, Trace
 from deftly.tools.values import (
     EMAIL,
     ID_TOKEN,
@@ -22,6 +23,8 @@ from deftly.tools.values import (
 )
 
 _TEXT_PATTERNS = (EMAIL, URL, UUID, ISO_DATE, WORD_DATE, PATH, ID_TOKEN)
+_MAX_RESULT_DEPTH = 6
+_MIN_RETURNED_ID = 4
 
 
 def sensitive_literals(task: Task, names: Iterable[str] = ()) -> set[str]:
@@ -29,6 +32,8 @@ def sensitive_literals(task: Task, names: Iterable[str] = ()) -> set[str]:
     literals = {n for n in names if len(n) >= 2}
     for call in task.calls:
         _collect_argument_values(call.arguments, "", literals)
+    said = "\n".join(t.text for t in task.turns if isinstance(t, Message) and t.role == "user")
+    literals.update(value for call in task.calls for value in _returned_ids(call) if _mentioned(value, said))
     for turn in task.turns:
         if isinstance(turn, Message) and turn.role == "user":
             for pattern in _TEXT_PATTERNS:
@@ -39,6 +44,37 @@ def sensitive_literals(task: Task, names: Iterable[str] = ()) -> set[str]:
 def trace_literals(trace: Trace, names: Iterable[str] = ()) -> set[str]:
     """Instance values anywhere in the trace: a task's procedure must not carry another task's values either."""
     return sensitive_literals(Task(index=0, request="", turns=list(trace.turns)), names)
+
+
+def _returned_ids(call: ToolCall) -> Iterator[str]:
+    """The ids a call's JSON result holds (``"table_id": "fct_orders"``): a user who names one names a record,
+    even when no later call used it (the agent profiled ``fct_orders_v1`` instead)."""
+    content = call.result.content if call.result is not None else ""
+    if not content.lstrip().startswith(("{", "[")):
+        return
+    try:
+        found: set[str] = set()
+        _collect_ids(json.loads(content), "", found, depth=0)
+    except ValueError:
+        return
+    yield from found
+
+
+def _collect_ids(value: Any, key: str, into: set[str], depth: int) -> None:
+    if depth > _MAX_RESULT_DEPTH:
+        return
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _collect_ids(v, str(k), into, depth + 1)
+    elif isinstance(value, list):
+        for item in value:
+            _collect_ids(item, key, into, depth + 1)
+    elif isinstance(value, str) and len(value.strip()) >= _MIN_RETURNED_ID and kind_of(value, key) == "id":
+        into.add(value.strip())
+
+
+def _mentioned(value: str, text: str) -> bool:
+    return value in text and re.search(rf"(?<![\w.-]){re.escape(value)}(?![\w-])", text) is not None
 
 
 def _collect_argument_values(value: Any, key: str, into: set[str]) -> None:
