@@ -137,14 +137,29 @@ def spelled_like(steps: list[Step], other: list[Step]) -> list[Step]:
     """``steps`` with each tool named as ``other`` names the same tool in another harness's spelling: one tool,
     whether a run called ``tickets_get`` (a harness that allows no dots), ``create_work_order`` (one without
     servers) or ``createEnvelope`` where another called ``tickets.get``, ``mcp__pm__create_work_order`` or
-    ``esign.create_envelope``."""
+    ``esign.create_envelope``. A bare name of one word (``publish``) is the other's only where the run's other
+    tools were that server's (``updateArticle`` for ``cms.update_article``): alone, it could be anyone's."""
     theirs = list(dict.fromkeys(s.tool for s in other if s.tool))
-    renamed = []
-    for step in steps:
-        same = [tool for tool in theirs if step.tool and _same_tool(step.tool, tool)]
-        # A bare "delete_pod" where the other run used prod's and staging's: whose it is, it does not say
-        renamed.append(step.model_copy(update={"tool": same[0]}) if len(same) == 1 and same[0] != step.tool else step)
-    return renamed
+    chosen: dict[str, str] = {}
+    for tool in dict.fromkeys(s.tool for s in steps if s.tool):
+        same = [t for t in theirs if _same_tool(tool, t)]
+        if len(same) == 1:  # a bare "delete_pod" where the other run used prod's and staging's: it does not say
+            chosen[tool] = same[0]
+    servers = {_server(a if _flat(b) else b) for a, b in chosen.items() if _flat(a) != _flat(b)}
+    for tool in dict.fromkeys(s.tool for s in steps if s.tool and s.tool not in chosen):
+        same = [t for t in theirs if _flat(t) != _flat(tool) and _one_servers(tool, t, servers)]
+        if len(same) == 1:
+            chosen[tool] = same[0]
+    return [s.model_copy(update={"tool": chosen[s.tool]}) if s.tool in chosen else s for s in steps]
+
+
+def _one_servers(tool: str, other: str, servers: set[str]) -> bool:
+    flat, named = (tool, other) if _flat(tool) else (other, tool)
+    return _server(named) in servers and words(flat) == words(named)
+
+
+def _server(tool: str) -> str:
+    return as_compared(tool).rpartition(".")[0]
 
 
 def _same_tool(tool: str, other: str) -> bool:

@@ -805,6 +805,25 @@ def test_a_bare_tool_name_two_servers_could_own_or_a_one_word_one_is_left_as_it_
     ]
 
 
+def test_a_one_word_bare_tool_is_the_servers_where_the_runs_other_tools_were_that_servers() -> None:
+    from deftly.tools.merge import spelled_like
+    from deftly.tools.models import Step
+
+    def steps(*tools: str) -> list[Step]:
+        return [Step(action="x", tool=tool) for tool in tools]
+
+    wiki = steps("wiki.update_page", "wiki.add_changelog", "wiki.publish")
+    renamed = spelled_like(steps("updatePage", "addChangelog", "publish"), wiki)
+    assert [s.tool for s in renamed] == ["wiki.update_page", "wiki.add_changelog", "wiki.publish"]
+    assert [s.tool for s in spelled_like(wiki, steps("updatePage", "addChangelog", "publish"))] == [
+        "updatePage",
+        "addChangelog",
+        "publish",
+    ]
+    alone = spelled_like(steps("updatePage", "publish"), steps("wiki.update_page", "blog.publish"))
+    assert [s.tool for s in alone] == ["wiki.update_page", "publish"]  # another server's "publish"
+
+
 def test_instance_words_are_typos_of_shared_words_and_values_not_grammar_acronyms_or_hyphens() -> None:
     from deftly.tools.extract.shared_words import instance_words
 
