@@ -154,6 +154,25 @@ def test_a_key_value_argument_the_user_gave_is_a_placeholder_named_by_its_key() 
     assert setting["command"] == "helm upgrade web ./chart --set replicaCount=3 --set debug=true"  # the agent's
 
 
+def test_looking_at_a_certificate_or_a_dns_answer_with_output_thrown_away_only_looks() -> None:
+    from deftly.tools.generalize.commands import is_read_command
+
+    cert = "echo | openssl s_client -connect pay.example.org:443 2>/dev/null | openssl x509 -noout -dates"
+    assert is_read_command({"command": cert})
+    assert is_read_command({"command": "dig +short TXT _dmarc.example.org @1.1.1.1"})
+    assert is_read_command({"command": "kubectl logs api-7f9 2>&1 | tail -n 50"})
+    assert not is_read_command({"command": "openssl x509 -in site.pem -outform der -out site.der"})
+    assert not is_read_command({"command": "dig +short example.org > answers.txt"})
+
+
+def test_a_zone_or_a_bucket_the_agent_derived_from_what_the_user_named_is_a_placeholder() -> None:
+    binder = ValueBinder(request="need _dmarc.brightfern.co (TXT) pointing at v=DMARC1; p=none asap")
+
+    arguments = binder.generalize("Bash", {"command": "flarectl dns list --zone brightfern.co --name _dmarc"})
+
+    assert arguments["command"] == "flarectl dns list --zone {zone} --name {name}"
+
+
 def test_words_the_agent_chose_for_a_command_stay_even_when_the_user_said_them() -> None:
     binder = ValueBinder(request="Show me the last 50 lines of the api logs in json, main branch.")
 

@@ -23,7 +23,10 @@ from deftly.tools.values import ID_TOKEN, PLACEHOLDER, kind_of
 _RETURNED_NUMBER_DIGITS = 4
 # Options whose value names one thing even when the agent wrote it itself (``--branch fix/upload-resume``);
 # short options by what they mean in the commands agents run most (kubectl/helm ``-n``, git ``-b``, gh ``-R``).
-_INSTANCE_OPTIONS = frozenset({"branch", "namespace", "repo", "context", "cluster", "project", "user"})
+_INSTANCE_OPTIONS = frozenset({
+    "branch", "namespace", "repo", "context", "cluster", "project", "user", "zone", "domain", "host", "hostname",
+    "bucket", "table", "database", "dataset", "queue", "topic", "service",
+})  # fmt: skip
 _SHORT_OPTIONS = {"n": "namespace", "b": "branch", "R": "repo", "u": "user"}
 # Counts and bounds an agent picks: a number given to them stays a number of the how ("--limit 3").
 _COUNT_OPTIONS = re.compile(r"^(?:limit|max\w*|min\w*|top|tail|head|lines|since|timeout|retries|depth|page|per_page)$")

@@ -241,7 +241,7 @@ def is_read_command(arguments: dict[str, Any]) -> bool:
     """A command line that only looks (``kubectl -n prod logs …``, ``git log --oneline | head``, ``cat a.txt``):
     the exploring one run of a task does and another skips, alone or chained with other looks (``cd repo &&
     git status``). Redirected or substituted commands do more than look."""
-    command = _command_line(arguments)
+    command = _QUIET.sub(" ", _command_line(arguments))
     statement = _SQL_COMMENT.sub(" ", command)
     if _SQL_READ.match(statement):  # a statement, not a command line: "SELECT …" reads, "WITH … DELETE" does not
         return not _SQL_WRITE.search(_SQL_LITERAL.sub(" ", statement))  # not "… WHERE action = 'update'"
@@ -296,7 +296,9 @@ _SQL_WRITE = re.compile(r"\b(?:insert|update|delete|drop|alter|create|truncate|m
 # only if another failed, and redirection, substitution and in-place flags write.
 # Inside quotes, ">=" and "||" are a query's, not the shell's ("psql -c \"... WHERE created_at >= ...\""); a
 # substitution still runs inside double quotes.
-_DOES_MORE = re.compile(r"\|\||>|\s-(?:delete|exec|i)\b|\s--(?:fix|write|in-place)\b")
+_DOES_MORE = re.compile(r"\|\||>|\s-(?:delete|exec|i|out)\b|\s--(?:fix|write|in-place)\b")
+# Output thrown away or merged is no file written: "2>/dev/null", ">/dev/null", "2>&1".
+_QUIET = re.compile(r"(?<!\S)(?:[12&]?>{1,2}\s*/dev/null|[12]?>&[12])(?!\S)")
 _SUBSTITUTES = re.compile(r"`|\$\(")
 _QUOTED_TEXT = re.compile(r"'[^']*'|\"(?:[^\"\\]|\\.)*\"")
 _SINGLE = re.compile(r"'[^']*'")
@@ -309,13 +311,16 @@ def _looks(word: str, shell_words: frozenset[str]) -> bool:
     return is_read_word(word) or word in shell_words
 
 
-_LOOKING_PROGRAMS = frozenset({"less", "rg", "wc", "df", "du", "ps", "pwd", "which", "tree", "jq"})
+_LOOKING_PROGRAMS = frozenset(
+    {"less", "rg", "wc", "df", "du", "ps", "pwd", "which", "tree", "jq", "echo", "dig", "nslookup", "whois", "ping"}
+)
 # A client's statement that only reads counts too: "select", psql's "\\dt" and the other describe commands.
 _LOOKING_SUBCOMMANDS = frozenset(
     {"logs", "log", "top", "blame", "select", "checks", "ls", "\\d", "\\dt", "\\di", "\\dn", "\\dv", "\\du", "\\l"}
+    | {"s_client", "x509", "verify"}  # openssl's looks at a certificate (writing one takes -out)
 )
 _FILTERS = frozenset(
-    (program,) for program in ("grep", "rg", "head", "tail", "sort", "uniq", "wc", "jq", "less", "cut")
+    (program,) for program in ("grep", "rg", "head", "tail", "sort", "uniq", "wc", "jq", "less", "cut", "openssl")
 )
 
 
