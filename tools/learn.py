@@ -18,7 +18,7 @@ from deftly.tools.embedding_cache import CachedEmbedder
 from deftly.tools.extract.asked import with_chosen_options, with_commands
 from deftly.tools.extract.base import Draft, Extraction, Extractor, Skipped
 from deftly.tools.extract.noun_titles import CHECKED, finished_title, imperative_title
-from deftly.tools.extract.shared_words import instance_words
+from deftly.tools.extract.shared_words import instance_words, without_source
 from deftly.tools.extract.titles import action_title, named_object, request_sentence
 from deftly.tools.extract.tools_kind import is_generic, is_read_only
 from deftly.tools.extract.vocabulary import mentioned_actions, tool_actions
@@ -278,7 +278,8 @@ class _Batch:
             return -len(own), float(centrality[procedure.examples.index(example)])
 
         chosen = max(candidates, key=typical)
-        if -typical(chosen)[0] > len(instance_words(procedure.title, procedure.examples, procedure.steps)):
+        others = without_source(procedure.title, procedure.examples)
+        if -typical(chosen)[0] > len(instance_words(procedure.title, others, procedure.steps)):
             return procedure  # every request has a typo or a value of its own that the title it has does not
         best = sentences[chosen] or ""
         title = best[0].upper() + best[1:]

@@ -152,6 +152,11 @@ def test_a_key_value_argument_the_user_gave_is_a_placeholder_named_by_its_key() 
 
     assert arguments["command"] == "amtool silence add alertname={alertname} service={service} env={env} --duration=4h"
     assert setting["command"] == "helm upgrade web ./chart --set replicaCount=3 --set debug=true"  # the agent's
+    binder.add_result(1, "NAME               READY   STATUS\nworker-5d8-xyz12   0/1     Failed")
+    evicted = binder.generalize("bash", {"command": "kubectl delete pods --field-selector status.phase=Failed"})
+    migrated = binder.generalize("bash", {"command": "psql -h staging-db -v ON_ERROR_STOP=1 -f 0042_add_index.sql"})
+    assert evicted["command"] == "kubectl delete pods --field-selector status.phase=Failed"
+    assert "ON_ERROR_STOP=1" in migrated["command"]
 
 
 def test_looking_at_a_certificate_or_a_dns_answer_with_output_thrown_away_only_looks() -> None:

@@ -654,3 +654,69 @@ def test_a_record_the_user_named_that_a_tool_listed_by_id_is_a_placeholder_thoug
     [draft] = EXTRACT(trace).drafts
 
     assert "dim_accounts" not in json.dumps([draft.title, draft.goal, draft.when_to_use, draft.requests])
+
+
+_LOOKED_AT_AND_FINE = {
+    "a kill that was asked for": chat(
+        user("The backfill job bf-20931 is hogging the cluster, please kill it."),
+        call("kill_job", {"job_id": "bf-20931"}, {"job_id": "bf-20931", "status": "terminating"}),
+        call("get_job", {"job_id": "bf-20931"}, {"job_id": "bf-20931", "status": "KILLED"}),
+        assistant("Done: bf-20931 is killed."),
+    ),
+    "an id the change echoes names what failed before it": chat(
+        user("The nightly export job exp-5512 failed. Open an incident for it and attach the error logs."),
+        call("get_job", {"job_id": "exp-5512"}, {"job_id": "exp-5512", "status": "failed"}),
+        call("create_incident", {"title": "Export failed"}, {"incident_id": "INC-3391", "job_id": "exp-5512"}),
+        call("get_job_logs", {"job_id": "exp-5512"}, {"job_id": "exp-5512", "status": "failed", "lines": ["OOM"]}),
+        call("add_incident_note", {"incident_id": "INC-3391", "note": "OOM"}, {"note_id": "n-1"}),
+        assistant("Opened INC-3391 and attached the OOM error."),
+    ),
+    "an earlier attempt's state inside a record that succeeded": chat(
+        user("Retry the payout po_88213 to the vendor."),
+        call(
+            "retry_payout",
+            {"payout_id": "po_88213"},
+            {"payout_id": "po_88213", "attempt_id": "att_2", "status": "pending"},
+        ),
+        call("get_attempt", {"attempt_id": "att_2"}, {"attempt_id": "att_2", "last_attempt": {"status": "failed"}}),
+        assistant("The retry went through."),
+    ),
+    "a failed deploy the agent then fixed another way": chat(
+        user("Deploy the new version of the checkout service to staging."),
+        call("create_deployment", {"app": "checkout"}, {"deployment_id": "dpl_81x7", "status": "queued"}),
+        call("get_deployment", {"deployment_id": "dpl_81x7"}, {"deployment_id": "dpl_81x7", "status": "error"}),
+        call("set_env_var", {"app": "checkout", "name": "REDIS_URL"}, "OK"),
+        call("Bash", {"command": "flyctl deploy --app checkout-staging"}, "--> v42 deployed successfully"),
+        assistant("Deployed v42 after setting REDIS_URL."),
+    ),
+    "a failure that was the aim": chat(
+        user("Trigger a run of suite checkout-e2e on staging so we can reproduce the flaky failure."),
+        call("trigger_test_run", {"suite": "checkout-e2e"}, {"test_run_id": "tr_5518", "status": "running"}),
+        call("get_test_run", {"test_run_id": "tr_5518"}, {"test_run_id": "tr_5518", "result": "failed"}),
+        assistant("Reproduced: the login step timed out again."),
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(_LOOKED_AT_AND_FINE))
+def test_a_look_that_reads_failed_does_not_fail_a_task_where_that_was_not_the_work_breaking(case: str) -> None:
+    extraction = EXTRACT(trace_of(_LOOKED_AT_AND_FINE[case]))
+
+    assert extraction.drafts, [s.reason for s in extraction.skipped]
+
+
+def test_ids_a_tool_returned_that_read_as_words_stay_words_in_the_request() -> None:
+    trace = trace_of(
+        user("How many customers placed orders last week? Break it down by region."),
+        call("list_tables", {"dataset_id": "shop"}, {"tables": [{"table_id": "orders"}, {"table_id": "customers"}]}),
+        call(
+            "run_query",
+            {"sql": "SELECT region, COUNT(DISTINCT c.id) FROM shop.orders o JOIN shop.customers c USING (cid)"},
+            {"rows": [["EMEA", 412]]},
+        ),
+        call("create_report", {"title": "Weekly buyers by region"}, {"report_id": "rep_7"}),
+        assistant("412 in EMEA; the report is rep_7."),
+    )
+    [draft] = EXTRACT(trace).drafts
+
+    assert draft.requests[0].startswith("How many customers placed orders")

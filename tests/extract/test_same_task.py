@@ -835,3 +835,12 @@ def test_instance_words_are_typos_of_shared_words_and_values_not_grammar_acronym
     ]
     assert instance_words("Export churned accounts with MRR as on-demand csvs", ["export accounts as csv"], []) == []
     assert instance_words("Change the grade from C to B", ["grade C+ to B", "from C- to B+"], []) == ["C", "B"]
+
+
+def test_a_titles_own_typos_are_counted_against_the_requests_it_was_not_written_from() -> None:
+    from deftly.tools.extract.shared_words import instance_words, without_source
+
+    examples = ["annouce the relase in the eng channel", "announce the release on slack", "post the release notes"]
+    others = without_source("Annouce the relase in the eng channel", examples)
+    assert others == examples[1:]
+    assert instance_words("Annouce the relase in the eng channel", others, []) == ["relase"]

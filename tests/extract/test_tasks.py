@@ -54,6 +54,8 @@ def test_a_second_request_ending_in_too_starts_a_second_task_but_a_complaint_wit
 
     assert len(session("and a CNAME for docs.northwind.dev too: point it at northwind.netlify.app")) == 2
     assert len(session("that took too long, add a docs CNAME record next time")) == 1
+    assert len(session("It should point docs.northwind.dev at the new host too.")) == 1  # pointing back
+    assert len(session("Thanks, you too!")) == 1
 
 
 def test_a_refinement_before_the_work_is_done_stays_in_the_task() -> None:

@@ -877,3 +877,10 @@ def test_a_donation_from_a_person_to_a_fund_is_no_route() -> None:
     )
     assert generalize_words("a flight from New York to Chicago", {}, []) == "a flight from {origin} to {destination}"
     assert generalize_words("change the grade from C to B", {}, []) == "change the grade from C to B"  # grades
+    assert (
+        generalize_words("the cheapest flight from SF to NY", {}, [])
+        == "the cheapest flight from {origin} to {destination}"
+    )
+    assert generalize_words("Reassign it from Dana Whitfield to Marco Silva", {"Marco Silva": "name"}, []) == (
+        "Reassign it from {origin} to {name}"
+    )

@@ -50,11 +50,12 @@ _CLOSING_QUESTION = re.compile(
 )
 # Words that say the user moves on to something else, whatever the domain.
 _SWITCH = re.compile(
-    rf"\b(?:also|one more|as well|in addition|additionally|other thing|besides|on top of that|and then|{MOVING_ON})\b"
-    # "and a grade change too: ...": "too" ending what is asked for, not "too slow" or "too many"
-    r"|\b(?<!me )too\s*(?:[:.!,;\u2014-]|$)",
+    rf"\b(?:also|one more|as well|in addition|additionally|other thing|besides|on top of that|and then|{MOVING_ON})\b",
     re.IGNORECASE,
 )
+# "and a grade change too: ...": "too" ending what is asked for, not "too slow", "too many" or "you too"; weaker
+# than the words above, it gives way to a message pointing back ("break it down by country too").
+_TOO = re.compile(r"(?<!\bme )(?<!\byou )(?<!\bme, )(?<!\byou, )\btoo\s*(?:[:.!,;\u2014-]|$)", re.IGNORECASE)
 # A message that opens by pointing back ("it", "that one", "those") continues the task it points to.
 _REFERS_BACK = re.compile(r"^\W*(?:\w+\s+){0,2}?(?:it|that|this|them|those|these|they|the same)\b", re.IGNORECASE)
 # "send them a reminder for both", "and change that one too": a message that still points at what was found.
@@ -189,6 +190,7 @@ def _starts_new_task(task: Task, text: str, last_assistant: str) -> bool:
     switches = bool(_SWITCH.search(text))
     if not switches and (_REFINEMENT.match(text) or _REFERS_BACK.match(text)):
         return False
+    switches = switches or bool(_TOO.search(text))
     if not _acted(task) and not _attempt_failed(task):
         # Only lookups so far: an answer often leads to the change the user came for, so only a
         # message that says it moves on starts another task.

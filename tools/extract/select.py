@@ -67,7 +67,7 @@ def failure_evidence(task: Task, outcome: Outcome | None, aftermath: Sequence[Me
     failed_last = unrecovered_failure(task.calls)
     if failed_last is not None:
         return f"the last attempt failed ({failed_last.tool}) and was not recovered"
-    work_failed = work_reported_failed(task.calls)
+    work_failed = work_reported_failed(task.calls, "\n".join(task.user_texts))
     if work_failed is not None:
         return work_failed
     ruled_out = ruled_out_call(task)

@@ -40,6 +40,16 @@ def instance_words(title: str, others: Sequence[str], steps: Iterable[Step]) -> 
     ]
 
 
+def without_source(title: str, examples: Sequence[str]) -> list[str]:
+    """The examples but the one the title was most likely written from (the most words in common): a title's
+    own typos and values are shared with its source."""
+    if not examples:
+        return []
+    mine = {word.lower() for word in _tokens(title)}
+    source = max(range(len(examples)), key=lambda i: len(mine & {w.lower() for w in _tokens(examples[i])}))
+    return [example for i, example in enumerate(examples) if i != source]
+
+
 def _tokens(text: str) -> list[str]:
     return [token.rstrip(".'") for token in _TOKEN.findall(PLACEHOLDER.sub(" ", text))]
 

@@ -1,79 +1,98 @@
 """A change whose work a later look reported failed: a training job submitted, then polled until it read FAILED.
 
-The call that started the work succeeded (it returned a job id), so only the look at that id tells the run
-failed. A look at something else, or work started again and seen to finish, is not this.
+The call that started the work succeeded (it returned a new job id), so only the look at that id tells the run
+failed. A look at something else, a state the change asked for ("killed" after a kill), an earlier attempt's
+state inside a record that succeeded, or work the agent went on to do after the look, is not this.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
+from deftly.tools.extract.segment import leaf_strings
 from deftly.tools.extract.tools_kind import is_scratchpad
-from deftly.tools.generalize import canonical_json
 from deftly.tools.generalize.commands import only_looks
 from deftly.tools.trace import ToolCall
+from deftly.tools.values import kind_of
 
-# Words for work that ended badly. "cancelled" and "rejected" are left out: cancelling can be what was asked,
-# and a rejection is a decision about good work, not a failed run of it.
-_FAILED_STATES = frozenset(
-    {"failed", "failure", "error", "errored", "crashed", "aborted", "timed_out", "timedout", "killed", "oomkilled"}
-)
+# Work that broke, not work stopped on purpose: "killed", "aborted" and "cancelled" can be what was asked.
+_FAILED_STATES = frozenset({"failed", "failure", "error", "errored", "crashed", "timed_out", "timedout", "oomkilled"})
 _STATE_KEYS = frozenset({"status", "state", "phase", "conclusion", "outcome", "result"})
 _MIN_HANDLE_CHARS = 4
+_EXPECTS_FAILURE = re.compile(
+    r"\breproduc\w*|\b(?:check|verify|confirm|make sure|ensure|test)\b[^.?!\n]{0,80}?"
+    r"\b(?:fail\w*|reject\w*|errors?|den(?:y|ies)|block\w*)\b",
+    re.IGNORECASE,
+)
 
 
-def work_reported_failed(calls: list[ToolCall]) -> str | None:
-    """Why the work the last checked change started failed, or None. The last change whose result a later
-    look asked about decides: a job resubmitted and seen to succeed makes good the first one."""
+def work_reported_failed(calls: list[ToolCall], said: str = "") -> str | None:
+    """Why the work the last checked change started failed, or None. The last change whose new id a later look
+    asked about decides, and only when nothing was changed after that look: a job resubmitted and seen to
+    succeed, or a fix deployed another way, makes good the first one. ``said``: what the user wrote."""
+    if _EXPECTS_FAILURE.search(said):
+        return None  # "reproduce the flaky failure", "check that it rejects unsigned payloads": failing was the aim
     real = [c for c in calls if c.status == "ok" and not is_scratchpad(c.tool)]
     for index in range(len(real) - 1, -1, -1):
         change = real[index]
         if only_looks(change.tool, change.arguments):
             continue
-        handles = set(_handles(change))
-        checks = [c for c in real[index + 1 :] if only_looks(c.tool, c.arguments) and _asks_about(c, handles)]
+        handles = _new_handles(change, real[:index], said)
+        checks = [i for i in range(index + 1, len(real)) if _looks_at(real[i], handles)]
         if checks:
-            state = _failed_state(checks[-1])
-            return f"{checks[-1].tool} reported the work {change.tool} started as {state}" if state else None
+            last = real[checks[-1]]
+            acted_after = any(not only_looks(c.tool, c.arguments) for c in real[checks[-1] + 1 :])
+            state = None if acted_after else _failed_state(last)
+            return f"{last.tool} reported the work {change.tool} started as {state}" if state else None
     return None
 
 
-def _handles(call: ToolCall) -> Iterator[str]:
-    """The ids a change returned: values of ``id`` / ``*_id`` / ``*Id`` keys in its JSON result."""
-    value = _json(call)
-    yield from (v for v in _ids_in(value) if len(v) >= _MIN_HANDLE_CHARS)
+def _new_handles(change: ToolCall, earlier: list[ToolCall], said: str) -> set[str]:
+    """The ids a change returned that were not known before it: not in its arguments, the user's words or an
+    earlier call (a ``customer_id`` a refund echoes names a customer, not work the refund started)."""
+    known = {leaf for call in [*earlier, change] for leaf in leaf_strings(call.arguments)}
+    known |= {leaf for call in earlier for leaf in leaf_strings(_json(call))}
+    return {h for h in _ids_in(_json(change)) if len(h) >= _MIN_HANDLE_CHARS and h not in known and h not in said}
 
 
 def _ids_in(value: Any, depth: int = 0) -> Iterator[str]:
-    if depth > 2:
+    if depth > 2 or not isinstance(value, dict):
         return
-    if isinstance(value, dict):
-        for key, item in value.items():
-            name = str(key)
-            if isinstance(item, str | int) and not isinstance(item, bool) and _is_id_key(name):
-                yield str(item)
-            elif isinstance(item, dict):
-                yield from _ids_in(item, depth + 1)
+    for key, item in value.items():
+        if isinstance(item, str | int) and not isinstance(item, bool) and kind_of(str(item), str(key)) == "id":
+            yield str(item)
+        elif isinstance(item, dict):
+            yield from _ids_in(item, depth + 1)
 
 
-def _is_id_key(name: str) -> bool:
-    return name.lower() == "id" or name.lower().endswith("_id") or name.endswith(("Id", "ID"))
-
-
-def _asks_about(look: ToolCall, handles: set[str]) -> bool:
-    arguments = canonical_json(look.arguments)
-    return any(handle in arguments for handle in handles)
+def _looks_at(call: ToolCall, handles: set[str]) -> bool:
+    return only_looks(call.tool, call.arguments) and bool(handles & set(leaf_strings(call.arguments)))
 
 
 def _failed_state(look: ToolCall) -> str | None:
-    """The failed state a look's JSON result reports for the thing, at its top or one level down."""
+    """The failed state a look's JSON result reports for the thing: its own, at the top; one level down only
+    when the top has none, and never an earlier attempt's ("last_attempt", "previous_run")."""
     value = _json(look)
-    for record in (value, *(v for v in value.values() if isinstance(v, dict))) if isinstance(value, dict) else ():
-        for key, item in record.items():
-            if str(key).lower() in _STATE_KEYS and isinstance(item, str) and item.strip().lower() in _FAILED_STATES:
-                return item.strip()
+    if not isinstance(value, dict):
+        return None
+    own = _state(value)
+    if own is not None or any(str(k).lower() in _STATE_KEYS for k in value):
+        return own
+    for key, item in value.items():
+        if isinstance(item, dict) and not str(key).lower().startswith(("previous", "last", "prior", "history")):
+            found = _state(item)
+            if found:
+                return found
+    return None
+
+
+def _state(record: dict[str, Any]) -> str | None:
+    for key, item in record.items():
+        if str(key).lower() in _STATE_KEYS and isinstance(item, str) and item.strip().lower() in _FAILED_STATES:
+            return item.strip()
     return None
 
 

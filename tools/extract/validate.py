@@ -69,8 +69,14 @@ def _collect_ids(value: Any, key: str, into: set[str], depth: int) -> None:
     elif isinstance(value, list):
         for item in value:
             _collect_ids(item, key, into, depth + 1)
-    elif isinstance(value, str) and len(value.strip()) >= _MIN_RETURNED_ID and kind_of(value, key) == "id":
+    elif isinstance(value, str) and _named_record(value.strip(), key):
         into.add(value.strip())
+
+
+def _named_record(value: str, key: str) -> bool:
+    """An id that reads as no word: "fct_orders", "INC-2231", not "orders", "billing" or "PENDING", which a
+    request says as words."""
+    return len(value) >= _MIN_RETURNED_ID and not value.isalpha() and kind_of(value, key) == "id"
 
 
 def _mentioned(value: str, text: str) -> bool:

@@ -71,16 +71,20 @@ def generalize_words(text: str, values: Mapping[str, str], names: Iterable[str])
     return _without_counts(redact_patterns(text))
 
 
-_PLACE_CHARS = 3
+_GRADE = re.compile(r"[A-F][+-]?")
 
 
 def _route(match: re.Match[str], values: Mapping[str, str], names: Iterable[str]) -> str:
     """ "from {origin} to {destination}" for places no tool took; "log $500 from Maria Chen to General Fund"
-    names a donor and a fund the tools were given, which the values below name."""
+    names a donor and a fund the tools were given, which the values below name ("from Dana Whitfield to {name}"
+    keeps only the end no tool took as a route's). "from C to B" is a grade."""
+    if all(_GRADE.fullmatch(end) for end in match.groups()):
+        return match.group(0)
     known = {value.lower() for value in [*values, *names]}
-    if any(end.lower() in known or len(end) < _PLACE_CHARS for end in match.groups()):
-        return match.group(0)  # "from B to A" is a grade, not a route
-    return "from {origin} to {destination}"
+    origin, destination = match.groups()
+    start = origin if origin.lower() in known else "{origin}"
+    end = destination if destination.lower() in known else "{destination}"
+    return f"from {start} to {end}"
 
 
 def _day(match: re.Match[str]) -> str:

@@ -44,8 +44,9 @@ _NUMBER = re.compile(r"#?(?P<digits>\d+)")
 # A label matcher or setting as one argument: alertname=ErrorRateHigh, service=search-gateway, env=prod.
 _ASSIGNMENT = re.compile(r"(?P<key>[A-Za-z_][\w.]*)=(?P<value>[^=]+)")
 # A label selector's key is the label's ("-l app=checkout-api"): the thing is named better where a later command
-# names it by kind ("deployment/checkout-api"), which the run's names are bound from.
-_SELECTORS = frozenset({"-l", "--selector", "-L", "--label", "--labels"})
+# names it by kind ("deployment/checkout-api"), which the run's names are bound from. A filter's is a field's
+# ("--field-selector status.phase=Failed"): what it selects by is the how.
+_SELECTORS = frozenset({"-l", "--selector", "-L", "--label", "--labels", "--field-selector", "--filter"})
 
 
 @dataclass
@@ -121,10 +122,12 @@ class CommandValues:
         if known:
             return "{" + known.name + "}"
         number = _NUMBER.fullmatch(value)
-        decided = self._number(number.group("digits"), name) if number else None
+        decided = self._number(number.group("digits"), name) if number and len(value) > 1 else None
         if not number and not self.shaped(value) and not is_operation_word(value) and len(value) >= 2:
             source = self._source(value)
-            decided = None if source == AGENT else ("id", source)
+            # A value only a tool printed counts where it reads as a name ("Failed" in a pod listing is a phase)
+            named = source == REQUEST or _JOINED.fullmatch(value) or ID_TOKEN.fullmatch(value)
+            decided = ("id", source) if source != AGENT and named else None
         if decided is None:
             return value
         return self.table.bind(name, value, *decided)
