@@ -17,7 +17,7 @@ from typing import Any
 
 from deftly.tools.extract.base import Draft
 from deftly.tools.extract.steps import signature
-from deftly.tools.extract.tools_kind import as_compared, words
+from deftly.tools.extract.tools_kind import as_compared, is_generic, is_read_only, words
 from deftly.tools.extract.vocabulary import is_operation_word
 from deftly.tools.generalize import canonical_json, snake_name
 from deftly.tools.generalize.commands import command_head
@@ -147,10 +147,22 @@ def spelled_like(steps: list[Step], other: list[Step]) -> list[Step]:
             chosen[tool] = same[0]
     servers = {_server(a if _flat(b) else b) for a, b in chosen.items() if _flat(a) != _flat(b)}
     for tool in dict.fromkeys(s.tool for s in steps if s.tool and s.tool not in chosen):
-        same = [t for t in theirs if _flat(t) != _flat(tool) and _one_servers(tool, t, servers)]
+        # "Edit", "Read", "search": the harness's own, whatever server the run also used
+        same = [
+            t
+            for t in theirs
+            if _flat(t) != _flat(tool)
+            and _one_servers(tool, t, servers)
+            and not _harness_own(tool if _flat(tool) else t)
+        ]
         if len(same) == 1:
             chosen[tool] = same[0]
     return [s.model_copy(update={"tool": chosen[s.tool]}) if s.tool in chosen else s for s in steps]
+
+
+def _harness_own(tool: str) -> bool:
+    """A one-word tool a harness brings (Claude Code's ``Edit``, ``Read``; ``search``, ``fetch``), or a read."""
+    return is_generic(tool) or is_read_only(tool) or tool[:1].isupper()
 
 
 def _one_servers(tool: str, other: str, servers: set[str]) -> bool:

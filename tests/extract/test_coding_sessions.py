@@ -159,6 +159,18 @@ def test_a_key_value_argument_the_user_gave_is_a_placeholder_named_by_its_key() 
     assert "ON_ERROR_STOP=1" in migrated["command"]
 
 
+def test_a_count_a_name_and_a_host_in_command_options_by_who_gave_them() -> None:
+    binder = ValueBinder(request="Scale checkout in prod to 3 replicas and restart the payments-worker container")
+
+    scaled = binder.generalize("bash", {"command": "helm upgrade checkout ./chart --set replicaCount=3"})
+    found = binder.generalize("bash", {"command": "docker ps -aq --filter name=payments-worker"})
+    tested = binder.generalize("bash", {"command": "pytest --host host.docker.internal"})
+
+    assert scaled["command"].endswith("--set replicaCount={replicacount}")
+    assert found["command"] == "docker ps -aq --filter name={name}"
+    assert tested["command"] == "pytest --host host.docker.internal"  # the agent's
+
+
 def test_looking_at_a_certificate_or_a_dns_answer_with_output_thrown_away_only_looks() -> None:
     from deftly.tools.generalize.commands import is_read_command
 
@@ -168,6 +180,7 @@ def test_looking_at_a_certificate_or_a_dns_answer_with_output_thrown_away_only_l
     assert is_read_command({"command": "kubectl logs api-7f9 2>&1 | tail -n 50"})
     assert not is_read_command({"command": "openssl x509 -in site.pem -outform der -out site.der"})
     assert not is_read_command({"command": "dig +short example.org > answers.txt"})
+    assert not is_read_command({"command": "echo | openssl req -new -newkey rsa:2048 -nodes -keyout site.key"})
 
 
 def test_a_zone_or_a_bucket_the_agent_derived_from_what_the_user_named_is_a_placeholder() -> None:

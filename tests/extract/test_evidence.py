@@ -720,3 +720,62 @@ def test_ids_a_tool_returned_that_read_as_words_stay_words_in_the_request() -> N
     [draft] = EXTRACT(trace).drafts
 
     assert draft.requests[0].startswith("How many customers placed orders")
+
+
+def _deploy_that_failed(request: str, *after: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return chat(
+        user(request),
+        call("deploys.create", {"service": "billing-api", "version": "2.3"}, {"deploy_id": "dep-88213"}),
+        call("deploys.get", {"deploy_id": "dep-88213"}, {"deploy_id": "dep-88213", "status": "failed"}),
+        *after,
+        assistant("The deploy failed."),
+    )
+
+
+_FAILED_WORK = {
+    "polled through a shell command": chat(
+        user("Submit the nightly-etl batch job to the prod queue."),
+        call(
+            "bash",
+            {"command": "aws batch submit-job --job-name nightly-etl --job-queue prod"},
+            {"jobId": "8d1c2f4e-9b7a"},
+        ),
+        call(
+            "bash",
+            {"command": "aws batch describe-jobs --jobs 8d1c2f4e-9b7a"},
+            {"jobs": [{"status": "FAILED"}], "status": "FAILED"},
+        ),
+        assistant("The job failed."),
+    ),
+    "rolled back": _deploy_that_failed(
+        "Deploy billing-api v2.3 to staging.", call("deploys.rollback", {"deploy_id": "dep-88213"}, {"ok": True})
+    ),
+    "reported in a ticket": _deploy_that_failed(
+        "Deploy billing-api v2.3 to staging.",
+        call("jira.create_issue", {"summary": "billing-api deploy failed"}, {"key": "OPS-12"}),
+    ),
+    "asked not to fail": _deploy_that_failed(
+        "Deploy billing-api v2.3 to staging and make sure the rollout doesn't fail."
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(_FAILED_WORK))
+def test_work_a_look_read_as_failed_is_not_learned_however_it_was_polled_or_followed_up(case: str) -> None:
+    extraction = EXTRACT(trace_of(_FAILED_WORK[case]))
+
+    assert extraction.drafts == [], [d.title for d in extraction.drafts]
+
+
+def test_a_code_a_tool_listed_that_the_user_named_is_a_placeholder_but_a_state_is_not() -> None:
+    trace = trace_of(
+        user("Restock the BLUEMUG item, it has been PENDING all week: 40 units."),
+        call(
+            "inv.search_items", {"q": "mug"}, {"items": [{"sku": "BLUEMUG", "item_id": "it_7731", "status": "PENDING"}]}
+        ),
+        call("inv.restock", {"item_id": "it_7731", "quantity": 40}, {"ok": True}),
+        assistant("Restocked 40."),
+    )
+    [draft] = EXTRACT(trace).drafts
+
+    assert "BLUEMUG" not in draft.requests[0] and "PENDING" in draft.requests[0]

@@ -822,6 +822,8 @@ def test_a_one_word_bare_tool_is_the_servers_where_the_runs_other_tools_were_tha
     ]
     alone = spelled_like(steps("updatePage", "publish"), steps("wiki.update_page", "blog.publish"))
     assert [s.tool for s in alone] == ["wiki.update_page", "publish"]  # another server's "publish"
+    own = spelled_like(steps("getFile", "Edit"), steps("mcp__figma__get_file", "mcp__figma__edit"))
+    assert [s.tool for s in own] == ["mcp__figma__get_file", "Edit"]  # the harness's own editor
 
 
 def test_instance_words_are_typos_of_shared_words_and_values_not_grammar_acronyms_or_hyphens() -> None:

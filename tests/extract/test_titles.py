@@ -884,3 +884,7 @@ def test_a_donation_from_a_person_to_a_fund_is_no_route() -> None:
     assert generalize_words("Reassign it from Dana Whitfield to Marco Silva", {"Marco Silva": "name"}, []) == (
         "Reassign it from {origin} to {name}"
     )
+    assert generalize_words("Change priority from P2 to P1", {}, []) == "Change priority from P2 to P1"
+    assert generalize_words("Move it from In Progress to Done", {"Done": "status"}, []) == (
+        "Move it from In Progress to {status}"
+    )

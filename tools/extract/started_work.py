@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from deftly.tools.extract.segment import leaf_strings
-from deftly.tools.extract.tools_kind import is_scratchpad
+from deftly.tools.extract.tools_kind import is_scratchpad, words
 from deftly.tools.generalize.commands import only_looks
 from deftly.tools.trace import ToolCall
 from deftly.tools.values import kind_of
@@ -22,11 +22,14 @@ from deftly.tools.values import kind_of
 _FAILED_STATES = frozenset({"failed", "failure", "error", "errored", "crashed", "timed_out", "timedout", "oomkilled"})
 _STATE_KEYS = frozenset({"status", "state", "phase", "conclusion", "outcome", "result"})
 _MIN_HANDLE_CHARS = 4
+_ID_KEY = re.compile(r"(?:^|_)(?:id|ID)$|[a-z](?:Id|ID)$")  # run_id, runId; not "paid"
 _EXPECTS_FAILURE = re.compile(
-    r"\breproduc\w*|\b(?:check|verify|confirm|make sure|ensure|test)\b[^.?!\n]{0,80}?"
-    r"\b(?:fail\w*|reject\w*|errors?|den(?:y|ies)|block\w*)\b",
+    r"\breproduc\w*|\b(?:check|verify|confirm|make sure|ensure|test)(?: that| whether| if)?\b"
+    r"(?:(?!n't|\bnot\b|\bno\b|\bwithout\b|\bfor\b)[^.?!,;\n]){0,80}?\b(?:fails?|reject\w*|errors?|den(?:y|ies)|blocks?)\b",
     re.IGNORECASE,
 )
+# Tools that tell of work, not do it again: a ticket or a message about a failed deploy does not make it good.
+_REPORTING = frozenset({"issue", "incident", "ticket", "message", "notify", "notification", "comment", "email", "page"})
 
 
 def work_reported_failed(calls: list[ToolCall], said: str = "") -> str | None:
@@ -35,7 +38,8 @@ def work_reported_failed(calls: list[ToolCall], said: str = "") -> str | None:
     succeed, or a fix deployed another way, makes good the first one. ``said``: what the user wrote."""
     if _EXPECTS_FAILURE.search(said):
         return None  # "reproduce the flaky failure", "check that it rejects unsigned payloads": failing was the aim
-    real = [c for c in calls if c.status == "ok" and not is_scratchpad(c.tool)]
+    # A look counts even when its result was read as an error: {"status": "FAILED", "error": "OOM"} is both.
+    real = [c for c in calls if not is_scratchpad(c.tool) and (c.status == "ok" or _failed_look(c))]
     for index in range(len(real) - 1, -1, -1):
         change = real[index]
         if only_looks(change.tool, change.arguments):
@@ -44,10 +48,14 @@ def work_reported_failed(calls: list[ToolCall], said: str = "") -> str | None:
         checks = [i for i in range(index + 1, len(real)) if _looks_at(real[i], handles)]
         if checks:
             last = real[checks[-1]]
-            acted_after = any(not only_looks(c.tool, c.arguments) for c in real[checks[-1] + 1 :])
+            acted_after = any(_makes_good(c, handles) for c in real[checks[-1] + 1 :])
             state = None if acted_after else _failed_state(last)
             return f"{last.tool} reported the work {change.tool} started as {state}" if state else None
     return None
+
+
+def _failed_look(call: ToolCall) -> bool:
+    return call.status == "failed" and only_looks(call.tool, call.arguments)
 
 
 def _new_handles(change: ToolCall, earlier: list[ToolCall], said: str) -> set[str]:
@@ -62,14 +70,34 @@ def _ids_in(value: Any, depth: int = 0) -> Iterator[str]:
     if depth > 2 or not isinstance(value, dict):
         return
     for key, item in value.items():
-        if isinstance(item, str | int) and not isinstance(item, bool) and kind_of(str(item), str(key)) == "id":
+        if isinstance(item, str | int) and not isinstance(item, bool) and _is_id(str(item), str(key)):
             yield str(item)
         elif isinstance(item, dict):
             yield from _ids_in(item, depth + 1)
 
 
+def _is_id(value: str, key: str) -> bool:
+    """An id by shape or by its key: a run number under ``run_id`` is one, though a bare number is not."""
+    return kind_of(value, key) == "id" or (value.isdigit() and _ID_KEY.search(key) is not None)
+
+
 def _looks_at(call: ToolCall, handles: set[str]) -> bool:
-    return only_looks(call.tool, call.arguments) and bool(handles & set(leaf_strings(call.arguments)))
+    """A look whose arguments name one of the handles whole, alone or inside a command line or URL
+    (``aws batch describe-jobs --jobs 8d1c…``, ``…/actions/runs/99120345``; "4410" is not in "44107")."""
+    return only_looks(call.tool, call.arguments) and any(_names(leaf, handles) for leaf in leaf_strings(call.arguments))
+
+
+def _names(text: str, handles: set[str]) -> bool:
+    return any(h in text and re.search(rf"(?<![\w-]){re.escape(h)}(?![\w-])", text) for h in handles)
+
+
+def _makes_good(change: ToolCall, handles: set[str]) -> bool:
+    """A change after the failed look that may have made the work good (a fix deployed another way), not one
+    that acts on the failed work itself (a rollback of it) or reports it (a ticket, a message)."""
+    if only_looks(change.tool, change.arguments) or is_scratchpad(change.tool):
+        return False
+    reports = _REPORTING & set(words(change.tool))
+    return not reports and not any(_names(leaf, handles) for leaf in leaf_strings(change.arguments))
 
 
 def _failed_state(look: ToolCall) -> str | None:

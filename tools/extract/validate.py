@@ -25,6 +25,7 @@ from deftly.tools.values import (
 _TEXT_PATTERNS = (EMAIL, URL, UUID, ISO_DATE, WORD_DATE, PATH, ID_TOKEN)
 _MAX_RESULT_DEPTH = 6
 _MIN_RETURNED_ID = 4
+_STATE_KEYS = frozenset({"status", "state", "phase", "type", "kind", "stage", "result", "outcome", "conclusion"})
 
 
 def sensitive_literals(task: Task, names: Iterable[str] = ()) -> set[str]:
@@ -74,9 +75,11 @@ def _collect_ids(value: Any, key: str, into: set[str], depth: int) -> None:
 
 
 def _named_record(value: str, key: str) -> bool:
-    """An id that reads as no word: "fct_orders", "INC-2231", not "orders", "billing" or "PENDING", which a
-    request says as words."""
-    return len(value) >= _MIN_RETURNED_ID and not value.isalpha() and kind_of(value, key) == "id"
+    """An id that reads as no word: "fct_orders", "INC-2231", a code "BLUEMUG"; not "orders", "billing" or a state
+    "PENDING", which a request says as words."""
+    if len(value) < _MIN_RETURNED_ID or kind_of(value, key) != "id":
+        return False
+    return not value.isalpha() or (value.isupper() and key.lower() not in _STATE_KEYS)  # "BLUEMUG", a sku
 
 
 def _mentioned(value: str, text: str) -> bool:

@@ -72,18 +72,22 @@ def generalize_words(text: str, values: Mapping[str, str], names: Iterable[str])
 
 
 _GRADE = re.compile(r"[A-F][+-]?")
+_CODE = re.compile(r"[A-Z]{1,2}\d")
+_STEPS = frozenset({"status", "state", "stage", "plan", "tier", "priority", "level", "cabin", "phase", "role"})
 
 
 def _route(match: re.Match[str], values: Mapping[str, str], names: Iterable[str]) -> str:
     """ "from {origin} to {destination}" for places no tool took; "log $500 from Maria Chen to General Fund"
     names a donor and a fund the tools were given, which the values below name ("from Dana Whitfield to {name}"
     keeps only the end no tool took as a route's). "from C to B" is a grade."""
-    if all(_GRADE.fullmatch(end) for end in match.groups()):
-        return match.group(0)
-    known = {value.lower() for value in [*values, *names]}
+    if all(_GRADE.fullmatch(end) or _CODE.fullmatch(end) for end in match.groups()):
+        return match.group(0)  # "from P2 to P1", "from L1 to L2", "from Q1 to Q2": levels, not places
+    named = {value.lower(): kind for value, kind in [*values.items(), *dict.fromkeys(names, "name").items()]}
     origin, destination = match.groups()
-    start = origin if origin.lower() in known else "{origin}"
-    end = destination if destination.lower() in known else "{destination}"
+    if any(named.get(end.lower()) in _STEPS for end in match.groups()):
+        return match.group(0)  # "from In Progress to Done": a status changing, the tools' value named below
+    start = origin if origin.lower() in named else "{origin}"
+    end = destination if destination.lower() in named else "{destination}"
     return f"from {start} to {end}"
 
 

@@ -23,10 +23,12 @@ from deftly.tools.values import ID_TOKEN, PLACEHOLDER, kind_of
 _RETURNED_NUMBER_DIGITS = 4
 # Options whose value names one thing even when the agent wrote it itself (``--branch fix/upload-resume``);
 # short options by what they mean in the commands agents run most (kubectl/helm ``-n``, git ``-b``, gh ``-R``).
-_INSTANCE_OPTIONS = frozenset({
-    "branch", "namespace", "repo", "context", "cluster", "project", "user", "zone", "domain", "host", "hostname",
-    "bucket", "table", "database", "dataset", "queue", "topic", "service",
-})  # fmt: skip
+_INSTANCE_OPTIONS = frozenset({"branch", "namespace", "repo", "context", "cluster", "project", "user"})
+# Options naming a thing only when the user or a tool gave it: "--host host.docker.internal", "--zone us-central1-a"
+# or "--database postgres" written by the agent are the how.
+_GIVEN_OPTIONS = frozenset(
+    {"zone", "domain", "host", "hostname", "bucket", "table", "database", "dataset", "queue", "topic", "service"}
+)
 _SHORT_OPTIONS = {"n": "namespace", "b": "branch", "R": "repo", "u": "user"}
 # Counts and bounds an agent picks: a number given to them stays a number of the how ("--limit 3").
 _COUNT_OPTIONS = re.compile(r"^(?:limit|max\w*|min\w*|top|tail|head|lines|since|timeout|retries|depth|page|per_page)$")
@@ -46,7 +48,8 @@ _ASSIGNMENT = re.compile(r"(?P<key>[A-Za-z_][\w.]*)=(?P<value>[^=]+)")
 # A label selector's key is the label's ("-l app=checkout-api"): the thing is named better where a later command
 # names it by kind ("deployment/checkout-api"), which the run's names are bound from. A filter's is a field's
 # ("--field-selector status.phase=Failed"): what it selects by is the how.
-_SELECTORS = frozenset({"-l", "--selector", "-L", "--label", "--labels", "--field-selector", "--filter"})
+_SELECTORS = frozenset({"-l", "--selector", "-L", "--label", "--labels"})
+_FILTERS = frozenset({"--field-selector", "--filter"})
 
 
 @dataclass
@@ -84,7 +87,9 @@ class CommandValues:
         assignment = _ASSIGNMENT.fullmatch(token)
         if assignment and previous not in _SELECTORS and not _SHELL_TEXT.search(assignment.group("value")):
             key, value = assignment.group("key", "value")
-            return f"{key}={self._assigned(value, _snake(key))}"
+            if previous in _FILTERS and self._source(value) != REQUEST:
+                return token  # "--field-selector status.phase=Failed": what it filters by is the how
+            return f"{key}={self._assigned(value, _snake(key), flag=key.isupper())}"
         if _SHELL_TEXT.search(token):
             return token
         if previous.startswith("-") and "=" not in previous:
@@ -115,14 +120,15 @@ class CommandValues:
             name = kind
         return self.table.bind(name, value, kind, source)
 
-    def _assigned(self, value: str, name: str) -> str:
+    def _assigned(self, value: str, name: str, *, flag: bool = False) -> str:
         """A ``key=value`` argument (``alertname=ErrorRateHigh``, ``env=prod``): the key says what the value is,
         as an argument's name does, so a value the user gave or a tool returned is the run's, whatever its shape."""
         known = self.table.get(value)
         if known:
             return "{" + known.name + "}"
         number = _NUMBER.fullmatch(value)
-        decided = self._number(number.group("digits"), name) if number and len(value) > 1 else None
+        # "ON_ERROR_STOP=1" is a switch, whatever the request's numbers; "replicaCount=3" the user's count
+        decided = self._number(number.group("digits"), name) if number and not (flag and value in "01") else None
         if not number and not self.shaped(value) and not is_operation_word(value) and len(value) >= 2:
             source = self._source(value)
             # A value only a tool printed counts where it reads as a name ("Failed" in a pod listing is a phase)
@@ -143,6 +149,8 @@ class CommandValues:
             return None
         source = self._source(value)
         if as_option:
+            if name in _GIVEN_OPTIONS:
+                return None if source == AGENT else ("id", source)
             if not _names_a_thing(name) or (source == AGENT and not _JOINED.fullmatch(value)):
                 return None
             return "id", source  # "-n ingest": the namespace is the run's, however plain its name

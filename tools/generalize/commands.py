@@ -265,7 +265,11 @@ def _only_looks(command: str) -> bool:
         or (len(head) > 1 and _looks(head[1], _LOOKING_SUBCOMMANDS))
         or (len(head) > 1 and _looks_in_group(first, head[1]))
     )
-    return looks and all(command_head({"command": f})[:1] in _FILTERS for f in filters)
+    return looks and all(_filters(command_head({"command": f})) for f in filters)
+
+
+def _filters(head: tuple[str, ...]) -> bool:
+    return head[:1] in _FILTERS or head[:2] in _CERTIFICATE_LOOKS
 
 
 def _looks_in_group(command: str, group: str) -> bool:
@@ -296,7 +300,8 @@ _SQL_WRITE = re.compile(r"\b(?:insert|update|delete|drop|alter|create|truncate|m
 # only if another failed, and redirection, substitution and in-place flags write.
 # Inside quotes, ">=" and "||" are a query's, not the shell's ("psql -c \"... WHERE created_at >= ...\""); a
 # substitution still runs inside double quotes.
-_DOES_MORE = re.compile(r"\|\||>|\s-(?:delete|exec|i|out)\b|\s--(?:fix|write|in-place)\b")
+_DOES_MORE = re.compile(r"\|\||>|\s-(?:delete|exec|i|out|keyout)\b|\s--(?:fix|write|in-place)\b")
+_CERTIFICATE_LOOKS = frozenset({("openssl", "x509"), ("openssl", "verify"), ("openssl", "s_client")})
 # Output thrown away or merged is no file written: "2>/dev/null", ">/dev/null", "2>&1".
 _QUIET = re.compile(r"(?<!\S)(?:[12&]?>{1,2}\s*/dev/null|[12]?>&[12])(?!\S)")
 _SUBSTITUTES = re.compile(r"`|\$\(")
@@ -320,7 +325,7 @@ _LOOKING_SUBCOMMANDS = frozenset(
     | {"s_client", "x509", "verify"}  # openssl's looks at a certificate (writing one takes -out)
 )
 _FILTERS = frozenset(
-    (program,) for program in ("grep", "rg", "head", "tail", "sort", "uniq", "wc", "jq", "less", "cut", "openssl")
+    (program,) for program in ("grep", "rg", "head", "tail", "sort", "uniq", "wc", "jq", "less", "cut")
 )
 
 
