@@ -2,7 +2,7 @@
 
 The call that started the work succeeded (it returned a new job id), so only the look at that id tells the run
 failed. A look at something else, a state the change asked for ("killed" after a kill), an earlier attempt's
-state inside a record that succeeded, or work the agent went on to do after the look, is not this.
+state inside a record that succeeded, or a fix the agent went on to make after the look, is not this.
 """
 
 from __future__ import annotations
@@ -34,8 +34,9 @@ _REPORTING = frozenset({"issue", "incident", "ticket", "message", "notify", "not
 
 def work_reported_failed(calls: list[ToolCall], said: str = "") -> str | None:
     """Why the work the last checked change started failed, or None. The last change whose new id a later look
-    asked about decides, and only when nothing was changed after that look: a job resubmitted and seen to
-    succeed, or a fix deployed another way, makes good the first one. ``said``: what the user wrote."""
+    asked about decides, and only when nothing after that look may have made the work good (``_makes_good``): a
+    job resubmitted and seen to succeed, or a fix deployed another way, does; a rollback or a ticket does not.
+    ``said``: what the user wrote."""
     if _EXPECTS_FAILURE.search(said):
         return None  # "reproduce the flaky failure", "check that it rejects unsigned payloads": failing was the aim
     # A look counts even when its result was read as an error: {"status": "FAILED", "error": "OOM"} is both.
