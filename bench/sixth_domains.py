@@ -44,17 +44,16 @@ import os
 import random
 import string
 import sys
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fourth_domains import MODELS, WRITERS, Run, Style, ask, assign_ids
+from fifth_domains import an, build_run, day, dg, hx, iso, plan, uid, usd  # the same plumbing and helpers
+from fourth_domains import WRITERS, Run, Style, assign_ids
 
 RUNS_PER_TASK = 7
 N_SECOND = 8
-FORMATS = ["openai", "anthropic", "openai-responses", "vercel-ui", "vercel-model", "claude-code", "codex"]
 BASE = dt.datetime(2025, 3, 10, 7, 45)
 ALNUM = string.ascii_letters + string.digits
 
@@ -68,7 +67,6 @@ LAST = [
     "Jovanovic", "Kowalczyk", "Lindqvist", "Moreau", "Nwosu", "Okonkwo", "Paredes", "Quintero", "Rosenthal",
     "Sandoval", "Takahashi", "Underwood", "Valdivia", "Wojcik", "Yilmaz", "Zamora", "Ahlberg", "Brennan", "Castillo",
 ]  # fmt: skip
-THANKS = ["thanks!", "great, thank you", "perfect", "ty", "thx", "cool, appreciate it", "awesome, thanks a lot"]
 SECRETS_NOTE = (
     "One more thing: please don't paste credentials into chat — I don't need them (the integration is already "
     "authenticated), and that one should be rotated now that it's in this transcript."
@@ -76,34 +74,6 @@ SECRETS_NOTE = (
 
 
 # small helpers -----------------------------------------------------------------------------------------------------
-def an(rng: random.Random, n: int, chars: str = string.ascii_uppercase + string.digits) -> str:
-    return "".join(rng.choice(chars) for _ in range(n))
-
-
-def dg(rng: random.Random, n: int) -> str:
-    return an(rng, n, string.digits)
-
-
-def hx(rng: random.Random, n: int) -> str:
-    return an(rng, n, "0123456789abcdef")
-
-
-def uid(rng: random.Random) -> str:
-    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
-
-
-def usd(x: float) -> str:
-    return f"${x:,.2f}"
-
-
-def day(d: dt.date | dt.datetime) -> str:
-    return d.strftime("%a %b ") + str(d.day)
-
-
-def iso(t: dt.datetime) -> str:
-    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def person(rng: random.Random, dom: str = "") -> dict[str, str]:
     first, last = rng.choice(FIRST), rng.choice(LAST)
     dom = dom or rng.choice(["gmail.com", "outlook.com", "proton.me", "yahoo.com", "icloud.com", "fastmail.com"])
@@ -1438,70 +1408,6 @@ SYSTEM = {
     "newsroom": "You are a newsroom assistant for The Courier with CMS access. Follow the corrections policy.",
     "observability": "You are an on-call assistant with access to Alertmanager. Today is {today}.",
 }
-
-
-def expose(name: str, style: str) -> str:
-    """A tool written `server.tool`, named the way the run's harness names it."""
-    server, tool = name.split(".", 1)
-    if style == "mcp":
-        return f"mcp__{server}__{tool}"
-    if style == "codex":
-        return f"{server}__{tool}"
-    if style == "snake":
-        return f"{server}_{tool}"
-    if style == "bare":
-        return tool
-    if style == "camel":
-        head, *rest = tool.split("_")
-        return head + "".join(p.title() for p in rest)
-    return name
-
-
-def plan(rng: random.Random, t: Task) -> list[tuple[str | None, str, Any]]:
-    """(failure kind, format, wording) of each run of a task type: every run in another format and another
-    wording; the secret-carrying wording replaces one successful run's."""
-    kinds = [None] * (RUNS_PER_TASK - len(t.fails)) + [k for k, _ in t.fails]
-    fmts, reqs = FORMATS[:], t.requests[:]
-    rng.shuffle(fmts)
-    rng.shuffle(reqs)
-    if t.secret:
-        reqs[rng.randrange(RUNS_PER_TASK - len(t.fails))] = t.secret
-    return [(k, fmts[i % len(fmts)], reqs[i]) for i, k in enumerate(kinds)]
-
-
-def make_style(rng: random.Random, fmt: str, naming: str) -> Style:
-    model, narrate, look, confirm, verify = rng.choice(MODELS[fmt])
-    naming = {"claude-code": "mcp", "codex": "codex"}.get(fmt, naming)
-    return Style(model, narrate, rng.random() < look, rng.random() < confirm * 0.7, rng.random() < verify,
-                 rng.random() < 0.3, rng.random() < 0.5, naming)  # fmt: skip
-
-
-def build_run(rng: random.Random, t: Task, kind: str | None, fmt: str, req: Any, partner: Task | None) -> dict:
-    v = t.vals(rng)
-    v["_req"] = req
-    r = Run(rng, "ok" if kind is None else "fail", make_style(rng, fmt, t.naming), req == t.secret)
-    r.fk, r.fmt, r.pasted = kind and kind.split(":")[0], fmt, req == t.secret
-    if r.pasted:
-        for s in v.get("secrets", [v["secret"]]):
-            r.secret(str(s), "user message")
-    ask(req, v, r)
-    t.build(r, v)
-    second = None
-    if partner is not None:
-        v2 = partner.vals(rng)
-        v2["_req"] = partner.follow
-        text = partner.follow.format_map(v2)
-        r.user(text[0].upper() + text[1:] if rng.random() < 0.5 else text)
-        partner.build(r, v2)
-        second = {"task": partner.id, "request": text}
-    if kind and kind.startswith("silent"):
-        r.user(rng.choice(THANKS))
-    elif not kind:
-        r.thanks(0.6)
-    for ev, c in r.ev:
-        if ev == "call" and c.kind == "tool":
-            c.name = expose(c.name, r.style.naming)
-    return {"task": t, "run": r, "v": v, "fmt": fmt, "req": req, "kind": kind, "second": second}
 
 
 def meta_for(rng: random.Random, t: Task, v: dict[str, Any], style: Style, fmt: str) -> dict[str, Any]:
