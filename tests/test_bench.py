@@ -305,3 +305,10 @@ def test_a_value_that_is_an_everyday_word_is_no_literal_a_request_could_leak() -
     found = set(bench_transcript.instance_values({"owner": "you", "created_at": "now", "email": "ana@umbra.io"}))
 
     assert "ana@umbra.io" in found and not found & {"you", "now"}
+
+
+def test_a_state_or_a_type_every_record_takes_is_no_literal_but_an_id_under_such_a_key_is() -> None:
+    record = {"status": "DELAYED", "type": "TABLE", "state": "running", "order_id": "ORD88213", "event": "ev_77Kq2"}
+    found = set(bench_transcript.instance_values(record))
+
+    assert "ORD88213" in found and "ev_77Kq2" in found and not found & {"DELAYED", "TABLE", "running"}

@@ -21,6 +21,7 @@ MIN_LITERAL_CHARS = 3
 # Values a tool gives for a person or a time that are words of every request ("owner": "you", "created_at":
 # "now"): a request saying "could you" leaks nothing.
 _EVERYDAY_WORDS = frozenset({"you", "me", "now", "today", "none", "null", "true", "false", "self", "all", "any"})
+_ENUM_KEYS = frozenset({"status", "state", "type", "kind", "phase", "stage", "data_type", "event", "result", "outcome"})
 # Tools that reason or compute rather than act on the world: they never decide how a run ended.
 HELPER_TOOLS = frozenset({"think", "calculate"})
 CANNOT = re.compile(r"\b(?:cannot|can ?not|can[’']t|could ?not|couldn[’']t|unable to|not able to)\b", re.IGNORECASE)
@@ -121,8 +122,11 @@ def instance_values(value: Any, key: str = "") -> Iterator[str]:
 
 def _is_instance(text: str, key: str) -> bool:
     # Free text ("text") is a sentence, not a value one could leak by quoting it. kind_of does not read
-    # a "#"-prefixed id (retail's order ids, "#W4817420") as an id; its body is one.
+    # a "#"-prefixed id (retail's order ids, "#W4817420") as an id; its body is one. A word under a state or
+    # type key ("status": "DELAYED", "type": "TABLE") is one of a few values every record takes, not a record's.
     if len(text.strip()) < MIN_LITERAL_CHARS or text.strip().lower() in _EVERYDAY_WORDS:
+        return False
+    if key.lower() in _ENUM_KEYS and text.strip().replace("_", "").isalpha():
         return False
     return any(kind_of(value, key) not in (None, "text") for value in (text, text.strip().lstrip("#")))
 
