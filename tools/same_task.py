@@ -14,7 +14,7 @@ from deftly.tools.extract.tools_kind import as_compared, is_generic, is_handoff,
 from deftly.tools.extract.vocabulary import is_operation_word, primary_action, tool_actions
 from deftly.tools.generalize import canonical_json
 from deftly.tools.generalize.commands import command_head, is_read_command, only_looks, without_setup
-from deftly.tools.merge import spelled_like, step_key
+from deftly.tools.merge import step_key
 from deftly.tools.models import Procedure, Step
 from deftly.tools.same_calls import (
     WORD,
@@ -25,6 +25,7 @@ from deftly.tools.same_calls import (
     same_options,
     where_one_varies,
 )
+from deftly.tools.tool_spelling import spelled_like
 from deftly.tools.values import COMMAND_KEYS, PLACEHOLDER, QUERY_KEYS, SQL_TABLE_WORDS
 
 

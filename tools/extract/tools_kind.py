@@ -188,7 +188,7 @@ def as_compared(tool: str) -> str:
     ``wms__post_adjustment``, ``WMS.post_adjustment`` elsewhere are ``wms.post_adjustment``; ``prod.k8s.delete_pod``
     is not ``staging.k8s.delete_pod``). The namespace stays apart: a tool's words are read from its own name
     (``mcp__deploy__get_status`` only looks). A harness that flattens it (``wms_post_adjustment``) is matched
-    run against run: ``merge.spelled_like``."""
+    run against run: ``tool_spelling.spelled_like``."""
     base = base_name(tool)
     if base.lower().replace("-", "_") in _SHELLS:
         return "shell"
