@@ -272,14 +272,13 @@ class _Batch:
         vectors = np.asarray(self.embedder.embed_documents(procedure.examples), dtype=np.float32)
         centrality = (vectors @ vectors.T).sum(axis=1)
 
-        def typical(example: str) -> tuple[int, float]:
-            others = [e for e in procedure.examples if e != example]
-            own = instance_words(sentences[example] or "", others, procedure.steps)
-            return -len(own), float(centrality[procedure.examples.index(example)])
-
-        chosen = max(candidates, key=typical)
-        others = without_source(procedure.title, procedure.examples)
-        if -typical(chosen)[0] > len(instance_words(procedure.title, others, procedure.steps)):
+        own = {
+            e: len(instance_words(sentences[e] or "", [x for x in procedure.examples if x != e], procedure.steps))
+            for e in candidates
+        }
+        chosen = min(candidates, key=lambda e: (own[e], -float(centrality[procedure.examples.index(e)])))
+        current = instance_words(procedure.title, without_source(procedure.title, procedure.examples), procedure.steps)
+        if own[chosen] > len(current):
             return procedure  # every request has a typo or a value of its own that the title it has does not
         best = sentences[chosen] or ""
         title = best[0].upper() + best[1:]

@@ -7,6 +7,7 @@ result, already paired by the parser, so later stages never pair anything.
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -99,6 +100,17 @@ class Trace(BaseModel):
             "failed_calls": sum(c.status == "failed" for c in calls),
             "unfinished_calls": sum(c.status == "unfinished" for c in calls),
         }
+
+
+def result_json(call: ToolCall) -> Any:
+    """A call's result decoded, when it is a JSON object or list; None for text, no result or broken JSON."""
+    content = call.result.content if call.result is not None else ""
+    if not content.lstrip().startswith(("{", "[")):
+        return None
+    try:
+        return json.loads(content)
+    except ValueError:
+        return None
 
 
 def has_user_turn(trace: Trace) -> bool:

@@ -7,7 +7,6 @@ state inside a record that succeeded, or a fix the agent went on to make after t
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -15,7 +14,7 @@ from typing import Any
 from deftly.tools.extract.segment import leaf_strings
 from deftly.tools.extract.tools_kind import is_scratchpad, words
 from deftly.tools.generalize.commands import only_looks
-from deftly.tools.trace import ToolCall
+from deftly.tools.trace import ToolCall, result_json
 from deftly.tools.values import kind_of
 
 # Work that broke, not work stopped on purpose: "killed", "aborted" and "cancelled" can be what was asked.
@@ -63,8 +62,8 @@ def _new_handles(change: ToolCall, earlier: list[ToolCall], said: str) -> set[st
     """The ids a change returned that were not known before it: not in its arguments, the user's words or an
     earlier call (a ``customer_id`` a refund echoes names a customer, not work the refund started)."""
     known = {leaf for call in [*earlier, change] for leaf in leaf_strings(call.arguments)}
-    known |= {leaf for call in earlier for leaf in leaf_strings(_json(call))}
-    return {h for h in _ids_in(_json(change)) if len(h) >= _MIN_HANDLE_CHARS and h not in known and h not in said}
+    known |= {leaf for call in earlier for leaf in leaf_strings(result_json(call))}
+    return {h for h in _ids_in(result_json(change)) if len(h) >= _MIN_HANDLE_CHARS and h not in known and h not in said}
 
 
 def _ids_in(value: Any, depth: int = 0) -> Iterator[str]:
@@ -104,7 +103,7 @@ def _makes_good(change: ToolCall, handles: set[str]) -> bool:
 def _failed_state(look: ToolCall) -> str | None:
     """The failed state a look's JSON result reports for the thing: its own, at the top; one level down only
     when the top has none, and never an earlier attempt's ("last_attempt", "previous_run")."""
-    value = _json(look)
+    value = result_json(look)
     if not isinstance(value, dict):
         return None
     own = _state(value)
@@ -123,13 +122,3 @@ def _state(record: dict[str, Any]) -> str | None:
         if str(key).lower() in _STATE_KEYS and isinstance(item, str) and item.strip().lower() in _FAILED_STATES:
             return item.strip()
     return None
-
-
-def _json(call: ToolCall) -> Any:
-    content = call.result.content if call.result is not None else ""
-    if not content.lstrip().startswith("{"):
-        return None
-    try:
-        return json.loads(content)
-    except ValueError:
-        return None

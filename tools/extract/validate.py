@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
 from deftly.tools.extract.base import Draft, Task
-from deftly.tools.trace import Message, ToolCall, Trace
+from deftly.tools.trace import Message, ToolCall, Trace, result_json
 from deftly.tools.values import (
     EMAIL,
     ID_TOKEN,
@@ -47,18 +46,12 @@ def trace_literals(trace: Trace, names: Iterable[str] = ()) -> set[str]:
     return sensitive_literals(Task(index=0, request="", turns=list(trace.turns)), names)
 
 
-def _returned_ids(call: ToolCall) -> Iterator[str]:
+def _returned_ids(call: ToolCall) -> set[str]:
     """The ids a call's JSON result holds (``"table_id": "fct_orders"``): a user who names one names a record,
     even when no later call used it (the agent profiled ``fct_orders_v1`` instead)."""
-    content = call.result.content if call.result is not None else ""
-    if not content.lstrip().startswith(("{", "[")):
-        return
-    try:
-        found: set[str] = set()
-        _collect_ids(json.loads(content), "", found, depth=0)
-    except ValueError:
-        return
-    yield from found
+    found: set[str] = set()
+    _collect_ids(result_json(call), "", found, depth=0)
+    return found
 
 
 def _collect_ids(value: Any, key: str, into: set[str], depth: int) -> None:
