@@ -128,7 +128,7 @@ class CommandValues:
             return "{" + known.name + "}"
         number = _NUMBER.fullmatch(value)
         # "ON_ERROR_STOP=1" is a switch, whatever the request's numbers; "replicaCount=3" the user's count
-        decided = self._number(number.group("digits"), name) if number and not (flag and value in "01") else None
+        decided = self._number(number.group("digits"), name) if number and not (flag and value in ("0", "1")) else None
         if not number and not self.shaped(value) and not is_operation_word(value) and len(value) >= 2:
             source = self._source(value)
             # A value only a tool printed counts where it reads as a name ("Failed" in a pod listing is a phase)
