@@ -791,8 +791,8 @@ def test_a_query_tool_given_no_statement_reads_by_its_name_and_a_statement_by_it
 
 
 def test_a_bare_tool_name_two_servers_could_own_or_a_one_word_one_is_left_as_it_was() -> None:
-    from deftly.tools.tool_spelling import spelled_like
     from deftly.tools.models import Step
+    from deftly.tools.tool_spelling import spelled_like
 
     def step(tool: str) -> Step:
         return Step(action="x", tool=tool)
@@ -806,8 +806,8 @@ def test_a_bare_tool_name_two_servers_could_own_or_a_one_word_one_is_left_as_it_
 
 
 def test_a_one_word_bare_tool_is_the_servers_where_the_runs_other_tools_were_that_servers() -> None:
-    from deftly.tools.tool_spelling import spelled_like
     from deftly.tools.models import Step
+    from deftly.tools.tool_spelling import spelled_like
 
     def steps(*tools: str) -> list[Step]:
         return [Step(action="x", tool=tool) for tool in tools]
