@@ -57,6 +57,44 @@ def test_a_paraphrased_request_finds_the_right_procedure_first(store: Any, embed
     assert mail.procedures[0].id == two_procedures["email"]
 
 
+def _rollback_session(reads: list[tuple[str, dict[str, Any], Any]], rollback_tool: str, args: dict[str, Any]) -> Any:
+    return chat(
+        user("Roll back the release please, it's broken"),
+        *(call(tool, arguments, result) for tool, arguments, result in reads),
+        call(rollback_tool, args, {"ok": True}),
+        assistant("Rolled it back."),
+    )
+
+
+def test_what_the_steps_looked_at_tells_apart_two_procedures_asked_for_alike(store: Any, embedder: Any) -> None:
+    """Same request, same title: only the steps say one rolls back pods on a cluster, the other an app in a store."""
+    cluster = _rollback_session(
+        [
+            ("get_deployment_history", {"deployment": "payments-api"}, {"revisions": [41, 42]}),
+            ("get_pod_logs", {"deployment": "payments-api"}, {"lines": ["panic: nil map"]}),
+        ],
+        "mcp__k8s__rollback_release",
+        {"release": "payments-api", "revision": 41},
+    )
+    mobile = _rollback_session(
+        [
+            ("list_app_store_versions", {"app_id": "com.acme.shop"}, {"versions": [{"version": "5.2.0"}]}),
+            ("get_crash_reports", {"app_id": "com.acme.shop", "version": "5.2.0"}, {"crash_free_users": 0.81}),
+        ],
+        "mcp__appstore__rollback_release",
+        {"app_id": "com.acme.shop", "version": "5.2.0"},
+    )
+    ids = {"cluster": learn(store, embedder, cluster, "s1"), "mobile": learn(store, embedder, mobile, "s2")}
+    asks = {
+        "mobile": "the iPhone app's new version keeps crashing on launch, pull it back",
+        "cluster": "the payments pods are panicking after the deploy, go back to the previous revision",
+    }
+    for expected, query in asks.items():
+        [first, second] = find_procedures(store, embedder, query, now=NOW).procedures
+        assert first.id == ids[expected]
+        assert first.similarity > second.similarity + 0.05
+
+
 def test_an_unrelated_request_returns_nothing_and_says_what_to_do(
     store: Any, embedder: Any, two_procedures: Any
 ) -> None:

@@ -167,6 +167,7 @@ def search_phrases(procedure: Procedure) -> list[tuple[str, str]]:
         *([] if asks_to or not when else [("when", readable(when, procedure))]),
         *(("example", readable(e, procedure)) for e in procedure.examples[:MAX_EMBEDDED_EXAMPLES]),
         ("action", embedding_text(procedure)),
+        ("steps", steps_text(procedure)),
     ]
     seen: set[str] = set()
     phrases = []
@@ -176,6 +177,12 @@ def search_phrases(procedure: Procedure) -> list[tuple[str, str]]:
             seen.add(key)
             phrases.append((kind, text.strip()))
     return phrases
+
+
+def steps_text(procedure: Procedure) -> str:
+    """The procedure's title and what its steps do, one line: the context a short title lacks."""
+    actions = list(dict.fromkeys(step.action for step in procedure.steps if step.action))
+    return readable(f"{procedure.title}: " + ", ".join(actions), procedure)
 
 
 def goal_text(procedure: Procedure) -> str:
