@@ -189,6 +189,19 @@ def test_labels_the_user_gave_stay_placeholders_and_a_plain_word_a_later_command
         assistant("Restarted."),
     )
     assert "tier=worker" in restarted.steps[0].arguments["command"]
+    assert "app={deployment}," in restarted.steps[0].arguments["command"]
+
+
+def test_a_plain_name_the_user_gave_is_a_placeholder_where_a_label_names_it() -> None:
+    draft = _draft(
+        user("restart the checkout pods in prod, they're stuck"),
+        call("bash", {"command": "kubectl get pods -l app.kubernetes.io/name=checkout -n prod"}, "checkout-7d9f 0/1"),
+        call("bash", {"command": "kubectl rollout restart deployment/checkout -n prod"}, "restarted"),
+        assistant("Restarted checkout."),
+    )
+    assert (
+        draft.steps[0].arguments["command"] == "kubectl get pods -l app.kubernetes.io/name={deployment} -n {namespace}"
+    )
 
 
 def test_a_list_of_skus_or_statuses_names_one_of_them() -> None:
