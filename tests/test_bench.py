@@ -312,3 +312,14 @@ def test_a_state_or_a_type_every_record_takes_is_no_literal_but_an_id_under_such
     found = set(bench_transcript.instance_values(record))
 
     assert "ORD88213" in found and "ev_77Kq2" in found and not found & {"DELAYED", "TABLE", "running"}
+
+
+def test_a_pairs_name_and_a_states_inner_name_are_no_literals_but_the_values_a_pair_holds_are() -> None:
+    record = {
+        "matchers": [{"name": "alertname", "value": "HighErrorRate"}, {"name": "env", "value": "edge-proxy-7"}],
+        "State": {"Name": "running"},
+        "result": {"name": "Mia Li", "order_id": "ORD88213"},
+    }
+    found = set(bench_transcript.instance_values(record))
+
+    assert {"edge-proxy-7", "Mia Li", "ORD88213"} <= found and not found & {"alertname", "env", "running"}

@@ -212,3 +212,54 @@ def test_a_list_of_skus_or_statuses_names_one_of_them() -> None:
         assistant("Restocked both."),
     )
     assert draft.steps[0].arguments["skus"] == ["{sku}", "{sku_2}"]
+
+
+def _matcher(name: str, value: str) -> dict[str, object]:
+    return {"name": name, "value": value, "isRegex": False, "isEqual": True}
+
+
+def test_each_name_value_pair_keeps_its_name_and_its_value_is_named_by_it() -> None:
+    draft = _draft(
+        user("Could you silence the HighErrorRate alert for the edge-proxy service in prod for the next 2h?"),
+        call("alertmanager.list_alerts", {"filter": ["alertname=HighErrorRate"]}, {"alerts": [{"labels": {}}]}),
+        call(
+            "alertmanager.create_silence",
+            {
+                "matchers": [
+                    _matcher("alertname", "HighErrorRate"),
+                    _matcher("service", "edge-proxy"),
+                    _matcher("env", "prod"),
+                ],
+                "endsAt": "2026-05-02T12:00:00Z",
+            },
+            {"silenceID": "5f2c-aa"},
+        ),
+        assistant("Silenced HighErrorRate for edge-proxy in prod until 12:00 UTC."),
+    )
+    assert draft.steps[0].arguments["filter"] == ["alertname={alertname}"]
+    matchers = draft.steps[1].arguments["matchers"]
+    assert [(m["name"], m["value"]) for m in matchers] == [
+        ("alertname", "{alertname}"),
+        ("service", "{service}"),
+        ("env", "{env}"),
+    ]
+    assert "HighErrorRate" not in draft.title and "edge-proxy" not in draft.title
+
+
+def test_a_tag_key_is_the_how_and_a_tag_value_the_user_gave_is_the_runs() -> None:
+    draft = _draft(
+        user("tag i-0a1b2c3d4e5f with cost-center finops-42 and owner dana"),
+        call(
+            "aws.ec2_create_tags",
+            {
+                "resources": ["i-0a1b2c3d4e5f"],
+                "tags": [{"Key": "cost-center", "Value": "finops-42"}, {"Key": "owner", "Value": "dana"}],
+            },
+            {"ok": True},
+        ),
+        call("aws.ec2_describe_tags", {"resource": "i-0a1b2c3d4e5f"}, {"tags": {"cost-center": "finops-42"}}),
+        assistant("Tagged."),
+    )
+    tags = draft.steps[0].arguments["tags"]
+    assert [tag["Key"] for tag in tags] == ["cost-center", "owner"]
+    assert "finops-42" not in str(tags) and "dana" not in str(tags)

@@ -19,6 +19,7 @@ from typing import Any
 from deftly.tools.extract.injection import error_kind
 from deftly.tools.extract.tools_kind import is_scratchpad, words
 from deftly.tools.generalize import ValueBinder, canonical_json, command_head
+from deftly.tools.generalize.binder import NAMING_LABELS, snake_name
 from deftly.tools.generalize.commands import command_options
 from deftly.tools.generalize.provenance import REQUEST
 from deftly.tools.models import Step
@@ -78,8 +79,6 @@ def plan_steps(calls: list[ToolCall], binder: ValueBinder) -> StepPlan:
     return plan
 
 
-# Labels whose value is the name of the thing they select (Kubernetes' conventions: app, app.kubernetes.io/name).
-_NAMING_LABELS = frozenset({"app", "name", "service", "component", "deployment", "release", "k8s-app", "instance"})
 _LABEL_VALUE = re.compile(r"(?<![\w.{/-])(?P<key>[A-Za-z_][\w./-]*)=(?P<value>[A-Za-z][\w-]*)(?![\w.=}-])")
 _JOINED_NAME = re.compile(r"(?=[^A-Za-z]*[A-Za-z])[A-Za-z0-9]+(?:[-_./][A-Za-z0-9]+)+")
 
@@ -90,18 +89,26 @@ def _with_later_values(steps: list[Step], binder: ValueBinder) -> None:
     one thing wherever it stands; a plain word ("worker") may be a tier or a container of the same name."""
     values = {value: name for value, name in binder.table.value_map().items() if _JOINED_NAME.fullmatch(value)}
     # A plain word the user named is that thing where a label names it ("-l app=checkout" for "restart the
-    # checkout pods"); not wherever it stands ("git checkout"), nor as another label's value ("tier=checkout").
+    # checkout pods", "alertname=HighErrorRate" once {alertname} is bound); not wherever it stands ("git
+    # checkout"), nor as another label's value ("tier=checkout").
     asked = {b.value.lower(): b.name for b in binder.table.by_value.values() if b.source == REQUEST}
 
     def labelled(match: re.Match[str]) -> str:
         name = asked.get(match.group("value").lower())
-        naming = re.split(r"[./]", match.group("key"))[-1].lower() in _NAMING_LABELS
+        label = re.split(r"[./]", match.group("key"))[-1].lower()
+        naming = snake_name(label) in NAMING_LABELS or (name is not None and snake_name(label) == name)
         return f"{match.group('key')}={{{name}}}" if name and naming else match.group(0)
+
+    def later(value: Any, command: bool) -> Any:
+        if isinstance(value, str):
+            return _LABEL_VALUE.sub(labelled, replace_values(value, values) if command else value)
+        if isinstance(value, list):
+            return [later(item, command) for item in value]
+        return value
 
     for step in steps:
         for key, value in step.arguments.items():
-            if key.lower() in COMMAND_KEYS and isinstance(value, str):
-                step.arguments[key] = _LABEL_VALUE.sub(labelled, replace_values(value, values))
+            step.arguments[key] = later(value, key.lower() in COMMAND_KEYS)
 
 
 def _same_step(previous: Step, call: ToolCall, previous_arguments: dict[str, Any]) -> bool:

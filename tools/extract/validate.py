@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from deftly.tools.extract.base import Draft, Task
+from deftly.tools.generalize.binder import name_value_pair
 from deftly.tools.trace import Message, ToolCall, Trace, result_json
 from deftly.tools.values import (
     EMAIL,
@@ -81,8 +82,10 @@ def _mentioned(value: str, text: str) -> bool:
 
 def _collect_argument_values(value: Any, key: str, into: set[str]) -> None:
     if isinstance(value, dict):
+        pair = name_value_pair(value)
         for k, v in value.items():
-            _collect_argument_values(v, str(k), into)
+            if pair is None or k != pair[0]:  # a pair's name is a label or a field: the how
+                _collect_argument_values(v, str(k), into)
     elif isinstance(value, list):
         for item in value:
             _collect_argument_values(item, key, into)

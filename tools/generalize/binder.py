@@ -95,6 +95,9 @@ class ValueBinder:
             if isinstance(value, list) and all(isinstance(item, str) for item in value):
                 return [self.commands.command(item) for item in value]
         if isinstance(value, dict):
+            pair = name_value_pair(value)
+            if pair is not None:
+                return self._pair(tool, value, *pair)
             return {self._key(tool, key, str(k)): self._value(tool, str(k), v) for k, v in value.items()}
         if isinstance(value, list):
             return self._list(tool, key, value)
@@ -122,9 +125,34 @@ class ValueBinder:
         """A tool gave ``value`` as a value (``"id": "khlvloulessv"``), not only as a key of its own."""
         return any(f'": "{value}"' in content for _, content in self.sources.results)
 
+    def _pair(self, tool: str, pair: dict[str, Any], name_key: str, value_key: str) -> dict[str, Any]:
+        """``{"name": "service", "value": "edge-proxy"}``: the name is the how (a label, a tag, a field), and the
+        value is named by it: ``{"name": "service", "value": "{service}"}``."""
+        named = snake_name(str(pair[name_key])) or value_key
+        return {
+            k: v if k == name_key else self._pair_value(tool, named, v) if k == value_key else self._value(tool, k, v)
+            for k, v in pair.items()
+        }
+
+    def _pair_value(self, tool: str, named: str, value: Any) -> Any:
+        """The pair's value, its placeholder named by the pair's name; its kind read as a value's (a label
+        "instance-state-name" does not make "running" a person's name). A value a naming label holds
+        ("service": "edge-proxy") is the name of one thing, like an id."""
+        if isinstance(value, list):
+            return [self._pair_value(tool, named, item) for item in value]
+        if not isinstance(value, str):
+            return self._value(tool, "value", value)
+        text = value.strip()
+        if named in NAMING_LABELS and text and not self.table.get(text) and kind_of(text, "value") is None:
+            source = self.sources.source_of(text)
+            return value if source == AGENT else self.table.bind(named, text, "id", source)
+        return self._string(tool, "value", value, name=named)
+
     def _list(self, tool: str, key: str, items: list[Any]) -> list[Any]:
         item_key = _singular(key)
         same_shape = len(items) > 1 and all(isinstance(i, dict) for i in items)
+        if same_shape and all(name_value_pair(i) for i in items):
+            return [self._value(tool, item_key, item) for item in items]  # each pair names a different thing
         if same_shape and len({tuple(sorted(i)) for i in items}) == 1:
             template = self._value(tool, item_key, items[0])
             for item in items[1:]:
@@ -156,7 +184,7 @@ class ValueBinder:
             return value
         return self.table.bind(_name_for(tool, key), text, "amount" if is_amount else "number", source)
 
-    def _string(self, tool: str, key: str, value: str) -> Any:
+    def _string(self, tool: str, key: str, value: str, name: str | None = None) -> Any:
         text = value.strip()
         known = self.table.get(text)
         if known:
@@ -172,7 +200,7 @@ class ValueBinder:
                 return value  # "decision": "approve" is what was done, even when the user said "approve"
             # A proper name the user wrote ("Springfield") is free text: its example must not show it.
             kind = "id" if _named_thing(text) else "text" if written_as_name(text, self.request) else "option"
-        placeholder = self.table.bind(_name_for(tool, key), text, kind, source)
+        placeholder = self.table.bind(name or _name_for(tool, key), text, kind, source)
         if source != REQUEST and (named := self._name_written(text)):
             self.table.alias(named, placeholder)  # the user's "Halcyon Robotics" for the agent's "…, Inc."
         return placeholder
@@ -216,6 +244,22 @@ def _named_thing(text: str) -> bool:
 def carried(name: str) -> bool:
     """A placeholder for text a tool carries (a message, a note, a comment), which a user may dictate."""
     return _CARRIED.search(name) is not None
+
+
+# Labels whose value is the name of the thing they select (Kubernetes' conventions: app, app.kubernetes.io/name).
+NAMING_LABELS = frozenset({"app", "name", "service", "component", "deployment", "release", "k8s_app", "instance"})
+# A name/value pair: an Alertmanager matcher, an AWS tag ({"Key": "env", "Value": "prod"}), a header, a filter.
+_PAIR_NAMES = frozenset({"name", "key", "field", "label", "tag", "attribute", "header", "property", "parameter"})
+
+
+def name_value_pair(value: dict[Any, Any]) -> tuple[str, str] | None:
+    """The keys of the name and of the value when ``value`` is a name/value pair, else None."""
+    keys = {str(k).lower(): str(k) for k in value}
+    name_key = next((keys[k] for k in keys if k in _PAIR_NAMES and isinstance(value[keys[k]], str)), None)
+    value_key = keys.get("value", keys.get("values"))
+    if name_key is None or value_key is None or not re.fullmatch(r"[\w.:/-]{1,64}", value[name_key]):
+        return None
+    return name_key, value_key
 
 
 def _name_for(tool: str, key: str) -> str:

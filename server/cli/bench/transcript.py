@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from deftly.tools.formats import parse_history
+from deftly.tools.generalize.binder import name_value_pair
 from deftly.tools.trace import Message, ToolCall
 from deftly.tools.values import EMAIL, kind_of
 
@@ -22,6 +23,7 @@ MIN_LITERAL_CHARS = 3
 # "now"): a request saying "could you" leaks nothing.
 _EVERYDAY_WORDS = frozenset({"you", "me", "now", "today", "none", "null", "true", "false", "self", "all", "any"})
 _ENUM_KEYS = frozenset({"status", "state", "type", "kind", "phase", "stage", "data_type", "event", "result", "outcome"})
+_STATE_KEYS = frozenset({"status", "state", "phase", "stage"})  # their inner keys too: "State": {"Name": "running"}
 # Tools that reason or compute rather than act on the world: they never decide how a run ended.
 HELPER_TOOLS = frozenset({"think", "calculate"})
 CANNOT = re.compile(r"\b(?:cannot|can ?not|can[’']t|could ?not|couldn[’']t|unable to|not able to)\b", re.IGNORECASE)
@@ -111,8 +113,10 @@ def run_literals(transcript: Transcript) -> set[str]:
 def instance_values(value: Any, key: str = "") -> Iterator[str]:
     """Every string inside ``value`` that ``kind_of`` calls an instance value (read under its key)."""
     if isinstance(value, dict):
+        pair = name_value_pair(value)  # {"name": "service", "value": "edge-proxy"}: the name is a label, the how
         for name, item in value.items():
-            yield from instance_values(item, str(name))
+            if pair is None or name != pair[0]:
+                yield from instance_values(item, key if key.lower() in _STATE_KEYS else str(name))
     elif isinstance(value, list):
         for item in value:
             yield from instance_values(item, key)
