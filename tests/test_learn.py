@@ -302,3 +302,28 @@ def test_a_later_run_like_two_stored_procedures_merges_the_unrated_one_and_retir
     assert sorted(get_procedure(store, kept).sources) == ["a", "b", "c", "d"]
     found = find_procedures(store, embedder, "password reset for someone@example.com", now=NOW)
     assert [hit.id for hit in found.procedures] == [kept]
+
+
+def expense_through_a_browser(request: str, amount: str, extra_field: bool) -> list[dict[str, Any]]:
+    """A web form filled through Playwright's MCP tools; one run also picks a category from a list."""
+    category = [call("browser_select_option", {"element": "Category", "ref": "e30", "values": ["Travel"]}, "ok")]
+    return chat(
+        user(request),
+        call("browser_navigate", {"url": "https://expenses.acme.example/new"}, "Page: New expense [ref=e21] Amount"),
+        call("browser_type", {"element": "Amount", "ref": "e21", "text": amount}, "ok"),
+        *(category if extra_field else []),
+        call("browser_click", {"element": "Submit", "ref": "e44"}, "Page: Expense EXP-88213 submitted"),
+        call("browser_snapshot", {}, "Page: Expense EXP-88213 Status: Submitted"),
+        assistant("Submitted."),
+    )
+
+
+def test_runs_of_one_web_form_are_one_procedure_titled_by_what_was_asked(store: Any, embedder: Any) -> None:
+    record_and_learn(
+        store, embedder, expense_through_a_browser("File an expense report for my $84.20 taxi", "84.20", False), "s1"
+    )
+    second = expense_through_a_browser("please file an expense report for the 312.00 hotel night", "312.00", True)
+    result = record_and_learn(store, embedder, second, "s2")
+    assert result.merged == 1 and result.created == 0  # one more field on the page is not another task
+    [procedure] = store.list_procedures(10)
+    assert procedure.title.startswith("File an expense report") and "browser" not in procedure.title.lower()

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from deftly.tools.extract.base import Draft
 from deftly.tools.extract.segment import leaf_strings
 from deftly.tools.extract.steps import signature
-from deftly.tools.extract.tools_kind import as_compared, is_generic, is_handoff, is_read_only
+from deftly.tools.extract.tools_kind import as_compared, is_generic, is_handoff, is_read_only, ui_driver_action
 from deftly.tools.extract.vocabulary import is_operation_word, primary_action, tool_actions
 from deftly.tools.generalize import canonical_json
 from deftly.tools.generalize.commands import command_head, is_read_command, only_looks, without_setup
@@ -260,6 +260,8 @@ def compared_steps(steps: list[Step]) -> list[Step]:
 def _compared(step: Step) -> Step:
     if not step.tool:
         return step
+    if ui_driver_action(step.tool) is not None:  # which buttons and fields a page had is not the task
+        return step.model_copy(update={"tool": "browser.look" if is_read_only(step.tool) else "browser"})
     tool = as_compared(step.tool)
     if tool != "shell":
         return step if tool == step.tool else step.model_copy(update={"tool": tool})

@@ -888,3 +888,29 @@ def test_a_donation_from_a_person_to_a_fund_is_no_route() -> None:
     assert generalize_words("Move it from In Progress to Done", {"Done": "status"}, []) == (
         "Move it from In Progress to {status}"
     )
+
+
+@pytest.mark.parametrize(
+    ("request_text", "sentence"),
+    [
+        ("need the Pacifica Power & Light statement", "get the Pacifica Power & Light statement"),
+        ("I need the Q3 board deck", "get the Q3 board deck"),
+        ("want my pay stubs from March", "get the pay stubs from March"),
+    ],
+)
+def test_a_thing_needed_without_a_verb_is_a_request_to_get_it(request_text: str, sentence: str) -> None:
+    assert request_sentence(request_text) == sentence
+
+
+def test_a_task_done_through_a_browser_is_titled_by_its_request_not_by_the_browser_tools() -> None:
+    trace = trace_of(
+        user("Can you fetch a statement from a vendor site?"),
+        assistant("Sure, which vendor and which month?"),
+        user("Pacifica Power & Light, July 2025, account 583857927"),
+        call("browser_navigate", {"url": "https://my.pacificapower.com/login"}, "Page: Sign in [ref=e9] button"),
+        call("browser_click", {"element": "Statements tab", "ref": "e9"}, "Page: Statements [ref=e41] July 2025 PDF"),
+        call("browser_click", {"element": "July 2025 PDF", "ref": "e41"}, "Downloaded statement-2025-07.pdf"),
+        assistant("Downloaded the July 2025 statement."),
+    )
+    [draft] = HeuristicExtractor().extract(trace).drafts
+    assert draft.title == "Fetch a statement from a vendor site"

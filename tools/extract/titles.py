@@ -49,7 +49,12 @@ from deftly.tools.extract.wording import (
 from deftly.tools.secrets import SECRET
 from deftly.tools.values import PLACEHOLDER
 
-_NEED_A = re.compile(r"^\W*i(?:'d| would)? (?:really |just )?(?:need|want|like) (an? \w+\b.*)", re.I)
+# "I need a refill on my Adderall", "need the Pacifica Power & Light statement": get it
+_NEED_A = re.compile(
+    r"^\W*(?:i(?:'d| would)? (?:really |just )?(?:need|want|like) ((?:an?|the|my|our) \w+\b.*)"
+    r"|(?:need|want) ((?:the|my|our) \w+\b.*))",
+    re.I,
+)
 # "I want to give you my meter reading": what the user does for the agent, not the task
 _USERS_PART = re.compile(r"^\W*(?:give|send|tell|show|pass|provide|bring|email|text|share)\s+(?:you|u)\b", re.I)
 # "Quick question about my plan": says a request is coming, not what it is
@@ -187,8 +192,8 @@ def request_sentence(request: str) -> str | None:
         elif wanted and not (is_verb(first_word(sentence)) and _DASH.search(sentence)):
             candidates.append(_clean(wanted))
             asked.add(candidates[-1])
-        elif needed := _NEED_A.search(sentence):  # "I need a refill on my Adderall": get one
-            candidates.append(_clean("get " + needed.group(1)))
+        elif needed := _NEED_A.search(sentence):
+            candidates.append(_clean("get " + (needed.group(1) or needed.group(2))))
             asked.add(candidates[-1])
         elif reported := _REPORTED_QUESTION.search(sentence):  # "Goran asked me how many days he has left"
             question = about_reporter(reported.group("question"), sentence[: reported.start()])

@@ -95,7 +95,27 @@ def is_scratchpad(tool: str) -> bool:
 
 
 def is_read_only(tool: str) -> bool:
+    ui_action = ui_driver_action(tool)
+    if ui_action is not None:
+        return ui_action in _UI_LOOKS  # a page opened or read; a click or a keystroke may change anything
     return _only_reads(tool, thing_first=2)
+
+
+# A browser driven step by step (Playwright's and Puppeteer's MCP servers, browser-use): ``browser_click``,
+# ``puppeteer_fill``. Like a shell, its tools are every web task's; what they did is in their arguments.
+_UI_DRIVER = re.compile(r"^(?:browser|puppeteer|playwright|page)_(?P<action>[a-z_]+)$")
+_UI_LOOKS = frozenset(
+    {
+        "navigate", "goto", "go_back", "go_forward", "snapshot", "screenshot", "take_screenshot", "wait", "wait_for",
+        "console_messages", "network_requests", "tabs", "tab_list", "get_text", "get_html", "extract", "scroll",
+    }
+)  # fmt: skip
+
+
+def ui_driver_action(tool: str) -> str | None:
+    """What a browser-driving tool does ("click" of ``mcp__playwright__browser_click``); None for other tools."""
+    match = _UI_DRIVER.match(base_name(tool).lower().replace("-", "_"))
+    return match.group("action") if match else None
 
 
 def is_read_word(word: str) -> bool:
@@ -211,7 +231,7 @@ def is_generic(tool: str) -> bool:
     name = base_name(tool).lower().replace("-", "_")
     parts = set(name.split("_"))
     executor = parts <= _EXECUTOR_WORDS and bool(parts & _RUNS_WHAT)  # remote_shell, ssh_exec, sql_query
-    return name in _GENERIC or bool(_EXECUTOR.match(name)) or executor
+    return name in _GENERIC or bool(_EXECUTOR.match(name)) or executor or ui_driver_action(tool) is not None
 
 
 _RUNS_WHAT = frozenset(
