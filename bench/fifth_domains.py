@@ -51,7 +51,6 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from fourth_domains import MODELS, WRITERS, Run, Style, ask, assign_ids
 
 RUNS_PER_TASK = 7
-N_SECOND = 10
 FORMATS = ["openai", "anthropic", "openai-responses", "vercel-ui", "vercel-model", "claude-code", "codex"]
 BASE = dt.datetime(2025, 2, 3, 8, 30)
 ALNUM = string.ascii_letters + string.digits
@@ -120,10 +119,10 @@ def has(v: dict[str, Any], key: str) -> bool:
     return "{" + key + "}" in str(v.get("_req", ""))
 
 
-def done(r: Run, text: str) -> None:
-    """The agent's closing message; one that was handed a pasted credential says so."""
+def done(r: Run, text: str, note: str = SECRETS_NOTE) -> None:
+    """The agent's closing message; one that was handed a pasted credential says so (in `note`)."""
     if getattr(r, "pasted", False):
-        text += "\n\n" + SECRETS_NOTE
+        text += "\n\n" + note
         r.pasted = False
     r.say(text)
 
@@ -1531,30 +1530,50 @@ def build_run(rng: random.Random, t: Task, kind: str | None, fmt: str, req: Any,
     return {"task": t, "run": r, "v": v, "fmt": fmt, "req": req, "kind": kind, "second": second}
 
 
-def meta_for(rng: random.Random, t: Task, v: dict[str, Any], style: Style, fmt: str) -> dict[str, Any]:
+def novel_vals(rng: random.Random) -> dict[str, Any]:
+    p = person(rng, "lumenretail.com")
+    return {"n": rng.randint(1040, 98000), **p}
+
+
+# a set of task types and what goes with it; the sixth and seventh sets are written by this plumbing too ------------
+@dataclass
+class TaskSet:
+    tasks: list[Task]
+    novel: list[tuple[str, str]]  # (task id, unseen request) of task types that were never run
+    novel_vals: Callable[[random.Random], dict[str, Any]]  # the values a novel request is filled with
+    system: dict[str, str]  # a system prompt per domain
+    seed: int  # the default --seed
+    n_second: int  # how many sessions carry a second request
+    cwd_dirs: tuple[str, ...]  # the working directory's last part (or the domain)
+    cc_versions: tuple[str, ...] = ("2.0.14", "2.0.31", "2.1.3")
+    codex_versions: tuple[str, ...] = ("0.46.0", "0.50.0", "0.53.1")
+    shell_calls: bool = False  # the manifest counts each run's shell calls
+
+
+def meta_for(rng: random.Random, ts: TaskSet, t: Task, v: dict[str, Any], style: Style, fmt: str) -> dict[str, Any]:
     system = None
     if fmt in ("openai", "anthropic", "vercel-model") and rng.random() < 0.7:
-        system = SYSTEM[t.domain].format(today=v["today"])
+        system = ts.system[t.domain].format(today=v["today"])
     return {
         "model": style.model,
         "system": system,
         "start": v["now"],
-        "cwd": f"/home/{v['op'].lower().replace('-', '')}/{rng.choice(['ops', 'work', 'scratch', t.domain])}",
+        "cwd": f"/home/{v['op'].lower().replace('-', '')}/{rng.choice([*ts.cwd_dirs, t.domain])}",
         "session_id": uid(rng),
-        "cc_version": rng.choice(["2.0.14", "2.0.31", "2.1.3"]),
-        "codex_version": rng.choice(["0.46.0", "0.50.0", "0.53.1"]),
+        "cc_version": rng.choice(ts.cc_versions),
+        "codex_version": rng.choice(ts.codex_versions),
         "title": t.desc[:60] if rng.random() < 0.5 else None,
     }
 
 
-def write(out: str, runs: list[dict[str, Any]], rng: random.Random) -> tuple[list[dict], list[dict], dict]:
+def write(out: str, runs: list[dict[str, Any]], rng: random.Random, ts: TaskSet) -> tuple[list[dict], list[dict], dict]:
     """Each run's trace file; its sessions.jsonl line and its manifest entry."""
     lines, manifest, fmt_counts = [], [], {}
     for n, item in enumerate(runs, 1):
         t, r, fmt, kind = item["task"], item["run"], item["fmt"], item["kind"]
         writer, ext = WRITERS[fmt]
         assign_ids(r, fmt)
-        body = writer(r, meta_for(rng, t, item["v"], r.style, fmt))
+        body = writer(r, meta_for(rng, ts, t, item["v"], r.style, fmt))
         fname = f"run_{n:04d}.{ext}"
         with open(os.path.join(out, fname), "w", encoding="utf-8") as f:
             if ext == "jsonl":
@@ -1567,57 +1586,62 @@ def write(out: str, runs: list[dict[str, Any]], rng: random.Random) -> tuple[lis
             line["also"] = [item["second"]["task"]]
         lines.append(line)
         style = {k: getattr(r.style, k) for k in ("narrate", "auth_first", "confirm", "verify", "naming")}
-        manifest.append({
+        calls = [x for ev, x in r.ev if ev == "call"]
+        entry = {
             "trace_file": fname, "format": fmt, "model": r.style.model, "task": t.id, "domain": t.domain,
             "success": kind is None, "failure_kind": kind, "failure": dict(t.fails).get(kind) if kind else None,
             "second_request": item["second"], "request_template": item["req"], "agent_style": style,
-            "n_tool_calls": r.ncalls, "n_error_results": sum(1 for ev, x in r.ev if ev == "call" and x.error),
-            "secrets": r.secrets,
-        })  # fmt: skip
+            "n_tool_calls": r.ncalls,
+        }  # fmt: skip
+        if ts.shell_calls:
+            entry["n_shell_calls"] = sum(1 for x in calls if x.kind == "bash")
+        entry["n_error_results"] = sum(1 for x in calls if x.error)
+        entry["secrets"] = r.secrets
+        manifest.append(entry)
     return lines, manifest, fmt_counts
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(
-        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+def main(ts: TaskSet, doc: str) -> None:
+    """The command line of a generator: its runs, sessions.jsonl, meta/manifest.json and a summary line."""
+    ap = argparse.ArgumentParser(description=doc.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", required=True, help="output directory")
-    ap.add_argument("--seed", type=int, default=20260505)
+    ap.add_argument("--seed", type=int, default=ts.seed)
     args = ap.parse_args()
 
+    tasks, novel = ts.tasks, ts.novel
     rng = random.Random(args.seed)
     os.makedirs(os.path.join(args.out, "meta"), exist_ok=True)
-    assert len({t.id for t in TASKS}) == len(TASKS)
-    for t in TASKS:
+    assert len({t.id for t in tasks}) == len(tasks)
+    assert not {tid for tid, _ in novel} & {t.id for t in tasks}
+    for t in tasks:
         assert len(t.requests) == RUNS_PER_TASK and len(t.queries) == 3 and 1 <= len(t.fails) <= 2, t.id
-    plans = {t.id: plan(rng, t) for t in TASKS}
-    partners = {t.id: [o for o in TASKS if o.follow and o.domain == t.domain and o is not t] for t in TASKS}
+    plans = {t.id: plan(rng, t) for t in tasks}
+    partners = {t.id: [o for o in tasks if o.follow and o.domain == t.domain and o is not t] for t in tasks}
     # which successful runs hold a second request (of another task type of the same domain)
-    slots = [(t.id, i) for t in TASKS for i, (k, _, q) in enumerate(plans[t.id])
+    slots = [(t.id, i) for t in tasks for i, (k, _, q) in enumerate(plans[t.id])
              if k is None and q != t.secret and partners[t.id]]  # fmt: skip
-    chosen = set(rng.sample(slots, N_SECOND))
+    chosen = set(rng.sample(slots, ts.n_second))
     runs = []
-    for t in TASKS:
+    for t in tasks:
         for i, (kind, fmt, req) in enumerate(plans[t.id]):
             partner = rng.choice(partners[t.id]) if (t.id, i) in chosen else None
             runs.append(build_run(rng, t, kind, fmt, req, partner))
     rng.shuffle(runs)
-    lines, manifest, fmt_counts = write(args.out, runs, rng)
+    lines, manifest, fmt_counts = write(args.out, runs, rng, ts)
 
-    queries = [{"query": q.format_map(t.vals(rng)), "task": t.id} for t in TASKS for q in t.queries]
-    for tid, q in NOVEL:
-        p = person(rng, "lumenretail.com")
-        queries.append({"query": q.format_map({"n": rng.randint(1040, 98000), **p}), "task": tid})
+    queries = [{"query": q.format_map(t.vals(rng)), "task": t.id} for t in tasks for q in t.queries]
+    for tid, q in novel:
+        queries.append({"query": q.format_map(ts.novel_vals(rng)), "task": tid})
     rng.shuffle(queries)
 
     with open(os.path.join(args.out, "sessions.jsonl"), "w", encoding="utf-8") as f:
         f.write("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines + queries))
-    tasks = [{"id": t.id, "domain": t.domain, "desc": t.desc, "runs": RUNS_PER_TASK,
-              "failing_runs": [{"kind": k, "failure": d} for k, d in t.fails]} for t in TASKS]  # fmt: skip
+    described = [{"id": t.id, "domain": t.domain, "desc": t.desc, "runs": RUNS_PER_TASK,
+                  "failing_runs": [{"kind": k, "failure": d} for k, d in t.fails]} for t in tasks]  # fmt: skip
     with open(os.path.join(args.out, "meta", "manifest.json"), "w", encoding="utf-8") as f:
         json.dump(
-            {"seed": args.seed, "formats": fmt_counts, "tasks": tasks, "novel_tasks": [tid for tid, _ in NOVEL],
-             "runs": manifest},
+            {"seed": args.seed, "formats": fmt_counts, "tasks": described,
+             "novel_tasks": [tid for tid, _ in novel], "runs": manifest},
             f, ensure_ascii=False, indent=1, default=str,
         )  # fmt: skip
     n_secrets = sum(len(m["secrets"]) for m in manifest)
@@ -1625,10 +1649,12 @@ def main() -> None:
     n_fail = sum(1 for m in manifest if not m["success"])
     print(
         f"wrote {len(lines)} traces ({', '.join(f'{k} {v}' for k, v in sorted(fmt_counts.items()))}), "
-        f"{n_fail} failed, {n_multi} with a second request, {len(queries)} queries ({len(NOVEL)} novel), "
-        f"{n_secrets} secrets, {len(TASKS)} task types in {len({t.domain for t in TASKS})} domains -> {args.out}"
+        f"{n_fail} failed, {n_multi} with a second request, {len(queries)} queries ({len(novel)} novel), "
+        f"{n_secrets} secrets, {len(tasks)} task types in {len({t.domain for t in tasks})} domains -> {args.out}"
     )
 
 
+FIFTH = TaskSet(TASKS, NOVEL, novel_vals, SYSTEM, seed=20260505, n_second=10, cwd_dirs=("ops", "work", "scratch"))
+
 if __name__ == "__main__":
-    main()
+    main(FIFTH, __doc__)

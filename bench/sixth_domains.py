@@ -21,41 +21,29 @@ by domain (``sis.enroll_student``, ``mcp__boxoffice__transfer_tickets``, ``banPl
 most DNS, certificate and alerting runs in those two harnesses use a shell CLI instead (``flarectl``, ``dig``,
 ``openssl``, ``amtool``).
 
-Trace formats and their writers are those of bench/fourth_domains.py (OpenAI chat, Anthropic Messages, OpenAI
-Responses, Vercel AI SDK UI and model messages, Claude Code JSONL, Codex CLI rollouts). Each task type gets 3
-unseen queries worded unlike its runs; 8 novel queries ask for task types that were never run.
+Trace formats and their writers are those of bench/fourth_domains.py, the planning of runs, the command line and
+the files written into DIR (run_XXXX.json(l), sessions.jsonl, meta/manifest.json) those of bench/fifth_domains.py.
+Each task type gets 3 unseen queries worded unlike its runs; 8 novel queries ask for task types that were never
+run.
 
     python bench/sixth_domains.py --out DIR [--seed N]
     deftly bench --jsonl DIR/sessions.jsonl --verbose
-
-Writes into DIR:
-  run_XXXX.json(l)   one trace per run (.jsonl for Claude Code and Codex transcripts)
-  sessions.jsonl     {"trace_file","task","success"[,"also"]} lines (runs), then {"query","task"} lines
-  meta/manifest.json per-run details (format, model, wording, failure kind, second request, secrets) -- NOT
-                     for ingestion
 """
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import json
 import os
 import random
-import string
 import sys
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fifth_domains import an, build_run, day, dg, hx, iso, plan, uid, usd  # the same plumbing and helpers
-from fourth_domains import WRITERS, Run, Style, assign_ids
+import fifth_domains
+from fifth_domains import ALNUM, Task, TaskSet, an, day, dg, has, hx, iso, luhn, main, uid, usd
+from fourth_domains import Run
 
-RUNS_PER_TASK = 7
-N_SECOND = 8
 BASE = dt.datetime(2025, 3, 10, 7, 45)
-ALNUM = string.ascii_letters + string.digits
 
 FIRST = [
     "Odalys", "Kieran", "Mireille", "Tomasz", "Priyanka", "Lukas", "Mei", "Obinna", "Renata", "Sho", "Yasmin",
@@ -88,30 +76,14 @@ def base(rng: random.Random, dom: str) -> dict[str, Any]:
     return {"now": now, "today": now.date().isoformat(), "op": op["first"], "op_email": op["email"]}
 
 
-def has(v: dict[str, Any], key: str) -> bool:
-    """Did the request (any of its turns) carry this value?"""
-    return "{" + key + "}" in str(v.get("_req", ""))
-
-
 def cli(r: Run, p: float = 0.75) -> bool:
     """Does this run use a shell CLI instead of tools (only coding-agent harnesses have a shell)?"""
     return r.fmt in ("claude-code", "codex") and r.rng.random() < p
 
 
 def done(r: Run, text: str) -> None:
-    """The agent's closing message; one that was handed a pasted credential says so."""
-    if getattr(r, "pasted", False):
-        text += "\n\n" + SECRETS_NOTE
-        r.pasted = False
-    r.say(text)
-
-
-def luhn(prefix: str) -> str:
-    total = 0
-    for i, ch in enumerate(reversed(prefix)):
-        d = int(ch) * (2 if i % 2 == 0 else 1)
-        total += d - 9 if d > 9 else d
-    return prefix + str((10 - total % 10) % 10)
+    """The agent's closing message, with this set's note on a pasted credential."""
+    fifth_domains.done(r, text, SECRETS_NOTE)
 
 
 # school administration (SIS): enroll in a section; grade change ----------------------------------------------------
@@ -1070,22 +1042,6 @@ def b_silence(r: Run, v: dict[str, Any]) -> None:
             f"\"{comment}\".")  # fmt: skip
 
 
-# task types --------------------------------------------------------------------------------------------------------
-@dataclass
-class Task:
-    id: str
-    domain: str
-    desc: str
-    naming: str  # how its tools are named outside Claude Code and Codex: dotted | mcp | snake | bare | camel
-    vals: Callable[[random.Random], dict[str, Any]]
-    build: Callable[[Run, dict[str, Any]], None]
-    requests: list[Any]  # 7 wordings: str | (turn, turn) | (turn, agent's question, turn)
-    queries: list[str]  # 3 unseen requests
-    fails: list[tuple[str, str]]  # (kind, description) of the failing runs
-    follow: str = ""  # the task asked as a session's second request
-    secret: str = ""  # a wording carrying a pasted secret (replaces one successful run's)
-
-
 # fmt: off
 TASKS = [
     Task("sis_enroll_section", "school", "enroll a student in a specific course section", "dotted",
@@ -1410,104 +1366,8 @@ SYSTEM = {
 }
 
 
-def meta_for(rng: random.Random, t: Task, v: dict[str, Any], style: Style, fmt: str) -> dict[str, Any]:
-    system = None
-    if fmt in ("openai", "anthropic", "vercel-model") and rng.random() < 0.7:
-        system = SYSTEM[t.domain].format(today=v["today"])
-    return {
-        "model": style.model,
-        "system": system,
-        "start": v["now"],
-        "cwd": f"/home/{v['op'].lower().replace('-', '')}/{rng.choice(['ops', 'work', 'infra', t.domain])}",
-        "session_id": uid(rng),
-        "cc_version": rng.choice(["2.0.14", "2.0.31", "2.1.3"]),
-        "codex_version": rng.choice(["0.46.0", "0.50.0", "0.53.1"]),
-        "title": t.desc[:60] if rng.random() < 0.5 else None,
-    }
-
-
-def write(out: str, runs: list[dict[str, Any]], rng: random.Random) -> tuple[list[dict], list[dict], dict]:
-    """Each run's trace file; its sessions.jsonl line and its manifest entry."""
-    lines, manifest, fmt_counts = [], [], {}
-    for n, item in enumerate(runs, 1):
-        t, r, fmt, kind = item["task"], item["run"], item["fmt"], item["kind"]
-        writer, ext = WRITERS[fmt]
-        assign_ids(r, fmt)
-        body = writer(r, meta_for(rng, t, item["v"], r.style, fmt))
-        fname = f"run_{n:04d}.{ext}"
-        with open(os.path.join(out, fname), "w", encoding="utf-8") as f:
-            if ext == "jsonl":
-                f.write("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in body))
-            else:
-                json.dump(body, f, ensure_ascii=False, indent=1)
-        fmt_counts[fmt] = fmt_counts.get(fmt, 0) + 1
-        line: dict[str, Any] = {"trace_file": fname, "task": t.id, "success": kind is None}
-        if item["second"]:
-            line["also"] = [item["second"]["task"]]
-        lines.append(line)
-        style = {k: getattr(r.style, k) for k in ("narrate", "auth_first", "confirm", "verify", "naming")}
-        manifest.append({
-            "trace_file": fname, "format": fmt, "model": r.style.model, "task": t.id, "domain": t.domain,
-            "success": kind is None, "failure_kind": kind, "failure": dict(t.fails).get(kind) if kind else None,
-            "second_request": item["second"], "request_template": item["req"], "agent_style": style,
-            "n_tool_calls": r.ncalls, "n_shell_calls": sum(1 for ev, x in r.ev if ev == "call" and x.kind == "bash"),
-            "n_error_results": sum(1 for ev, x in r.ev if ev == "call" and x.error), "secrets": r.secrets,
-        })  # fmt: skip
-    return lines, manifest, fmt_counts
-
-
-def main() -> None:
-    ap = argparse.ArgumentParser(
-        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    ap.add_argument("--out", required=True, help="output directory")
-    ap.add_argument("--seed", type=int, default=20260612)
-    args = ap.parse_args()
-
-    rng = random.Random(args.seed)
-    os.makedirs(os.path.join(args.out, "meta"), exist_ok=True)
-    assert len({t.id for t in TASKS}) == len(TASKS)
-    assert not {tid for tid, _ in NOVEL} & {t.id for t in TASKS}
-    for t in TASKS:
-        assert len(t.requests) == RUNS_PER_TASK and len(t.queries) == 3 and 1 <= len(t.fails) <= 2, t.id
-    plans = {t.id: plan(rng, t) for t in TASKS}
-    partners = {t.id: [o for o in TASKS if o.follow and o.domain == t.domain and o is not t] for t in TASKS}
-    # which successful runs hold a second request (of another task type of the same domain)
-    slots = [(t.id, i) for t in TASKS for i, (k, _, q) in enumerate(plans[t.id])
-             if k is None and q != t.secret and partners[t.id]]  # fmt: skip
-    chosen = set(rng.sample(slots, N_SECOND))
-    runs = []
-    for t in TASKS:
-        for i, (kind, fmt, req) in enumerate(plans[t.id]):
-            partner = rng.choice(partners[t.id]) if (t.id, i) in chosen else None
-            runs.append(build_run(rng, t, kind, fmt, req, partner))
-    rng.shuffle(runs)
-    lines, manifest, fmt_counts = write(args.out, runs, rng)
-
-    queries = [{"query": q.format_map(t.vals(rng)), "task": t.id} for t in TASKS for q in t.queries]
-    for tid, q in NOVEL:
-        queries.append({"query": q.format_map(person(rng, "halden.edu")), "task": tid})
-    rng.shuffle(queries)
-
-    with open(os.path.join(args.out, "sessions.jsonl"), "w", encoding="utf-8") as f:
-        f.write("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines + queries))
-    tasks = [{"id": t.id, "domain": t.domain, "desc": t.desc, "runs": RUNS_PER_TASK,
-              "failing_runs": [{"kind": k, "failure": d} for k, d in t.fails]} for t in TASKS]  # fmt: skip
-    with open(os.path.join(args.out, "meta", "manifest.json"), "w", encoding="utf-8") as f:
-        json.dump(
-            {"seed": args.seed, "formats": fmt_counts, "tasks": tasks, "novel_tasks": [tid for tid, _ in NOVEL],
-             "runs": manifest},
-            f, ensure_ascii=False, indent=1, default=str,
-        )  # fmt: skip
-    n_secrets = sum(len(m["secrets"]) for m in manifest)
-    n_multi = sum(1 for m in manifest if m["second_request"])
-    n_fail = sum(1 for m in manifest if not m["success"])
-    print(
-        f"wrote {len(lines)} traces ({', '.join(f'{k} {v}' for k, v in sorted(fmt_counts.items()))}), "
-        f"{n_fail} failed, {n_multi} with a second request, {len(queries)} queries ({len(NOVEL)} novel), "
-        f"{n_secrets} secrets, {len(TASKS)} task types in {len({t.domain for t in TASKS})} domains -> {args.out}"
-    )
-
+SIXTH = TaskSet(TASKS, NOVEL, lambda rng: person(rng, "halden.edu"), SYSTEM, seed=20260612, n_second=8,
+                cwd_dirs=("ops", "work", "infra"), shell_calls=True)  # fmt: skip
 
 if __name__ == "__main__":
-    main()
+    main(SIXTH, __doc__)

@@ -15,7 +15,15 @@ from deftly.server.cli.bench import data as bench_data
 from deftly.tools.formats import parse_history
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"
-GENERATORS = ["work_sessions", "other_domains", "third_domains", "fourth_domains", "fifth_domains", "sixth_domains"]
+GENERATORS = [
+    "work_sessions",
+    "other_domains",
+    "third_domains",
+    "fourth_domains",
+    "fifth_domains",
+    "sixth_domains",
+    "seventh_domains",
+]
 
 
 def _generate(name: str, out: Path) -> Path:
