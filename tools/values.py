@@ -109,6 +109,8 @@ NAME_KEYS = re.compile(
     r"(?:^|_)(?:first_?name|last_?name|full_?name|name|username|user_?name|surname|given_?name"
     r"|assignee|owner|reviewer|approver|author|recipient|handle|login)$"
 )
+# The name of what to do or of how ("action_name": "contain", "metric_name": "CPUUtilization"): not a person's.
+HOW_NAME_KEYS = re.compile(r"(?:^|_)(?:action|operation|op|method|metric|status|state|type|kind|mode)_?name$")
 ENUM_VALUE = re.compile(r"^[a-z][a-z0-9]*(?:[_\-][a-z0-9]+)*$")
 _ORDINAL_WORDS = {"st", "nd", "rd", "th"}
 
@@ -137,7 +139,7 @@ def kind_of(value: str, key: str = "") -> str | None:
         return "phone"  # "608-208-9984" under "phone_number": a person's number, not a count
     if NUMBER.fullmatch(text):
         return "number"
-    if NAME_KEYS.search(key.lower()):
+    if NAME_KEYS.search(key.lower()) and not HOW_NAME_KEYS.search(key.lower()):
         return "name"
     if _SLUG_KEYS.search(key.lower()) and _SLUG.fullmatch(text):
         return "id"

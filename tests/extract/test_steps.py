@@ -263,3 +263,33 @@ def test_a_tag_key_is_the_how_and_a_tag_value_the_user_gave_is_the_runs() -> Non
     tags = draft.steps[0].arguments["tags"]
     assert [tag["Key"] for tag in tags] == ["cost-center", "owner"]
     assert "finops-42" not in str(tags) and "dana" not in str(tags)
+
+
+def test_an_action_named_in_an_argument_is_what_was_done_not_a_persons_name() -> None:
+    draft = _draft(
+        user("WS-HR-01 is beaconing to a known C2 domain, please isolate it from the network"),
+        call(
+            "mcp__crowdstrike__query_devices", {"filter": "hostname:*'WS-HR-01*'"}, {"resources": ["a1b2c3d4e5f6a7b8"]}
+        ),
+        call("mcp__crowdstrike__contain_host", {"ids": ["a1b2c3d4e5f6a7b8"], "action_name": "contain"}, {"ok": True}),
+        assistant("WS-HR-01 is contained."),
+    )
+    assert draft.steps[0].arguments["filter"] == "hostname:*'{hostname}*'"
+    assert draft.steps[1].arguments["action_name"] == "contain" and draft.steps[1].action == "Contain host"
+    assert "{name}" not in draft.title
+
+
+def test_a_command_continued_over_lines_is_kept_whole() -> None:
+    command = (
+        "curl -sS -X POST https://api.example.com/v1/blocks \\\n"
+        "  -H 'Content-Type: application/json' \\\n"
+        "  -d @block.json"
+    )
+    draft = _draft(
+        user("block the domain evil-c2.example at the edge"),
+        call("bash", {"command": command}, '{"ok": true}'),
+        call("bash", {"command": "curl -sS https://api.example.com/v1/blocks?domain=evil-c2.example"}, '{"n": 1}'),
+        assistant("Blocked."),
+    )
+    first = draft.steps[0].arguments["command"]
+    assert "-H 'Content-Type: application/json'" in first and "-d @block.json" in first and "…" not in first

@@ -30,7 +30,7 @@ from deftly.tools.generalize.binder import carried
 from deftly.tools.generalize.provenance import opens_a_sentence
 from deftly.tools.models import Outcome, Parameter, Step
 from deftly.tools.trace import ToolCall, Trace
-from deftly.tools.values import NAME_KEYS, example_for, literal_leaks
+from deftly.tools.values import HOW_NAME_KEYS, NAME_KEYS, example_for, literal_leaks
 
 # A bare "name" is as often a product's or a file's as a person's, so only these keys say "person".
 _NAME_FIELD = re.compile(
@@ -254,7 +254,8 @@ def known_names(trace: Trace) -> dict[str, str]:
             names.update((m.group(1), "name") for m in _MAILBOX.finditer(call.result.content))
             names.update((m.group(1), "repo") for m in _REPOSITORY.finditer(call.result.content))
         for key, value in call.arguments.items():
-            if isinstance(value, str) and re.search(r"name$", key.lower()) and len(value) < 60:
+            how = HOW_NAME_KEYS.search(key.lower())  # "action_name": "contain" is what was done
+            if isinstance(value, str) and re.search(r"name$", key.lower()) and len(value) < 60 and not how:
                 names[value] = "name" if NAME_KEYS.search(key.lower()) and key.lower() != "name" else "item"
     for name in request_names(trace):
         names[name] = "name"  # the tools know them by an address or handle too: a person, not a product

@@ -56,6 +56,7 @@ _SYSTEM_PATH = re.compile(r"^/(?:dev|usr|bin|sbin|etc|proc|sys|lib|lib64|opt)(?:
 # A search qualifier and its value ("label:security", 'label:"priority: high"'); the qualifiers that pick an
 # option of the search itself (GitHub's, Gmail's, Slack's "is:open", "in:inbox", "sort:created") are how.
 _QUALIFIER = re.compile(r'(?<![\w{./:-])(?P<key>[a-z_]+):(?:"(?P<quoted>[^"{}]+)"|(?P<bare>[^\s"{}()]+))')
+_DECORATED = re.compile(r"([*'%]*)(.+?)([*'%]*)")
 _OPTION_QUALIFIERS = frozenset({"is", "in", "sort", "type", "state", "has", "no", "order", "archived", "draft"})
 
 
@@ -84,11 +85,14 @@ class CommandGeneralizer:
         return _QUALIFIER.sub(self._qualifier, self.command(value))
 
     def _qualifier(self, match: re.Match[str]) -> str:
-        key, quote, value = (
+        key, quote, written = (
             match.group("key"),
             '"' if match.group("quoted") else "",
             match.group("quoted") or match.group("bare"),
         )
+        # "hostname:*'WS-HR-01*'": the wildcards and quotes of a filter language are the how, the host the value
+        decorated = _DECORATED.fullmatch(written)
+        before, value, after = decorated.group(1, 2, 3) if decorated else ("", written, "")
         given = any(self.sources.source_of(part) != AGENT for part in {value, *value.split("/")} if part)
         if key.lower() in _OPTION_QUALIFIERS or PLACEHOLDER.search(value) or not given:
             return match.group(0)  # "repo:acme/route-planner" is given when the user said "route-planner"
@@ -98,7 +102,7 @@ class CommandGeneralizer:
             if known
             else self.table.bind(key.lower(), value, "id" if "/" in value else "text", REQUEST)
         )
-        return f"{key}:{quote}{placeholder}{quote}"
+        return f"{key}:{quote}{before}{placeholder}{after}{quote}"
 
     def _quoted(self, match: re.Match[str]) -> str:
         """A quoted literal the user named (``country = 'Germany'``, ``--label "ops"``) is the run's value,
@@ -340,9 +344,13 @@ def _first_word(arguments: list[str]) -> str | None:
     return None
 
 
+_CONTINUED = re.compile(r"[ \t]*\\\r?\n[ \t]*")
+
+
 def _shorten(command: str) -> str:
-    """A long or multi-line command (a heredoc, a script) keeps its first line: that is the how."""
-    lines = command.splitlines() or [""]
+    """A long or multi-line command (a heredoc, a script) keeps its first line: that is the how. Lines a
+    backslash continues are one line (``curl -sS URL \\`` then its ``-H`` and ``-d``)."""
+    lines = _CONTINUED.sub(" ", command).splitlines() or [""]
     first = lines[0]
     if len(first) > _MAX_COMMAND_CHARS:
         return first[: _MAX_COMMAND_CHARS - 2].rstrip() + " …"
