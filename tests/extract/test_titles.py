@@ -914,3 +914,8 @@ def test_a_task_done_through_a_browser_is_titled_by_its_request_not_by_the_brows
     )
     [draft] = HeuristicExtractor().extract(trace).drafts
     assert draft.title == "Fetch a statement from a vendor site"
+
+
+def test_a_question_announced_with_its_topic_is_not_the_request() -> None:
+    assert request_sentence("quick payroll question Ana Ruiz's last check — gross, net, taxes?") is None
+    assert request_sentence("quick question: can you cancel order 55?") == "cancel order 55"

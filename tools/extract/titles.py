@@ -59,7 +59,8 @@ _NEED_A = re.compile(
 _USERS_PART = re.compile(r"^\W*(?:give|send|tell|show|pass|provide|bring|email|text|share)\s+(?:you|u)\b", re.I)
 # "Quick question about my plan": says a request is coming, not what it is
 _ABOUT_TO_ASK = re.compile(
-    r"^\W*(?:(?:(?:a|one|quick|small|short|little)\s+)+(?:question|favou?r|request|ask)|questions?|favou?r)\b", re.I
+    r"^\W*(?:(?:(?:a|one|quick|small|short|little)\s+)+(?:[a-z]+\s+)?(?:question|favou?r|request|ask)|questions?|favou?r)\b",
+    re.I,
 )
 _OWNER_CLAUSE = re.compile(r"\s+(?:that |which )?(?:i|we)(?:'ve| have| had| own| booked| made| got)\b.*$", re.I)
 _NOT_IMPERATIVE = re.compile(
