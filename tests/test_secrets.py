@@ -75,6 +75,11 @@ def test_values_under_secret_named_keys_are_replaced_whole() -> None:
     }
 
 
+def test_a_name_made_of_words_under_a_key_named_key_is_left_alone_and_a_generated_one_is_not() -> None:
+    result = '{"trackingKey": "onboarding-checklist-v3", "flag_key": "ai-panel-v2", "client_key": "ck_9fQ2xLmT4vRb"}'
+    assert scrub_text(result) == result.replace("ck_9fQ2xLmT4vRb", SECRET)
+
+
 def secret_session() -> list[dict[str, Any]]:
     planted = planted_text()
     return chat(

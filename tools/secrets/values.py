@@ -81,8 +81,14 @@ def token_like(value: str) -> bool:
         return False
     if "/" in value or " " in value:
         return is_random(value)  # a path or a phrase, unless it is random (AWS secret keys have slashes)
+    if _WORDS_SLUG.fullmatch(value):
+        return False  # "onboarding-checklist-v3" under "trackingKey": words a person chose
     kinds = sum((any(c.isupper() for c in value), any(c.islower() for c in value), any(c.isdigit() for c in value)))
     return kinds >= 2 and (len(value) >= 16 or any(c.isdigit() for c in value))
+
+
+# Words joined by "-", "_" or ".", each a word of letters or a short part ("v3", "eu", "2"): a name, not a token.
+_WORDS_SLUG = re.compile(r"(?:[a-z]+|[a-z0-9]{1,3})(?:[-_.](?:[a-z]+|[a-z0-9]{1,3}))+", re.IGNORECASE)
 
 
 def distinctive(value: str) -> bool:
