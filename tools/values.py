@@ -110,7 +110,9 @@ NAME_KEYS = re.compile(
     r"|assignee|owner|reviewer|approver|author|recipient|handle|login)$"
 )
 # The name of what to do or of how ("action_name": "contain", "metric_name": "CPUUtilization"): not a person's.
-HOW_NAME_KEYS = re.compile(r"(?:^|_)(?:action|operation|op|method|metric|status|state|type|kind|mode)_?name$")
+HOW_NAME_KEYS = re.compile(
+    r"(?:^|_)(?:action|operation|op|method|metric|status|state|stage|phase|type|kind|mode|severity|priority|level)_?name$"
+)
 ENUM_VALUE = re.compile(r"^[a-z][a-z0-9]*(?:[_\-][a-z0-9]+)*$")
 _ORDINAL_WORDS = {"st", "nd", "rd", "th"}
 

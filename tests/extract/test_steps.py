@@ -117,6 +117,8 @@ def test_every_kind_of_instance_value_is_recognised() -> None:
     assert kind_of("application/json", key="content_type") is None
     assert kind_of("cancelled") is None
     assert kind_of("basic_economy") is None
+    assert kind_of("Ana Ruiz", key="display_name") == "name"
+    assert kind_of("High", key="severity_name") is None and kind_of("contain", key="action_name") is None
 
 
 def test_a_date_said_in_words_links_to_the_iso_date_argument() -> None:
@@ -293,3 +295,23 @@ def test_a_command_continued_over_lines_is_kept_whole() -> None:
     )
     first = draft.steps[0].arguments["command"]
     assert "-H 'Content-Type: application/json'" in first and "-d @block.json" in first and "…" not in first
+
+
+def test_a_company_a_pascal_case_api_returned_is_a_placeholder_in_the_request() -> None:
+    draft = _draft(
+        user("reconcile the Copperleaf Hotels payment of 11572.89 against INV-11544"),
+        call(
+            "getBankStatementLines",
+            {"bank_account": "Operating", "unreconciled_only": True},
+            {"Lines": [{"StatementLineID": "sl_88213", "Amount": 11572.89, "Payee": "Copperleaf Hotels"}]},
+        ),
+        call(
+            "listInvoices",
+            {"invoice_numbers": ["INV-11544"]},
+            {"Invoices": [{"Contact": {"Name": "Copperleaf Hotels"}}]},
+        ),
+        call("reconcileStatementLine", {"StatementLineID": "sl_88213", "InvoiceNumber": "INV-11544"}, {"ok": True}),
+        assistant("Reconciled."),
+    )
+    shown = " ".join([draft.title, draft.when_to_use, *draft.requests])
+    assert "Copperleaf" not in shown and "{invoice_number}" in draft.title

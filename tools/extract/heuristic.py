@@ -38,7 +38,7 @@ _NAME_FIELD = re.compile(
     r'\s*:\s*"([^"]{2,60})"',
     re.IGNORECASE,
 )
-_BARE_NAME_FIELD = re.compile(r'"name"\s*:\s*"([^"]{2,60})"')
+_BARE_NAME_FIELD = re.compile(r'"[Nn]ame"\s*:\s*"([^"]{2,60})"')  # and PascalCase APIs' (Xero, AWS)
 # A proper name of several words under any field ("account": "Bluefin Logistics", "city": "New York"): what
 # the tools called that, the user's words name this run's instance, not the task's.
 # "Anouk Hasegawa <ah@ellis.co>": a mailbox's display name is a person's.
@@ -48,7 +48,9 @@ _MAILBOX = re.compile(r"\b([A-Z][\w'.-]+(?: [A-Z][\w'.-]+){1,3}) <[^<>\s\"]+@[^<
 _REPOSITORY = re.compile(
     r"(?:(?:github\.com|gitlab\.com|bitbucket\.org)[:/]|\"(?:full_name|repo|repository)\"\s*:\s*\")[\w.-]+/([\w-]{3,})"
 )
-_PROPER_NAME_FIELD = re.compile(r'"([a-z][a-z_]{2,24})"\s*:\s*"((?:[A-Z][\w&\'.-]*)(?: (?:&|[A-Z][\w&\'.-]*)){1,5})"')
+_PROPER_NAME_FIELD = re.compile(
+    r'"([A-Za-z][A-Za-z_]{2,24})"\s*:\s*"((?:[A-Z][\w&\'.-]*)(?: (?:&|[A-Z][\w&\'.-]*)){1,5})"'
+)
 
 
 def _proper_name_kind(key: str) -> str:
@@ -249,7 +251,7 @@ def known_names(trace: Trace) -> dict[str, str]:
             for match in _BARE_NAME_FIELD.finditer(call.result.content):
                 names.setdefault(match.group(1), "item")
             for match in _PROPER_NAME_FIELD.finditer(call.result.content):
-                names.setdefault(match.group(2), _proper_name_kind(match.group(1)))
+                names.setdefault(match.group(2), _proper_name_kind(match.group(1).lower()))
             names.update((m.group(1), "name") for m in _NAME_FIELD.finditer(call.result.content))
             names.update((m.group(1), "name") for m in _MAILBOX.finditer(call.result.content))
             names.update((m.group(1), "repo") for m in _REPOSITORY.finditer(call.result.content))
