@@ -846,3 +846,9 @@ def test_a_titles_own_typos_are_counted_against_the_requests_it_was_not_written_
     others = without_source("Annouce the relase in the eng channel", examples)
     assert others == examples[1:]
     assert instance_words("Annouce the relase in the eng channel", others, []) == ["relase"]
+
+
+def test_a_write_word_after_a_read_verb_names_what_is_read() -> None:
+    assert is_read_only("getSendChecklist") and is_read_only("list_delete_requests")
+    assert not is_read_only("get_or_create_user") and not is_read_only("fetch_and_update_record")
+    assert is_read_only("browser_snapshot") and not is_read_only("mcp__playwright__browser_click")

@@ -48,6 +48,7 @@ _READ_VERBS = (
     "screenshot",
     "snapshot",
 )
+_ONLY_READ_VERBS = frozenset({"get", "list", "search", "find", "fetch", "lookup", "show", "view", "describe", "read"})
 _WRITE_WORDS = ("write", "edit", "update", "create", "delete", "remove", "send", "post", "put", "book", "cancel")
 
 
@@ -126,7 +127,11 @@ def is_read_word(word: str) -> bool:
 
 def _only_reads(tool: str, thing_first: int) -> bool:
     tokens = words(tool)
-    if not tokens or any(w in _WRITE_WORDS for w in tokens):
+    if not tokens:
+        return False
+    if tokens[0] in _ONLY_READ_VERBS and len(tokens) > 1 and not {"and", "or", "then"} & set(tokens):
+        return True  # "get_send_checklist", "list_delete_requests": after a read verb, a write word names a thing
+    if any(w in _WRITE_WORDS for w in tokens):
         return False
     if tokens[0] == "open" and len(tokens) > 1:
         return bool(set(tokens[1:]) & _OPENED_TO_READ)  # open_url reads; open_billing_dispute opens a case
