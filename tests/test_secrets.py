@@ -80,6 +80,19 @@ def test_a_name_made_of_words_under_a_key_named_key_is_left_alone_and_a_generate
     assert scrub_text(result) == result.replace("ck_9fQ2xLmT4vRb", SECRET)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "export MASTER_KEY=tiger-lemon-orbit-42",  # a passphrase under a key that always holds a secret
+        '{"encryptionKey": "purple-monkey-dishwasher-7"}',
+        "PAGERDUTY_KEY=u-Bzr_sXxMNjKe-yqXHJ",  # generated, dashes and all
+        '{"key": "kLmNpQrStUvWxYzAbCdEf-gh"}',
+    ],
+)
+def test_a_secret_with_dashes_is_still_masked(text: str) -> None:
+    assert SECRET in scrub_text(text)
+
+
 def secret_session() -> list[dict[str, Any]]:
     planted = planted_text()
     return chat(

@@ -18,7 +18,14 @@ from typing import Any
 
 from deftly.tools.secrets.tokens import SECRET
 from deftly.tools.secrets.typed import card_numbers, said_codes
-from deftly.tools.secrets.values import TRAILING, name_strength, password_like, plausible_value, token_like
+from deftly.tools.secrets.values import (
+    TRAILING,
+    name_strength,
+    named_key_value,
+    password_like,
+    plausible_value,
+    token_like,
+)
 
 Span = tuple[int, int]
 
@@ -71,7 +78,8 @@ def _assignments(text: str) -> Iterator[Span]:
         value, span = found
         if text[span[1] : span[1] + 1] in ("(", "["):
             continue  # token = get_token(): code, not a value
-        if (strength == 2 and plausible_value(value)) or (strength == 1 and token_like(value)):
+        maybe = strength == 1 and token_like(value) and not named_key_value(value)  # "trackingKey": "exp-v3"
+        if (strength == 2 and plausible_value(value)) or maybe:
             yield span
 
 

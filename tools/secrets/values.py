@@ -11,6 +11,7 @@ SENSITIVE_NAME = re.compile(
     r"(?:^|_)(?:password|passwd|pwd|pass|passphrase|passcode|secret|token|api_?key|apikey|access_?key|secret_?key"
     r"|private_?key|client_?secret|authorization|auth|credentials?|cookie|set_cookie|session_?key|session_?token"
     r"|refresh_?token|access_?token|signature|sig|account_?key|shared_?access_?key|otp|totp|one_?time_?(?:pass)?code"
+    r"|(?:encryption|master|signing|hmac|jwt|webhook|license|recovery|pre_?shared|wrapping|root)_?key"
     r"|one_?time_?password|verification_?code|security_?code|mfa_?code|2fa_?code|(?:account|card|atm|debit|security|login|user)_?pin|cvv2?|cvc2?"
     r"|card_?number)$"
 )
@@ -81,14 +82,17 @@ def token_like(value: str) -> bool:
         return False
     if "/" in value or " " in value:
         return is_random(value)  # a path or a phrase, unless it is random (AWS secret keys have slashes)
-    if _WORDS_SLUG.fullmatch(value):
-        return False  # "onboarding-checklist-v3" under "trackingKey": words a person chose
     kinds = sum((any(c.isupper() for c in value), any(c.islower() for c in value), any(c.isdigit() for c in value)))
     return kinds >= 2 and (len(value) >= 16 or any(c.isdigit() for c in value))
 
 
-# Words joined by "-", "_" or ".", each a word of letters or a short part ("v3", "eu", "2"): a name, not a token.
-_WORDS_SLUG = re.compile(r"(?:[a-z]+|[a-z0-9]{1,3})(?:[-_.](?:[a-z]+|[a-z0-9]{1,3}))+", re.IGNORECASE)
+def named_key_value(value: str) -> bool:
+    """ "onboarding-checklist-v3" under "trackingKey": lower-case words and short parts ("v3", "eu") joined by
+    "-", "_" or ".", as a person names a thing; a generated key has no such form."""
+    return bool(_WORDS_SLUG.fullmatch(value))
+
+
+_WORDS_SLUG = re.compile(r"(?:[a-z]{2,}|[a-z0-9]{1,3})(?:[-_.](?:[a-z]{2,}|[a-z0-9]{1,3}))+")
 
 
 def distinctive(value: str) -> bool:
