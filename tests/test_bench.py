@@ -318,8 +318,9 @@ def test_a_pairs_name_and_a_states_inner_name_are_no_literals_but_the_values_a_p
     record = {
         "matchers": [{"name": "alertname", "value": "HighErrorRate"}, {"name": "env", "value": "edge-proxy-7"}],
         "State": {"Name": "running"},
+        "PreviousState": {"Name": "pending"},
         "result": {"name": "Mia Li", "order_id": "ORD88213"},
     }
     found = set(bench_transcript.instance_values(record))
 
-    assert {"edge-proxy-7", "Mia Li", "ORD88213"} <= found and not found & {"alertname", "env", "running"}
+    assert {"edge-proxy-7", "Mia Li", "ORD88213"} <= found and not found & {"alertname", "env", "running", "pending"}

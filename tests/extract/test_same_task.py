@@ -14,7 +14,7 @@ from test_learn import record_and_learn
 from tracebuilders import assistant, call, chat, trace_of, user
 
 from deftly.tools.extract.heuristic import HeuristicExtractor
-from deftly.tools.extract.tools_kind import is_read_only
+from deftly.tools.extract.tools_kind import is_generic, is_read_only
 from deftly.tools.extract.vocabulary import phrasal
 from deftly.tools.same_calls import same_calls
 
@@ -852,3 +852,11 @@ def test_a_write_word_after_a_read_verb_names_what_is_read() -> None:
     assert is_read_only("getSendChecklist") and is_read_only("list_delete_requests")
     assert not is_read_only("get_or_create_user") and not is_read_only("fetch_and_update_record")
     assert is_read_only("browser_snapshot") and not is_read_only("mcp__playwright__browser_click")
+    assert not is_read_only("mcp__sharepoint__list_item_delete") and not is_read_only("read_replica_create")
+
+
+def test_only_a_browser_driven_by_clicks_and_keys_is_generic() -> None:
+    assert is_generic("browser_click") and is_generic("puppeteer_fill") and is_generic("page_click")
+    assert not is_generic("mcp__voog__page_get") and not is_generic("browser_history_search")
+    assert is_read_only("browser_get_state") and is_read_only("playwright_get_visible_text")
+    assert is_read_only("browser_navigate_back") and is_read_only("mcp__voog__page_get")

@@ -315,3 +315,38 @@ def test_a_company_a_pascal_case_api_returned_is_a_placeholder_in_the_request() 
     )
     shown = " ".join([draft.title, draft.when_to_use, *draft.requests])
     assert "Copperleaf" not in shown and "{invoice_number}" in draft.title
+
+
+def test_a_flag_switched_on_and_a_dns_record_are_no_name_value_pairs() -> None:
+    flag = _draft(
+        user("Turn on the new-checkout-flow flag in production"),
+        call("flags.get_environment", {"environment": "production"}, {"flags": ["new-checkout-flow"]}),
+        call("flags.patch_environment", {"changes": [{"key": "new-checkout-flow", "value": True}]}, {"ok": True}),
+        assistant("On."),
+    )
+    assert "new-checkout-flow" not in flag.title and flag.steps[1].arguments["changes"][0]["value"] is True
+    record = _draft(
+        user("Point shop.acme-outdoors.com at our new load balancer 203.0.113.10 please"),
+        call("dns.list_records", {"zone": "acme-outdoors.com"}, {"records": []}),
+        call(
+            "dns.upsert_records",
+            {"records": [{"name": "shop.acme-outdoors.com", "type": "A", "value": "203.0.113.10"}]},
+            {"ok": True},
+        ),
+        assistant("Done."),
+    )
+    assert "shop.acme-outdoors.com" not in str(record.steps[1].arguments)
+
+
+def test_a_state_in_a_pascal_case_result_is_no_name() -> None:
+    draft = _draft(
+        user("Stop all the running instances tagged team=data in us-east-1"),
+        call(
+            "aws.ec2_describe_instances",
+            {"region": "us-east-1", "filters": [{"Name": "tag:team", "Values": ["data"]}]},
+            {"Reservations": [{"Instances": [{"InstanceId": "i-0a1b2c3d4e5f67890", "State": {"Name": "running"}}]}]},
+        ),
+        call("aws.ec2_stop_instances", {"region": "us-east-1", "instance_ids": ["i-0a1b2c3d4e5f67890"]}, {}),
+        assistant("Stopped."),
+    )
+    assert "running instances" in draft.title

@@ -896,6 +896,10 @@ def test_a_donation_from_a_person_to_a_fund_is_no_route() -> None:
         ("need the Pacifica Power & Light statement", "get the Pacifica Power & Light statement"),
         ("I need the Q3 board deck", "get the Q3 board deck"),
         ("want my pay stubs from March", "get the pay stubs from March"),
+        (
+            "Want the stale release/2.3 branch deleted from acme/api",
+            "delete the stale release/2.3 branch from acme/api",
+        ),
     ],
 )
 def test_a_thing_needed_without_a_verb_is_a_request_to_get_it(request_text: str, sentence: str) -> None:
@@ -919,3 +923,6 @@ def test_a_task_done_through_a_browser_is_titled_by_its_request_not_by_the_brows
 def test_a_question_announced_with_its_topic_is_not_the_request() -> None:
     assert request_sentence("quick payroll question Ana Ruiz's last check — gross, net, taxes?") is None
     assert request_sentence("quick question: can you cancel order 55?") == "cancel order 55"
+    assert request_sentence("Short PTO request for Dana Whitfield, Dec 23 to Dec 27") == (
+        "Short PTO request for Dana Whitfield"
+    )

@@ -38,7 +38,9 @@ _NAME_FIELD = re.compile(
     r'\s*:\s*"([^"]{2,60})"',
     re.IGNORECASE,
 )
-_BARE_NAME_FIELD = re.compile(r'"[Nn]ame"\s*:\s*"([^"]{2,60})"')  # and PascalCase APIs' (Xero, AWS)
+_BARE_NAME_FIELD = re.compile(r'"name"\s*:\s*"([^"]{2,60})"')
+# PascalCase APIs' (Xero, AWS), not a state's: "State": {"Code": 16, "Name": "running"}
+_PASCAL_NAME_FIELD = re.compile(r'"Name"\s*:\s*"(?![a-z]+(?:[_-][a-z]+)*")([^"]{2,60})"')
 # A proper name of several words under any field ("account": "Bluefin Logistics", "city": "New York"): what
 # the tools called that, the user's words name this run's instance, not the task's.
 # "Anouk Hasegawa <ah@ellis.co>": a mailbox's display name is a person's.
@@ -248,7 +250,10 @@ def known_names(trace: Trace) -> dict[str, str]:
     names: dict[str, str] = {}
     for call in trace.tool_calls:
         if call.result is not None:
-            for match in _BARE_NAME_FIELD.finditer(call.result.content):
+            for match in [
+                *_BARE_NAME_FIELD.finditer(call.result.content),
+                *_PASCAL_NAME_FIELD.finditer(call.result.content),
+            ]:
                 names.setdefault(match.group(1), "item")
             for match in _PROPER_NAME_FIELD.finditer(call.result.content):
                 names.setdefault(match.group(2), _proper_name_kind(match.group(1).lower()))

@@ -57,9 +57,11 @@ _NEED_A = re.compile(
 )
 # "I want to give you my meter reading": what the user does for the agent, not the task
 _USERS_PART = re.compile(r"^\W*(?:give|send|tell|show|pass|provide|bring|email|text|share)\s+(?:you|u)\b", re.I)
-# "Quick question about my plan": says a request is coming, not what it is
+# "Quick question about my plan", "quick payroll question": says a request is coming, not what it is ("short PTO
+# request for Dana" is the request)
 _ABOUT_TO_ASK = re.compile(
-    r"^\W*(?:(?:(?:a|one|quick|small|short|little)\s+)+(?:[a-z]+\s+)?(?:question|favou?r|request|ask)|questions?|favou?r)\b",
+    r"^\W*(?:(?:(?:a|one|quick|small|short|little)\s+)+(?:question|favou?r|request|ask|[a-z]+\s+questions?)"
+    r"|questions?|favou?r)\b",
     re.I,
 )
 _OWNER_CLAUSE = re.compile(r"\s+(?:that |which )?(?:i|we)(?:'ve| have| had| own| booked| made| got)\b.*$", re.I)
@@ -194,7 +196,9 @@ def request_sentence(request: str) -> str | None:
             candidates.append(_clean(wanted))
             asked.add(candidates[-1])
         elif needed := _NEED_A.search(sentence):
-            candidates.append(_clean("get " + (needed.group(1) or needed.group(2))))
+            # "Want the stale branch deleted": what is wanted done, as "I want the stale branch deleted" says
+            done = None if needed.group(1) else wanted_done("I " + sentence.lstrip())
+            candidates.append(_clean(done or "get " + (needed.group(1) or needed.group(2))))
             asked.add(candidates[-1])
         elif reported := _REPORTED_QUESTION.search(sentence):  # "Goran asked me how many days he has left"
             question = about_reporter(reported.group("question"), sentence[: reported.start()])

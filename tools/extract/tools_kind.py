@@ -98,17 +98,29 @@ def is_scratchpad(tool: str) -> bool:
 def is_read_only(tool: str) -> bool:
     ui_action = ui_driver_action(tool)
     if ui_action is not None:
-        return ui_action in _UI_LOOKS  # a page opened or read; a click or a keystroke may change anything
+        # a page opened or read ("get_visible_text", "list_tabs"); a click or a keystroke may change anything
+        return ui_action in _UI_LOOKS or _only_reads(ui_action, thing_first=2)
     return _only_reads(tool, thing_first=2)
 
 
 # A browser driven step by step (Playwright's and Puppeteer's MCP servers, browser-use): ``browser_click``,
 # ``puppeteer_fill``. Like a shell, its tools are every web task's; what they did is in their arguments.
-_UI_DRIVER = re.compile(r"^(?:browser|puppeteer|playwright|page)_(?P<action>[a-z_]+)$")
+_UI_DRIVER = re.compile(r"^(?:browser|puppeteer|playwright)_(?P<action>[a-z_]+)$|^page_(?P<page_action>[a-z_]+)$")
+_UI_VERBS = frozenset(
+    {
+        "navigate", "goto", "go", "click", "dblclick", "type", "fill", "input", "select", "press", "hover", "drag",
+        "scroll", "snapshot", "screenshot", "take", "wait", "evaluate", "file", "upload", "tab", "tabs", "close",
+        "resize", "handle", "console", "network", "get", "find", "list", "extract", "switch", "open", "back",
+        "forward", "check", "uncheck", "mouse", "keyboard", "send", "pdf", "save", "install", "search", "done",
+    }
+)  # fmt: skip
+# ``page_get`` (a CMS's page) is no browser: only a page's clicks, keystrokes and visits are
+_PAGE_VERBS = frozenset({"goto", "click", "dblclick", "type", "fill", "press", "hover", "select", "screenshot"})
 _UI_LOOKS = frozenset(
     {
-        "navigate", "goto", "go_back", "go_forward", "snapshot", "screenshot", "take_screenshot", "wait", "wait_for",
-        "console_messages", "network_requests", "tabs", "tab_list", "get_text", "get_html", "extract", "scroll",
+        "navigate", "goto", "go_back", "go_forward", "navigate_back", "navigate_forward", "back", "forward",
+        "snapshot", "screenshot", "take_screenshot", "wait", "wait_for", "console_messages", "network_requests",
+        "tabs", "tab_list", "scroll", "hover", "extract", "extract_content",
     }
 )  # fmt: skip
 
@@ -116,7 +128,11 @@ _UI_LOOKS = frozenset(
 def ui_driver_action(tool: str) -> str | None:
     """What a browser-driving tool does ("click" of ``mcp__playwright__browser_click``); None for other tools."""
     match = _UI_DRIVER.match(base_name(tool).lower().replace("-", "_"))
-    return match.group("action") if match else None
+    if match is None:
+        return None
+    action = match.group("action") or match.group("page_action")
+    verbs = _UI_VERBS if match.group("action") else _PAGE_VERBS
+    return action if action.split("_")[0] in verbs else None  # not browser_history_search: a browser's data
 
 
 def is_read_word(word: str) -> bool:
@@ -129,8 +145,10 @@ def _only_reads(tool: str, thing_first: int) -> bool:
     tokens = words(tool)
     if not tokens:
         return False
-    if tokens[0] in _ONLY_READ_VERBS and len(tokens) > 1 and not {"and", "or", "then"} & set(tokens):
-        return True  # "get_send_checklist", "list_delete_requests": after a read verb, a write word names a thing
+    if tokens[0] in _ONLY_READ_VERBS and tokens[-1] not in _WRITE_WORDS and not {"and", "or", "then"} & set(tokens):
+        # "get_send_checklist", "list_delete_requests": a write word between a read verb and a noun names a thing;
+        # "list_item_delete" deletes an item of a list
+        return True
     if any(w in _WRITE_WORDS for w in tokens):
         return False
     if tokens[0] == "open" and len(tokens) > 1:

@@ -23,7 +23,8 @@ MIN_LITERAL_CHARS = 3
 # "now"): a request saying "could you" leaks nothing.
 _EVERYDAY_WORDS = frozenset({"you", "me", "now", "today", "none", "null", "true", "false", "self", "all", "any"})
 _ENUM_KEYS = frozenset({"status", "state", "type", "kind", "phase", "stage", "data_type", "event", "result", "outcome"})
-_STATE_KEYS = frozenset({"status", "state", "phase", "stage"})  # their inner keys too: "State": {"Name": "running"}
+# A state's inner keys are a state's too: "State": {"Name": "running"}, "PreviousState": {"Name": "running"}
+_STATE_KEY = re.compile(r"(?:status|state|phase|stage)$")
 # Tools that reason or compute rather than act on the world: they never decide how a run ended.
 HELPER_TOOLS = frozenset({"think", "calculate"})
 CANNOT = re.compile(r"\b(?:cannot|can ?not|can[’']t|could ?not|couldn[’']t|unable to|not able to)\b", re.IGNORECASE)
@@ -116,7 +117,7 @@ def instance_values(value: Any, key: str = "") -> Iterator[str]:
         pair = name_value_pair(value)  # {"name": "service", "value": "edge-proxy"}: the name is a label, the how
         for name, item in value.items():
             if pair is None or name != pair[0]:
-                yield from instance_values(item, key if key.lower() in _STATE_KEYS else str(name))
+                yield from instance_values(item, key if _STATE_KEY.search(key.lower()) else str(name))
     elif isinstance(value, list):
         for item in value:
             yield from instance_values(item, key)
