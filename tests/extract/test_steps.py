@@ -350,3 +350,18 @@ def test_a_state_in_a_pascal_case_result_is_no_name() -> None:
         assistant("Stopped."),
     )
     assert "running instances" in draft.title
+
+
+def test_a_place_named_with_a_dash_in_a_result_is_a_placeholder_in_the_request() -> None:
+    draft = _draft(
+        user("odometer check VAN-319 vs PM-B interval, book a WO at Interstate Truck Center — Fresno if needed"),
+        call(
+            "fleetio.get_service_history",
+            {"vehicle": "VAN-319"},
+            {"entries": [{"meter_value": 152566, "vendor": "Interstate Truck Center — Fresno", "vendor_id": 4471}]},
+        ),
+        call("fleetio.create_work_order", {"vehicle": "VAN-319", "vendor_id": 4471, "task": "PM-B"}, {"id": "WO-88"}),
+        assistant("Booked WO-88."),
+    )
+    shown = " ".join([draft.title, draft.when_to_use, *draft.requests])
+    assert "Interstate" not in shown and "Fresno" not in shown

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 from deftly.tools.extract.argv import with_command_lines
@@ -51,8 +52,16 @@ _REPOSITORY = re.compile(
     r"(?:(?:github\.com|gitlab\.com|bitbucket\.org)[:/]|\"(?:full_name|repo|repository)\"\s*:\s*\")[\w.-]+/([\w-]{3,})"
 )
 _PROPER_NAME_FIELD = re.compile(
-    r'"([A-Za-z][A-Za-z_]{2,24})"\s*:\s*"((?:[A-Z][\w&\'.-]*)(?: (?:&|[A-Z][\w&\'.-]*)){1,5})"'
+    r'"([A-Za-z][A-Za-z_]{2,24})"\s*:\s*"((?:[A-Z][\w&\'.-]*)(?: (?:&|[—–-]|\\u201[34]|[A-Z][\w&\'.-]*)){1,6})"'
 )
+
+
+def _unescaped(value: str) -> str:
+    """A JSON string's text ("Interstate Truck Center \\u2014 Fresno" as the user wrote it, with its dash)."""
+    try:
+        return str(json.loads(f'"{value}"'))
+    except ValueError:
+        return value
 
 
 def _proper_name_kind(key: str) -> str:
@@ -256,7 +265,7 @@ def known_names(trace: Trace) -> dict[str, str]:
             ]:
                 names.setdefault(match.group(1), "item")
             for match in _PROPER_NAME_FIELD.finditer(call.result.content):
-                names.setdefault(match.group(2), _proper_name_kind(match.group(1).lower()))
+                names.setdefault(_unescaped(match.group(2)), _proper_name_kind(match.group(1).lower()))
             names.update((m.group(1), "name") for m in _NAME_FIELD.finditer(call.result.content))
             names.update((m.group(1), "name") for m in _MAILBOX.finditer(call.result.content))
             names.update((m.group(1), "repo") for m in _REPOSITORY.finditer(call.result.content))
