@@ -598,6 +598,9 @@ def test_chat_arrows_read_as_words_and_a_clipped_verb_is_spelled() -> None:
     assert moved_draft.title == "Set {deal_id} to closed won"
     assert cleaned_draft.title.startswith("Clean ")
     assert arrows_spelled("{package} -> {version} please") == "Change {package} to {version}"
+    # values, then what to do with them: the arrow means "then", not "change to"
+    assert arrows_spelled("{vehicle} / {address} → log issue, dispatch tow") == "Log issue, dispatch tow"
+    assert arrows_spelled("{id} on {host} → check alerts + contain") == "Check alerts + contain"
 
 
 def test_a_placeholder_names_no_action_and_giving_access_is_sharing() -> None:
