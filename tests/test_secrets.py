@@ -87,6 +87,7 @@ def test_a_name_made_of_words_under_a_key_named_key_is_left_alone_and_a_generate
         '{"encryptionKey": "purple-monkey-dishwasher-7"}',
         "PAGERDUTY_KEY=u-Bzr_sXxMNjKe-yqXHJ",  # generated, dashes and all
         '{"key": "kLmNpQrStUvWxYzAbCdEf-gh"}',
+        "STORAGE_KEY=k7p-9xq-m2z-w4r",  # short random groups are no words
     ],
 )
 def test_a_secret_with_dashes_is_still_masked(text: str) -> None:
@@ -309,3 +310,10 @@ def test_one_time_codes_and_card_fields_are_secret_by_name() -> None:
         "card_number": SECRET,
         "zip": "94107",
     }
+
+
+@pytest.mark.parametrize(
+    "text", ['{"encryption_key": "alias/aws/s3"}', '{"signing_key": "RS256"}', '{"root_key": "data"}']
+)
+def test_a_keys_reference_or_algorithm_is_no_secret(text: str) -> None:
+    assert scrub_text(text) == text

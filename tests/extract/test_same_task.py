@@ -853,6 +853,7 @@ def test_a_write_word_after_a_read_verb_names_what_is_read() -> None:
     assert not is_read_only("get_or_create_user") and not is_read_only("fetch_and_update_record")
     assert is_read_only("browser_snapshot") and not is_read_only("mcp__playwright__browser_click")
     assert not is_read_only("mcp__sharepoint__list_item_delete") and not is_read_only("read_replica_create")
+    assert is_read_only("get_post") and is_read_only("get_book")  # a write word last may be a noun
 
 
 def test_only_a_browser_driven_by_clicks_and_keys_is_generic() -> None:
@@ -860,3 +861,4 @@ def test_only_a_browser_driven_by_clicks_and_keys_is_generic() -> None:
     assert not is_generic("mcp__voog__page_get") and not is_generic("browser_history_search")
     assert is_read_only("browser_get_state") and is_read_only("playwright_get_visible_text")
     assert is_read_only("browser_navigate_back") and is_read_only("mcp__voog__page_get")
+    assert not is_read_only("mcp__playwright__browser_check")  # ticking a box changes the form

@@ -365,3 +365,24 @@ def test_a_place_named_with_a_dash_in_a_result_is_a_placeholder_in_the_request()
     )
     shown = " ".join([draft.title, draft.when_to_use, *draft.requests])
     assert "Interstate" not in shown and "Fresno" not in shown
+
+
+def test_a_setting_set_to_a_number_is_a_name_value_pair_and_a_stage_label_no_name() -> None:
+    draft = _draft(
+        user("Bump max_connections on orders-db-2 to 500"),
+        call("rds.describe_db_parameters", {"group": "orders-db-2-params"}, {"Parameters": []}),
+        call(
+            "rds.modify_db_parameter_group",
+            {"group": "orders-db-2-params", "parameters": [{"name": "max_connections", "value": 500}]},
+            {"ok": True},
+        ),
+        assistant("Done."),
+    )
+    assert draft.steps[1].arguments["parameters"][0]["name"] == "max_connections"
+    staged = _draft(
+        user("Mark the Initech renewal as Closed – Won and log a note"),
+        call("crm.get_pipeline", {"pipeline": "renewals"}, {"stages": [{"id": "s9", "label": "Closed \u2013 Won"}]}),
+        call("crm.update_deal", {"deal": "Initech renewal", "stage_id": "s9"}, {"ok": True}),
+        assistant("Done."),
+    )
+    assert "{item}" not in staged.title

@@ -601,6 +601,7 @@ def test_chat_arrows_read_as_words_and_a_clipped_verb_is_spelled() -> None:
     # values, then what to do with them: the arrow means "then", not "change to"
     assert arrows_spelled("{vehicle} / {address} → log issue, dispatch tow") == "Log issue, dispatch tow"
     assert arrows_spelled("{id} on {host} → check alerts + contain") == "Check alerts + contain"
+    assert arrows_spelled("{order_id} -> cancel please") == "Change {order_id} to cancel"  # no object: as before
 
 
 def test_a_placeholder_names_no_action_and_giving_access_is_sharing() -> None:
@@ -899,10 +900,7 @@ def test_a_donation_from_a_person_to_a_fund_is_no_route() -> None:
         ("need the Pacifica Power & Light statement", "get the Pacifica Power & Light statement"),
         ("I need the Q3 board deck", "get the Q3 board deck"),
         ("want my pay stubs from March", "get the pay stubs from March"),
-        (
-            "Want the stale release/2.3 branch deleted from acme/api",
-            "delete the stale release/2.3 branch from acme/api",
-        ),
+        ("Need the deleted files from the shared drive back.", "get the deleted files from the shared drive back"),
     ],
 )
 def test_a_thing_needed_without_a_verb_is_a_request_to_get_it(request_text: str, sentence: str) -> None:

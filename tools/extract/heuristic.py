@@ -41,7 +41,7 @@ _NAME_FIELD = re.compile(
 )
 _BARE_NAME_FIELD = re.compile(r'"name"\s*:\s*"([^"]{2,60})"')
 # PascalCase APIs' (Xero, AWS), not a state's: "State": {"Code": 16, "Name": "running"}
-_PASCAL_NAME_FIELD = re.compile(r'"Name"\s*:\s*"(?![a-z]+(?:[_-][a-z]+)*")([^"]{2,60})"')
+_PASCAL_NAME_FIELD = re.compile(r'"Name"\s*:\s*"(?![a-z]+")([^"]{2,60})"')
 # A proper name of several words under any field ("account": "Bluefin Logistics", "city": "New York"): what
 # the tools called that, the user's words name this run's instance, not the task's.
 # "Anouk Hasegawa <ah@ellis.co>": a mailbox's display name is a person's.
@@ -53,6 +53,11 @@ _REPOSITORY = re.compile(
 )
 _PROPER_NAME_FIELD = re.compile(
     r'"([A-Za-z][A-Za-z_]{2,24})"\s*:\s*"((?:[A-Z][\w&\'.-]*)(?: (?:&|[—–-]|\\u201[34]|[A-Z][\w&\'.-]*)){1,6})"'
+)
+
+
+_OPTION_KEYS = frozenset(
+    {"label", "stage", "status", "state", "priority", "category", "type", "kind", "severity", "level", "phase"}
 )
 
 
@@ -265,6 +270,8 @@ def known_names(trace: Trace) -> dict[str, str]:
             ]:
                 names.setdefault(match.group(1), "item")
             for match in _PROPER_NAME_FIELD.finditer(call.result.content):
+                if match.group(1).lower() in _OPTION_KEYS:
+                    continue  # "label": "Closed – Won", "stage": "Qualified Lead": one of a few options, the how
                 names.setdefault(_unescaped(match.group(2)), _proper_name_kind(match.group(1).lower()))
             names.update((m.group(1), "name") for m in _NAME_FIELD.finditer(call.result.content))
             names.update((m.group(1), "name") for m in _MAILBOX.finditer(call.result.content))

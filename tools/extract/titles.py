@@ -196,9 +196,7 @@ def request_sentence(request: str) -> str | None:
             candidates.append(_clean(wanted))
             asked.add(candidates[-1])
         elif needed := _NEED_A.search(sentence):
-            # "Want the stale branch deleted": what is wanted done, as "I want the stale branch deleted" says
-            done = None if needed.group(1) else wanted_done("I " + sentence.lstrip())
-            candidates.append(_clean(done or "get " + (needed.group(1) or needed.group(2))))
+            candidates.append(_clean("get " + (needed.group(1) or needed.group(2))))
             asked.add(candidates[-1])
         elif reported := _REPORTED_QUESTION.search(sentence):  # "Goran asked me how many days he has left"
             question = about_reporter(reported.group("question"), sentence[: reported.start()])

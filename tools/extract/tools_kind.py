@@ -49,6 +49,7 @@ _READ_VERBS = (
     "snapshot",
 )
 _ONLY_READ_VERBS = frozenset({"get", "list", "search", "find", "fetch", "lookup", "show", "view", "describe", "read"})
+_VERBS_ONLY = frozenset({"write", "edit", "update", "create", "delete", "remove", "cancel"})  # not "post", "book"
 _WRITE_WORDS = ("write", "edit", "update", "create", "delete", "remove", "send", "post", "put", "book", "cancel")
 
 
@@ -95,11 +96,12 @@ def is_scratchpad(tool: str) -> bool:
     return bool(_SCRATCHPAD.match(base_name(tool)))
 
 
+@lru_cache(maxsize=8192)  # a handful of tool names, asked about tens of thousands of times per import
 def is_read_only(tool: str) -> bool:
     ui_action = ui_driver_action(tool)
     if ui_action is not None:
         # a page opened or read ("get_visible_text", "list_tabs"); a click or a keystroke may change anything
-        return ui_action in _UI_LOOKS or _only_reads(ui_action, thing_first=2)
+        return ui_action in _UI_LOOKS or ui_action.split("_")[0] in _ONLY_READ_VERBS
     return _only_reads(tool, thing_first=2)
 
 
@@ -125,6 +127,7 @@ _UI_LOOKS = frozenset(
 )  # fmt: skip
 
 
+@lru_cache(maxsize=4096)  # asked by is_read_only and is_generic, thousands of times per import
 def ui_driver_action(tool: str) -> str | None:
     """What a browser-driving tool does ("click" of ``mcp__playwright__browser_click``); None for other tools."""
     match = _UI_DRIVER.match(base_name(tool).lower().replace("-", "_"))
@@ -145,7 +148,7 @@ def _only_reads(tool: str, thing_first: int) -> bool:
     tokens = words(tool)
     if not tokens:
         return False
-    if tokens[0] in _ONLY_READ_VERBS and tokens[-1] not in _WRITE_WORDS and not {"and", "or", "then"} & set(tokens):
+    if tokens[0] in _ONLY_READ_VERBS and tokens[-1] not in _VERBS_ONLY and not {"and", "or", "then"} & set(tokens):
         # "get_send_checklist", "list_delete_requests": a write word between a read verb and a noun names a thing;
         # "list_item_delete" deletes an item of a list
         return True
@@ -249,6 +252,7 @@ def _name_parts(tool: str) -> list[str]:
     return re.split(r"__|[./:]", tool.strip(" ./:_"))
 
 
+@lru_cache(maxsize=8192)
 def is_generic(tool: str) -> bool:
     """A general-purpose tool (a shell, a file editor, ``run_sql``): its name says nothing about the task."""
     name = base_name(tool).lower().replace("-", "_")

@@ -334,11 +334,12 @@ def arrows_spelled(title: str) -> str:
     """Chat arrows in a title read as words: "Set {deal_id} -> closed won" sets it to that; "{package} -> {version}
     please" changes one to the other. A trailing "please" is no part of the task."""
     values, *rest = _ARROW.split(title, maxsplit=1)
-    then = rest[0].strip() if rest else ""
+    then = _TRAILING_COURTESY.sub("", rest[0]).strip() if rest else ""
     verb = then.split()[0] if then else ""
-    if PLACEHOLDER.match(values) and verb.isalpha() and is_verb(verb.lower()):
+    if PLACEHOLDER.match(values) and verb.isalpha() and is_verb(verb.lower()) and len(then.split()) > 1:
         # "{vehicle} / {address} → log issue, dispatch tow": what to do with those values, not a change of them
-        return _TRAILING_COURTESY.sub("", then[0].upper() + then[1:]).strip()
+        # ("{order_id} -> cancel" names no object of its own: it changes the order to cancelled, as before)
+        return then[0].upper() + then[1:]
     arrowed = _ARROW.sub(" to ", title)
     if arrowed != title and PLACEHOLDER.match(arrowed):
         arrowed = f"Change {arrowed}"

@@ -259,7 +259,8 @@ def name_value_pair(value: dict[Any, Any]) -> tuple[str, str] | None:
     value_key = keys.get("value", keys.get("values"))
     if name_key is None or value_key is None or not re.fullmatch(r"[\w.:/-]{1,64}", value[name_key]):
         return None
-    if isinstance(value[value_key], bool | int | float) or _HOST.fullmatch(value[name_key]):
+    record = {"type", "ttl"} & set(keys)  # a DNS record: {"name": "shop.acme.com", "type": "A", "value": ...}
+    if isinstance(value[value_key], bool) or (record and _HOST.fullmatch(value[name_key])):
         return None  # {"key": "new-checkout-flow", "value": true}, a DNS record's name: the name is the thing
     return name_key, value_key
 

@@ -11,7 +11,7 @@ SENSITIVE_NAME = re.compile(
     r"(?:^|_)(?:password|passwd|pwd|pass|passphrase|passcode|secret|token|api_?key|apikey|access_?key|secret_?key"
     r"|private_?key|client_?secret|authorization|auth|credentials?|cookie|set_cookie|session_?key|session_?token"
     r"|refresh_?token|access_?token|signature|sig|account_?key|shared_?access_?key|otp|totp|one_?time_?(?:pass)?code"
-    r"|(?:encryption|master|signing|hmac|jwt|webhook|license|recovery|pre_?shared|wrapping|root)_?key"
+    r"|(?:encryption|master|signing|hmac|jwt|recovery|pre_?shared|wrapping)_?key"
     r"|one_?time_?password|verification_?code|security_?code|mfa_?code|2fa_?code|(?:account|card|atm|debit|security|login|user)_?pin|cvv2?|cvc2?"
     r"|card_?number)$"
 )
@@ -49,7 +49,8 @@ _NOT_VALUES = frozenset(
 )  # fmt: skip
 _REFERENCE = re.compile(
     r"^(?:\$\{?[A-Za-z_]|%[A-Za-z_]+%|<[^>]*>?$|\{\{|\*{3,}|x{4,}$|\.\.\.|…|\[[^\]]*\]$"
-    r"|(?:os\.|process\.|self\.|this\.|env\.)|[A-Za-z_][\w.]*[(\[]|[/~]|[A-Za-z]:\\|\{secret\})",
+    r"|(?:os\.|process\.|self\.|this\.|env\.)|[A-Za-z_][\w.]*[(\[]|[/~]|[A-Za-z]:\\|\{secret\}"
+    r"|arn:|alias/|projects/|(?:AES|RS|HS|ES|PS)\d{3}$|sha-?\d+$)",  # a key's reference or its algorithm
     re.IGNORECASE,
 )
 _TYPE_NAME = re.compile(r"(?:[A-Z][a-z]+){2,}")  # SecretStr, TokenType: an annotation, not a password
@@ -88,8 +89,13 @@ def token_like(value: str) -> bool:
 
 def named_key_value(value: str) -> bool:
     """ "onboarding-checklist-v3" under "trackingKey": lower-case words and short parts ("v3", "eu") joined by
-    "-", "_" or ".", as a person names a thing; a generated key has no such form."""
-    return bool(_WORDS_SLUG.fullmatch(value))
+    "-", "_" or ".", as a person names a thing -- mostly words, at most one part with a digit; a generated key
+    ("k7p-9xq-m2z-w4r") has no such form."""
+    if not _WORDS_SLUG.fullmatch(value):
+        return False
+    parts = re.split(r"[-_.]", value)
+    words = sum(1 for part in parts if part.isalpha() and len(part) >= 2)
+    return 2 * words >= len(parts) and sum(1 for part in parts if any(c.isdigit() for c in part)) <= 1
 
 
 _WORDS_SLUG = re.compile(r"(?:[a-z]{2,}|[a-z0-9]{1,3})(?:[-_.](?:[a-z]{2,}|[a-z0-9]{1,3}))+")
