@@ -386,3 +386,14 @@ def test_a_setting_set_to_a_number_is_a_name_value_pair_and_a_stage_label_no_nam
         assistant("Done."),
     )
     assert "{item}" not in staged.title
+
+
+def test_a_label_selector_nested_in_an_argument_takes_the_name_a_later_step_bound() -> None:
+    draft = _draft(
+        user("restart the checkout pods in prod, they're stuck"),
+        call("k8s.list_pods", {"namespace": "prod", "options": {"labelSelector": "app=checkout"}}, {"items": []}),
+        call("k8s.restart_deployment", {"namespace": "prod", "deployment": "checkout"}, {"ok": True}),
+        assistant("Restarted."),
+    )
+    name = draft.steps[1].arguments["deployment"]
+    assert name.startswith("{") and draft.steps[0].arguments["options"]["labelSelector"] == f"app={name}"

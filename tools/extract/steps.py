@@ -104,6 +104,8 @@ def _with_later_values(steps: list[Step], binder: ValueBinder) -> None:
             return _LABEL_VALUE.sub(labelled, replace_values(value, values) if command else value)
         if isinstance(value, list):
             return [later(item, command) for item in value]
+        if isinstance(value, dict):
+            return {key: later(item, command) for key, item in value.items()}
         return value
 
     for step in steps:

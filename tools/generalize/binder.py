@@ -129,10 +129,15 @@ class ValueBinder:
         """``{"name": "service", "value": "edge-proxy"}``: the name is the how (a label, a tag, a field), and the
         value is named by it: ``{"name": "service", "value": "{service}"}``."""
         named = snake_name(str(pair[name_key])) or value_key
-        return {
-            k: v if k == name_key else self._pair_value(tool, named, v) if k == value_key else self._value(tool, k, v)
-            for k, v in pair.items()
-        }
+        generalized: dict[str, Any] = {}
+        for key, value in pair.items():
+            if key == name_key:
+                generalized[key] = value
+            elif key == value_key:
+                generalized[key] = self._pair_value(tool, named, value)
+            else:
+                generalized[key] = self._value(tool, key, value)
+        return generalized
 
     def _pair_value(self, tool: str, named: str, value: Any) -> Any:
         """The pair's value, its placeholder named by the pair's name; its kind read as a value's (a label
