@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 import os
 import random
+import re
 import socket
 import threading
 import time
@@ -234,13 +235,16 @@ def is_object_store(uri: str) -> bool:
     return "://" in uri
 
 
+_STATUS_403 = re.compile(r"(?<![\w.])403(?![\w.])")
+
+
 def unreachable(uri: str, exc: BaseException) -> StoreUnreachable:
     """A one-line account of why ``uri`` could not be opened, with what to check."""
     detail = str(exc)
     causes = (
         (("NoSuchBucket",), "the bucket does not exist: create it, or correct DEFTLY_STORE"),
         (
-            ("InvalidAccessKeyId", "SignatureDoesNotMatch", "AccessDenied", "403", "Forbidden", "credential"),
+            ("InvalidAccessKeyId", "SignatureDoesNotMatch", "AccessDenied", "Forbidden", "credential"),
             "the credentials were refused: check DEFTLY_S3_ACCESS_KEY_ID / DEFTLY_S3_SECRET_ACCESS_KEY "
             "(or AWS_* / the AWS profile) and the bucket's policy",
         ),
@@ -250,7 +254,9 @@ def unreachable(uri: str, exc: BaseException) -> StoreUnreachable:
             "for a plain-http endpoint",
         ),
     )
-    reason = next((why for words, why in causes if any(word in detail for word in words)), "")
+    # A status 403 on its own, not the digits of "elapsed: 1.403476ms" in a retry report.
+    said = detail + (" Forbidden" if _STATUS_403.search(detail) else "")
+    reason = next((why for words, why in causes if any(word in said for word in words)), "")
     log.info("opening %s failed: %s", uri, detail)
     if not reason:
         reason = (detail.splitlines()[0][:200] if detail else type(exc).__name__) + " (the log has the rest)"

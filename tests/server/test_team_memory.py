@@ -205,3 +205,13 @@ def test_the_learning_lease_has_one_holder_at_a_time(s3: LocalS3) -> None:
     spans = sorted((start, end, who) for who, intervals in enumerate(held) for start, end in intervals)
     overlaps = [(a, b) for a, b in itertools.pairwise(spans) if b[0] < a[1] and a[2] != b[2]]
     assert overlaps == [], overlaps
+
+
+def test_a_refused_connection_is_not_read_as_refused_credentials_because_of_a_timing_figure() -> None:
+    from deftly.server.storage.concurrency import unreachable
+
+    connect = "RetryError { retries: 3, elapsed: 1.403476ms, inner: Http(HttpError { kind: Connect }) }"
+    assert "the endpoint did not answer" in str(unreachable("s3://b/deftly", RuntimeError(connect)))
+    forbidden = "Client error with status 403: <Code>AccessDenied</Code>"
+    assert "the credentials were refused" in str(unreachable("s3://b/deftly", RuntimeError(forbidden)))
+    assert "the credentials were refused" in str(unreachable("s3://b/deftly", RuntimeError("HTTP status 403")))
