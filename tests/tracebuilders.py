@@ -39,6 +39,17 @@ def call(tool: str, arguments: dict[str, Any], result: Any, *, error: bool = Fal
     ]
 
 
+def user_call(tool: str, arguments: dict[str, Any], result: Any) -> list[Message]:
+    """A call the user makes with their own tools (tau2's device tools, converted to OpenAI Chat)."""
+    call_id = f"user_call_{next(_ids)}"
+    content = result if isinstance(result, str) else json.dumps(result)
+    function = {"name": tool, "arguments": json.dumps(arguments)}
+    return [
+        {"role": "user", "content": None, "tool_calls": [{"id": call_id, "type": "function", "function": function}]},
+        {"role": "tool", "tool_call_id": call_id, "name": tool, "content": content},
+    ]
+
+
 def chat(*parts: list[Message]) -> list[Message]:
     return [message for part in parts for message in part]
 

@@ -54,6 +54,11 @@ class ToolCall(BaseModel):
     arguments: dict[str, Any] = Field(default_factory=dict)
     result: ToolResult | None = None
     timestamp: datetime | None = None
+    by_user: bool = Field(
+        default=False,
+        description="The person the agent serves made the call with their own tools (tau2's device tools), "
+        "not the agent: a step is then asked of the user.",
+    )
 
     @property
     def status(self) -> CallStatus:

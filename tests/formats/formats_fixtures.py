@@ -30,7 +30,7 @@ class Case:
 
 CASES = [
     Case("openai__chat.json", "openai", tool_calls=3, failed=2),
-    Case("openai__tau2.json", "openai", tool_calls=2, failed=1),
+    Case("openai__tau2.json", "openai", tool_calls=3, failed=1),
     Case("openai__legacy_functions.json", "openai", tool_calls=1, failed=0),
     Case("vercel__v4_ui.json", "vercel", tool_calls=3, failed=1, unfinished=1),
     Case("vercel__v4_parts.json", "vercel", tool_calls=2, failed=1),

@@ -34,6 +34,39 @@ def test_tau2_uses_the_error_flag_and_result_ids() -> None:
     assert outcome(calls["t2_b"]) == ("failed", "line cannot be resumed while a bill is overdue", "flag")
 
 
+def test_tau2_user_device_calls_are_the_users() -> None:
+    calls = calls_by_id(parsed("openai__tau2.json"))
+
+    assert [calls[i].by_user for i in ("t2_a", "t2_b", "t2_c")] == [False, False, True]
+    assert outcome(calls["t2_c"]) == ("ok", None, None)
+
+
+def test_openai_tool_calls_on_a_user_message_are_the_users() -> None:
+    """tau2 converted to OpenAI Chat: the user's own tools ride on user messages, answered by tool messages."""
+    history = [
+        {"role": "user", "content": "My phone shows no bars."},
+        {"role": "assistant", "content": "Please check your status bar."},
+        {
+            "role": "user",
+            "content": None,
+            "tool_calls": [
+                {"id": "u1", "type": "function", "function": {"name": "check_status_bar", "arguments": "{}"}}
+            ],
+        },
+        {"role": "tool", "tool_call_id": "u1", "name": "check_status_bar", "content": "Airplane mode: on"},
+        {
+            "role": "assistant",
+            "content": None,
+            "tool_calls": [{"id": "a1", "type": "function", "function": {"name": "get_line", "arguments": "{}"}}],
+        },
+        {"role": "tool", "tool_call_id": "a1", "name": "get_line", "content": "active"},
+    ]
+    calls = calls_by_id(parse_history(history))
+
+    assert (calls["u1"].by_user, calls["u1"].status) == (True, "ok")
+    assert calls["a1"].by_user is False
+
+
 def test_legacy_function_call_pairs_by_name() -> None:
     call = parsed("openai__legacy_functions.json").tool_calls[0]
 

@@ -68,7 +68,11 @@ def plan_steps(calls: list[ToolCall], binder: ValueBinder) -> StepPlan:
         plan.first_arguments[len(plan.steps)] = call.arguments
         arguments = binder.generalize(call.tool, call.arguments)
         step = Step(
-            action=describe(call.tool), tool=call.tool, arguments=arguments, decision=decision, sources=[call.call_id]
+            action=asked_of_user(describe(call.tool)) if call.by_user else describe(call.tool),
+            tool=call.tool,
+            arguments=arguments,
+            decision=decision,
+            sources=[call.call_id],
         )
         plan.steps.append(step)
         binder.add_result(len(plan.steps), call.result.content if call.result else "")
@@ -181,6 +185,12 @@ def describe(tool: str) -> str:
     if not tokens:
         return f"Call {tool}"
     return " ".join(tokens).capitalize()
+
+
+def asked_of_user(action: str) -> str:
+    """A step the user takes with their own tools, as the agent has it done: "Ask the user to toggle airplane
+    mode". The agent cannot call the user's tool itself."""
+    return f"Ask the user to {action[:1].lower()}{action[1:]}"
 
 
 def signature(steps: list[Step]) -> str:

@@ -64,7 +64,9 @@ class TraceBuilder:
         if text:
             self.turns.append(Message(role=role, text=text, reasoning=reasoning, timestamp=to_datetime(timestamp)))
 
-    def call(self, tool: str, arguments: Any, call_id: str | None = None, *, timestamp: Any = None) -> str:
+    def call(
+        self, tool: str, arguments: Any, call_id: str | None = None, *, timestamp: Any = None, by_user: bool = False
+    ) -> str:
         tool = str(tool) if tool else "unknown"
         anonymous = not call_id
         if call_id:
@@ -83,7 +85,13 @@ class TraceBuilder:
         if anonymous:
             self._anonymous.add(tool, entry)
         self.turns.append(
-            ToolCall(call_id=call_id, tool=tool, arguments=parse_arguments(arguments), timestamp=to_datetime(timestamp))
+            ToolCall(
+                call_id=call_id,
+                tool=tool,
+                arguments=parse_arguments(arguments),
+                timestamp=to_datetime(timestamp),
+                by_user=by_user,
+            )
         )
         return call_id
 

@@ -71,7 +71,10 @@ def read_message(builder: TraceBuilder, item: dict[str, Any], *, timestamp: Any 
     for call in list_of(item.get("tool_calls")):
         if isinstance(call, dict):
             function = call["function"] if isinstance(call.get("function"), dict) else call
-            builder.call(str(function.get("name") or ""), function.get("arguments"), text_or_none(call.get("id")))
+            # tau2's user has tools of their own: its calls ride on user messages (or say requestor "user")
+            by_user = mapped == "user" or call.get("requestor") == "user"
+            call_id = text_or_none(call.get("id"))
+            builder.call(str(function.get("name") or ""), function.get("arguments"), call_id, by_user=by_user)
     legacy = item.get("function_call")
     if isinstance(legacy, dict):
         builder.call(str(legacy.get("name") or ""), legacy.get("arguments"))

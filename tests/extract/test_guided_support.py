@@ -1,0 +1,46 @@
+"""Guided support: the agent diagnoses with its own tools and the user acts on their device with theirs (tau2's
+telecom domain, a home-internet desk, an IT helpdesk walking an employee through a fix)."""
+
+from __future__ import annotations
+
+from tracebuilders import assistant, call, trace_of, user, user_call
+
+from deftly.tools.extract.heuristic import HeuristicExtractor
+from deftly.tools.extract.prompt import compact_trace
+
+EXTRACT = HeuristicExtractor().extract
+
+
+def _router_session(account: str, modem: str, name: str) -> list[dict[str, object]]:
+    return [
+        *user(f"Hi, my home internet keeps dropping every few minutes. Account {account}, it's under {name}."),
+        *call("get_account", {"account_id": account}, {"account_id": account, "name": name, "modem_id": modem}),
+        *call("run_line_test", {"modem_id": modem}, {"sync": "ok", "noise_margin_db": 4.1, "verdict": "noisy"}),
+        *assistant("The line is noisy. Could you restart your router and tell me what the lights show?"),
+        *user_call("reboot_router", {}, "Router restarted."),
+        *user_call("check_router_lights", {}, {"power": "green", "internet": "blinking orange"}),
+        *user("Restarted it, the internet light is blinking orange."),
+        *call("reprovision_modem", {"modem_id": modem, "profile": "stable"}, {"status": "applied"}),
+        *assistant("I reprovisioned your modem with a stable profile. Is it steady now?"),
+        *user("Yes, it's been fine for ten minutes now. Thanks!"),
+    ]
+
+
+def test_a_step_the_user_took_with_their_own_tool_is_asked_of_them() -> None:
+    draft = EXTRACT(trace_of(_router_session("AC-88213", "MDM-5521", "Priya Raman"))).drafts[0]
+    steps = {step.tool: step.action for step in draft.steps}
+
+    assert steps["reboot_router"] == "Ask the user to reboot router"
+    assert steps["check_router_lights"] == "Ask the user to check router lights"
+    assert steps["reprovision_modem"] == "Reprovision modem"  # the agent's own tool stays the agent's
+    assert "Priya" not in str(draft)
+
+
+def test_claude_is_shown_which_calls_the_user_made() -> None:
+    lines = compact_trace(trace_of(_router_session("AC-31007", "MDM-0918", "Tomasz Wojcik"))).splitlines()
+
+    users = [line.split()[3] for line in lines if "] USER CALL " in line]
+    agents = [line.split()[2] for line in lines if "] CALL " in line]
+
+    assert users == ["reboot_router", "check_router_lights"]
+    assert agents == ["get_account", "run_line_test", "reprovision_modem"]
