@@ -44,3 +44,9 @@ def test_claude_is_shown_which_calls_the_user_made() -> None:
 
     assert users == ["reboot_router", "check_router_lights"]
     assert agents == ["get_account", "run_line_test", "reprovision_modem"]
+
+
+def test_a_problem_reported_with_the_account_number_is_no_request_about_the_account() -> None:
+    draft = EXTRACT(trace_of(_router_session("AC-50442", "MDM-7730", "Lena Fischer"))).drafts[0]
+
+    assert draft.when_to_use.startswith('The user says: "my home internet keeps dropping')

@@ -927,3 +927,16 @@ def test_a_question_announced_with_its_topic_is_not_the_request() -> None:
     assert request_sentence("Short PTO request for Dana Whitfield, Dec 23 to Dec 27") == (
         "Short PTO request for Dana Whitfield"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Internet is down again. Account AC-88213.", None),
+        ("Ticket 4411, from yesterday.", None),
+        ("Cancel ZFA04Y", "Cancel ZFA04Y"),
+        ("Check INC-2231 please", "Check INC-2231"),
+    ],
+)
+def test_a_record_named_with_no_action_on_it_is_no_request(text: str, expected: str | None) -> None:
+    assert request_sentence(text) == expected

@@ -32,6 +32,8 @@ from deftly.tools.extract.vocabulary import (
     ASKS_FOR,
     ASKS_TO,
     VERB_GROUPS,
+    is_change_verb,
+    is_operation_word,
     is_verb,
     mentioned_actions,
     overlap,
@@ -208,7 +210,7 @@ def request_sentence(request: str) -> str | None:
         elif not _NOT_IMPERATIVE.match(sentence):
             candidates.append(_clean(sentence))
     usable = [c for c in candidates if len(c.split()) >= 2 and not is_vague(c) and not _NOT_IMPERATIVE.match(c)]
-    usable = [c for c in usable if not _USERS_PART.match(c) and not _ABOUT_TO_ASK.match(c)]
+    usable = [c for c in usable if not _USERS_PART.match(c) and not _ABOUT_TO_ASK.match(c) and not _names_records(c)]
     # "Pager went off": what happened, not what to do (unless asked for: "can you rerun the failed jobs")
     usable = [c for c in usable if c in asked or not reports(c)]
     problem = problem_request(text)
@@ -224,6 +226,17 @@ def request_sentence(request: str) -> str | None:
     acting = [c for c in acting if c in asked] or [c for c in usable if c in asked] or acting
     best = acting or usable or ([problem] if problem else [])
     return best[0] if best else None
+
+
+def _names_records(clause: str) -> bool:
+    """ "Account AC-88213", "ticket 4411": which record the user means, said with no action to do on it ("cancel
+    ZFA04Y", "check INC-2231" ask one)."""
+    first, *rest = clause.split()
+    named = bool(rest) and all(_RECORD_ID.fullmatch(word) for word in rest)  # not "clen data/raw/a_0612.csv"
+    return named and not is_change_verb(first) and not is_operation_word(first.lower())
+
+
+_RECORD_ID = re.compile(r"#?(?=[\w-]*\d)[A-Za-z0-9][\w-]*")
 
 
 def _later_clauses(text: str) -> list[str]:
