@@ -50,3 +50,15 @@ def test_a_problem_reported_with_the_account_number_is_no_request_about_the_acco
     draft = EXTRACT(trace_of(_router_session("AC-50442", "MDM-7730", "Lena Fischer"))).drafts[0]
 
     assert draft.when_to_use.startswith('The user says: "my home internet keeps dropping')
+
+
+def test_what_the_user_says_after_their_own_calls_is_a_report_not_the_request() -> None:
+    session = _router_session("AC-61290", "MDM-3304", "Ines Duarte")
+    said = next(
+        i for i, m in enumerate(session) if m.get("content") == "Restarted it, the internet light is blinking orange."
+    )
+    session[said] = {"role": "user", "content": "Reset the router like you said, the internet light blinks orange."}
+    draft = EXTRACT(trace_of(session)).drafts[0]
+
+    assert "router like you said" not in draft.title
+    assert not any("like you said" in request for request in draft.requests)

@@ -8,7 +8,7 @@ import pytest
 from tracebuilders import assistant, call, trace_of, user
 
 from deftly.tools.extract.heuristic import HeuristicExtractor
-from deftly.tools.extract.titles import mentions_action, request_sentence
+from deftly.tools.extract.titles import mentions_action, request_sentence, request_title
 from deftly.tools.extract.wording import arrows_spelled, whole_phrase
 
 EXTRACT = HeuristicExtractor().extract
@@ -940,3 +940,27 @@ def test_a_question_announced_with_its_topic_is_not_the_request() -> None:
 )
 def test_a_record_named_with_no_action_on_it_is_no_request(text: str, expected: str | None) -> None:
     assert request_sentence(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "rebooted and it's white now, internet works",  # what the user did and saw
+        "changed it to 4G/5G, it shows 5G now",
+        "speed test says 0.14 Mbps, very poor",  # more of the problem after the comma, no action
+        "Thank you so much for your help! ###STOP###",
+        "When is my next bill due? Olusegun Grabowski",  # who asks, not what
+    ],
+)
+def test_what_the_user_did_or_saw_is_no_request(text: str) -> None:
+    assert request_sentence(text) is None
+    assert request_title(text, {}, []) is None
+
+
+def test_a_request_after_the_description_still_asks() -> None:
+    assert request_sentence("Disk on web-3 is almost full, clean up old logs please") == "clean up old logs"
+    assert request_sentence("The nightly export is stuck again, leave a note on the ticket") == (
+        "leave a note on the ticket"  # a verb known by what it acts on
+    )
+    assert request_title("Proceed with the refund", {}, []) == "Proceed with the refund"  # "ed" of no verb
+    assert request_title("Embed the chart in the weekly deck", {}, []) == "Embed the chart in the weekly deck"

@@ -27,6 +27,21 @@ class Task:
         return [t.text for t in self.turns if isinstance(t, Message) and t.role == "user"]
 
     @property
+    def device_reports(self) -> set[str]:
+        """What the user said right after calls of their own tools (tau2's device tools): what they saw and did
+        ("Rebooted and it's white"), never what they ask for."""
+        reports: set[str] = set()
+        after_own_call = False
+        for turn in self.turns:
+            if isinstance(turn, ToolCall):
+                after_own_call = turn.by_user
+            elif turn.role == "user" and after_own_call:
+                reports.add(turn.text)
+            elif turn.role == "assistant" and not turn.reasoning:
+                after_own_call = False
+        return reports
+
+    @property
     def assistant_texts(self) -> list[str]:
         return [t.text for t in self.turns if isinstance(t, Message) and t.role == "assistant" and not t.reasoning]
 

@@ -130,7 +130,7 @@ def build_draft(task: Task, plan: StepPlan, binder: ValueBinder, names: dict[str
     actions = [s.tool for s in plan.steps if s.tool and not is_read_only(s.tool) and not is_generic(s.tool)]
     main = next((s for s in reversed(plan.steps) if s.tool in actions), plan.steps[-1])
     named_actions = with_chosen_options(actions, plan.steps)
-    answers = identity_answers(task)
+    answers = identity_answers(task) | task.device_reports
     request = with_long_values(title_request(task, named_actions, answers), values)
     fallback = (
         steps_title(actions, main)
@@ -202,7 +202,8 @@ def goal_of(task: Task, values: dict[str, str], names: dict[str, str]) -> str:
     """Everything the user asked for in this task (not the yes/no answers), generalized: two runs of the same
     task agree on it even when their first messages differ. ``values`` should hold every value the tools
     used, options and free text too ("payments logs" and "search logs" are the same task)."""
-    asked = " ".join(text for text in task.user_texts if is_substantive(text))
+    reports = task.device_reports
+    asked = " ".join(text for text in task.user_texts if is_substantive(text) and text not in reports)
     # A sentence the agent copied from the request into an argument (a PR title, a ticket summary) is not a
     # value of the task: replacing it would leave "{title} and open a PR" with nothing of what was asked. An
     # address inside a sentence is a value, however many words it has.

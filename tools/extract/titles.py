@@ -27,7 +27,7 @@ from deftly.tools.extract.sentences import (
     requested_actions,
     sentences,
 )
-from deftly.tools.extract.tools_kind import all_words, is_handoff, object_phrase
+from deftly.tools.extract.tools_kind import all_words, is_handoff, is_verb_word, object_phrase
 from deftly.tools.extract.vocabulary import (
     ASKS_FOR,
     ASKS_TO,
@@ -207,7 +207,7 @@ def request_sentence(request: str) -> str | None:
         elif _QUESTION.match(sentence) and (sentence.endswith("?") or _HOW_MUCH.match(sentence)):
             if len(sentence.split()) > 1:  # "Why?" alone asks about what came before
                 candidates.append(_clean("find out " + indirect_question(lower_first(sentence))))
-        elif not _NOT_IMPERATIVE.match(sentence):
+        elif not _NOT_IMPERATIVE.match(sentence) and not _tells_done(sentence) and not _only_a_name(sentence):
             candidates.append(_clean(sentence))
     usable = [c for c in candidates if len(c.split()) >= 2 and not is_vague(c) and not _NOT_IMPERATIVE.match(c)]
     usable = [c for c in usable if not _USERS_PART.match(c) and not _ABOUT_TO_ASK.match(c) and not _names_records(c)]
@@ -228,6 +228,23 @@ def request_sentence(request: str) -> str | None:
     return best[0] if best else None
 
 
+def _tells_done(sentence: str) -> bool:
+    """ "Rebooted and it's white", "changed it to 4G/5G": what the user did, in the past tense, not what to do.
+    ("Proceed with the refund" and "Embed the chart" ask: no verb stands before their "ed".)"""
+    first = re.match(r"\W*([A-Za-z]+)", sentence)
+    word = first.group(1).lower() if first else ""
+    if not word.endswith("ed") or is_verb_word(word):
+        return False
+    stems = {word[:-2], word[:-1], word[:-3], word[:-3] + "y"}  # rebooted, changed, swapped, tried
+    return any(len(stem) > 2 and is_verb(stem) for stem in stems)
+
+
+def _only_a_name(sentence: str) -> bool:
+    """ "Olusegun Grabowski" after the question: who asks, not what ("Reset Password" asks)."""
+    found = re.findall(r"[A-Za-z][\w'-]*", sentence)
+    return 2 <= len(found) <= 4 and all(w[0].isupper() for w in found) and not is_verb(found[0].lower())
+
+
 def _names_records(clause: str) -> bool:
     """ "Account AC-88213", "ticket 4411": which record the user means, said with no action to do on it ("cancel
     ZFA04Y", "check INC-2231" ask one)."""
@@ -240,16 +257,47 @@ _RECORD_ID = re.compile(r"#?(?=[\w-]*\d)[A-Za-z0-9][\w-]*")
 
 
 def _later_clauses(text: str) -> list[str]:
-    """Imperative clauses after a sentence's first: "…, clean up old logs please" -> "clean up old logs"."""
+    """Imperative clauses after a sentence's first: "…, clean up old logs please" -> "clean up old logs", and
+    what a colon introduces ("Quick one: remaining vacation days")."""
     found = []
     for sentence in sentences(text):
-        for clause in CLAUSE_BREAK.split(sentence)[1:]:
-            clause = re.sub(r"^\s*(?:and|so|then)\s+", "", clause or "", flags=re.I)
+        breaks = list(CLAUSE_BREAK.finditer(sentence))
+        ends = [found.start() for found in breaks[1:]] + [len(sentence)]
+        for before, end in zip(breaks, ends[: len(breaks)], strict=True):
+            clause = sentence[before.end() : end]
+            clause = re.sub(r"^\s*(?:and|so|then)\s+", "", clause, flags=re.I)
             candidate = _clean(clause)
             asks = len(candidate.split()) >= 2 and not is_vague(candidate) and not _NOT_IMPERATIVE.match(candidate)
-            if asks and not is_problem(candidate):
+            # "…, clean up old logs" asks; "…, under 1 Mbps" and "…, internet works" say more of the problem
+            # what a colon introduces asks unless it names someone or something ("mark deal lost: Nimbus Games")
+            introduced = before.group(0).startswith(":") and candidate[:1].islower()
+            if (
+                asks
+                and (introduced or _acts_on(candidate))
+                and not is_problem(candidate)
+                and not _tells_done(candidate)
+            ):
                 found.append(candidate)
     return found
+
+
+def _acts_on(clause: str) -> bool:
+    """ "leave a comment on it", "actually also cancel my physical": a verb, known or followed by what it acts on;
+    not "very poor", "SOS only", "much for your help" (more of what was said, no action)."""
+    found = [w.lower() for w in re.findall(r"[A-Za-z']+", clause)]
+    while found and (found[0] in _ASIDES or found[0].endswith("ly")):
+        found = found[1:]
+    if not found or found[0] in _NOT_VERBS:
+        return False
+    return is_verb(found[0]) or (len(found) > 1 and found[1] in _OBJECT_OPENERS)
+
+
+_ASIDES = frozenset({"also", "just", "then", "please", "and", "so", "otherwise", "instead"})
+_NOT_VERBS = frozenset({"like", "even", "about", "with", "for", "to", "from", "than", "as"})  # "like the other one"
+_OBJECT_OPENERS = frozenset({
+    "a", "an", "the", "my", "our", "your", "his", "her", "their", "this", "that", "these", "those", "all", "it",
+    "them", "him", "me", "us", "every", "each",
+})  # fmt: skip
 
 
 def _clean(text: str) -> str:
@@ -364,6 +412,8 @@ def request_title(request: str, values: Mapping[str, str], names: Iterable[str])
     first = CLAUSE_BREAK.split(found[0].strip(), maxsplit=1)[0].rstrip(".!?:")
     first = whole_phrase(" ".join(first.split()[:_MAX_TITLE_WORDS]))
     if len(first.split()) < 2 or is_small_talk(first) or is_vague(first) or _NOT_IMPERATIVE.match(first):
+        return None
+    if _tells_done(first) or _only_a_name(first):
         return None
     if reports(first):
         return None  # "Mobile data stopped working": what was wrong, not what to do about it
