@@ -3,7 +3,7 @@ telecom domain, a home-internet desk, an IT helpdesk walking an employee through
 
 from __future__ import annotations
 
-from tracebuilders import assistant, call, trace_of, user, user_call
+from tracebuilders import assistant, call, chat, trace_of, user, user_call
 
 from deftly.tools.extract.heuristic import HeuristicExtractor
 from deftly.tools.extract.prompt import compact_trace
@@ -62,3 +62,53 @@ def test_what_the_user_says_after_their_own_calls_is_a_report_not_the_request() 
 
     assert "router like you said" not in draft.title
     assert not any("like you said" in request for request in draft.requests)
+
+
+def _picture_messages(complaint: str, *, sent_by: str) -> list[dict[str, object]]:
+    """An MMS fix where the agent sends the test message itself (``sent_by="agent"``) or the user does."""
+    send = call if sent_by == "agent" else user_call
+    return chat(
+        user(complaint),
+        call("get_line", {"phone": "919-341-6376"}, {"line_id": "L7027", "status": "Active"}),
+        call("reset_mms_profile", {"line_id": "L7027"}, {"status": "reset"}),
+        send("send_test_mms", {"line_id": "L7027"}, {"delivered": True}),
+        assistant("Picture messages work again."),
+        user("great, thanks"),
+    )
+
+
+def test_a_thing_that_wont_do_something_rules_nothing_out() -> None:
+    fixed = EXTRACT(trace_of(_picture_messages("my phone won't send MMS since last week", sent_by="agent")))
+    told_not_to = EXTRACT(trace_of(_picture_messages("reset the MMS profile but don't send anything", sent_by="agent")))
+
+    assert fixed.drafts and not fixed.skipped
+    assert not told_not_to.drafts and "ruled out (send" in told_not_to.skipped[0].reason
+
+
+def test_what_the_user_did_on_their_own_device_is_not_the_agent_doing_what_was_ruled_out() -> None:
+    extraction = EXTRACT(
+        trace_of(_picture_messages("reset the MMS profile, I don't send anything yet", sent_by="user"))
+    )
+
+    assert extraction.drafts and not extraction.skipped
+
+
+def _walked_through(last_word: str) -> list[dict[str, object]]:
+    """A fix done in words: the agent looks the line up, then tells the user what to try on the phone."""
+    return chat(
+        user("I can't send photos in group texts since Monday. My number is 509-245-5369."),
+        call("get_customer_by_phone", {"phone_number": "509-245-5369"}, {"customer_id": "C9230", "line": "L3274"}),
+        call("get_line_details", {"line_id": "L3274"}, {"status": "Active", "mms": "enabled"}),
+        assistant("Your line is fine. Please try sending a picture message now."),
+        user("still fails"),
+        assistant("Please reset your APN settings to default and restart the phone, then try again."),
+        user(last_word),
+    )
+
+
+def test_a_try_that_failed_on_the_way_to_the_fix_does_not_make_the_run_a_failure() -> None:
+    recovered = EXTRACT(trace_of(_walked_through("it went through! thank you")))
+    gave_up = EXTRACT(trace_of(_walked_through("nope, still not working. forget it")))
+
+    assert recovered.drafts and not recovered.skipped
+    assert not gave_up.drafts and gave_up.skipped[0].reason == "the user said it did not work"

@@ -29,7 +29,7 @@ def ruled_out_call(task: Task) -> tuple[ToolCall, str] | None:
     for turn in [Message(role="user", text=task.request), *task.turns]:
         if isinstance(turn, Message) and turn.role == "user":
             ruled_out = _after(turn.text, ruled_out)
-        elif isinstance(turn, ToolCall) and turn.status == "ok" and ruled_out:
+        elif isinstance(turn, ToolCall) and turn.status == "ok" and not turn.by_user and ruled_out:
             done = next((op for op in _operations(turn) for word in ruled_out if same_word(op, word)), None)
             if done is not None:
                 return turn, done
@@ -39,13 +39,22 @@ def ruled_out_call(task: Task) -> tuple[ToolCall, str] | None:
 def _after(text: str, ruled_out: set[str]) -> set[str]:
     """What stays ruled out after a user's message: what it forbids, less what it now asks for."""
     said = {w.lower() for w in re.findall(r"[A-Za-z]+", NEGATED.sub(" ", _DRY_RUN.sub(" ", text)))}
-    negated = {m.group("operation").lower() for m in NEGATED.finditer(text)}
+    negated = {m.group("operation").lower() for m in NEGATED.finditer(text) if not _describes_a_thing(text, m)}
     # "don't cancel the order, cancel just the item": what the message also asks for is not ruled out
     forbidden = {w for w in negated if is_change_verb(w) and not any(same_word(w, other) for other in said)}
     if _DRY_RUN.search(text):
         forbidden |= _TAKING_EFFECT  # "dry-run the apply" still rules the apply out
     allowed = {word for word in ruled_out if any(same_word(word, w) for w in said)}
     return (ruled_out - allowed) | forbidden
+
+
+def _describes_a_thing(text: str, negation: re.Match[str]) -> bool:
+    """ "my phone won't send MMS", "the job doesn't apply the patch": what something fails to do, not what the
+    agent must not do ("we won't apply it yet", "you don't need to cancel" still rule out)."""
+    if not re.match(r"(?i)won't|will not|doesn't|does not", negation.group(0)):
+        return False
+    before = re.findall(r"[A-Za-z']+", text[: negation.start()])
+    return not before or before[-1].lower() not in {"i", "we", "you"}
 
 
 def _operations(call: ToolCall) -> list[str]:
@@ -61,7 +70,7 @@ def opposite_call(task: Task) -> tuple[ToolCall, str, str] | None:
     """The first successful call doing the opposite of the operation its user asked for, when no call did
     the operation asked ("reject the time off" and ``decide(decision="approve")``): (call, done, asked)."""
     asked = asked_words([task.request, *task.user_texts])
-    acting = [c for c in task.calls if c.status == "ok" and not is_read_only(c.tool)]
+    acting = [c for c in task.calls if c.status == "ok" and not c.by_user and not is_read_only(c.tool)]
     done = [(call, word) for call in acting for word in call_words(call.tool, call.arguments)]
     found = opposite_of_asked(asked, [word for _, word in done])
     if found is None:

@@ -78,7 +78,7 @@ def failure_evidence(task: Task, outcome: Outcome | None, aftermath: Sequence[Me
         call, done, asked = opposite
         return f"the agent did the opposite of what was asked ({done} through {call.tool}; asked to {asked})"
     after_last_call = [*_texts_after_last_call(task), *(m.text for m in aftermath if m.role == "user")]
-    if any(_USER_SAYS_FAILED.search(text) for text in after_last_call):
+    if _last_word_is_failure(after_last_call):
         return "the user said it did not work"
     if _conceded(task, aftermath):
         return "the user questioned the result and the agent agreed it was wrong"
@@ -88,6 +88,25 @@ def failure_evidence(task: Task, outcome: Outcome | None, aftermath: Sequence[Me
     if read_only and any(_COULD_NOT.search(text) for text in (_answer_after_last_call(task), task.final_answer)):
         return "the final answer says the request could not be done"
     return None
+
+
+def _last_word_is_failure(said: Sequence[str]) -> bool:
+    """Whether the user said it did not work and did not say it worked after: a user walked through a fix on
+    their own device ("still fails" ... "it went through!") reports each try, and the last one decides."""
+    failed = [n for n, text in enumerate(said) if _USER_SAYS_FAILED.search(text)]
+    return bool(failed) and not any(_says_it_works(text) for text in said[failed[-1] + 1 :])
+
+
+def _says_it_works(text: str) -> bool:
+    return bool(_WORKS_NOW.search(text)) and not _NEGATED_WORD.search(text) and not _USER_SAYS_FAILED.search(text)
+
+
+_WORKS_NOW = re.compile(
+    r"\b(?:works|working|worked|went through|(?:it|they|that) sent|fixed|solved|resolved|back to normal"
+    r"|(?:is|are|it's) back|loads|loading)\b",
+    re.IGNORECASE,
+)
+_NEGATED_WORD = re.compile(r"\b(?:not|no|never|nothing|cannot)\b|n't\b", re.IGNORECASE)
 
 
 def _only_looks(call: ToolCall) -> bool:
