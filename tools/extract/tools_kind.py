@@ -152,8 +152,12 @@ def _only_reads(tool: str, thing_first: int) -> bool:
         # "get_send_checklist", "list_delete_requests": a write word between a read verb and a noun names a thing;
         # "list_item_delete" deletes an item of a list
         return True
+    if tokens[0] in _ASKS_WHETHER and len(tokens) > 1:
+        return True  # "can_send_mms", "is_eligible": a question about the thing, answered
     if any(w in _WRITE_WORDS for w in tokens):
         return False
+    if tokens[0] == "run" and tokens[-1] in _TRIALS:
+        return True  # "run_speed_test", "run_diagnostics": measures, changes nothing
     if tokens[0] == "open" and len(tokens) > 1:
         return bool(set(tokens[1:]) & _OPENED_TO_READ)  # open_url reads; open_billing_dispute opens a case
     if tokens[0] in _READ_VERBS:
@@ -171,6 +175,8 @@ def _only_reads(tool: str, thing_first: int) -> bool:
     )
 
 
+_ASKS_WHETHER = frozenset({"can", "is", "has", "does", "are"})
+_TRIALS = frozenset({"test", "tests", "diagnostic", "diagnostics", "check", "checks", "benchmark", "ping"})
 _OPENED_TO_READ = frozenset({
     "file", "files", "url", "page", "tab", "link", "document", "doc", "browser", "image", "folder", "path", "site",
     "website", "pdf", "notebook", "editor", "window", "app", "view", "preview", "in",
