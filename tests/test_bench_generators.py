@@ -23,6 +23,7 @@ GENERATORS = [
     "fifth_domains",
     "sixth_domains",
     "seventh_domains",
+    "eighth_domains",
 ]
 
 
