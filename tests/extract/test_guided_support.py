@@ -112,3 +112,24 @@ def test_a_try_that_failed_on_the_way_to_the_fix_does_not_make_the_run_a_failure
 
     assert recovered.drafts and not recovered.skipped
     assert not gave_up.drafts and gave_up.skipped[0].reason == "the user said it did not work"
+
+
+def test_a_value_passed_as_a_bare_id_is_named_as_the_result_that_gave_it() -> None:
+    draft = EXTRACT(
+        trace_of(
+            user("My data stopped working. Number 208-711-5182."),
+            call(
+                "get_customer_by_phone",
+                {"phone_number": "208-711-5182"},
+                {"customer_id": "C9725", "line_ids": ["L9793"]},
+            ),
+            call(
+                "get_details_by_id", {"id": "L9793"}, {"line_id": "L9793", "data_used_gb": 15.0, "data_limit_gb": 15.0}
+            ),
+            call("refuel_data", {"customer_id": "C9725", "line_id": "L9793", "gb_amount": 2}, {"status": "ok"}),
+            assistant("Added 2 GB to your line."),
+        )
+    ).drafts[0]
+
+    assert draft.steps[1].arguments == {"id": "{line_id}"}
+    assert draft.steps[2].arguments["line_id"] == "{line_id}"

@@ -205,10 +205,20 @@ class ValueBinder:
                 return value  # "decision": "approve" is what was done, even when the user said "approve"
             # A proper name the user wrote ("Springfield") is free text: its example must not show it.
             kind = "id" if _named_thing(text) else "text" if written_as_name(text, self.request) else "option"
-        placeholder = self.table.bind(name or _name_for(tool, key), text, kind, source)
+        placeholder = self.table.bind(name or self._named_by_result(tool, key, text), text, kind, source)
         if source != REQUEST and (named := self._name_written(text)):
             self.table.alias(named, placeholder)  # the user's "Halcyon Robotics" for the agent's "…, Inc."
         return placeholder
+
+    def _named_by_result(self, tool: str, key: str, text: str) -> str:
+        """A value passed as a bare ``id`` is named as the result that gave it named it: ``get_details_by_id(id=…)``
+        of a customer's ``line_ids`` takes a {line_id}."""
+        named = _name_for(tool, key)
+        if snake_name(key) not in _GENERIC_KEYS:
+            return named
+        given = self.sources.key_holding(text)
+        given_name = _singular(snake_name(given)) if given else ""
+        return given_name if given_name and given_name not in _GENERIC_KEYS else named
 
     def _name_written(self, text: str) -> str | None:
         """The longest first words of ``text`` the user wrote as a name (capitalized, two words or more), when
@@ -276,9 +286,12 @@ _HOST = re.compile(r"(?:[\w-]+\.)+[a-z]{2,}", re.IGNORECASE)
 def _name_for(tool: str, key: str) -> str:
     base = snake_name(key) or "value"
     if base in _GENERIC_KEYS:
-        noun = [w for w in words(tool)[1:] if w not in ("details", "info", "data")]
+        noun = [w for w in words(tool)[1:] if w not in _NOT_THE_THING and w != base]  # get_details_by_id: no "by"
         base = f"{noun[0]}_{base}" if noun else base
     return base
+
+
+_NOT_THE_THING = frozenset({"details", "info", "data", "by", "for", "of", "with", "from", "to", "in"})
 
 
 def snake_name(key: str) -> str:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from deftly.tools.values import ISO_DATE, WORD_DATE, whole_word
 
@@ -49,6 +51,37 @@ class ValueSources:
             if value in content and whole_word(value, ignore_case=False).search(content):
                 return f"step {step_number}"
         return AGENT
+
+    def key_holding(self, value: str) -> str | None:
+        """The key an earlier result gave ``value`` under (``"line_ids": ["L2195"]``), if it was JSON."""
+        for _, content in self.results:
+            if value not in content:
+                continue
+            try:
+                found = _key_of(json.loads(content), value)
+            except ValueError:
+                continue
+            if found is not None:
+                return found
+        return None
+
+
+def _key_of(tree: Any, value: str, depth: int = 0) -> str | None:
+    if depth > _MAX_DEPTH:
+        return None
+    if isinstance(tree, list):
+        return next((found for item in tree if (found := _key_of(item, value, depth + 1))), None)
+    if not isinstance(tree, dict):
+        return None
+    for key, item in tree.items():
+        if item == value or (isinstance(item, list) and value in item):
+            return str(key)
+        if isinstance(item, dict | list) and (found := _key_of(item, value, depth + 1)):
+            return found
+    return None
+
+
+_MAX_DEPTH = 4
 
 
 def mentioned(value: str, text: str) -> bool:
