@@ -3,10 +3,13 @@ telecom domain, a home-internet desk, an IT helpdesk walking an employee through
 
 from __future__ import annotations
 
+import pytest
 from tracebuilders import assistant, call, chat, trace_of, user, user_call
 
 from deftly.tools.extract.heuristic import HeuristicExtractor
 from deftly.tools.extract.prompt import compact_trace
+from deftly.tools.extract.segment import split_tasks
+from deftly.tools.extract.select import failure_evidence
 
 EXTRACT = HeuristicExtractor().extract
 
@@ -133,3 +136,49 @@ def test_a_value_passed_as_a_bare_id_is_named_as_the_result_that_gave_it() -> No
 
     assert draft.steps[1].arguments == {"id": "{line_id}"}
     assert draft.steps[2].arguments["line_id"] == "{line_id}"
+
+
+@pytest.mark.parametrize(
+    "last_word",
+    [
+        "That worked for a minute and then it stopped again.",
+        "Now it just keeps loading forever.",
+        "The error is back.",
+        "When will it be fixed?",
+        "You marked the ticket resolved but I still have the issue.",
+        "It worked before the update, so something in the update broke it.",
+    ],
+)
+def test_words_of_success_that_do_not_say_it_works_leave_the_failure_standing(last_word: str) -> None:
+    extraction = EXTRACT(trace_of(_walked_through(last_word)))
+
+    assert not extraction.drafts
+
+
+@pytest.mark.parametrize(
+    "last_word",
+    ["It works now, thanks! Nothing else needed.", "Yes! That fixed it, no more errors.", "signal is back, ty"],
+)
+def test_a_closing_that_says_it_works_ends_the_failure_whatever_else_it_says(last_word: str) -> None:
+    assert EXTRACT(trace_of(_walked_through(last_word))).drafts
+
+
+@pytest.mark.parametrize(
+    "request_text",
+    [
+        "Bump the api deployment to 5 replicas, but make sure it doesn't restart the pods.",
+        "I'd prefer it doesn't restart the pods; bump the api deployment to 5 replicas.",
+        "We definitely won't restart the pods, just bump the api deployment to 5 replicas.",
+    ],
+)
+def test_a_guardrail_said_of_it_or_with_an_adverb_still_rules_out(request_text: str) -> None:
+    task = split_tasks(
+        trace_of(
+            user(request_text),
+            call("k8s_scale_deployment", {"name": "api", "replicas": 5}, {"replicas": 5}),
+            call("k8s_restart_pods", {"deployment": "api"}, {"restarted": 5}),
+            assistant("Scaled to 5 and restarted the pods."),
+        )
+    )[0]
+
+    assert "ruled out (restart" in (failure_evidence(task, None) or "")

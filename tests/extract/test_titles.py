@@ -949,12 +949,29 @@ def test_a_record_named_with_no_action_on_it_is_no_request(text: str, expected: 
         "changed it to 4G/5G, it shows 5G now",
         "speed test says 0.14 Mbps, very poor",  # more of the problem after the comma, no action
         "Thank you so much for your help! ###STOP###",
-        "When is my next bill due? Olusegun Grabowski",  # who asks, not what
     ],
 )
 def test_what_the_user_did_or_saw_is_no_request(text: str) -> None:
     assert request_sentence(text) is None
     assert request_title(text, {}, []) is None
+
+
+def test_a_title_of_nothing_but_values_is_no_title() -> None:
+    assert request_title("Olusegun Grabowski", {"Olusegun Grabowski": "name"}, []) is None
+    assert request_title("Fix Login Redirect Loop", {}, []) == "Fix Login Redirect Loop"  # Title Case still asks
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Fix PROJ-1234", "Fix PROJ-1234"),  # an action on a record, whatever its verb
+        ("Triage INC-2231 please", "Triage INC-2231"),
+        ("CI is red on main, fix failing tests please", "fix failing tests"),
+        ("Seed the database with test fixtures.", "Seed the database with test fixtures"),
+    ],
+)
+def test_an_action_deftly_has_no_word_for_is_still_asked(text: str, expected: str) -> None:
+    assert request_sentence(text) == expected
 
 
 def test_a_request_after_the_description_still_asks() -> None:

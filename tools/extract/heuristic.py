@@ -18,6 +18,7 @@ from deftly.tools.extract.step_title import fallback_title
 from deftly.tools.extract.steps import StepPlan, generalize_text, plan_steps
 from deftly.tools.extract.titles import (
     is_vague,
+    only_placeholders,
     request_sentence,
     request_title,
     title_from,
@@ -145,6 +146,8 @@ def build_draft(task: Task, plan: StepPlan, binder: ValueBinder, names: dict[str
         if actions and opens_with_object(title, [s.tool for s in plan.steps if s.tool]):
             title = fallback  # "Payment arrangement pls": the steps say what was done with it
     title = finished_title(title, plan.steps, generalize_words(request, values, names))
+    if only_placeholders(title):
+        title = finished_title(fallback, plan.steps, "")  # "{name}": the steps say what was done
     draft = Draft(
         title=title,
         when_to_use=when_to_use(request, values, names),
@@ -202,7 +205,7 @@ def goal_of(task: Task, values: dict[str, str], names: dict[str, str]) -> str:
     """Everything the user asked for in this task (not the yes/no answers), generalized: two runs of the same
     task agree on it even when their first messages differ. ``values`` should hold every value the tools
     used, options and free text too ("payments logs" and "search logs" are the same task)."""
-    reports = task.device_reports
+    reports = task.device_reports - {task.request}  # a first message after a device check still asks
     asked = " ".join(text for text in task.user_texts if is_substantive(text) and text not in reports)
     # A sentence the agent copied from the request into an argument (a PR title, a ticket summary) is not a
     # value of the task: replacing it would leave "{title} and open a PR" with nothing of what was asked. An

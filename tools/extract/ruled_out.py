@@ -50,11 +50,19 @@ def _after(text: str, ruled_out: set[str]) -> set[str]:
 
 def _describes_a_thing(text: str, negation: re.Match[str]) -> bool:
     """ "my phone won't send MMS", "the job doesn't apply the patch": what something fails to do, not what the
-    agent must not do ("we won't apply it yet", "you don't need to cancel" still rule out)."""
+    agent must not do. "We definitely won't cancel it", "make sure it doesn't restart the pods" and "I'd prefer it
+    doesn't merge" still rule out."""
     if not re.match(r"(?i)won't|will not|doesn't|does not", negation.group(0)):
         return False
-    before = re.findall(r"[A-Za-z']+", text[: negation.start()])
-    return not before or before[-1].lower() not in {"i", "we", "you"}
+    sentence = re.split(r"[.!?\n]", text[: negation.start()])[-1]
+    if _GUARDED.search(sentence):
+        return False
+    before = [w.lower() for w in re.findall(r"[A-Za-z']+", sentence) if not w.lower().endswith("ly")]
+    before = [w for w in before if w not in {"really", "just", "definitely", "surely", "still", "also"}]
+    return not before or before[-1] not in {"i", "we", "you"}
+
+
+_GUARDED = re.compile(r"(?i)\b(?:make sure|ensure|be careful|careful|prefer|so that|as long as|without|but)\b")
 
 
 def _operations(call: ToolCall) -> list[str]:

@@ -98,7 +98,15 @@ def _last_word_is_failure(said: Sequence[str]) -> bool:
 
 
 def _says_it_works(text: str) -> bool:
-    return bool(_WORKS_NOW.search(text)) and not _NEGATED_WORD.search(text) and not _USER_SAYS_FAILED.search(text)
+    """ "It works now, thanks! Nothing else needed", "that fixed it, no more errors": one clause says it works
+    and none says otherwise. Not "it worked for a minute and then it stopped", "the error is back", "when will it
+    be fixed?", "it went through twice"."""
+    if _USER_SAYS_FAILED.search(text):
+        return False
+    clauses = [c for c in re.split(r"[.!;,\n]+", text) if c.strip()]
+    return any(_WORKS_NOW.search(c) and not _UNLESS.search(c) for c in clauses) and not any(
+        _BROKE.search(c) for c in clauses
+    )
 
 
 _WORKS_NOW = re.compile(
@@ -106,7 +114,13 @@ _WORKS_NOW = re.compile(
     r"|(?:is|are|it's) back|loads|loading)\b",
     re.IGNORECASE,
 )
-_NEGATED_WORD = re.compile(r"\b(?:not|no|never|nothing|cannot)\b|n't\b", re.IGNORECASE)
+# what keeps a clause that names success from saying it: a negation, a question, a "before", a "still", a "twice"
+_UNLESS = re.compile(
+    r"\?|\b(?:not|no|never|nothing|cannot|still|stopped|before|until|twice|forever|keeps?|when|will|marked"
+    r"|error|errors|issue|problem|bug)\b|n't\b",
+    re.IGNORECASE,
+)
+_BROKE = re.compile(r"\b(?:broke|broken|stopped|crash(?:ed|es)?|fail(?:s|ed|ing)?|charged (?:twice|double))\b", re.I)
 
 
 def _only_looks(call: ToolCall) -> bool:
@@ -210,7 +224,8 @@ _SHARED_OBJECT_WORDS = 2
 def _texts_after_last_call(task: Task) -> list[str]:
     """What the user said after the last call that changed something ("that didn't work" is often followed
     by the agent looking again before it gives up), or after the last call of a task of lookups."""
-    calls = [i for i, t in enumerate(task.turns) if isinstance(t, ToolCall)]
+    # the user's own calls (a device they were told to restart) are tries on the way, not the agent's last word
+    calls = [i for i, t in enumerate(task.turns) if isinstance(t, ToolCall) and not t.by_user]
     acting = [i for i in calls if _acted_on(task.turns[i])]
     last = max(acting or calls, default=-1)
     return [t.text for t in task.turns[last + 1 :] if isinstance(t, Message) and t.role == "user"]

@@ -32,8 +32,6 @@ from deftly.tools.extract.vocabulary import (
     ASKS_FOR,
     ASKS_TO,
     VERB_GROUPS,
-    is_change_verb,
-    is_operation_word,
     is_verb,
     mentioned_actions,
     overlap,
@@ -72,11 +70,14 @@ _NOT_IMPERATIVE = re.compile(
     r"|the|a|an|your|with|about|for|of|on|in|at|to|some|any|all|is|are|was|were"
     # openers of a clause, not of a request: "But I don't have the id", "As for the order", "Given that ..."
     r"|but|and|or|so|as|because|since|given|if|unless|although|though|while|unfortunately|after|before|by|from"
-    r"|regarding|thanks|thank|sorry|not|hmm|hope|hopefully|maybe|perhaps|probably|anyway|btw|fyi"
+    r"|regarding|thanks|thank|appreciate|appreciated|cheers|sorry|not|hmm|hope|hopefully|maybe|perhaps|probably"
+    r"|anyway|btw|fyi"
     # interjections, modals and pronouns: "Oh wow", "Can the user change ...", "One I need to update" ("do a
     # dry run" asks, though)
     r"|oh|wow|ok|okay|well|yes|yeah|no|nope|one|can|could|would|will|should|shall|may|might|must|do(?!\s+an?\b)|does|did"
     r"|you|he|she|they|him|her|them"
+    # a negated statement typed without its apostrophe: "cant get online", "wont load"
+    r"|cant|wont|couldnt|didnt|doesnt|isnt|arent|wasnt"
     # "need my number on a new sim": what the user wants, said without a verb for what to do with it
     r"|(?:need|needs|want|wants)(?!\s+(?:a|an|some|one|new)\b)|still"
     # what happened before the request: "Found my card in my coat pocket! Can you unfreeze it?"
@@ -207,7 +208,7 @@ def request_sentence(request: str) -> str | None:
         elif _QUESTION.match(sentence) and (sentence.endswith("?") or _HOW_MUCH.match(sentence)):
             if len(sentence.split()) > 1:  # "Why?" alone asks about what came before
                 candidates.append(_clean("find out " + indirect_question(lower_first(sentence))))
-        elif not _NOT_IMPERATIVE.match(sentence) and not _tells_done(sentence) and not _only_a_name(sentence):
+        elif not _NOT_IMPERATIVE.match(sentence) and not _tells_done(sentence):
             candidates.append(_clean(sentence))
     usable = [c for c in candidates if len(c.split()) >= 2 and not is_vague(c) and not _NOT_IMPERATIVE.match(c)]
     usable = [c for c in usable if not _USERS_PART.match(c) and not _ABOUT_TO_ASK.match(c) and not _names_records(c)]
@@ -230,29 +231,40 @@ def request_sentence(request: str) -> str | None:
 
 def _tells_done(sentence: str) -> bool:
     """ "Rebooted and it's white", "changed it to 4G/5G": what the user did, in the past tense, not what to do.
-    ("Proceed with the refund" and "Embed the chart" ask: no verb stands before their "ed".)"""
-    first = re.match(r"\W*([A-Za-z]+)", sentence)
-    word = first.group(1).lower() if first else ""
-    if not word.endswith("ed") or is_verb_word(word):
-        return False
+    ("Proceed with the refund" and "Embed the chart" ask: no verb stands before their "ed"; "Closed tickets from
+    Q2 exported to CSV" and "untagged resources" name things.)"""
+    found = re.findall(r"[A-Za-z']+", sentence.lower())
+    word = found[0] if found else ""
+    if not word.endswith("ed") or word.endswith("eed") or is_verb_word(word):
+        return False  # "proceed", "seed the database", "feed" ask
+    following = found[1] if len(found) > 1 else ""
+    if following and following not in _OBJECT_OPENERS | _DONE_FOLLOWERS and not following.endswith("ly"):
+        return False  # an adjective before its noun
     stems = {word[:-2], word[:-1], word[:-3], word[:-3] + "y"}  # rebooted, changed, swapped, tried
-    return any(len(stem) > 2 and is_verb(stem) for stem in stems)
+    # a longer word in "ed" is past whatever its verb ("swapped the modem"); "embed", "shred" are not
+    return any(len(stem) > 2 and is_verb(stem) for stem in stems) or len(word) >= _PAST_LETTERS
 
 
-def _only_a_name(sentence: str) -> bool:
-    """ "Olusegun Grabowski" after the question: who asks, not what ("Reset Password" asks)."""
-    found = re.findall(r"[A-Za-z][\w'-]*", sentence)
-    return 2 <= len(found) <= 4 and all(w[0].isupper() for w in found) and not is_verb(found[0].lower())
+_PAST_LETTERS = 6
+_DONE_FOLLOWERS = frozenset({
+    "in", "on", "off", "to", "into", "and", "up", "out", "back", "again", "twice", "already", "but", "with", "from",
+    "over", "down", "everything", "both",
+})  # fmt: skip
 
 
 def _names_records(clause: str) -> bool:
-    """ "Account AC-88213", "ticket 4411": which record the user means, said with no action to do on it ("cancel
-    ZFA04Y", "check INC-2231" ask one)."""
+    """ "Account AC-88213", "ticket 4411": which record the user means, said with no action to do on it ("Fix
+    PROJ-1234", "cancel ZFA04Y" ask one)."""
     first, *rest = clause.split()
     named = bool(rest) and all(_RECORD_ID.fullmatch(word) for word in rest)  # not "clen data/raw/a_0612.csv"
-    return named and not is_change_verb(first) and not is_operation_word(first.lower())
+    return named and first.lower().strip("#:") in _RECORD_KINDS
 
 
+_RECORD_KINDS = frozenset({
+    "account", "acct", "order", "ticket", "case", "invoice", "booking", "reservation", "customer", "member", "policy",
+    "claim", "ref", "reference", "number", "no", "id", "phone", "line", "card", "user", "employee", "incident",
+    "conf", "confirmation",
+})  # fmt: skip
 _RECORD_ID = re.compile(r"#?(?=[\w-]*\d)[A-Za-z0-9][\w-]*")
 
 
@@ -282,18 +294,25 @@ def _later_clauses(text: str) -> list[str]:
 
 
 def _acts_on(clause: str) -> bool:
-    """ "leave a comment on it", "actually also cancel my physical": a verb, known or followed by what it acts on;
-    not "very poor", "SOS only", "much for your help" (more of what was said, no action)."""
-    found = [w.lower() for w in re.findall(r"[A-Za-z']+", clause)]
+    """ "fix failing tests", "leave a comment on it", "actually also cancel my physical": what to do; not "very
+    poor", "SOS only", "under 1 Mbps", "mobile data yes", "much for your help" (more of what was said)."""
+    found = [w.lower() for w in re.findall(r"[A-Za-z0-9'.]+", clause)]
     while found and (found[0] in _ASIDES or found[0].endswith("ly")):
         found = found[1:]
-    if not found or found[0] in _NOT_VERBS:
+    if not found or found[0] in _NOT_VERBS or found[0][0].isdigit() or found[-1] in _VERDICTS:
         return False
-    return is_verb(found[0]) or (len(found) > 1 and found[1] in _OBJECT_OPENERS)
+    if is_verb(found[0]) or (len(found) > 1 and found[1] in _OBJECT_OPENERS):
+        return True
+    return len(found) >= _CLAUSE_WORDS and not reports(clause)
 
 
 _ASIDES = frozenset({"also", "just", "then", "please", "and", "so", "otherwise", "instead"})
-_NOT_VERBS = frozenset({"like", "even", "about", "with", "for", "to", "from", "than", "as"})  # "like the other one"
+_NOT_VERBS = frozenset({
+    "like", "even", "about", "with", "for", "to", "from", "than", "as", "very", "really", "too", "quite", "pretty",
+    "much", "most", "same", "under", "over", "only", "not", "no", "nothing", "both", "still",
+})  # fmt: skip
+_VERDICTS = frozenset({"yes", "no", "good", "fine", "ok", "okay", "bad", "poor", "great", "now", "either"})
+_CLAUSE_WORDS = 3
 _OBJECT_OPENERS = frozenset({
     "a", "an", "the", "my", "our", "your", "his", "her", "their", "this", "that", "these", "those", "all", "it",
     "them", "him", "me", "us", "every", "each",
@@ -403,6 +422,11 @@ def named_object(title: str, tools: list[str]) -> str | None:
     return f"{match.group(1)} {named}{title[match.end() :]}" if named else None
 
 
+def only_placeholders(text: str) -> bool:
+    """ "{name}", "{order_id}, {date}": a title or a request that says nothing once its values are taken out."""
+    return not re.search(r"[A-Za-z]", PLACEHOLDER.sub(" ", text))
+
+
 def request_title(request: str, values: Mapping[str, str], names: Iterable[str]) -> str | None:
     """The request's first sentence as a title, when nothing better says what the task was."""
     text = bare(request)
@@ -413,11 +437,13 @@ def request_title(request: str, values: Mapping[str, str], names: Iterable[str])
     first = whole_phrase(" ".join(first.split()[:_MAX_TITLE_WORDS]))
     if len(first.split()) < 2 or is_small_talk(first) or is_vague(first) or _NOT_IMPERATIVE.match(first):
         return None
-    if _tells_done(first) or _only_a_name(first):
+    if _tells_done(first):
         return None
     if reports(first):
         return None  # "Mobile data stopped working": what was wrong, not what to do about it
     title = generalize_words(first, values, names)
+    if only_placeholders(title):
+        return None  # "Olusegun Grabowski" after the question: who asks, not what
     return title[0].upper() + title[1:]
 
 
@@ -426,9 +452,10 @@ def when_to_use(request: str, values: Mapping[str, str], names: Iterable[str]) -
     sentence = request_sentence(request)
     if sentence and len(sentence.split()) >= 2 and not is_vague(sentence):
         said = generalize_words(sentence, values, names)
-        if reads_as_a_statement(said):
+        if reads_as_a_statement(said) and not only_placeholders(said):
             return f'{ASKS_FOR}"{said}".'
-        return f"{ASKS_TO}{lower_first(said)}."
+        if not only_placeholders(said):
+            return f"{ASKS_TO}{lower_first(said)}."
     text = " ".join(GREETING.sub("", request.strip()).split()[:_MAX_WHEN_WORDS])
     return f'The user says: "{generalize_words(text, values, names)}"'
 

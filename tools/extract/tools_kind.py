@@ -156,8 +156,8 @@ def _only_reads(tool: str, thing_first: int) -> bool:
         return True  # "can_send_mms", "is_eligible": a question about the thing, answered
     if any(w in _WRITE_WORDS for w in tokens):
         return False
-    if tokens[0] == "run" and tokens[-1] in _TRIALS:
-        return True  # "run_speed_test", "run_diagnostics": measures, changes nothing
+    if tokens[0] == "run" and (tokens[-1] in _TRIALS or tuple(tokens[-2:]) in _MEASUREMENTS):
+        return True  # "run_speed_test", "run_diagnostics": measures, changes nothing (not "run_failover_test")
     if tokens[0] == "open" and len(tokens) > 1:
         return bool(set(tokens[1:]) & _OPENED_TO_READ)  # open_url reads; open_billing_dispute opens a case
     if tokens[0] in _READ_VERBS:
@@ -176,7 +176,11 @@ def _only_reads(tool: str, thing_first: int) -> bool:
 
 
 _ASKS_WHETHER = frozenset({"can", "is", "has", "does", "are"})
-_TRIALS = frozenset({"test", "tests", "diagnostic", "diagnostics", "check", "checks", "benchmark", "ping"})
+_TRIALS = frozenset({"diagnostic", "diagnostics", "ping", "traceroute"})
+# a test that measures a connection; a failed test suite stays evidence of failure, and a failover test acts
+_MEASUREMENTS = frozenset(
+    (kind, "test") for kind in ("speed", "line", "connection", "network", "signal", "latency", "bandwidth", "wifi")
+)
 _OPENED_TO_READ = frozenset({
     "file", "files", "url", "page", "tab", "link", "document", "doc", "browser", "image", "folder", "path", "site",
     "website", "pdf", "notebook", "editor", "window", "app", "view", "preview", "in",
