@@ -234,6 +234,8 @@ def _tells_done(sentence: str) -> bool:
     ("Proceed with the refund" and "Embed the chart" ask: no verb stands before their "ed"; "Closed tickets from
     Q2 exported to CSV" and "untagged resources" name things.)"""
     found = re.findall(r"[A-Za-z']+", sentence.lower())
+    while found and (found[0] in _ASIDES or found[0] in {"ok", "okay", "already", "well"} or found[0].endswith("ly")):
+        found = found[1:]  # "just swapped my modem", "ok rebooted"
     word = found[0] if found else ""
     if not word.endswith("ed") or word.endswith("eed") or is_verb_word(word):
         return False  # "proceed", "seed the database", "feed" ask
