@@ -948,6 +948,8 @@ def test_a_record_named_with_no_action_on_it_is_no_request(text: str, expected: 
         "rebooted and it's white now, internet works",  # what the user did and saw
         "changed it to 4G/5G, it shows 5G now",
         "just swapped my modem",  # an aside before it
+        "sitll fails",  # "still", two letters swapped
+        "thnak you very much for your help.",
         "speed test says 0.14 Mbps, very poor",  # more of the problem after the comma, no action
         "Thank you so much for your help! ###STOP###",
     ],

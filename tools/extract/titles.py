@@ -208,9 +208,9 @@ def request_sentence(request: str) -> str | None:
         elif _QUESTION.match(sentence) and (sentence.endswith("?") or _HOW_MUCH.match(sentence)):
             if len(sentence.split()) > 1:  # "Why?" alone asks about what came before
                 candidates.append(_clean("find out " + indirect_question(lower_first(sentence))))
-        elif not _NOT_IMPERATIVE.match(sentence) and not _tells_done(sentence):
+        elif not opens_no_request(sentence) and not _tells_done(sentence):
             candidates.append(_clean(sentence))
-    usable = [c for c in candidates if len(c.split()) >= 2 and not is_vague(c) and not _NOT_IMPERATIVE.match(c)]
+    usable = [c for c in candidates if len(c.split()) >= 2 and not is_vague(c) and not opens_no_request(c)]
     usable = [c for c in usable if not _USERS_PART.match(c) and not _ABOUT_TO_ASK.match(c) and not _names_records(c)]
     # "Pager went off": what happened, not what to do (unless asked for: "can you rerun the failed jobs")
     usable = [c for c in usable if c in asked or not reports(c)]
@@ -227,6 +227,19 @@ def request_sentence(request: str) -> str | None:
     acting = [c for c in acting if c in asked] or [c for c in usable if c in asked] or acting
     best = acting or usable or ([problem] if problem else [])
     return best[0] if best else None
+
+
+def opens_no_request(sentence: str) -> bool:
+    """Whether the sentence opens as no request does ("I", "the", "thanks", "still"), its first word read also
+    with two letters swapped back ("Sitll fails", "thnak you"), as chat types it."""
+    if _NOT_IMPERATIVE.match(sentence):
+        return True
+    found = re.match(r"\W*([A-Za-z]{5,})\b", sentence)  # not "form" for "from"
+    if found is None or is_verb(found.group(1).lower()):
+        return False
+    word, rest = found.group(1), sentence[found.end() :]
+    swaps = (word[:n] + word[n + 1] + word[n] + word[n + 2 :] for n in range(len(word) - 1))
+    return any(_NOT_IMPERATIVE.match(swapped + rest) for swapped in swaps)
 
 
 def _tells_done(sentence: str) -> bool:
@@ -281,7 +294,7 @@ def _later_clauses(text: str) -> list[str]:
             clause = sentence[before.end() : end]
             clause = re.sub(r"^\s*(?:and|so|then)\s+", "", clause, flags=re.I)
             candidate = _clean(clause)
-            asks = len(candidate.split()) >= 2 and not is_vague(candidate) and not _NOT_IMPERATIVE.match(candidate)
+            asks = len(candidate.split()) >= 2 and not is_vague(candidate) and not opens_no_request(candidate)
             # "…, clean up old logs" asks; "…, under 1 Mbps" and "…, internet works" say more of the problem
             # what a colon introduces asks unless it names someone or something ("mark deal lost: Nimbus Games")
             introduced = before.group(0).startswith(":") and candidate[:1].islower()
@@ -437,7 +450,7 @@ def request_title(request: str, values: Mapping[str, str], names: Iterable[str])
         return None
     first = CLAUSE_BREAK.split(found[0].strip(), maxsplit=1)[0].rstrip(".!?:")
     first = whole_phrase(" ".join(first.split()[:_MAX_TITLE_WORDS]))
-    if len(first.split()) < 2 or is_small_talk(first) or is_vague(first) or _NOT_IMPERATIVE.match(first):
+    if len(first.split()) < 2 or is_small_talk(first) or is_vague(first) or opens_no_request(first):
         return None
     if _tells_done(first):
         return None
