@@ -147,6 +147,10 @@ def test_a_value_passed_as_a_bare_id_is_named_as_the_result_that_gave_it() -> No
         "When will it be fixed?",
         "You marked the ticket resolved but I still have the issue.",
         "It worked before the update, so something in the update broke it.",
+        "It worked for a minute, then nothing.",
+        "Works on wifi, but not on mobile data.",
+        "Resolved. Never mind, spoke too soon, it's not loading.",
+        "Data works now. Still no MMS though.",
     ],
 )
 def test_words_of_success_that_do_not_say_it_works_leave_the_failure_standing(last_word: str) -> None:
@@ -157,7 +161,14 @@ def test_words_of_success_that_do_not_say_it_works_leave_the_failure_standing(la
 
 @pytest.mark.parametrize(
     "last_word",
-    ["It works now, thanks! Nothing else needed.", "Yes! That fixed it, no more errors.", "signal is back, ty"],
+    [
+        "It works now, thanks! Nothing else needed.",
+        "Yes! That fixed it, no more errors.",
+        "signal is back, ty",
+        "That fixed the issue, thanks!",
+        "It was failing before but now it works.",
+        "Fixed! The crash is gone.",
+    ],
 )
 def test_a_closing_that_says_it_works_ends_the_failure_whatever_else_it_says(last_word: str) -> None:
     assert EXTRACT(trace_of(_walked_through(last_word))).drafts
@@ -182,3 +193,47 @@ def test_a_guardrail_said_of_it_or_with_an_adverb_still_rules_out(request_text: 
     )[0]
 
     assert "ruled out (restart" in (failure_evidence(task, None) or "")
+
+
+def test_a_fault_reported_with_but_rules_nothing_out_and_a_wish_that_it_not_happen_does() -> None:
+    def activated(request_text: str) -> str | None:
+        task = split_tasks(
+            trace_of(
+                user(request_text),
+                call("get_line_by_phone", {"phone": "555-201-3344"}, {"line_id": "L-88", "status": "inactive"}),
+                call("activate_line", {"line_id": "L-88"}, {"status": "active"}),
+                assistant("Your line is active now."),
+                user("Thanks, it works."),
+            )
+        )[0]
+        return failure_evidence(task, None)
+
+    assert activated("I put the new SIM in but the line won't activate. Number is 555-201-3344.") is None
+    assert "ruled out (activate" in (activated("Ideally the line won't activate until Monday, just check it.") or "")
+
+
+def test_what_the_user_says_after_their_own_call_is_a_report_even_with_please() -> None:
+    session = _router_session("AC-70125", "MDM-1188", "Rui Costa")
+    said = next(
+        i for i, m in enumerate(session) if m.get("content") == "Restarted it, the internet light is blinking orange."
+    )
+    session[said] = {"role": "user", "content": "Done, please let me know the next step."}
+    draft = EXTRACT(trace_of(session)).drafts[0]
+
+    assert "next step" not in draft.when_to_use and "next step" not in draft.title
+
+
+def test_a_value_found_under_a_field_naming_another_record_is_not_named_after_it() -> None:
+    draft = EXTRACT(
+        trace_of(
+            user("Alex Smith left today, please disable his account and end his sessions"),
+            call(
+                "search_users", {"query": "asmith"}, [{"username": "jdoe", "manager": "asmith"}, {"username": "asmith"}]
+            ),
+            call("disable_user", {"name": "asmith"}, {"status": "disabled"}),
+            call("revoke_sessions", {"name": "asmith"}, {"revoked": 3}),
+            assistant("Done."),
+        )
+    ).drafts[0]
+
+    assert "{manager}" not in str(draft.steps)

@@ -42,7 +42,7 @@ def test_a_tool_opening_with_a_noun_that_is_also_a_verb_may_only_look() -> None:
 
 def test_a_question_or_a_measurement_only_looks() -> None:
     assert all(is_read_only(t) for t in ["can_send_mms", "is_eligible_for_refund", "has_access", "can_create_user"])
-    assert all(is_read_only(t) for t in ["run_speed_test", "run_line_test", "mcp__isp__run_diagnostics"])
+    assert all(is_read_only(t) for t in ["run_speed_test", "run_health_check", "mcp__isp__run_diagnostics"])
     # a test suite's failure is evidence the work failed; a failover test or a background check acts
     acting = ["run_tests", "run_failover_test", "run_background_check", "run_migration", "reboot_device"]
     assert not any(is_read_only(t) for t in acting)

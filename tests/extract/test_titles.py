@@ -949,6 +949,7 @@ def test_a_record_named_with_no_action_on_it_is_no_request(text: str, expected: 
         "changed it to 4G/5G, it shows 5G now",
         "just swapped my modem",  # an aside before it
         "sitll fails",  # "still", two letters swapped
+        "Printer on floor 2 is jammed, paper stuck in tray 3.",  # more of the problem after the comma
         "thnak you very much for your help.",
         "speed test says 0.14 Mbps, very poor",  # more of the problem after the comma, no action
         "Thank you so much for your help! ###STOP###",
@@ -971,6 +972,12 @@ def test_a_title_of_nothing_but_values_is_no_title() -> None:
         ("Triage INC-2231 please", "Triage INC-2231"),
         ("CI is red on main, fix failing tests please", "fix failing tests"),
         ("Seed the database with test fixtures.", "Seed the database with test fixtures"),
+        ("Scheduled maintenance for tonight, notify all customers", "notify all customers"),  # the thing, then the ask
+        (
+            "Apply tested and approved patches to the prod servers",
+            "Apply tested and approved patches to the prod servers",
+        ),
+        ("Three nights at the Hilton for the 12th please", "Three nights at the Hilton for the 12th"),
     ],
 )
 def test_an_action_deftly_has_no_word_for_is_still_asked(text: str, expected: str) -> None:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from deftly.tools.errors import DeftlyError
-from deftly.tools.extract.sentences import MARKER
 from deftly.tools.models import Outcome, Parameter, Step
 from deftly.tools.trace import Message, ToolCall, Trace
+
+# a user simulator says "please" in every report; "can you …" asks
+_ASKS_AGAIN = re.compile(r"\b(?:can|could|would|will) you\b|\bi(?:'d| would) like (?:you )?to\b", re.IGNORECASE)
 
 
 @dataclass
@@ -30,13 +33,13 @@ class Task:
     @property
     def device_reports(self) -> set[str]:
         """What the user said right after calls of their own tools (tau2's device tools): what they saw and did
-        ("Rebooted and it's white"), unless it asks for something with "can you", "please"."""
+        ("Rebooted and it's white"), unless it asks for something again ("can you cancel my line instead?")."""
         reports: set[str] = set()
         after_own_call = False
         for turn in self.turns:
             if isinstance(turn, ToolCall):
                 after_own_call = turn.by_user
-            elif turn.role == "user" and after_own_call and not MARKER.search(turn.text):
+            elif turn.role == "user" and after_own_call and not _ASKS_AGAIN.search(turn.text):
                 reports.add(turn.text)  # "…, can you cancel my line instead?" asks again
             elif turn.role == "assistant" and not turn.reasoning:
                 after_own_call = False

@@ -62,7 +62,11 @@ def _describes_a_thing(text: str, negation: re.Match[str]) -> bool:
     return not before or before[-1] not in {"i", "we", "you"}
 
 
-_GUARDED = re.compile(r"(?i)\b(?:make sure|ensure|be careful|careful|prefer|so that|as long as|without|but)\b")
+# "…, but the line won't activate" reports a fault; these ask that something not happen
+_GUARDED = re.compile(
+    r"(?i)\b(?:make sure|ensure|careful|prefer|so that|as long as|without|ideally|hopefully|important that"
+    r"|check that|verify that|confirm that|guarantee)\b"
+)
 
 
 def _operations(call: ToolCall) -> list[str]:

@@ -10,7 +10,7 @@ from deftly.tools.extract.ruled_out import opposite_call, ruled_out_call
 from deftly.tools.extract.segment import split_tasks
 from deftly.tools.extract.started_work import work_reported_failed
 from deftly.tools.extract.steps import StepPlan
-from deftly.tools.extract.tools_kind import as_compared, is_read_only, is_scratchpad, words
+from deftly.tools.extract.tools_kind import as_compared, is_handoff, is_read_only, is_scratchpad, words
 from deftly.tools.extract.vocabulary import tool_actions
 from deftly.tools.extract.wording import substituted
 from deftly.tools.generalize import canonical_json
@@ -98,28 +98,34 @@ def _last_word_is_failure(said: Sequence[str]) -> bool:
 
 
 def _says_it_works(text: str) -> bool:
-    """ "It works now, thanks! Nothing else needed", "that fixed it, no more errors": one clause says it works
-    and none says otherwise. Not "it worked for a minute and then it stopped", "the error is back", "when will it
-    be fixed?", "it went through twice"."""
+    """Whether the message's last word on it is that it works: "It works now, thanks! Nothing else needed",
+    "that fixed the issue", "it was failing before but now it works"; not "it worked for a minute, then nothing",
+    "works on wifi, but not on mobile data", "the error is back", "when will it be fixed?"."""
     if _USER_SAYS_FAILED.search(text):
         return False
-    clauses = [c for c in re.split(r"[.!;,\n]+", text) if c.strip()]
-    return any(_WORKS_NOW.search(c) and not _UNLESS.search(c) for c in clauses) and not any(
-        _BROKE.search(c) for c in clauses
-    )
+    said = _CLOSING.sub(" ", text)  # "no more errors", "nothing else needed" close, they do not complain
+    for clause in reversed([c for c in re.split(r"[.!;,\n]+|\bbut\b|\bthen\b", said, flags=re.I) if c.strip()]):
+        works = _WORKS_NOW.search(clause)
+        said_against = _UNLESS.search(clause) or _NEGATED.search(clause) or _PROBLEM_BACK.search(clause)
+        if works and "?" not in clause and not said_against:
+            return True
+        if works or _NEGATED.search(clause) or _BROKE.search(clause):
+            return False  # the last clause that says anything says it does not work, or asks
+    return False
 
 
+_CLOSING = re.compile(
+    r"\b(?:no (?:more|longer|further)|nothing else|without any|(?:do not|don't|dont) need)\b[^.!;,\n]*", re.I
+)
 _WORKS_NOW = re.compile(
     r"\b(?:works|working|worked|went through|(?:it|they|that) sent|fixed|solved|resolved|back to normal"
-    r"|(?:is|are|it's) back|loads|loading)\b",
+    r"|(?:is|are|it's) back|(?:is|are|it's) gone|loads|loading)\b",
     re.IGNORECASE,
 )
-# what keeps a clause that names success from saying it: a negation, a question, a "before", a "still", a "twice"
-_UNLESS = re.compile(
-    r"\?|\b(?:not|no|never|nothing|cannot|still|stopped|before|until|twice|forever|keeps?|when|will|marked"
-    r"|error|errors|issue|problem|bug)\b|n't\b",
-    re.IGNORECASE,
-)
+# what keeps a clause naming success from saying it: "still", a "before", "twice", "keeps", "forever", "until"
+_UNLESS = re.compile(r"\b(?:still|stopped|before|until|twice|forever|keeps?|will|marked)\b", re.IGNORECASE)
+_NEGATED = re.compile(r"\b(?:not|no|never|nothing|cannot|same thing|same problem|same error)\b|n't\b", re.I)
+_PROBLEM_BACK = re.compile(r"\b(?:error|issue|problem|bug|crash|outage)s? (?:is|are|'s) back\b", re.IGNORECASE)
 _BROKE = re.compile(r"\b(?:broke|broken|stopped|crash(?:ed|es)?|fail(?:s|ed|ing)?|charged (?:twice|double))\b", re.I)
 
 
@@ -224,10 +230,12 @@ _SHARED_OBJECT_WORDS = 2
 def _texts_after_last_call(task: Task) -> list[str]:
     """What the user said after the last call that changed something ("that didn't work" is often followed
     by the agent looking again before it gives up), or after the last call of a task of lookups."""
-    # the user's own calls (a device they were told to restart) are tries on the way, not the agent's last word
-    calls = [i for i, t in enumerate(task.turns) if isinstance(t, ToolCall) and not t.by_user]
-    acting = [i for i in calls if _acted_on(task.turns[i])]
-    last = max(acting or calls, default=-1)
+    # the user's own calls (a device they were told to restart) are tries on the way, not the agent's last word;
+    # a hand-off after "still slow" gives up on the task, it does not do it
+    calls = [t for t in task.turns if isinstance(t, ToolCall) and not t.by_user]
+    worked = [c for c in calls if not is_handoff(c.tool)]
+    acting = [c for c in worked if _acted_on(c)]
+    last = task.turns.index((acting or worked or calls)[-1]) if calls else -1
     return [t.text for t in task.turns[last + 1 :] if isinstance(t, Message) and t.role == "user"]
 
 

@@ -28,6 +28,7 @@ from deftly.tools.extract.sentences import (
     sentences,
 )
 from deftly.tools.extract.tools_kind import all_words, is_handoff, is_verb_word, object_phrase
+from deftly.tools.extract.typos import COMMON_VERBS
 from deftly.tools.extract.vocabulary import (
     ASKS_FOR,
     ASKS_TO,
@@ -218,10 +219,12 @@ def request_sentence(request: str) -> str | None:
     problem = _clean(problem) if problem else None
     if problem:  # "tests are failing, fix them": the description is not the request, nor is "wipe it remotely"
         usable = [c for c in usable if not is_problem(c) and not _POINTS_BACK.search(c)]
-    elif all(is_problem(c) for c in usable):
+    elif all(is_problem(c) or _names_a_done_thing(c) for c in usable):
         # "Disk on web-3 is almost full, clean up old logs please": the request follows the description
         usable = [*_later_clauses(text), *usable]
     usable = [c for c in usable if not is_problem(c)] or usable  # "X keeps timing out. File a bug for it."
+    # "Scheduled maintenance for tonight, notify all customers": the thing first, what to do about it after
+    usable = [c for c in usable if not _names_a_done_thing(c)] or usable
     acting = [c for c in usable if mentioned_actions(c)]
     # "Dunmore filed a chargeback on {invoice}. Can you respond to the dispute?": the sentence that asks wins.
     acting = [c for c in acting if c in asked] or [c for c in usable if c in asked] or acting
@@ -237,18 +240,19 @@ def opens_no_request(sentence: str) -> bool:
     found = re.match(r"\W*([A-Za-z]{5,})\b", sentence)  # not "form" for "from"
     if found is None or is_verb(found.group(1).lower()):
         return False
-    word, rest = found.group(1), sentence[found.end() :]
-    swaps = (word[:n] + word[n + 1] + word[n] + word[n + 2 :] for n in range(len(word) - 1))
-    return any(_NOT_IMPERATIVE.match(swapped + rest) for swapped in swaps)
+    word = found.group(1).lower()
+    swaps = {word[:n] + word[n + 1] + word[n] + word[n + 2 :] for n in range(len(word) - 1)}
+    return bool(swaps & _TYPED_OVER)  # not "three" for "there"
+
+
+_TYPED_OVER = frozenset({"still", "thanks", "thank", "sorry", "maybe", "hopefully", "anyway", "perhaps"})
 
 
 def _tells_done(sentence: str) -> bool:
     """ "Rebooted and it's white", "changed it to 4G/5G": what the user did, in the past tense, not what to do.
     ("Proceed with the refund" and "Embed the chart" ask: no verb stands before their "ed"; "Closed tickets from
     Q2 exported to CSV" and "untagged resources" name things.)"""
-    found = re.findall(r"[A-Za-z']+", sentence.lower())
-    while found and (found[0] in _ASIDES or found[0] in {"ok", "okay", "already", "well"} or found[0].endswith("ly")):
-        found = found[1:]  # "just swapped my modem", "ok rebooted"
+    found = _without_asides(re.findall(r"[A-Za-z']+", sentence.lower()))  # "just swapped my modem", "ok rebooted"
     word = found[0] if found else ""
     if not word.endswith("ed") or word.endswith("eed") or is_verb_word(word):
         return False  # "proceed", "seed the database", "feed" ask
@@ -267,6 +271,16 @@ _DONE_FOLLOWERS = frozenset({
 })  # fmt: skip
 
 
+def _names_a_done_thing(clause: str) -> bool:
+    """ "Scheduled maintenance for tonight", "updated pricing for the Pro plan": a thing named by what was done
+    to it, which a later clause says what to do about (or, alone, is the request: "untagged resources")."""
+    found = _without_asides(re.findall(r"[A-Za-z']+", clause.lower()))
+    if len(found) < 2 or not found[0].endswith("ed") or found[0].endswith("eed") or is_verb_word(found[0]):
+        return False
+    stems = {found[0][:-2], found[0][:-1], found[0][:-3]}
+    return any(len(stem) > 2 and is_verb(stem) for stem in stems) and not _tells_done(clause)
+
+
 def _names_records(clause: str) -> bool:
     """ "Account AC-88213", "ticket 4411": which record the user means, said with no action to do on it ("Fix
     PROJ-1234", "cancel ZFA04Y" ask one)."""
@@ -277,7 +291,7 @@ def _names_records(clause: str) -> bool:
 
 _RECORD_KINDS = frozenset({
     "account", "acct", "order", "ticket", "case", "invoice", "booking", "reservation", "customer", "member", "policy",
-    "claim", "ref", "reference", "number", "no", "id", "phone", "line", "card", "user", "employee", "incident",
+    "ref", "reference", "number", "no", "id", "phone", "line", "card", "user", "employee", "incident",
     "conf", "confirmation",
 })  # fmt: skip
 _RECORD_ID = re.compile(r"#?(?=[\w-]*\d)[A-Za-z0-9][\w-]*")
@@ -311,23 +325,28 @@ def _later_clauses(text: str) -> list[str]:
 def _acts_on(clause: str) -> bool:
     """ "fix failing tests", "leave a comment on it", "actually also cancel my physical": what to do; not "very
     poor", "SOS only", "under 1 Mbps", "mobile data yes", "much for your help" (more of what was said)."""
-    found = [w.lower() for w in re.findall(r"[A-Za-z0-9'.]+", clause)]
-    while found and (found[0] in _ASIDES or found[0].endswith("ly")):
-        found = found[1:]
+    found = _without_asides([w.lower() for w in re.findall(r"[A-Za-z0-9'.]+", clause)])
     if not found or found[0] in _NOT_VERBS or found[0][0].isdigit() or found[-1] in _VERDICTS:
         return False
-    if is_verb(found[0]) or (len(found) > 1 and found[1] in _OBJECT_OPENERS):
-        return True
-    return len(found) >= _CLAUSE_WORDS and not reports(clause)
+    # "paper stuck in tray 3", "users getting 500s": more of the problem, whatever its length
+    return is_verb(found[0]) or found[0] in COMMON_VERBS or (len(found) > 1 and found[1] in _OBJECT_OPENERS)
 
 
-_ASIDES = frozenset({"also", "just", "then", "please", "and", "so", "otherwise", "instead"})
+def _without_asides(found: list[str]) -> list[str]:
+    """The words from the first that is no aside ("just", "also", "actually"; not "apply", "reply")."""
+    while found and (found[0] in _ASIDES or (found[0].endswith("ly") and not is_verb(found[0]))):
+        found = found[1:]
+    return found
+
+
+_ASIDES = frozenset(
+    {"also", "just", "then", "please", "and", "so", "otherwise", "instead", "ok", "okay", "already", "well"}
+)
 _NOT_VERBS = frozenset({
     "like", "even", "about", "with", "for", "to", "from", "than", "as", "very", "really", "too", "quite", "pretty",
     "much", "most", "same", "under", "over", "only", "not", "no", "nothing", "both", "still",
 })  # fmt: skip
 _VERDICTS = frozenset({"yes", "no", "good", "fine", "ok", "okay", "bad", "poor", "great", "now", "either"})
-_CLAUSE_WORDS = 3
 _OBJECT_OPENERS = frozenset({
     "a", "an", "the", "my", "our", "your", "his", "her", "their", "this", "that", "these", "those", "all", "it",
     "them", "him", "me", "us", "every", "each",

@@ -156,8 +156,10 @@ def _only_reads(tool: str, thing_first: int) -> bool:
         return True  # "can_send_mms", "is_eligible": a question about the thing, answered
     if any(w in _WRITE_WORDS for w in tokens):
         return False
-    if tokens[0] == "run" and (tokens[-1] in _TRIALS or tuple(tokens[-2:]) in _MEASUREMENTS):
-        return True  # "run_speed_test", "run_diagnostics": measures, changes nothing (not "run_failover_test")
+    if tokens[0] == "run" and tokens[-1] in _TRIALS and not _ACTING_TRIALS & set(tokens[1:-1]):
+        # "run_speed_test", "run_health_check", "run_diagnostics" measure; a failover test or a background check
+        # acts, and a test suite's failure ("run_tests") is evidence the work failed
+        return True
     if tokens[0] == "open" and len(tokens) > 1:
         return bool(set(tokens[1:]) & _OPENED_TO_READ)  # open_url reads; open_billing_dispute opens a case
     if tokens[0] in _READ_VERBS:
@@ -176,11 +178,11 @@ def _only_reads(tool: str, thing_first: int) -> bool:
 
 
 _ASKS_WHETHER = frozenset({"can", "is", "has", "does", "are"})
-_TRIALS = frozenset({"diagnostic", "diagnostics", "ping", "traceroute"})
-# a test that measures a connection; a failed test suite stays evidence of failure, and a failover test acts
-_MEASUREMENTS = frozenset(
-    (kind, "test") for kind in ("speed", "line", "connection", "network", "signal", "latency", "bandwidth", "wifi")
-)
+_TRIALS = frozenset({"test", "check", "diagnostic", "diagnostics", "ping", "traceroute", "benchmark"})
+_ACTING_TRIALS = frozenset({
+    "failover", "dr", "chaos", "ab", "background", "credit", "reference", "load", "stress", "penetration", "pen",
+    "drill", "fire",
+})  # fmt: skip
 _OPENED_TO_READ = frozenset({
     "file", "files", "url", "page", "tab", "link", "document", "doc", "browser", "image", "folder", "path", "site",
     "website", "pdf", "notebook", "editor", "window", "app", "view", "preview", "in",

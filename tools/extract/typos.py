@@ -20,7 +20,8 @@ _EVERYDAY_VERBS = frozenset({
     "upload", "download", "build", "rebuild", "publish", "assign", "triage", "label", "rollback", "revert",
     "migrate", "configure", "verify", "investigate", "debug", "invoice", "onboard", "offboard", "trigger",
     "retrigger", "resolve", "comment", "backup", "tidy", "dedupe", "format", "convert", "bill", "fill", "mark",
-    "cut", "bump", "tag", "rollout", "file", "dump", "pick",
+    "cut", "bump", "tag", "rollout", "file", "dump", "pick", "fix", "translate", "refresh", "profile", "call",
+    "remind", "escalate", "reconcile", "backfill", "reindex", "retry",
 })  # fmt: skip
 _GROUP_VERBS = frozenset(word for verbs in VERB_LISTS for word in verbs)
 COMMON_VERBS = _GROUP_VERBS | _EVERYDAY_VERBS

@@ -53,7 +53,8 @@ class ValueSources:
         return AGENT
 
     def key_holding(self, value: str) -> str | None:
-        """The key an earlier result gave ``value`` under (``"line_ids": ["L2195"]``), if it was JSON."""
+        """The key an earlier result gave ``value`` under as an identifier (``"line_ids": ["L2195"]``,
+        ``"order_id"``), if it was JSON; not a field naming another record (``"manager"``, ``"parent"``)."""
         for _, content in self.results:
             if value not in content:
                 continue
@@ -74,7 +75,7 @@ def _key_of(tree: Any, value: str, depth: int = 0) -> str | None:
     if not isinstance(tree, dict):
         return None
     for key, item in tree.items():
-        if item == value or (isinstance(item, list) and value in item):
+        if (item == value or (isinstance(item, list) and value in item)) and _IDENTIFIER.search(str(key)):
             return str(key)
         if isinstance(item, dict | list) and (found := _key_of(item, value, depth + 1)):
             return found
@@ -82,6 +83,7 @@ def _key_of(tree: Any, value: str, depth: int = 0) -> str | None:
 
 
 _MAX_DEPTH = 4
+_IDENTIFIER = re.compile(r"(?:^|_)(?:id|ids|ID|IDs)$|[a-z]Ids?$")  # line_ids, orderId; not "paid"
 
 
 def mentioned(value: str, text: str) -> bool:
