@@ -237,3 +237,24 @@ def test_a_value_found_under_a_field_naming_another_record_is_not_named_after_it
     ).drafts[0]
 
     assert "{manager}" not in str(draft.steps)
+
+
+def _slow_data(*said: str) -> list[dict[str, object]]:
+    return chat(
+        user("my data is crawling, number 208-919-5284"),
+        call(
+            "get_customer_by_phone", {"phone_number": "208-919-5284"}, {"customer_id": "C8963", "line_ids": ["L6694"]}
+        ),
+        call("reset_network_profile", {"line_id": "L6694"}, {"status": "reset"}),
+        assistant("I reset your network profile. Please restart the phone and run a speed test."),
+        *(user(text) for text in said),
+    )
+
+
+def test_a_try_that_changed_nothing_is_the_verdict_only_when_nothing_follows_it() -> None:
+    gave_up = EXTRACT(trace_of(_slow_data("restarted, still slow", "still garbage. I'll call tomorrow, bye")))
+    got_better = EXTRACT(trace_of(_slow_data("restarted, still slow", "set it to 4G, wow 94.7 Mbps now", "ty")))
+    moved_on = EXTRACT(trace_of(_slow_data("restarted, still no data", "ok it's off, I have bars again!", "thanks")))
+
+    assert not gave_up.drafts and gave_up.skipped[0].reason == "the user said it did not work"
+    assert got_better.drafts and moved_on.drafts

@@ -94,7 +94,33 @@ def _last_word_is_failure(said: Sequence[str]) -> bool:
     """Whether the user said it did not work and did not say it worked after: a user walked through a fix on
     their own device ("still fails" ... "it went through!") reports each try, and the last one decides."""
     failed = [n for n, text in enumerate(said) if _USER_SAYS_FAILED.search(text)]
-    return bool(failed) and not any(_says_it_works(text) for text in said[failed[-1] + 1 :])
+    later = said[failed[-1] + 1 :] if failed else []
+    if failed and not any(_says_it_works(text) or _better_now(text) for text in later):
+        return True
+    # "still slow", "same as before": a try that changed nothing, the verdict only when nothing was said after it
+    said_more = [text for text in said if not _ONLY_CLOSING.fullmatch(text)]
+    return bool(said_more) and bool(_NOTHING_CHANGED.search(said_more[-1]))
+
+
+def _better_now(text: str) -> bool:
+    """ "wow 94.7 Mbps now", "it shows 5G now": a new reading after a failed try, with nothing wrong in it."""
+    return bool(_NOW.search(text)) and not (
+        _UNLESS.search(text) or _NEGATED.search(text) or _BROKE.search(text) or _STILL_WRONG.search(text)
+    )
+
+
+_NOW = re.compile(r"\bnow\b", re.IGNORECASE)
+_ONLY_CLOSING = re.compile(
+    r"(?:\W|great|ok|okay|perfect|awesome|cool|thanks?|thank you|ty|thx|bye|so much|very much|for (?:your|the) help"
+    r"|appreciate it|###STOP###|###TRANSFER###)*",
+    re.IGNORECASE,
+)
+_NOTHING_CHANGED = re.compile(
+    r"\bstill (?:slow|down|dead|offline|stuck|nothing|no (?:signal|service|data|internet|connection|luck|change)"
+    r"|happening|crashing|timing out|garbage|useless)\b|\bsame as before\b|\bno change\b|\bnothing changed\b",
+    re.IGNORECASE,
+)
+_STILL_WRONG = re.compile(r"\b(?:error|issue|problem|wrong|different|slow|worse|again)\b|\?", re.IGNORECASE)
 
 
 def _says_it_works(text: str) -> bool:
