@@ -14,7 +14,10 @@ from deftly.tools.extract.select import failure_evidence
 EXTRACT = HeuristicExtractor().extract
 
 
-def _router_session(account: str, modem: str, name: str) -> list[dict[str, object]]:
+def _router_session(
+    account: str, modem: str, name: str, report: str = "Restarted it, the internet light is blinking orange."
+) -> list[dict[str, object]]:
+    """The user restarts their router with their own tools and says what they see (``report``)."""
     return [
         *user(f"Hi, my home internet keeps dropping every few minutes. Account {account}, it's under {name}."),
         *call("get_account", {"account_id": account}, {"account_id": account, "name": name, "modem_id": modem}),
@@ -22,7 +25,7 @@ def _router_session(account: str, modem: str, name: str) -> list[dict[str, objec
         *assistant("The line is noisy. Could you restart your router and tell me what the lights show?"),
         *user_call("reboot_router", {}, "Router restarted."),
         *user_call("check_router_lights", {}, {"power": "green", "internet": "blinking orange"}),
-        *user("Restarted it, the internet light is blinking orange."),
+        *user(report),
         *call("reprovision_modem", {"modem_id": modem, "profile": "stable"}, {"status": "applied"}),
         *assistant("I reprovisioned your modem with a stable profile. Is it steady now?"),
         *user("Yes, it's been fine for ten minutes now. Thanks!"),
@@ -56,12 +59,16 @@ def test_a_problem_reported_with_the_account_number_is_no_request_about_the_acco
 
 
 def test_what_the_user_says_after_their_own_calls_is_a_report_not_the_request() -> None:
-    session = _router_session("AC-61290", "MDM-3304", "Ines Duarte")
-    said = next(
-        i for i, m in enumerate(session) if m.get("content") == "Restarted it, the internet light is blinking orange."
-    )
-    session[said] = {"role": "user", "content": "Reset the router like you said, the internet light blinks orange."}
-    draft = EXTRACT(trace_of(session)).drafts[0]
+    draft = EXTRACT(
+        trace_of(
+            _router_session(
+                "AC-61290",
+                "MDM-3304",
+                "Ines Duarte",
+                "Reset the router like you said, the internet light blinks orange.",
+            )
+        )
+    ).drafts[0]
 
     assert "router like you said" not in draft.title
     assert not any("like you said" in request for request in draft.requests)
@@ -213,12 +220,9 @@ def test_a_fault_reported_with_but_rules_nothing_out_and_a_wish_that_it_not_happ
 
 
 def test_what_the_user_says_after_their_own_call_is_a_report_even_with_please() -> None:
-    session = _router_session("AC-70125", "MDM-1188", "Rui Costa")
-    said = next(
-        i for i, m in enumerate(session) if m.get("content") == "Restarted it, the internet light is blinking orange."
-    )
-    session[said] = {"role": "user", "content": "Done, please let me know the next step."}
-    draft = EXTRACT(trace_of(session)).drafts[0]
+    draft = EXTRACT(
+        trace_of(_router_session("AC-70125", "MDM-1188", "Rui Costa", "Done, please let me know the next step."))
+    ).drafts[0]
 
     assert "next step" not in draft.when_to_use and "next step" not in draft.title
 
