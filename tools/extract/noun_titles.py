@@ -20,7 +20,7 @@ _ARTICLES = frozenset({"a", "an", "the", "some", "one", "every", "each", "all", 
 _FILLER = re.compile(r"\s+(?:pls|plz|please)\b", re.I)
 _LOOKUP_VERB = "find"
 # What follows a verb and not a noun: "Dispute a charge", "Claim on the insurance", "Review it"
-_OBJECT_OPENERS = _ARTICLES | frozenset({
+OBJECT_OPENERS = _ARTICLES | frozenset({
     "my", "our", "your", "his", "her", "their", "its", "this", "that", "these", "those", "two", "on", "for", "to",
     "from", "with", "in", "into", "at", "by", "of", "off", "up", "out", "back", "down", "over", "it", "them", "me",
     "us", "him",
@@ -80,7 +80,7 @@ def opens_with_object(title: str, tools: Sequence[str]) -> bool:
     if not first or is_verb(first) or first in _CHANGING_VERBS:
         return False
     labelled = len(head) == 2 and bool(PLACEHOLDER.fullmatch(head[1]))  # "Reservation {confirmation_number}"
-    if len(head) < 2 or not (head[1].isalpha() or labelled) or head[1] in _OBJECT_OPENERS:
+    if len(head) < 2 or not (head[1].isalpha() or labelled) or head[1] in OBJECT_OPENERS:
         return False  # "Review #{pull_number}", "Dispute a charge", "Claim on the insurance": a verb and its object
     named = [words(tool) for tool in tools]
     if any(tool_words and same_word(tool_words[0], first) for tool_words in named):

@@ -18,6 +18,13 @@ from deftly.tools.extract.problems import (
     topic_first,
     wanted_done,
 )
+from deftly.tools.extract.said_not_asked import (
+    acts_on,
+    names_a_done_thing,
+    only_frames_a_request,
+    opens_no_request,
+    tells_done,
+)
 from deftly.tools.extract.sentences import (
     GREETING,
     MARKER,
@@ -27,8 +34,7 @@ from deftly.tools.extract.sentences import (
     requested_actions,
     sentences,
 )
-from deftly.tools.extract.tools_kind import all_words, is_handoff, is_verb_word, object_phrase
-from deftly.tools.extract.typos import COMMON_VERBS
+from deftly.tools.extract.tools_kind import all_words, is_handoff, object_phrase
 from deftly.tools.extract.vocabulary import (
     ASKS_FOR,
     ASKS_TO,
@@ -56,35 +62,7 @@ _NEED_A = re.compile(
     r"|(?:need|want) ((?:the|my|our) \w+\b.*))",
     re.I,
 )
-# "I want to give you my meter reading": what the user does for the agent, not the task
-_USERS_PART = re.compile(r"^\W*(?:give|send|tell|show|pass|provide|bring|email|text|share)\s+(?:you|u)\b", re.I)
-# "Quick question about my plan", "quick payroll question": says a request is coming, not what it is ("short PTO
-# request for Dana" is the request)
-_ABOUT_TO_ASK = re.compile(
-    r"^\W*(?:(?:(?:a|one|quick|small|short|little)\s+)+(?:question|favou?r|request|ask|[a-z]+\s+questions?)"
-    r"|questions?|favou?r)\b",
-    re.I,
-)
 _OWNER_CLAUSE = re.compile(r"\s+(?:that |which )?(?:i|we)(?:'ve| have| had| own| booked| made| got)\b.*$", re.I)
-_NOT_IMPERATIVE = re.compile(
-    r"^\W*(?:i|i'm|i've|i'd|my|we|our|it|its|this|that|these|those|there|what|why|who|when|where|which|how"
-    r"|the|a|an|your|with|about|for|of|on|in|at|to|some|any|all|is|are|was|were"
-    # openers of a clause, not of a request: "But I don't have the id", "As for the order", "Given that ..."
-    r"|but|and|or|so|as|because|since|given|if|unless|although|though|while|unfortunately|after|before|by|from"
-    r"|regarding|thanks|thank|appreciate|appreciated|cheers|sorry|not|hmm|hope|hopefully|maybe|perhaps|probably"
-    r"|anyway|btw|fyi"
-    # interjections, modals and pronouns: "Oh wow", "Can the user change ...", "One I need to update" ("do a
-    # dry run" asks, though)
-    r"|oh|wow|ok|okay|well|yes|yeah|no|nope|one|can|could|would|will|should|shall|may|might|must|do(?!\s+an?\b)|does|did"
-    r"|you|he|she|they|him|her|them"
-    # a negated statement typed without its apostrophe: "cant get online", "wont load"
-    r"|cant|wont|couldnt|didnt|doesnt|isnt|arent|wasnt"
-    # "need my number on a new sim": what the user wants, said without a verb for what to do with it
-    r"|(?:need|needs|want|wants)(?!\s+(?:a|an|some|one|new)\b)|still"
-    # what happened before the request: "Found my card in my coat pocket! Can you unfreeze it?"
-    r"|found|lost|got|tried|noticed|reali[sz]ed|forgot|received|saw)\b",
-    re.IGNORECASE,
-)
 _HELP_WITH = re.compile(
     r"^(?:assist|help|support)(?: (?:me|us|the user))?(?: (?:out|with|to|on|in))?\s+(?=\w+ing\b|\w)", re.I
 )
@@ -209,92 +187,27 @@ def request_sentence(request: str) -> str | None:
         elif _QUESTION.match(sentence) and (sentence.endswith("?") or _HOW_MUCH.match(sentence)):
             if len(sentence.split()) > 1:  # "Why?" alone asks about what came before
                 candidates.append(_clean("find out " + indirect_question(lower_first(sentence))))
-        elif not opens_no_request(sentence) and not _tells_done(sentence):
+        elif not opens_no_request(sentence) and not tells_done(sentence):
             candidates.append(_clean(sentence))
     usable = [c for c in candidates if len(c.split()) >= 2 and not is_vague(c) and not opens_no_request(c)]
-    usable = [c for c in usable if not _USERS_PART.match(c) and not _ABOUT_TO_ASK.match(c) and not _names_records(c)]
+    usable = [c for c in usable if not only_frames_a_request(c)]
     # "Pager went off": what happened, not what to do (unless asked for: "can you rerun the failed jobs")
     usable = [c for c in usable if c in asked or not reports(c)]
     problem = problem_request(text)
     problem = _clean(problem) if problem else None
     if problem:  # "tests are failing, fix them": the description is not the request, nor is "wipe it remotely"
         usable = [c for c in usable if not is_problem(c) and not _POINTS_BACK.search(c)]
-    elif all(is_problem(c) or _names_a_done_thing(c) for c in usable):
+    elif all(is_problem(c) or names_a_done_thing(c) for c in usable):
         # "Disk on web-3 is almost full, clean up old logs please": the request follows the description
         usable = [*_later_clauses(text), *usable]
     usable = [c for c in usable if not is_problem(c)] or usable  # "X keeps timing out. File a bug for it."
     # "Scheduled maintenance for tonight, notify all customers": the thing first, what to do about it after
-    usable = [c for c in usable if not _names_a_done_thing(c)] or usable
+    usable = [c for c in usable if not names_a_done_thing(c)] or usable
     acting = [c for c in usable if mentioned_actions(c)]
     # "Dunmore filed a chargeback on {invoice}. Can you respond to the dispute?": the sentence that asks wins.
     acting = [c for c in acting if c in asked] or [c for c in usable if c in asked] or acting
     best = acting or usable or ([problem] if problem else [])
     return best[0] if best else None
-
-
-def opens_no_request(sentence: str) -> bool:
-    """Whether the sentence opens as no request does ("I", "the", "thanks", "still"), its first word read also
-    with two letters swapped back ("Sitll fails", "thnak you"), as chat types it."""
-    if _NOT_IMPERATIVE.match(sentence):
-        return True
-    found = re.match(r"\W*([A-Za-z]{5,})\b", sentence)  # not "form" for "from"
-    if found is None or is_verb(found.group(1).lower()):
-        return False
-    word = found.group(1).lower()
-    swaps = {word[:n] + word[n + 1] + word[n] + word[n + 2 :] for n in range(len(word) - 1)}
-    return bool(swaps & _TYPED_OVER)  # not "three" for "there"
-
-
-_TYPED_OVER = frozenset({"still", "thanks", "thank", "sorry", "maybe", "hopefully", "anyway", "perhaps"})
-
-
-def _tells_done(sentence: str) -> bool:
-    """ "Rebooted and it's white", "changed it to 4G/5G": what the user did, in the past tense, not what to do.
-    ("Proceed with the refund" and "Embed the chart" ask: no verb stands before their "ed"; "Closed tickets from
-    Q2 exported to CSV" and "untagged resources" name things.)"""
-    found = _without_asides(re.findall(r"[A-Za-z']+", sentence.lower()))  # "just swapped my modem", "ok rebooted"
-    word = found[0] if found else ""
-    if not word.endswith("ed") or word.endswith("eed") or is_verb_word(word):
-        return False  # "proceed", "seed the database", "feed" ask
-    following = found[1] if len(found) > 1 else ""
-    if following and following not in _OBJECT_OPENERS | _DONE_FOLLOWERS and not following.endswith("ly"):
-        return False  # an adjective before its noun
-    stems = {word[:-2], word[:-1], word[:-3], word[:-3] + "y"}  # rebooted, changed, swapped, tried
-    # a longer word in "ed" is past whatever its verb ("swapped the modem"); "embed", "shred" are not
-    return any(len(stem) > 2 and is_verb(stem) for stem in stems) or len(word) >= _PAST_LETTERS
-
-
-_PAST_LETTERS = 6
-_DONE_FOLLOWERS = frozenset({
-    "in", "on", "off", "to", "into", "and", "up", "out", "back", "again", "twice", "already", "but", "with", "from",
-    "over", "down", "everything", "both",
-})  # fmt: skip
-
-
-def _names_a_done_thing(clause: str) -> bool:
-    """ "Scheduled maintenance for tonight", "updated pricing for the Pro plan": a thing named by what was done
-    to it, which a later clause says what to do about (or, alone, is the request: "untagged resources")."""
-    found = _without_asides(re.findall(r"[A-Za-z']+", clause.lower()))
-    if len(found) < 2 or not found[0].endswith("ed") or found[0].endswith("eed") or is_verb_word(found[0]):
-        return False
-    stems = {found[0][:-2], found[0][:-1], found[0][:-3]}
-    return any(len(stem) > 2 and is_verb(stem) for stem in stems) and not _tells_done(clause)
-
-
-def _names_records(clause: str) -> bool:
-    """ "Account AC-88213", "ticket 4411": which record the user means, said with no action to do on it ("Fix
-    PROJ-1234", "cancel ZFA04Y" ask one)."""
-    first, *rest = clause.split()
-    named = bool(rest) and all(_RECORD_ID.fullmatch(word) for word in rest)  # not "clen data/raw/a_0612.csv"
-    return named and first.lower().strip("#:") in _RECORD_KINDS
-
-
-_RECORD_KINDS = frozenset({
-    "account", "acct", "order", "ticket", "case", "invoice", "booking", "reservation", "customer", "member", "policy",
-    "ref", "reference", "number", "no", "id", "phone", "line", "card", "user", "employee", "incident",
-    "conf", "confirmation",
-})  # fmt: skip
-_RECORD_ID = re.compile(r"#?(?=[\w-]*\d)[A-Za-z0-9][\w-]*")
 
 
 def _later_clauses(text: str) -> list[str]:
@@ -312,45 +225,9 @@ def _later_clauses(text: str) -> list[str]:
             # "…, clean up old logs" asks; "…, under 1 Mbps" and "…, internet works" say more of the problem
             # what a colon introduces asks unless it names someone or something ("mark deal lost: Nimbus Games")
             introduced = before.group(0).startswith(":") and candidate[:1].islower()
-            if (
-                asks
-                and (introduced or _acts_on(candidate))
-                and not is_problem(candidate)
-                and not _tells_done(candidate)
-            ):
+            if asks and (introduced or acts_on(candidate)) and not is_problem(candidate) and not tells_done(candidate):
                 found.append(candidate)
     return found
-
-
-def _acts_on(clause: str) -> bool:
-    """ "fix failing tests", "leave a comment on it", "actually also cancel my physical": what to do; not "very
-    poor", "SOS only", "under 1 Mbps", "mobile data yes", "much for your help" (more of what was said)."""
-    found = _without_asides([w.lower() for w in re.findall(r"[A-Za-z0-9'.]+", clause)])
-    if not found or found[0] in _NOT_VERBS or found[0][0].isdigit() or found[-1] in _VERDICTS:
-        return False
-    # "paper stuck in tray 3", "users getting 500s": more of the problem, whatever its length
-    return is_verb(found[0]) or found[0] in COMMON_VERBS or (len(found) > 1 and found[1] in _OBJECT_OPENERS)
-
-
-def _without_asides(found: list[str]) -> list[str]:
-    """The words from the first that is no aside ("just", "also", "actually"; not "apply", "reply")."""
-    while found and (found[0] in _ASIDES or (found[0].endswith("ly") and not is_verb(found[0]))):
-        found = found[1:]
-    return found
-
-
-_ASIDES = frozenset(
-    {"also", "just", "then", "please", "and", "so", "otherwise", "instead", "ok", "okay", "already", "well"}
-)
-_NOT_VERBS = frozenset({
-    "like", "even", "about", "with", "for", "to", "from", "than", "as", "very", "really", "too", "quite", "pretty",
-    "much", "most", "same", "under", "over", "only", "not", "no", "nothing", "both", "still",
-})  # fmt: skip
-_VERDICTS = frozenset({"yes", "no", "good", "fine", "ok", "okay", "bad", "poor", "great", "now", "either"})
-_OBJECT_OPENERS = frozenset({
-    "a", "an", "the", "my", "our", "your", "his", "her", "their", "this", "that", "these", "those", "all", "it",
-    "them", "him", "me", "us", "every", "each",
-})  # fmt: skip
 
 
 def _clean(text: str) -> str:
@@ -471,7 +348,7 @@ def request_title(request: str, values: Mapping[str, str], names: Iterable[str])
     first = whole_phrase(" ".join(first.split()[:_MAX_TITLE_WORDS]))
     if len(first.split()) < 2 or is_small_talk(first) or is_vague(first) or opens_no_request(first):
         return None
-    if _tells_done(first):
+    if tells_done(first):
         return None
     if reports(first):
         return None  # "Mobile data stopped working": what was wrong, not what to do about it
