@@ -104,9 +104,7 @@ def _last_word_is_failure(said: Sequence[str]) -> bool:
 
 def _better_now(text: str) -> bool:
     """ "wow 94.7 Mbps now", "it shows 5G now": a new reading after a failed try, with nothing wrong in it."""
-    return bool(_NOW.search(text)) and not (
-        _UNLESS.search(text) or _NEGATED.search(text) or _BROKE.search(text) or _STILL_WRONG.search(text)
-    )
+    return bool(_NOW.search(text)) and not (_said_against(text) or _BROKE.search(text) or _STILL_WRONG.search(text))
 
 
 _NOW = re.compile(r"\bnow\b", re.IGNORECASE)
@@ -132,12 +130,16 @@ def _says_it_works(text: str) -> bool:
     said = _CLOSING.sub(" ", text)  # "no more errors", "nothing else needed" close, they do not complain
     for clause in reversed([c for c in re.split(r"[.!;,\n]+|\bbut\b|\bthen\b", said, flags=re.I) if c.strip()]):
         works = _WORKS_NOW.search(clause)
-        said_against = _UNLESS.search(clause) or _NEGATED.search(clause) or _PROBLEM_BACK.search(clause)
-        if works and "?" not in clause and not said_against:
+        if works and "?" not in clause and not _said_against(clause):
             return True
-        if works or _NEGATED.search(clause) or _BROKE.search(clause):
+        if works or _SAYS_NO.search(clause) or _BROKE.search(clause):
             return False  # the last clause that says anything says it does not work, or asks
     return False
+
+
+def _said_against(clause: str) -> bool:
+    """What keeps words of success from saying it: a "not", a "still", a "before", "the error is back"."""
+    return bool(_UNLESS.search(clause) or _SAYS_NO.search(clause) or _PROBLEM_BACK.search(clause))
 
 
 _CLOSING = re.compile(
@@ -150,7 +152,7 @@ _WORKS_NOW = re.compile(
 )
 # what keeps a clause naming success from saying it: "still", a "before", "twice", "keeps", "forever", "until"
 _UNLESS = re.compile(r"\b(?:still|stopped|before|until|twice|forever|keeps?|will|marked)\b", re.IGNORECASE)
-_NEGATED = re.compile(r"\b(?:not|no|never|nothing|cannot|same thing|same problem|same error)\b|n't\b", re.I)
+_SAYS_NO = re.compile(r"\b(?:not|no|never|nothing|cannot|same thing|same problem|same error)\b|n't\b", re.I)
 _PROBLEM_BACK = re.compile(r"\b(?:error|issue|problem|bug|crash|outage)s? (?:is|are|'s) back\b", re.IGNORECASE)
 _BROKE = re.compile(r"\b(?:broke|broken|stopped|crash(?:ed|es)?|fail(?:s|ed|ing)?|charged (?:twice|double))\b", re.I)
 

@@ -39,6 +39,7 @@ class ValueSources:
 
     request: str
     results: list[tuple[int, str]] = field(default_factory=list)
+    _json: dict[int, Any] = field(default_factory=dict, repr=False)
 
     def add_result(self, step_number: int, content: str) -> None:
         self.results.append((step_number, content))
@@ -55,16 +56,19 @@ class ValueSources:
     def key_holding(self, value: str) -> str | None:
         """The key an earlier result gave ``value`` under as an identifier (``"line_ids": ["L2195"]``,
         ``"order_id"``), if it was JSON; not a field naming another record (``"manager"``, ``"parent"``)."""
-        for _, content in self.results:
-            if value not in content:
-                continue
-            try:
-                found = _key_of(json.loads(content), value)
-            except ValueError:
-                continue
-            if found is not None:
+        for index, (_, content) in enumerate(self.results):
+            if value in content and (found := _key_of(self._parsed(index), value)) is not None:
                 return found
         return None
+
+    def _parsed(self, index: int) -> Any:
+        """The result's JSON, read once however many values are looked up in it (None when it is no JSON)."""
+        if index not in self._json:
+            try:
+                self._json[index] = json.loads(self.results[index][1])
+            except ValueError:
+                self._json[index] = None
+        return self._json[index]
 
 
 def _key_of(tree: Any, value: str, depth: int = 0) -> str | None:
