@@ -57,13 +57,13 @@ import os
 import random
 import string
 import sys
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import fourth_domains
+from fifth_domains import an, dg, hx, uid, usd
 
 BASE = dt.datetime(2025, 5, 12, 8, 5)
 ALNUM = string.ascii_letters + string.digits
@@ -212,26 +212,6 @@ HANDOFF_LINES = [
 
 
 # small helpers -----------------------------------------------------------------------------------------------------
-def an(rng: random.Random, n: int, chars: str = string.ascii_uppercase + string.digits) -> str:
-    return "".join(rng.choice(chars) for _ in range(n))
-
-
-def dg(rng: random.Random, n: int) -> str:
-    return an(rng, n, string.digits)
-
-
-def hx(rng: random.Random, n: int) -> str:
-    return an(rng, n, "0123456789abcdef")
-
-
-def uid(rng: random.Random) -> str:
-    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
-
-
-def usd(x: float) -> str:
-    return f"${x:,.2f}"
-
-
 def nice(d: dt.date) -> str:
     return d.strftime("%B ") + str(d.day)
 
